@@ -1,0 +1,1 @@
+/* core/decode.c: to be written. */

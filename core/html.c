@@ -1,0 +1,1 @@
+/* core/html.c: to be written. */

@@ -1,0 +1,3 @@
+#ifndef TP_HTML_H
+#define TP_HTML_H
+#endif

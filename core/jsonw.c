@@ -1,0 +1,1 @@
+/* core/jsonw.c: to be written. */

@@ -1,0 +1,3 @@
+#ifndef TP_LOADER_H
+#define TP_LOADER_H
+#endif

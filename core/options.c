@@ -1,0 +1,1 @@
+/* core/options.c: to be written. */

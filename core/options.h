@@ -1,0 +1,3 @@
+#ifndef TP_OPTIONS_H
+#define TP_OPTIONS_H
+#endif

@@ -1,0 +1,1 @@
+/* core/output.c: to be written. */

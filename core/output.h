@@ -1,0 +1,3 @@
+#ifndef TP_OUTPUT_H
+#define TP_OUTPUT_H
+#endif

@@ -1,0 +1,1 @@
+/* core/pipeline.c: to be written. */

@@ -1,0 +1,3 @@
+#ifndef TP_PIPELINE_H
+#define TP_PIPELINE_H
+#endif

@@ -1,0 +1,1 @@
+/* core/render.c: to be written. */

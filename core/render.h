@@ -1,0 +1,3 @@
+#ifndef TP_RENDER_H
+#define TP_RENDER_H
+#endif

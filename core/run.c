@@ -1,0 +1,1 @@
+/* core/run.c: to be written. */

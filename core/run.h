@@ -1,0 +1,3 @@
+#ifndef TP_RUN_H
+#define TP_RUN_H
+#endif

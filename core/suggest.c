@@ -1,0 +1,1 @@
+/* core/suggest.c: to be written. */

@@ -1,0 +1,3 @@
+#ifndef TP_SUGGEST_H
+#define TP_SUGGEST_H
+#endif

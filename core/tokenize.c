@@ -1,0 +1,1 @@
+/* core/tokenize.c: to be written. */

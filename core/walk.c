@@ -1,0 +1,1 @@
+/* core/walk.c: to be written. */

@@ -1,0 +1,1 @@
+## plugins/entities: rules of the entities stage (see Makefile.am).

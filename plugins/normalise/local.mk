@@ -1,0 +1,1 @@
+## plugins/normalise: rules of the normalise stage (see Makefile.am).

@@ -1,0 +1,1 @@
+## plugins/numbers: rules of the numbers stage (see Makefile.am).

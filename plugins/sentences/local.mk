@@ -1,0 +1,1 @@
+## plugins/sentences: rules of the sentences stage (see Makefile.am).

@@ -1,0 +1,1 @@
+## plugins/unsourced: rules of the unsourced stage (see Makefile.am).

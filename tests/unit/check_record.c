@@ -1,0 +1,187 @@
+/* Unit tests of the record helpers: offsets, offset maps, spans. */
+#include <check.h>
+#include <stdlib.h>
+
+#include "textpipe/record.h"
+
+static json_t *rec_text(const char *text)
+{
+    return json_pack("{s:s}", "text", text);
+}
+
+START_TEST(ascii_offsets_are_bytes)
+{
+    json_t *r = rec_text("hello world");
+    tp_text *t = tp_text_new();
+    ck_assert_int_eq(tp_text_load(t, r), 0);
+    ck_assert_uint_eq(tp_text_cp(t, 6), 6);
+    ck_assert_uint_eq(tp_text_byte(t, 6), 6);
+    ck_assert_uint_eq(tp_text_cp_len(t), 11);
+    tp_text_free(t);
+    json_decref(r);
+}
+END_TEST
+
+START_TEST(multibyte_offsets)
+{
+    /* "é" is 2 bytes, the emoji 4 bytes. */
+    json_t *r = rec_text("caf\xc3\xa9 \xf0\x9f\x98\x80 ok");
+    tp_text *t = tp_text_new();
+    ck_assert_int_eq(tp_text_load(t, r), 0);
+    ck_assert_uint_eq(tp_text_cp_len(t), 9);
+    ck_assert_uint_eq(tp_text_cp(t, 5), 4);   /* the space after é */
+    ck_assert_uint_eq(tp_text_cp(t, 4), 3);   /* inside é: its start */
+    ck_assert_uint_eq(tp_text_cp(t, 10), 6);  /* after the emoji */
+    ck_assert_uint_eq(tp_text_byte(t, 6), 10);
+    ck_assert_uint_eq(tp_text_byte(t, 9), 13);
+    ck_assert_uint_eq(tp_text_byte(t, 99), 13);
+    tp_text_free(t);
+    json_decref(r);
+}
+END_TEST
+
+START_TEST(long_text_round_trip)
+{
+    /* Long enough to cross many index blocks. */
+    size_t n = 1000, i;
+    char *s = malloc(n * 3 + 1), *p = s;
+    json_t *r;
+    tp_text *t = tp_text_new();
+    for (i = 0; i < n; i++) {
+        if (i % 3 == 0) {
+            *p++ = (char)0xc3;
+            *p++ = (char)0xa9;
+        } else {
+            *p++ = 'a';
+        }
+    }
+    *p = '\0';
+    r = rec_text(s);
+    ck_assert_int_eq(tp_text_load(t, r), 0);
+    ck_assert_uint_eq(tp_text_cp_len(t), n);
+    for (i = 0; i <= n; i++)
+        ck_assert_uint_eq(tp_text_cp(t, tp_text_byte(t, i)), i);
+    tp_text_free(t);
+    json_decref(r);
+    free(s);
+}
+END_TEST
+
+START_TEST(span_carries_text)
+{
+    json_t *r = rec_text("Zo\xc3\xab said 42.");
+    tp_text *t = tp_text_new();
+    json_t *span;
+    ck_assert_int_eq(tp_text_load(t, r), 0);
+    span = tp_span_new(t, 10, 12);
+    ck_assert_int_eq(json_integer_value(json_object_get(span, "start")), 9);
+    ck_assert_int_eq(json_integer_value(json_object_get(span, "end")), 11);
+    ck_assert_str_eq(json_string_value(json_object_get(span, "text")), "42");
+    ck_assert_ptr_null(json_object_get(span, "orig_start"));
+    json_decref(span);
+    tp_text_free(t);
+    json_decref(r);
+}
+END_TEST
+
+START_TEST(offset_map_maps_spans)
+{
+    /* original "a  b\xe2\x80\x94c" (a, two spaces, b, em dash, c) became
+     * "a b-c": the two spaces became one, the dash stayed one character. */
+    json_t *r = json_pack("{s:s, s:s, s:[i,i, i,i, i,i, i,i]}",
+                          "text", "a b-c", "original", "a  b\xe2\x80\x94" "c",
+                          "offset_map", 0, 0, 1, 1, 2, 3, 5, 6);
+    tp_text *t = tp_text_new();
+    size_t os, oe;
+    json_t *span;
+    ck_assert_int_eq(tp_text_load(t, r), 0);
+    ck_assert_int_eq(tp_text_orig(t, 0, 1, &os, &oe), 1);
+    ck_assert_uint_eq(os, 0);
+    ck_assert_uint_eq(oe, 1);
+    /* The single space is the two spaces. */
+    tp_text_orig(t, 1, 2, &os, &oe);
+    ck_assert_uint_eq(os, 1);
+    ck_assert_uint_eq(oe, 3);
+    /* "b-c" */
+    tp_text_orig(t, 2, 5, &os, &oe);
+    ck_assert_uint_eq(os, 3);
+    ck_assert_uint_eq(oe, 6);
+    span = tp_span_new(t, 4, 5);
+    ck_assert_int_eq(json_integer_value(json_object_get(span, "orig_start")), 5);
+    ck_assert_int_eq(json_integer_value(json_object_get(span, "orig_end")), 6);
+    json_decref(span);
+    tp_text_free(t);
+    json_decref(r);
+}
+END_TEST
+
+START_TEST(deleted_characters_fall_outside_spans)
+{
+    /* original "x\xe2\x80\x8by" (zero-width space removed) became "xy". */
+    json_t *r = json_pack("{s:s, s:[i,i, i,i, i,i, i,i]}", "text", "xy",
+                          "offset_map", 0, 0, 1, 1, 1, 2, 2, 3);
+    tp_text *t = tp_text_new();
+    size_t os, oe;
+    ck_assert_int_eq(tp_text_load(t, r), 0);
+    tp_text_orig(t, 1, 2, &os, &oe);
+    ck_assert_uint_eq(os, 2);
+    ck_assert_uint_eq(oe, 3);
+    tp_text_orig(t, 0, 1, &os, &oe);
+    ck_assert_uint_eq(os, 0);
+    ck_assert_uint_eq(oe, 1);
+    tp_text_free(t);
+    json_decref(r);
+}
+END_TEST
+
+START_TEST(malformed_map_is_refused)
+{
+    json_t *r = json_pack("{s:s, s:[i,i,i]}", "text", "xy", "offset_map", 0, 0, 1);
+    json_t *r2 = json_pack("{s:s, s:[i,i, i,i, i,i]}", "text", "xy", "offset_map", 0, 0, 2, 2, 1, 3);
+    json_t *r3 = json_pack("{s:i}", "text", 4);
+    tp_text *t = tp_text_new();
+    ck_assert_int_eq(tp_text_load(t, r), -1);
+    ck_assert_int_eq(tp_text_load(t, r2), -1);
+    ck_assert_int_eq(tp_text_load(t, r3), -1);
+    tp_text_free(t);
+    json_decref(r);
+    json_decref(r2);
+    json_decref(r3);
+}
+END_TEST
+
+START_TEST(record_array_and_error)
+{
+    json_t *r = rec_text("x");
+    json_t *a = tp_record_array(r, "numbers");
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_eq(tp_record_array(r, "numbers"), a);
+    ck_assert_int_eq(tp_record_error(r, "numbers", "boom"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "error"), "stage")), "numbers");
+    ck_assert_int_eq(tp_record_warn(r, "normalise", "odd"), 0);
+    ck_assert_uint_eq(json_array_size(json_object_get(r, "warnings")), 1);
+    json_decref(r);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("record");
+    TCase *tc = tcase_create("core");
+    SRunner *sr;
+    int failed;
+    tcase_add_test(tc, ascii_offsets_are_bytes);
+    tcase_add_test(tc, multibyte_offsets);
+    tcase_add_test(tc, long_text_round_trip);
+    tcase_add_test(tc, span_carries_text);
+    tcase_add_test(tc, offset_map_maps_spans);
+    tcase_add_test(tc, deleted_characters_fall_outside_spans);
+    tcase_add_test(tc, malformed_map_is_refused);
+    tcase_add_test(tc, record_array_and_error);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,1 @@
+## unit tests of the decoder, the walker and the JSON writer
