@@ -28,6 +28,11 @@ extern "C" {
 #define TP_TOK_ALL_UPPER   0x0100u /* every letter is upper case (and there is one) */
 #define TP_TOK_CLITIC      0x0200u /* 's, n't, 're ... split from the word before */
 #define TP_TOK_QUOTE       0x0400u /* a quotation mark (straight or curly) */
+#define TP_TOK_ABBREV      0x0800u /* ends with the dot of an abbreviation: U.S. Dr. J. etc. */
+#define TP_TOK_TAG         0x1000u /* #hashtag or @handle (also has TP_TOK_WORD) */
+#define TP_TOK_LOWER_INIT  0x2000u /* first character is a lower-case letter */
+#define TP_TOK_OPEN        0x4000u /* opening quote or bracket ( [ { “ ‘ « and straight quotes guessed as opening */
+#define TP_TOK_CLOSE       0x8000u /* closing quote or bracket ) ] } ” ’ » and straight quotes guessed as closing */
 
 typedef struct tp_token {
     uint32_t start; /* byte offset, inclusive */
