@@ -8,6 +8,7 @@
  */
 #include <config.h>
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +229,18 @@ static const abbrev abbrevs[] = {
     AB("Sun", ABBR_OTHER),
 };
 
+/* For each first character, the lengths (bits) of the abbreviations that
+ * start with it: most words are refused without a look at the list. */
+static uint8_t abbrev_lens[128];
+static pthread_once_t abbrev_once = PTHREAD_ONCE_INIT;
+
+static void abbrev_index_build(void)
+{
+    size_t i;
+    for (i = 0; i < sizeof abbrevs / sizeof abbrevs[0]; i++)
+        abbrev_lens[(uint8_t)abbrevs[i].s[0] & 0x7F] |= (uint8_t)(1u << abbrevs[i].len);
+}
+
 /* Class of the word s[a, b) as an abbreviation when a dot follows it. */
 static int abbrev_class(const uint8_t *s, size_t a, size_t b, size_t len)
 {
@@ -272,6 +285,9 @@ static int abbrev_class(const uint8_t *s, size_t a, size_t b, size_t len)
             return ABBR_NOSPLIT;
         return ABBR_OTHER;
     }
+    pthread_once(&abbrev_once, abbrev_index_build);
+    if (s[a] >= 0x80 || !(abbrev_lens[s[a]] & (1u << n)))
+        return ABBR_NONE;
     for (i = 0; i < sizeof abbrevs / sizeof abbrevs[0]; i++)
         if (abbrevs[i].len == n && abbrevs[i].s[0] == (char)s[a] &&
             memcmp(abbrevs[i].s, s + a, n) == 0)

@@ -94,6 +94,24 @@ START_TEST(code_points_not_bytes)
 }
 END_TEST
 
+/* The example of the README. */
+START_TEST(readme_example)
+{
+    stage st = open_stage("{\"with_text\": true}");
+    json_t *r = run(&st, "Zo\xc3\xab met Dr. Lee in the U.S. on Jul. 4. \"We won.\" He left.");
+    json_t *a = json_object_get(r, "sentences");
+    ck_assert_uint_eq(json_array_size(a), 3);
+    ck_assert_int_eq(ival(json_array_get(a, 0), "end"), 38);
+    ck_assert_int_eq(ival(json_array_get(a, 1), "start"), 39);
+    ck_assert_int_eq(ival(json_array_get(a, 1), "end"), 48);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(a, 1), "text")), "\"We won.\"");
+    ck_assert_int_eq(ival(json_array_get(a, 2), "start"), 49);
+    ck_assert_int_eq(ival(json_array_get(a, 2), "end"), 57);
+    json_decref(r);
+    close_stage(&st);
+}
+END_TEST
+
 START_TEST(empty_text)
 {
     stage st = open_stage("{}");
@@ -226,6 +244,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, ascii_spans);
     tcase_add_test(tc, code_points_not_bytes);
+    tcase_add_test(tc, readme_example);
     tcase_add_test(tc, empty_text);
     tcase_add_test(tc, only_punctuation);
     tcase_add_test(tc, megabyte_without_punctuation);
