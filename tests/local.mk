@@ -55,6 +55,7 @@ TEST_EXTENSIONS = .test
 TEST_LOG_COMPILER = $(SHELL)
 CORE_SHELL_TESTS = \
 	tests/check-errors.test \
+	tests/cases.test \
 	tests/inputs.test \
 	tests/order.test \
 	tests/outdir.test \
