@@ -59,6 +59,7 @@ CORE_SHELL_TESTS = \
 	tests/inputs.test \
 	tests/order.test \
 	tests/outdir.test \
+	tests/interrupt.test \
 	tests/headers.test \
 	tests/install.test
 TESTS += $(CORE_SHELL_TESTS)
