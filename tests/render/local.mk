@@ -1,5 +1,14 @@
 ## tests of textpipe render
 
+# A small program that renders JSON Lines into a site through the same
+# entry point as `textpipe render`, so the page writer is tested before
+# and apart from the runner.
+check_PROGRAMS += tests/render/render_site
+tests_render_render_site_SOURCES = tests/render/render_site.c \
+	core/render.c core/render.h core/html.c core/html.h
+tests_render_render_site_CFLAGS = $(AM_CFLAGS)
+tests_render_render_site_LDADD = libtextpipe.la $(JANSSON_LIBS)
+
 if HAVE_CHECK
 check_PROGRAMS += tests/render/check_html
 TESTS += tests/render/check_html
