@@ -927,13 +927,17 @@ static void write_panel(tp_render *r, page *p, doc *d, FILE *f)
                                                    EXCERPT_CHARS, NULL), 0);
         fputs("</bdi>", f);
         if (gr->quality != NULL) {
-            fputs(" <span class=\"qual\">", f);
+            fputs(" <span class=\"qual\">(", f);
             tp_html_puts(f, gr->quality, 0);
-            fputs("</span>", f);
+            fputs(")</span>", f);
         }
-        fprintf(f, " <span class=\"count\">%u</span>", gr->n);
-        for (a = gr->first_anchor; a != SIZE_MAX; a = r->anchors[a].next)
-            fprintf(f, " <a href=\"#%s\">%zu</a>", r->anchors[a].name, k++);
+        fprintf(f, " \xe2\x80\x94 <span class=\"count\">%u</span> quote%s", gr->n,
+                gr->n == 1 ? "" : "s");
+        for (a = gr->first_anchor; a != SIZE_MAX; a = r->anchors[a].next) {
+            fprintf(f, "%s<a href=\"#%s\">[%zu]</a>", k == 1 ? ": " : " ",
+                    r->anchors[a].name, k);
+            k++;
+        }
         fputs("</li>", f);
         count_source(r, gr);
     }
