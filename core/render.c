@@ -1147,7 +1147,10 @@ static int write_file_atomic_open(const char *path, FILE **out, char *tmp,
 {
     snprintf(tmp, tmplen, "%s.tmp", path);
     *out = fopen(tmp, "w");
-    return *out == NULL ? -1 : 0;
+    if (*out == NULL)
+        return -1;
+    setvbuf(*out, NULL, _IOFBF, 1 << 16);
+    return 0;
 }
 
 static int write_file_atomic_close(FILE *f, const char *tmp, const char *path)
