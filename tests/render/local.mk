@@ -25,3 +25,5 @@ tests_render_check_render_SOURCES = tests/render/check_render.c \
 tests_render_check_render_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_render_check_render_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS)
 endif
+
+EXTRA_DIST += docs/render.md bench/render/run.sh bench/render/gen.awk
