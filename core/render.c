@@ -1309,7 +1309,8 @@ int tp_render_add(tp_render *r, const json_t *record, char *err, size_t errlen)
         r->ranges[2 * r->nranges + 1] = r->marks[i].e;
         r->nranges++;
     }
-    qsort(r->ranges, r->nranges, 2 * sizeof(size_t), cmp_range);
+    if (r->nranges > 1)
+        qsort(r->ranges, r->nranges, 2 * sizeof(size_t), cmp_range);
 
     write_head(f, id, strlen(id), 0);
     fputs("</style>\n</head>\n<body>\n<header><p class=\"nav\"><a href=\"../index.html\">"
@@ -1710,7 +1711,8 @@ static void read_dir(run_state *st, const char *dir, int depth)
             n++;
     }
     closedir(dp);
-    qsort(names, n, sizeof *names, cmp_names);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_names);
     for (i = 0; i < n; i++) {
         size_t len = strlen(dir) + strlen(names[i]) + 2;
         char *path = malloc(len);
