@@ -57,3 +57,16 @@ for d in range(600):
 PY
 
 "$work/bench_normalise" -r "$reps" "bbc-news=$data/bbc-news" "dense-non-ascii=$work/dense"
+
+# The stage as the runner reports it (--stats), when a built textpipe is
+# given as TEXTPIPE=path/to/textpipe.
+if [ -n "${TEXTPIPE:-}" ]; then
+    printf 'pipeline: bench\nversion: 1\nstages:\n  - plugin: normalise\n' > "$work/p.yaml"
+    for corpus in "$data/bbc-news" "$work/dense"; do
+        for i in $(seq "$reps"); do
+            "$TEXTPIPE" run "$work/p.yaml" "$corpus" --stats -j 1 -o /dev/null 2>&1 |
+                sed -n 's/^textpipe: stage normalise: .*, \([0-9.]*\) MB\/s$/\1/p'
+        done | sort -n | awk -v c="$(basename "$corpus")" \
+            '{v[NR]=$1} END {printf "textpipe --stats, %s: normalise %.1f MB/s (median of %d)\n", c, v[int((NR+1)/2)], NR}'
+    done
+fi
