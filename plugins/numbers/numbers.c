@@ -540,6 +540,15 @@ typedef struct {
     char ukind;
 } numbers_core;
 
+/* k when mult is 10^k, else 0. */
+static int pow10_of(int64_t mult)
+{
+    int k = 0;
+    while (mult >= 10 && mult % 10 == 0)
+        mult /= 10, k++;
+    return mult == 1 ? k : 0;
+}
+
 /* Read a scale word or suffix at p (after optional space when spaced);
  * returns its end or 0. */
 static size_t scale_word(const numbers_inst *I, const char *s, size_t n, size_t p, int64_t *mult)
@@ -548,6 +557,18 @@ static size_t scale_word(const numbers_inst *I, const char *s, size_t n, size_t 
     const numbers_lex *L;
     if (we == p)
         return 0;
+    {
+        static const struct { const char *w; int64_t m; } extra[] = {
+            {"bln", 1000000000LL}, {"mln", 1000000LL}, {"tln", 1000000000000LL}, {"mil", 1000000LL},
+            {"lakh", 100000LL}, {"lakhs", 100000LL}, {"lac", 100000LL}, {"crore", 10000000LL}, {"crores", 10000000LL},
+            {"k", 1000LL},
+        };
+        for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+            if (strlen(extra[i].w) == we - p && ci_eq(s + p, extra[i].w, we - p)) {
+                *mult = extra[i].m;
+                return we;
+            }
+    }
     if (we - p == 2 && (ci_eq(s + p, "bn", 2) || ci_eq(s + p, "mn", 2) || ci_eq(s + p, "tn", 2))) {
         *mult = lc((unsigned char)s[p]) == 'b' ? 1000000000LL : lc((unsigned char)s[p]) == 'm' ? 1000000LL
                                                                                        : 1000000000000LL;
@@ -589,13 +610,32 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
         while (r + 3 < n + 0 && s[r] == ',' && is_dg((unsigned char)s[r + 1]) && is_dg((unsigned char)s[r + 2]) &&
                is_dg((unsigned char)s[r + 3]) && (r + 4 >= n || !is_dg((unsigned char)s[r + 4])))
             r += 4, commas = 1;
-        if (r + 3 == n && s[r] == ',' && 0)
-            r = r;
+        if (!commas) {
+            /* 1 234 567, 40\u202f000, 12\u00a0000: groups of three after a space */
+            for (;;) {
+                size_t sep = 0;
+                if (r < n && s[r] == ' ')
+                    sep = 1;
+                else if (r + 1 < n && (unsigned char)s[r] == 0xc2 && (unsigned char)s[r + 1] == 0xa0)
+                    sep = 2;
+                else if (r + 2 < n && memcmp(s + r, "\xe2\x80\xaf", 3) == 0)
+                    sep = 3;
+                if (sep == 0 || r + sep + 3 > n || !is_dg((unsigned char)s[r + sep]) ||
+                    !is_dg((unsigned char)s[r + sep + 1]) || !is_dg((unsigned char)s[r + sep + 2]) ||
+                    (r + sep + 3 < n && (is_dg((unsigned char)s[r + sep + 3]) || is_al((unsigned char)s[r + sep + 3]) ||
+                                         s[r + sep + 3] == '/' || s[r + sep + 3] == '-' || s[r + sep + 3] == ':')))
+                    break;
+                if (p > 0 && (is_dg((unsigned char)s[p - 1]) || s[p - 1] == ' ') && p > 1 && is_dg((unsigned char)s[p - 2]))
+                    break;
+                r += sep + 3;
+                commas = 2;
+            }
+        }
         run = r - q;
     }
     for (size_t i = 0; i < run; i++) {
         unsigned char ch = (unsigned char)s[q + i];
-        if (ch == ',')
+        if (!is_dg(ch))
             continue;
         c->ndig++;
         if (bl < sizeof buf - 8)
@@ -679,24 +719,54 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
         c->e = r;
         return 1;
     }
-    /* 10^6 */
-    if (q + 1 < n && s[q] == '^' && is_dg((unsigned char)s[q + 1]) && !decimals) {
+    /* 1e10, 12.32e+14: scientific notation */
+    if (q + 1 < n && (s[q] == 'e' || s[q] == 'E') && !commas &&
+        (is_dg((unsigned char)s[q + 1]) || ((s[q + 1] == '+' || s[q + 1] == '-') && q + 2 < n && is_dg((unsigned char)s[q + 2])))) {
         size_t r = q + 1;
-        int ex = 0;
+        int sign = 1, ex = 0;
+        if (s[r] == '+' || s[r] == '-')
+            sign = s[r++] == '-' ? -1 : 1;
         while (r < n && is_dg((unsigned char)s[r]) && ex < 400)
             ex = ex * 10 + (s[r++] - '0');
-        if (m == 10 && exact) {
-            c->v = numv_int(1);
-            c->v.e = ex;
-        } else {
-            double b = numv_double(c->v), r2 = 1.0;
-            for (int i = 0; i < ex && r2 < 1e308; i++)
-                r2 *= b;
-            c->v = numv_real(r2);
+        if (r >= n || !is_al((unsigned char)s[r])) {
+            numv_scale(&c->v, sign * ex);
+            c->flags = 0;
+            c->e = r;
+            return 1;
         }
-        c->flags = 0;
-        c->e = r;
-        return 1;
+    }
+    /* 10^6, 2.5^-1, 1.3x10^6 */
+    {
+        size_t r = q;
+        int times10 = 0;
+        if (r + 4 < n && (s[r] == 'x' || s[r] == 'X') && s[r + 1] == '1' && s[r + 2] == '0' && s[r + 3] == '^')
+            times10 = 1, r += 3;
+        else if (r + 5 < n && memcmp(s + r, "\xc3\x97" "10^", 5) == 0)
+            times10 = 1, r += 4;
+        if (r + 1 < n && s[r] == '^') {
+            int sign = 1, ex = 0;
+            r++;
+            if (r < n && (s[r] == '+' || s[r] == '-'))
+                sign = s[r++] == '-' ? -1 : 1;
+            if (r < n && is_dg((unsigned char)s[r])) {
+                while (r < n && is_dg((unsigned char)s[r]) && ex < 400)
+                    ex = ex * 10 + (s[r++] - '0');
+                if (times10) {
+                    numv_scale(&c->v, sign * ex);
+                } else if (m == 10 && exact && e == 0) {
+                    c->v = numv_int(1);
+                    c->v.e = sign * ex;
+                } else {
+                    double b = numv_double(c->v), r2 = 1.0;
+                    for (int i = 0; i < ex && r2 < 1e308 && r2 > 1e-308; i++)
+                        r2 *= b;
+                    c->v = numv_real(sign < 0 ? 1.0 / r2 : r2);
+                }
+                c->flags = 0;
+                c->e = r;
+                return 1;
+            }
+        }
     }
     /* letters right after the digits */
     if (q < n && is_al((unsigned char)s[q])) {
@@ -728,8 +798,16 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
             }
         }
         /* scale suffixes: 10k, 1.5m, 3bn, 2tn */
-        if (after_ok && (wl == 1 || wl == 2)) {
+        if (after_ok && (wl == 1 || wl == 2 || wl == 3)) {
             int64_t mult = 0;
+            if (wl == 3 && ci_eq(s + q, "mil", 3))
+                mult = 1000000;
+            else if (wl == 3 && (ci_eq(s + q, "bln", 3) || ci_eq(s + q, "mln", 3) || ci_eq(s + q, "tln", 3)))
+                mult = lc((unsigned char)s[q]) == 'b' ? 1000000000LL : lc((unsigned char)s[q]) == 'm' ? 1000000LL : 1000000000000LL;
+            else if (wl == 2 && s[q] == 'M' && s[q + 1] == 'M')
+                mult = 1000000;
+            if (wl == 3 && !mult)
+                goto ident;
             char a = (char)lc((unsigned char)s[q]), b = wl == 2 ? (char)lc((unsigned char)s[q + 1]) : 0;
             if (wl == 1 && a == 'k')
                 mult = 1000;
@@ -742,7 +820,7 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
             if (mult) {
                 numv_times(&c->v, mult);
                 c->flags = (c->flags & ~F_PLAIN) | F_SCALED;
-                c->scale = mult == 1000 ? 3 : mult == 1000000 ? 6 : mult == 1000000000 ? 9 : 12;
+                c->scale = pow10_of(mult);
                 c->e = we;
                 return 1;
             }
@@ -753,6 +831,7 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
             c->e = q; /* the currency reader takes the p */
             return 1;
         }
+    ident:
         /* a name or an identifier: 4G, 3D, 10am */
         c->e = we;
         return -1;
@@ -766,7 +845,7 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
         if (r > q && r < n && (we = scale_word(I, s, n, r, &mult)) != 0) {
             numv_times(&c->v, mult);
             c->flags = (c->flags & ~F_PLAIN) | F_SCALED;
-            c->scale = mult == 1000 ? 3 : mult == 1000000 ? 6 : mult == 1000000000 ? 9 : mult == 100 ? 2 : 12;
+            c->scale = pow10_of(mult);
             c->e = we;
             /* 1 hundred thousand */
             r = skip_sp(s, n, we);
@@ -795,23 +874,200 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
     return 1;
 }
 
-/* Spelled-out numbers at p.  lead_a: an "a"/"an" came before (a hundred).
- * Returns 1 with c filled, else 0. */
+/* A denominator at q: third, fifths, twenty-fifth, hundredths, half,
+ * quarters.  "second" is left out: "one second" is a time.  Returns its
+ * end (0 when none) and sets *den and *plural. */
+static size_t parse_denom(const numbers_inst *I, const char *s, size_t n, size_t q, int64_t *den, int *plural)
+{
+    size_t we = word_end(s, n, q);
+    const numbers_lex *L;
+    if (we == q)
+        return 0;
+    *plural = 0;
+    L = lex_find(I, s + q, we - q);
+    if (L == NULL && we - q > 3 && lc((unsigned char)s[we - 1]) == 's') {
+        L = lex_find(I, s + q, we - q - 1);
+        if (L && (L->kind == W_ORD || L->kind == W_ORDTENS || L->kind == W_ORDSCALE))
+            *plural = 1;
+        else
+            L = NULL;
+    }
+    if (L == NULL)
+        return 0;
+    switch (L->kind) {
+    case W_TENS: {
+        size_t a = we < n && (s[we] == '-' || s[we] == ' ') ? we + 1 : we, ae;
+        const numbers_lex *M;
+        int pl = 0;
+        if (a == we)
+            return 0;
+        ae = word_end(s, n, a);
+        M = ae > a ? lex_find(I, s + a, ae - a) : NULL;
+        if (M == NULL && ae - a > 3 && lc((unsigned char)s[ae - 1]) == 's') {
+            M = lex_find(I, s + a, ae - a - 1);
+            pl = 1;
+        }
+        if (M == NULL || M->kind != W_ORD || M->v > 9)
+            return 0;
+        *den = L->v + M->v;
+        *plural = pl;
+        return ae;
+    }
+    case W_ORD:
+        if (L->v == 2 || (L->v == 1 && !*plural))
+            return 0;
+        /* fall through */
+    case W_ORDTENS:
+    case W_ORDSCALE:
+        *den = L->v;
+        return we;
+    case W_FRAC:
+        *den = L->v;
+        *plural = 1;
+        return we;
+    case W_HALF:
+    case W_QUARTER:
+        *den = L->v;
+        return we;
+    default:
+        return 0;
+    }
+}
+
+/* Words for the decimals after "point": five point five, two point zero three. */
+static size_t parse_point(const numbers_inst *I, const char *s, size_t n, size_t e, numv *v)
+{
+    size_t q = skip_sp(s, n, e), end = e;
+    int digits = 0;
+    int64_t frac = 0;
+    if (q == e || !ci_word(s, n, q, "point"))
+        return e;
+    q = skip_sp(s, n, q + 5);
+    for (;;) {
+        size_t we = word_end(s, n, q);
+        const numbers_lex *L = we > q ? lex_find(I, s + q, we - q) : NULL;
+        if (L == NULL)
+            break;
+        if (L->kind == W_UNIT && L->v <= 9) {
+            frac = frac * 10 + L->v;
+            digits++;
+            end = we;
+        } else if (L->kind == W_TENS && digits == 0) {
+            int64_t t = L->v;
+            end = we;
+            if (we + 1 < n && s[we] == '-') {
+                size_t b = we + 1, be = word_end(s, n, b);
+                const numbers_lex *M = be > b ? lex_find(I, s + b, be - b) : NULL;
+                if (M && M->kind == W_UNIT && M->v > 0 && M->v <= 9)
+                    t += M->v, end = be;
+            }
+            frac = t;
+            digits = 2;
+            break;
+        } else {
+            break;
+        }
+        q = skip_sp(s, n, we);
+        if (q == we || digits >= 15)
+            break;
+    }
+    if (digits == 0 || !v->exact)
+        return e;
+    {
+        int64_t m = v->m;
+        for (int i = 0; i < digits; i++)
+            if (__builtin_mul_overflow(m, (int64_t)10, &m))
+                return e;
+        v->m = m + (m < 0 ? -frac : frac);
+        v->e -= digits;
+    }
+    return end;
+}
+
+/* A plain integer of at most three digits at q (a group in "3 hundred and 21"). */
+static size_t small_digits(const char *s, size_t n, size_t q, int64_t *v)
+{
+    size_t e = q;
+    int64_t x = 0;
+    while (e < n && is_dg((unsigned char)s[e]) && e - q < 4)
+        x = x * 10 + (s[e++] - '0');
+    if (e == q || e - q > 3 || (e < n && (is_al((unsigned char)s[e]) || s[e] == '.' || s[e] == ',' || s[e] == '/')))
+        return 0;
+    if (e < n && s[e] == ',' )
+        return 0;
+    *v = x;
+    return e;
+}
+
+/* Spelled-out numbers at p, by a small grammar over words:
+ *   number := group (scale group)* [and fraction] [point digits]
+ *   group  := [unit|tens[-unit]] [hundred [and] [unit|tens[-unit]]]
+ * with ordinals and fractions at the end (twenty-first, two thirds,
+ * one hundred and three quarters), dozens, "a"/"an" before (a hundred,
+ * a fifth), and small digit groups among the words (3 hundred and 21).
+ * lead_a: an "a"/"an" came before.  Returns 1 with c filled, else 0. */
 static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p, int lead_a, numbers_core *c)
 {
-    int64_t total = 0, group = 0, lastscale = INT64_MAX;
+    int64_t total = 0, group = 0, lastscale = INT64_MAX, and_base = -1;
     int last = 0; /* 0 none, 1 unit, 2 tens, 3 hundred, 4 scale */
     size_t q = p, end = p;
     int words = 0;
     const numbers_lex *L;
+    int64_t den;
+    int plural;
+    size_t de;
 
     c->s = p;
     c->flags = F_WORDS;
+    /* a fifth, a twenty-first, a trillionth */
+    if (lead_a && (de = parse_denom(I, s, n, p, &den, &plural)) != 0 && !plural) {
+        c->v = numv_real(1.0 / (double)den);
+        if (den == 2 || den == 4) {
+            c->v = numv_int(den == 2 ? 5 : 25);
+            c->v.e = den == 2 ? -1 : -2;
+        }
+        c->flags |= F_FRAC;
+        c->e = de;
+        return 1;
+    }
     for (;;) {
-        size_t we = word_end(s, n, q);
+        size_t we;
         size_t nx;
+        int64_t dv = 0;
+        if (q < n && is_dg((unsigned char)s[q])) {
+            /* digits among words: 3 hundred and 21, 4 thousand 3 hundred */
+            we = small_digits(s, n, q, &dv);
+            if (we == 0 || !(last == 0 || last == 3 || last == 4) || (last == 3 && dv >= 100) || (last == 4 && dv >= lastscale))
+                break;
+            group += dv;
+            last = dv < 100 ? 1 : 3;
+            if (dv >= 100)
+                last = 1;
+            goto accept;
+        }
+        we = word_end(s, n, q);
         if (we == q || (L = lex_find(I, s + q, we - q)) == NULL)
             break;
+        /* a fraction after a numerator: two thirds, one twenty-fifth */
+        if ((last == 1 || last == 2) && (de = parse_denom(I, s, n, q, &den, &plural)) != 0 &&
+            (plural || group % 100 == 1 || L->kind == W_HALF || L->kind == W_QUARTER || L->kind == W_FRAC)) {
+            int64_t num = and_base >= 0 ? group - (and_base % 1000 == 0 ? 0 : 0) : total + group;
+            double base = 0.0;
+            if (and_base >= 0) {
+                /* one hundred and three quarters: 100 + 3/4 */
+                base = (double)(and_base);
+                num = total + group - and_base;
+            }
+            if (L->kind == W_ORDSCALE && !plural && num != 1)
+                goto ordinal;
+            c->v = numv_real(base + (double)num / (double)den);
+            if (and_base < 0 && (den == 2 || den == 4 || den == 5 || den == 10 || den == 100 || den == 1000) && 0)
+                c->v = numv_real(0);
+            c->flags |= F_FRAC;
+            c->e = de;
+            return 1;
+        }
+    ordinal:
         switch (L->kind) {
         case W_UNIT:
             if (last == 1 || (last == 2 && (L->v == 0 || L->v > 9)) || (lead_a && last == 0))
@@ -828,7 +1084,7 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
             last = 2;
             break;
         case W_HUNDRED:
-            if (last == 3 || (group >= 100))
+            if (last == 3 || group >= 100)
                 goto stop;
             group = (group ? group : 1) * 100;
             last = 3;
@@ -844,56 +1100,34 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
         case W_DOZEN:
             if (last == 0 && !lead_a)
                 goto stop;
-            group = (group ? group : 1) * 12;
+            if (and_base >= 0) /* three hundred and two dozens */
+                group = (group - (and_base - total)) * 12 + (and_base - total);
+            else
+                group = (group ? group : 1) * 12;
             end = we;
             words++;
-            /* "two dozen thousand" is rare: stop here */
             goto done;
         case W_ORD:
         case W_ORDTENS:
             if ((L->kind == W_ORD && last == 2 && L->v > 9) || (L->kind == W_ORDTENS && (last == 1 || last == 2)))
                 goto stop;
-            if (last == 1 && L->v >= 3 && group < 20 && total == 0) {
-                /* one third, two fifths (singular after a unit) */
-                c->v = numv_real((double)group / (double)L->v);
-                c->flags |= F_FRAC;
-                c->e = we;
-                return 1;
-            }
-            if (last == 1)
+            if (last == 1 || (lead_a && last == 0))
                 goto stop;
-            if (lead_a && last == 0 && L->v >= 3 && L->kind == W_ORD) {
-                c->v = numv_real(1.0 / (double)L->v);
-                c->flags |= F_FRAC;
-                c->e = we;
-                return 1;
-            }
             c->v = numv_int(total + group + L->v);
             c->flags |= F_ORD;
             c->e = we;
             return 1;
         case W_ORDSCALE:
-            if (last == 1 || last == 2 || (lead_a && last == 0)) {
-                /* a trillionth, one hundredth: fractions */
-                c->v = numv_real((double)(total + (group ? group : 1)) / (double)L->v);
-                c->flags |= F_FRAC;
-                c->e = we;
-                return 1;
-            }
+            if (lead_a && last == 0)
+                goto stop;
             c->v = numv_int(total + (group ? group : 1) * L->v);
             c->flags |= F_ORD;
-            c->e = we;
-            return 1;
-        case W_FRAC:
-            if (last == 0 && !lead_a)
-                goto stop;
-            c->v = numv_real((double)(total + group) / (double)L->v);
-            c->flags |= F_FRAC;
             c->e = we;
             return 1;
         default:
             goto stop;
         }
+    accept:
         end = we;
         words++;
         /* next word: after a hyphen or a space */
@@ -907,8 +1141,11 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
         if (ci_word(s, n, nx, "and") && (last == 3 || last == 4)) {
             size_t a = skip_sp(s, n, nx + 3), ae = word_end(s, n, a);
             const numbers_lex *N = ae > a ? lex_find(I, s + a, ae - a) : NULL;
-            if (a > nx + 3 && N != NULL &&
-                (N->kind == W_UNIT || N->kind == W_TENS || N->kind == W_ORD || N->kind == W_ORDTENS)) {
+            int64_t tmp;
+            if (a > nx + 3 && ((N != NULL && (N->kind == W_UNIT || N->kind == W_TENS || N->kind == W_ORD ||
+                                              N->kind == W_ORDTENS)) ||
+                               (is_dg((unsigned char)s[a]) && small_digits(s, n, a, &tmp)))) {
+                and_base = total + group;
                 q = a;
                 continue;
             }
@@ -924,38 +1161,55 @@ done:
     c->e = end;
     if (last == 4 || last == 3)
         c->flags |= F_SCALED;
-    /* and a half / and two thirds */
+    /* two hundred point zero three */
+    c->e = parse_point(I, s, n, end, &c->v);
+    if (c->e > end)
+        return 1;
+    /* and a half, and a fifth, and three fifths */
     {
         size_t nx = skip_sp(s, n, end);
         if (nx > end && ci_word(s, n, nx, "and")) {
             size_t a = skip_sp(s, n, nx + 3), ae;
-            double frac = 0;
+            int64_t num = 0;
             size_t fe = 0;
-            if (ci_word(s, n, a, "a") || ci_word(s, n, a, "an")) {
-                size_t b = skip_sp(s, n, a + (ci_word(s, n, a, "a") ? 1 : 2));
-                ae = word_end(s, n, b);
-                if (ae > b && ci_word(s, n, b, "half"))
-                    frac = 0.5, fe = ae;
-                else if (ae > b && ci_word(s, n, b, "quarter"))
-                    frac = 0.25, fe = ae;
-                else if (ae > b && ci_word(s, n, b, "third"))
-                    frac = 1.0 / 3, fe = ae;
+            if (ci_word(s, n, a, "a") || ci_word(s, n, a, "an") || ci_word(s, n, a, "one")) {
+                size_t b = skip_sp(s, n, a + (lc((unsigned char)s[a]) == 'a' ? (ci_word(s, n, a, "a") ? 1 : 2) : 3));
+                if ((fe = parse_denom(I, s, n, b, &den, &plural)) != 0)
+                    num = 1;
             } else if ((ae = word_end(s, n, a)) > a) {
                 const numbers_lex *N = lex_find(I, s + a, ae - a);
-                size_t b = skip_sp(s, n, ae), be = word_end(s, n, b);
-                const numbers_lex *D = be > b ? lex_find(I, s + b, be - b) : NULL;
-                if (N && N->kind == W_UNIT && N->v > 0 && D && (D->kind == W_FRAC || (D->kind == W_ORD && N->v == 1)))
-                    frac = (double)N->v / (double)D->v, fe = be;
+                if (N && (N->kind == W_UNIT || N->kind == W_TENS) && N->v > 0) {
+                    size_t b;
+                    num = N->v;
+                    if (N->kind == W_TENS && ae + 1 < n && s[ae] == '-') {
+                        size_t u = ae + 1, ue = word_end(s, n, u);
+                        const numbers_lex *U = ue > u ? lex_find(I, s + u, ue - u) : NULL;
+                        if (U && U->kind == W_UNIT && U->v > 0 && U->v < 10)
+                            num += U->v, ae = ue;
+                    }
+                    b = skip_sp(s, n, ae);
+                    if (b > ae && (fe = parse_denom(I, s, n, b, &den, &plural)) != 0 && !plural && num != 1)
+                        fe = 0;
+                }
             }
             if (fe) {
                 int64_t base = total + group;
-                if (frac == 0.5 || frac == 0.25) {
-                    c->v = numv_int(base * 100 + (int64_t)(frac * 100));
-                    c->v.e = -2;
+                if (last == 4 && group == 0 && lastscale != INT64_MAX) {
+                    /* one million and a half */
+                    c->v = numv_int(total * den + num * lastscale);
+                    c->v = numv_real(numv_double(c->v) / (double)den);
+                    if ((num * lastscale) % den == 0)
+                        c->v = numv_int(total + num * lastscale / den);
+                } else if (den == 2 || den == 4 || den == 5 || den == 10 || den == 100 || den == 1000 || den == 20 || den == 25 || den == 50) {
+                    int64_t scale = den == 2 ? 10 : den == 4 ? 100 : den == 5 ? 10 : den == 20 ? 100 : den == 25 ? 100 : den == 50 ? 100 : den;
+                    int ex = scale == 10 ? 1 : scale == 100 ? 2 : 3;
+                    c->v = numv_int(base * scale + num * (scale / den));
+                    c->v.e = -ex;
+                    c->flags |= F_FRAC;
                 } else {
-                    c->v = numv_real((double)base + frac);
+                    c->v = numv_real((double)base + (double)num / (double)den);
+                    c->flags |= F_FRAC;
                 }
-                c->flags |= F_FRAC;
                 c->e = fe;
                 /* one and a half million */
                 {
@@ -1441,16 +1695,36 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                     (*next)++;
                 return 0;
             }
+            /* 3 hundred and 21, 4 thousand 3 hundred */
+            if ((c.flags & F_SCALED) && c.ndig <= 3 && !neg && q == p && c.v.exact) {
+                numbers_core w;
+                memset(&w, 0, sizeof w);
+                if (parse_words(I, s, n, p, 0, &w) && w.e > c.e && !(w.flags & (F_ORD | F_FRAC)))
+                    c = w;
+            }
             if (neg) {
                 numv_neg(&c.v);
                 c.flags = (c.flags & ~F_PLAIN) | F_NEG;
                 c.s = q;
             }
         }
-    } else if ((unsigned char)s[p] == 0xc2) {
-        double v = (unsigned char)s[p + 1] == 0xbc ? 0.25 : (unsigned char)s[p + 1] == 0xbd ? 0.5 : 0.75;
+    } else if ((unsigned char)s[p] == 0xc2 || (unsigned char)s[p] == 0xe2) {
+        /* vulgar fractions: U+00BC..U+00BE, U+2150..U+215E */
+        static const unsigned char num_tab[15] = {1, 1, 1, 1, 2, 1, 2, 3, 4, 1, 5, 1, 3, 5, 7};
+        static const unsigned char den_tab[15] = {7, 9, 10, 3, 3, 5, 5, 5, 5, 6, 6, 8, 8, 8, 8};
+        unsigned char b1 = (unsigned char)s[p + 1];
+        double v;
+        if (b1 >= 0xbc && b1 <= 0xbe && (unsigned char)s[p] == 0xc2) {
+            v = b1 == 0xbc ? 0.25 : b1 == 0xbd ? 0.5 : 0.75;
+            c.e = p + 2;
+        } else {
+            unsigned k = (unsigned char)s[p + 2] - 0x90u;
+            if (k > 14)
+                return 0;
+            v = (double)num_tab[k] / (double)den_tab[k];
+            c.e = p + 3;
+        }
         c.s = p;
-        c.e = p + 2;
         c.v = numv_real(v);
         c.flags = F_FRAC;
     } else {
@@ -1489,33 +1763,41 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             } else {
                 return 0;
             }
-        } else if (L->kind == W_HALF) {
-            /* half a dozen, half a million */
-            size_t r = skip_sp(s, n, we), b, be;
+        } else if ((L->kind == W_HALF || L->kind == W_QUARTER) && !lead_a) {
+            /* half a dozen, half a million, quarter million */
+            size_t r = skip_sp(s, n, we), b, be = 0;
             int64_t mult = 0;
-            if (r > we && ci_word(s, n, r, "a") && (b = skip_sp(s, n, r + 1)) > r + 1 &&
-                (be = scale_word(I, s, n, b, &mult)) != 0) {
+            if (r > we && ci_word(s, n, r, "a") && (b = skip_sp(s, n, r + 1)) > r + 1)
+                be = scale_word(I, s, n, b, &mult);
+            else if (r > we)
+                be = scale_word(I, s, n, r, &mult);
+            if (be && (mult >= 1000 || (mult == 12 && L->kind == W_HALF))) {
                 c.s = p;
                 c.e = be;
-                c.v = numv_int(5);
-                c.v.e = -1;
+                c.v = numv_int(L->kind == W_HALF ? 5 : 25);
+                c.v.e = L->kind == W_HALF ? -1 : -2;
                 numv_times(&c.v, mult);
                 c.flags = F_WORDS | F_SCALED;
-            } else if (lead_a) {
-                c.s = a_start;
-                c.e = we;
-                c.v = numv_real(0.5);
-                c.flags = F_WORDS | F_FRAC;
             } else {
                 return 0;
             }
-        } else if (L->kind == W_QUARTER) {
-            if (!lead_a)
-                return 0;
+        } else if (L->kind == W_HALF || L->kind == W_QUARTER) {
             c.s = a_start;
             c.e = we;
-            c.v = numv_real(0.25);
+            c.v = numv_int(L->kind == W_HALF ? 5 : 25);
+            c.v.e = L->kind == W_HALF ? -1 : -2;
             c.flags = F_WORDS | F_FRAC;
+            {
+                /* a quarter of a million */
+                size_t r = skip_sp(s, n, we), b, be;
+                int64_t mult = 0;
+                if (r > we && ci_word(s, n, r, "of") && (b = skip_sp(s, n, r + 2)) > r + 2 && ci_word(s, n, b, "a") &&
+                    (b = skip_sp(s, n, b + 1)) > 0 && (be = scale_word(I, s, n, b, &mult)) != 0 && mult >= 1000) {
+                    numv_times(&c.v, mult);
+                    c.flags = F_WORDS | F_SCALED;
+                    c.e = be;
+                }
+            }
         } else if (L->kind == W_COUPLE) {
             if (!lead_a)
                 return 0;
@@ -1534,10 +1816,13 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             c.ukind = 'd';
         } else {
             if (lead_a && !(L->kind == W_HUNDRED || L->kind == W_SCALE || L->kind == W_DOZEN ||
-                            L->kind == W_ORDSCALE || (L->kind == W_ORD && L->v >= 3 && 0)))
+                            L->kind == W_ORDSCALE || L->kind == W_ORD || L->kind == W_ORDTENS || L->kind == W_TENS))
                 lead_a = 0;
-            if (!parse_words(I, s, n, p, lead_a, &c))
-                return 0;
+            if (!parse_words(I, s, n, p, lead_a, &c)) {
+                if (!lead_a || !parse_words(I, s, n, p, 0, &c))
+                    return 0;
+                lead_a = 0;
+            }
             if (lead_a)
                 c.s = a_start;
             /* 'one' that is not a count: one of the, no one, the one */
@@ -1562,6 +1847,16 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
 
     start = c.s;
     end = c.e;
+    /* minus five, negative ten */
+    {
+        size_t ws, pwe;
+        if (!(c.flags & F_NEG) && prev_word(s, start, &ws, &pwe) &&
+            ((pwe - ws == 5 && ci_eq(s + ws, "minus", 5)) || (pwe - ws == 8 && ci_eq(s + ws, "negative", 8)))) {
+            numv_neg(&c.v);
+            c.flags = (c.flags & ~F_PLAIN) | F_NEG;
+            start = ws;
+        }
+    }
 
     /* currency before */
     {
@@ -2015,7 +2310,7 @@ static int numbers_create(void **out, const json_t *options, tp_error *err)
         numbers_destroy(I);
         return tp_error_set(err, NULL, "out of memory");
     }
-    strcpy(pat, "[0-9\\x{bc}-\\x{be}]|\\b(?:");
+    strcpy(pat, "[0-9\\x{bc}-\\x{be}\\x{2150}-\\x{215e}]|\\b(?:");
     for (size_t i = 0; i < LEX_N; i++) {
         if (i)
             strcat(pat, "|");
