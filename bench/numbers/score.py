@@ -155,7 +155,9 @@ def value_ok(cat, res, f):
             return False
         return f.get("kind") == "percent" and close(str(v).rstrip("%"), f.get("value"))
     if cat == "currency":
-        if f.get("kind") != "money" or not close(v, f.get("value")):
+        # their cents and pence are counted in cents; ours in the currency
+        scale = 100.0 if res.get("unit") in ("Cent", "Penny", "Pence") else 1.0
+        if f.get("kind") != "money" or f.get("value") is None or not close(v, f["value"] * scale):
             return False
         iso = res.get("isoCurrency") or CUR_NAMES.get(res.get("unit"))
         return iso is None or iso == f.get("currency")

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -145,6 +146,11 @@ static const numbers_cur currency_words[] = {
     {"francs", "CHF", 0}, {"pesos", "MXN", 0}, {"riyals", "SAR", 0},
     {"dirhams", "AED", 0}, {"lira", "TRY", 0}, {"rand", "ZAR", 0}, {"naira", "NGN", 0},
     {"shekels", "ILS", 0}, {"kronor", "SEK", 0}, {"krone", "NOK", 0},
+    {"finnish markka", "FIM", 0}, {"markka", "FIM", 0}, {"pesetas", "ESP", 0}, {"peseta", "ESP", 0},
+    {"dutch guilders", "NLG", 0}, {"guilders", "NLG", 0}, {"turkish lira", "TRY", 0},
+    {"chinese yuan", "CNY", 0}, {"us dollar", "USD", 0}, {"bitcoins", "XBT", 0}, {"bitcoin", "XBT", 0},
+    {"btc", "XBT", 0}, {"ringgit", "MYR", 0}, {"ringgits", "MYR", 0}, {"baht", "THB", 0},
+    {"rials", "IRR", 0}, {"zloty", "PLN", 0}, {"forint", "HUF", 0},
     {"cents", "USD", -2}, {"cent", "USD", -2}, {"pence", "GBP", -2}, {"penny", "GBP", -2},
     {"usd", "USD", 0}, {"eur", "EUR", 0}, {"gbp", "GBP", 0}, {"cny", "CNY", 0},
     {"jpy", "JPY", 0}, {"inr", "INR", 0}, {"chf", "CHF", 0}, {"aud", "AUD", 0},
@@ -200,6 +206,9 @@ static const numbers_unit units[] = {
     {"mins", "minutes", 'd', 0}, {"seconds", "seconds", 'd', 0},
 };
 #define UNIT_N (sizeof units / sizeof units[0])
+
+static const char *const cur_codes[] = {"usd", "eur", "gbp", "rmb", "cny", "jpy", "inr", "rs", "myr", "chf", "cad", "aud"};
+#define CUR_CODES_N (sizeof cur_codes / sizeof cur_codes[0])
 
 /* Words that end the words naming what is counted. */
 static const char *const stopwords[] = {
@@ -825,8 +834,8 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
                 return 1;
             }
         }
-        /* 50p */
-        if (wl == 1 && s[q] == 'p') {
+        /* 115usd, 42MYR, 50p */
+        if (in_list(cur_codes, CUR_CODES_N, s + q, wl) || (wl == 1 && s[q] == 'p')) {
             c->flags &= ~F_PLAIN;
             c->e = q; /* the currency reader takes the p */
             return 1;
@@ -1267,58 +1276,64 @@ static size_t read_hedge(const char *s, size_t p, const char **norm)
  * *iso, or returns p. */
 static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
 {
+    /* a sign, or a code glued to a dollar sign: US$, C$, HK$, usd$ (also
+     * with a space in tokenised text: "us $") */
+    static const struct { const char *pre; const char *iso; int ci; } dollar_pre[] = {
+        {"U.S.", "USD", 0}, {"u.s.", "USD", 0}, {"u.s", "USD", 0}, {"USD", "USD", 1}, {"US", "USD", 1},
+        {"HK", "HKD", 1}, {"NZD", "NZD", 1}, {"NZ", "NZD", 1}, {"AUD", "AUD", 1}, {"CAD", "CAD", 1},
+        {"MXN", "MXN", 1}, {"MEX", "MXN", 1}, {"SGD", "SGD", 1}, {"A", "AUD", 0}, {"C", "CAD", 1},
+        {"S", "SGD", 0}, {"R", "BRL", 0},
+    };
+    static const struct { const char *sign; const char *iso; } signs[] = {
+        {"\xc2\xa3", "GBP"}, {"\xc2\xa5", "JPY"}, {"\xe2\x82\xac", "EUR"}, {"\xe2\x82\xb9", "INR"},
+        {"\xe2\x82\xbf", "XBT"}, {"\xe2\x82\xa9", "KRW"}, {"\xe2\x82\xbd", "RUB"}, {"\xe2\x82\xba", "TRY"},
+    };
+    static const char *const codes[][2] = {
+        {"USD", "USD"}, {"EUR", "EUR"}, {"GBP", "GBP"}, {"CNY", "CNY"}, {"JPY", "JPY"}, {"RMB", "CNY"},
+        {"INR", "INR"}, {"Rs", "INR"}, {"CHF", "CHF"}, {"AUD", "AUD"}, {"CAD", "CAD"}, {"HKD", "HKD"},
+        {"RUB", "RUB"}, {"usd", "USD"}, {"rmb", "CNY"}, {"eur", "EUR"}, {"gbp", "GBP"}, {"rs", "INR"},
+        {"MYR", "MYR"}, {"myr", "MYR"}, {"SEK", "SEK"}, {"NOK", "NOK"}, {"KRW", "KRW"},
+    };
     size_t q = p;
     if (q > 0 && s[q - 1] == ' ')
         q--;
     if (q >= 1 && s[q - 1] == '$') {
-        size_t a = q - 1;
+        size_t a = q - 1, b = a;
         *iso = "USD";
-        if (a >= 2 && memcmp(s + a - 2, "US", 2) == 0)
-            a -= 2;
-        else if (a >= 4 && memcmp(s + a - 4, "U.S.", 4) == 0)
-            a -= 4;
-        else if (a >= 2 && memcmp(s + a - 2, "HK", 2) == 0)
-            *iso = "HKD", a -= 2;
-        else if (a >= 2 && memcmp(s + a - 2, "NZ", 2) == 0)
-            *iso = "NZD", a -= 2;
-        else if (a >= 1 && s[a - 1] == 'A' && (a < 2 || !is_al((unsigned char)s[a - 2])))
-            *iso = "AUD", a -= 1;
-        else if (a >= 1 && s[a - 1] == 'C' && (a < 2 || !is_al((unsigned char)s[a - 2])))
-            *iso = "CAD", a -= 1;
-        else if (a >= 1 && s[a - 1] == 'S' && (a < 2 || !is_al((unsigned char)s[a - 2])))
-            *iso = "SGD", a -= 1;
+        if (b > 0 && s[b - 1] == ' ')
+            b--;
+        for (size_t i = 0; i < sizeof dollar_pre / sizeof dollar_pre[0]; i++) {
+            size_t l = strlen(dollar_pre[i].pre);
+            size_t c = (b < a) ? b : a; /* "us $": with a space only for codes of two or more letters */
+            if (b < a && l < 2 && dollar_pre[i].ci == 0)
+                continue;
+            if (c >= l && (dollar_pre[i].ci ? strncasecmp(s + c - l, dollar_pre[i].pre, l) == 0
+                                            : memcmp(s + c - l, dollar_pre[i].pre, l) == 0) &&
+                (c - l == 0 || !is_al((unsigned char)s[c - l - 1]))) {
+                if (b < a && l == 1 && s[c - 1] != 'c')
+                    continue;
+                *iso = dollar_pre[i].iso;
+                return c - l;
+            }
+        }
         return a;
     }
-    if (q >= 2 && (unsigned char)s[q - 2] == 0xc2 && (unsigned char)s[q - 1] == 0xa3) {
-        *iso = "GBP";
-        return q - 2;
+    for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
+        size_t l = strlen(signs[i].sign);
+        if (q >= l && memcmp(s + q - l, signs[i].sign, l) == 0) {
+            *iso = signs[i].iso;
+            return q - l;
+        }
     }
-    if (q >= 2 && (unsigned char)s[q - 2] == 0xc2 && (unsigned char)s[q - 1] == 0xa5) {
-        *iso = "JPY";
-        return q - 2;
-    }
-    if (q >= 3 && memcmp(s + q - 3, "\xe2\x82\xac", 3) == 0) {
-        *iso = "EUR";
-        return q - 3;
-    }
-    if (q >= 3 && memcmp(s + q - 3, "\xe2\x82\xb9", 3) == 0) {
-        *iso = "INR";
-        return q - 3;
-    }
-    if (q < p || q == p) {
+    {
         size_t e = q, ws;
         if (e > 0 && s[e - 1] == '.')
             e--;
         ws = word_start(s, e);
         if (ws < e && (ws == 0 || !is_al((unsigned char)s[ws - 1]))) {
-            static const char *const codes[][2] = {
-                {"USD", "USD"}, {"EUR", "EUR"}, {"GBP", "GBP"}, {"CNY", "CNY"}, {"JPY", "JPY"},
-                {"RMB", "CNY"}, {"INR", "INR"}, {"Rs", "INR"}, {"CHF", "CHF"}, {"AUD", "AUD"},
-                {"CAD", "CAD"}, {"HKD", "HKD"}, {"RUB", "RUB"},
-            };
             for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
                 size_t l = strlen(codes[i][0]);
-                if (e - ws == l && memcmp(s + ws, codes[i][0], l) == 0 && (q < p || s[e] == '.')) {
+                if (e - ws == l && memcmp(s + ws, codes[i][0], l) == 0 && (q < p || s[e] == '.' || e == p)) {
                     *iso = codes[i][1];
                     return ws;
                 }
@@ -1331,12 +1346,27 @@ static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
 /* A currency word or sign after e: returns its end and sets *iso. */
 static size_t read_cur_suffix(const char *s, size_t n, size_t e, const char **iso, int *pow10)
 {
+    static const struct { const char *sign; const char *iso; } signs[] = {
+        {"\xe2\x82\xac", "EUR"}, {"\xe5\x85\x83", "CNY"}, {"\xe2\x82\xa1", "CRC"}, {"\xe2\x82\xbe", "GEL"},
+        {"\xe2\x82\xad", "LAK"}, {"\xc2\xa3", "GBP"}, {"\xe2\x82\xb9", "INR"},
+    };
     size_t q = skip_sp(s, n, e);
-    if (q + 3 <= n && memcmp(s + q, "\xe2\x82\xac", 3) == 0) {
-        *iso = "EUR";
-        *pow10 = 0;
-        return q + 3;
+    for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
+        size_t l = strlen(signs[i].sign);
+        if (q + l <= n && memcmp(s + q, signs[i].sign, l) == 0) {
+            *iso = signs[i].iso;
+            *pow10 = 0;
+            return q + l;
+        }
     }
+    if (q > e && q < n && s[q] == '$' && (q + 1 == n || !is_dg((unsigned char)s[q + 1])) &&
+        (q + 1 >= n || (q + 2 < n && !is_dg((unsigned char)s[q + 2])) || s[q + 1] != ' ')) {
+        *iso = "USD";
+        *pow10 = 0;
+        return q + 1;
+    }
+    if (q == e && q + 1 < n && s[q] == '-' && is_al((unsigned char)s[q + 1]))
+        q++; /* a 12-cent stamp, a one-yen coin */
     if (q == e && q < n && s[q] == 'p' && (q + 1 >= n || !is_al((unsigned char)s[q + 1]))) {
         *iso = "GBP";
         *pow10 = -2;
@@ -1351,6 +1381,53 @@ static size_t read_cur_suffix(const char *s, size_t n, size_t e, const char **is
             return q + strlen(currency_words[i].word);
         }
     return e;
+}
+
+/* The cents after a sum: 15 dollars and 50, thirteen dollars forty-five
+ * cents, $20 and 43c.  bare: a number without a cents word will do. */
+static size_t read_cents(const numbers_inst *I, const char *s, size_t n, size_t e, numv *v, int bare)
+{
+    size_t a = skip_sp(s, n, e), ce, ue;
+    numbers_core k;
+    int64_t cents;
+    if (a == e || !v->exact || v->e < 0)
+        return e;
+    if (ci_word(s, n, a, "and"))
+        a = skip_sp(s, n, a + 3);
+    memset(&k, 0, sizeof k);
+    if (a < n && is_dg((unsigned char)s[a])) {
+        size_t d = a;
+        cents = 0;
+        while (d < n && is_dg((unsigned char)s[d]) && d - a < 3)
+            cents = cents * 10 + (s[d++] - '0');
+        if (d - a > 2 || (d < n && (is_dg((unsigned char)s[d]) || s[d] == '.' || s[d] == ',')))
+            return e;
+        ce = d;
+    } else if (a < n && is_al((unsigned char)s[a]) && parse_words(I, s, n, a, 0, &k) == 1 &&
+               !(k.flags & (F_ORD | F_FRAC)) && k.v.exact && k.v.e == 0 && k.v.m < 100) {
+        cents = k.v.m;
+        ce = k.e;
+    } else {
+        return e;
+    }
+    ue = skip_sp(s, n, ce);
+    if (ue < n && (ci_word(s, n, ue, "cents") || ci_word(s, n, ue, "cent") || ci_word(s, n, ue, "pence") ||
+                   ci_word(s, n, ue, "sen") || ci_word(s, n, ue, "p") || ci_word(s, n, ue, "c")))
+        ue = word_end(s, n, ue);
+    else if (ue == ce && ue < n && (s[ue] == 'c' || s[ue] == 'p') && (ue + 1 >= n || !is_al((unsigned char)s[ue + 1])))
+        ue++;
+    else if (bare && (ce >= n || !is_al((unsigned char)s[skip_sp(s, n, ce)]) || skip_sp(s, n, ce) >= n))
+        ue = ce;
+    else
+        return e;
+    {
+        int64_t m = v->m;
+        for (int i = 0; i < v->e; i++)
+            m *= 10;
+        v->m = m * 100 + cents;
+        v->e = -2;
+    }
+    return ue;
 }
 
 /* % or percent after e: returns the end, sets *points for percentage points. */
@@ -1632,8 +1709,9 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
     if (is_digit) {
         size_t ts, te;
         unsigned char before = p > 0 ? (unsigned char)s[p - 1] : ' ';
-        /* a letter glued before the digits: G7, MP3, A380 */
-        if (is_al(before)) {
+        /* a letter glued before the digits: G7, MP3, A380 (but USD50, Rs20) */
+        if (is_al(before) && !(p - word_start(s, p) <= 3 && p - word_start(s, p) >= 2 &&
+                               in_list(cur_codes, CUR_CODES_N, s + word_start(s, p), p - word_start(s, p)))) {
             while (*next < n && (is_dg((unsigned char)s[*next]) || is_al((unsigned char)s[*next])))
                 (*next)++;
             return 0;
@@ -1907,10 +1985,14 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                 end = pe;
                 if (pw)
                     numv_scale(&c.v, pw);
+                else
+                    end = read_cents(I, s, n, end, &c.v, 1);
                 /* $5 million dollars: keep the sign's currency */
             }
         }
     }
+    if (cur && !(c.flags & F_PCT) && end == c.e)
+        end = read_cents(I, s, n, end, &c.v, 0); /* $20 and 43c */
     if (cur) {
         f->kind = "money";
         f->currency = cur;
