@@ -219,7 +219,16 @@ static const numbers_unit units[] = {
 };
 #define UNIT_N (sizeof units / sizeof units[0])
 
-static const char *const cur_codes[] = {"usd", "eur", "gbp", "rmb", "cny", "jpy", "inr", "rs", "myr", "chf", "cad", "aud"};
+static const char *const cur_codes[] = {"usd", "eur", "gbp", "rmb", "cny", "jpy", "inr", "rs", "myr", "chf", "cad", "aud",
+                                        "hkd", "nzd", "sgd", "rub", "mnt", "kwd", "sar", "qar", "aed", "egp", "ils"};
+/* ISO 4217 codes read after a number when written in capitals: 42 KWD */
+static const char *const iso_codes[] = {
+    "AED", "ARS", "AUD", "BGN", "BRL", "CAD", "CHF", "CLP", "CNY", "COP", "CZK", "DKK", "EGP", "EUR", "GBP",
+    "HKD", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "JOD", "JPY", "KES", "KRW", "KWD", "LBP", "MAD", "MNT",
+    "MXN", "MYR", "NGN", "NOK", "NZD", "PHP", "PKR", "PLN", "QAR", "RON", "RUB", "SAR", "SEK", "SGD", "SYP",
+    "THB", "TRY", "TWD", "UAH", "USD", "VND", "ZAR",
+};
+#define ISO_CODES_N (sizeof iso_codes / sizeof iso_codes[0])
 #define CUR_CODES_N (sizeof cur_codes / sizeof cur_codes[0])
 
 /* Words that end the words naming what is counted. */
@@ -1391,7 +1400,7 @@ static size_t read_cur_suffix(const char *s, size_t n, size_t e, const char **is
             return q + l;
         }
     }
-    if (q > e && q < n && s[q] == '$' && (q + 1 == n || !is_dg((unsigned char)s[q + 1])) &&
+    if (q < n && s[q] == '$' && (q + 1 == n || !is_dg((unsigned char)s[q + 1])) &&
         (q + 1 >= n || (q + 2 < n && !is_dg((unsigned char)s[q + 2])) || s[q + 1] != ' ')) {
         *iso = "USD";
         *pow10 = 0;
@@ -1406,6 +1415,13 @@ static size_t read_cur_suffix(const char *s, size_t n, size_t e, const char **is
     }
     if (q == e && !(q < n && is_al((unsigned char)s[q])))
         return e;
+    if (q + 3 <= n && is_up((unsigned char)s[q]) && (q + 3 == n || !is_al((unsigned char)s[q + 3])))
+        for (size_t i = 0; i < ISO_CODES_N; i++)
+            if (memcmp(s + q, iso_codes[i], 3) == 0) {
+                *iso = iso_codes[i];
+                *pow10 = 0;
+                return q + 3;
+            }
     for (size_t i = 0; i < CUR_N; i++)
         if (ci_word(s, n, q, currency_words[i].word)) {
             *iso = currency_words[i].iso;
@@ -1947,6 +1963,17 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             }
             if (lead_a)
                 c.s = a_start;
+            /* five lakh, four crore */
+            if (!(c.flags & (F_ORD | F_FRAC))) {
+                size_t r = skip_sp(s, n, c.e), se;
+                int64_t mult = 0;
+                if (r > c.e && (se = scale_word(I, s, n, r, &mult)) != 0 && mult >= 1000 && pow10_of(mult) != 0 &&
+                    lex_find(I, s + r, se - r) == NULL) {
+                    numv_times(&c.v, mult);
+                    c.flags |= F_SCALED;
+                    c.e = se;
+                }
+            }
             /* 'one' that is not a count: one of the, no one, the one */
             if (!(c.flags & (F_ORD | F_FRAC)) && c.e == we && ci_word(s, n, p, "one")) {
                 size_t r = skip_sp(s, n, we);
@@ -2262,7 +2289,12 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
                 *cend = e;
                 return i;
             }
-            /* skip the rest of a word glued to digits or underscores */
+            /* skip the rest of a word glued to digits or underscores, but
+             * not the digits after a currency code (USD50, Rs20) */
+            if (e < n && scan_class[u[e]] == 1 && e - i <= 3 && in_list(cur_codes, CUR_CODES_N, s + i, e - i)) {
+                i = e;
+                continue;
+            }
             while (e < n && (scan_class[u[e]] == 2 || scan_class[u[e]] == 1 || scan_class[u[e]] == 4))
                 e++;
             i = e;
