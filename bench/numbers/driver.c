@@ -89,9 +89,14 @@ int main(int argc, char **argv)
         recs[n++] = r;
     }
     free(line);
-    if (pl->create(&inst, json_object(), &err) != 0) {
-        fprintf(stderr, "numbers-driver: %s\n", err.message);
-        return 1;
+    {
+        json_t *opts = json_object();
+        int rc = pl->create(&inst, opts, &err);
+        json_decref(opts);
+        if (rc != 0) {
+            fprintf(stderr, "numbers-driver: %s\n", err.message);
+            return 1;
+        }
     }
     if (pl->worker_init(&worker, inst, &err) != 0) {
         fprintf(stderr, "numbers-driver: %s\n", err.message);
