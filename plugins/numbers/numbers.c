@@ -1093,7 +1093,7 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
         /* a fraction after a numerator: two thirds, one twenty-fifth */
         if ((last == 1 || last == 2) && (de = parse_denom(I, s, n, q, &den, &plural)) != 0 &&
             (plural || group % 100 == 1 || L->kind == W_HALF || L->kind == W_QUARTER || L->kind == W_FRAC)) {
-            int64_t num = and_base >= 0 ? group - (and_base % 1000 == 0 ? 0 : 0) : total + group;
+            int64_t num = total + group;
             double base = 0.0;
             if (and_base >= 0) {
                 /* one hundred and three quarters: 100 + 3/4 */
@@ -1103,8 +1103,6 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
             if (L->kind == W_ORDSCALE && !plural && num != 1)
                 goto ordinal;
             c->v = numv_real(base + (double)num / (double)den);
-            if (and_base < 0 && (den == 2 || den == 4 || den == 5 || den == 10 || den == 100 || den == 1000) && 0)
-                c->v = numv_real(0);
             c->flags |= F_FRAC;
             c->e = de;
             return 1;
