@@ -1,0 +1,960 @@
+/* entities: features, decoding and the model file of the tagger (ner.h). */
+#include <config.h>
+#include "ner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *const entities_type_names[ENT_NTYPES] = {"PER", "ORG", "LOC", "MISC"};
+const char *const entities_gaz_names[ENT_GAZ_NKINDS] = {"PER", "ORG", "LOC", "MISC", "FIRST"};
+
+/* ---- hashing ---- */
+
+uint64_t entities_hash(const void *p, size_t n, uint64_t seed)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0xcbf29ce484222325ull ^ (seed * 0x9e3779b97f4a7c15ull);
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+uint32_t entities_slot(uint64_t h, int offset, unsigned hbits)
+{
+    return (uint32_t)(mix64(h + (uint64_t)(offset + 3) * 0x9e3779b97f4a7c15ull) >> (64 - hbits));
+}
+
+uint64_t entities_checksum(const void *p, size_t n)
+{
+    /* FNV-1a over 64-bit words, then the tail bytes. */
+    const unsigned char *s = p;
+    uint64_t h = 0xcbf29ce484222325ull, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h ^= w;
+        h *= 0x100000001b3ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* ---- text helpers ---- */
+
+size_t entities_lower(char *out, size_t cap, const char *s, size_t len)
+{
+    size_t i;
+    if (len > cap)
+        len = cap;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    return len;
+}
+
+/* 0 lower, 1 title, 2 all upper, 3 mixed, 4 digit first, 5 other, 6 non-ASCII first */
+static int capclass(const char *s, size_t len)
+{
+    unsigned char c = (unsigned char)s[0];
+    size_t i;
+    int upper = 0, lower = 0, lower_then_upper = 0;
+    if (len == 0)
+        return 5;
+    if (c >= 0x80)
+        return 6;
+    if (c >= '0' && c <= '9')
+        return 4;
+    for (i = 0; i < len; i++) {
+        unsigned char d = (unsigned char)s[i];
+        if (d >= 'A' && d <= 'Z') {
+            upper++;
+            if (lower)
+                lower_then_upper = 1;
+        } else if (d >= 'a' && d <= 'z')
+            lower++;
+    }
+    if (c >= 'a' && c <= 'z')
+        return upper ? 3 : 0;
+    if (c >= 'A' && c <= 'Z') {
+        if (!lower)
+            return 2;
+        return lower_then_upper ? 3 : 1;
+    }
+    return 5;
+}
+
+static size_t shape(char *out, size_t cap, const char *s, size_t len)
+{
+    size_t i, n = 0;
+    char last = 0;
+    for (i = 0; i < len && n < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char k;
+        if (c >= 'A' && c <= 'Z')
+            k = 'X';
+        else if (c >= 'a' && c <= 'z')
+            k = 'x';
+        else if (c >= '0' && c <= '9')
+            k = 'd';
+        else if (c >= 0xc0)
+            k = 'u';
+        else if (c >= 0x80)
+            continue;
+        else
+            k = (char)c;
+        if (k != last)
+            out[n++] = k;
+        last = k;
+    }
+    if (len > 12 && n < cap)
+        out[n++] = '+';
+    return n;
+}
+
+/* ---- lexicon ---- */
+
+static uint32_t pow2_at_least(uint32_t n)
+{
+    uint32_t c = 16;
+    while (c < n)
+        c <<= 1;
+    return c;
+}
+
+int entities_lex_index(ent_lex *lex)
+{
+    uint32_t cap = pow2_at_least(lex->n * 2 + 1), i;
+    lex->index = malloc(sizeof *lex->index * cap);
+    if (lex->index == NULL)
+        return -1;
+    memset(lex->index, 0xff, sizeof *lex->index * cap);
+    lex->index_mask = cap - 1;
+    for (i = 0; i < lex->n; i++) {
+        uint32_t j = (uint32_t)entities_hash(lex->words[i], lex->lens[i], 1) & lex->index_mask;
+        while (lex->index[j] != UINT32_MAX)
+            j = (j + 1) & lex->index_mask;
+        lex->index[j] = i;
+    }
+    cap = pow2_at_least(lex->ngaz * 2 + 1);
+    lex->gaz_index = malloc(sizeof *lex->gaz_index * cap);
+    if (lex->gaz_index == NULL) {
+        free(lex->index);
+        lex->index = NULL;
+        return -1;
+    }
+    memset(lex->gaz_index, 0xff, sizeof *lex->gaz_index * cap);
+    lex->gaz_mask = cap - 1;
+    for (i = 0; i < lex->ngaz; i++) {
+        uint32_t j = (uint32_t)mix64(lex->gaz_keys[i]) & lex->gaz_mask;
+        while (lex->gaz_index[j] != UINT32_MAX)
+            j = (j + 1) & lex->gaz_mask;
+        lex->gaz_index[j] = i;
+    }
+    return 0;
+}
+
+void entities_lex_free_index(ent_lex *lex)
+{
+    free(lex->index);
+    free(lex->gaz_index);
+    lex->index = NULL;
+    lex->gaz_index = NULL;
+}
+
+const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *lower, size_t len)
+{
+    uint32_t j, k;
+    if (lex == NULL || lex->index == NULL)
+        return NULL;
+    j = (uint32_t)entities_hash(lower, len, 1) & lex->index_mask;
+    while ((k = lex->index[j]) != UINT32_MAX) {
+        if (lex->lens[k] == len && memcmp(lex->words[k], lower, len) == 0)
+            return &lex->info[k];
+        j = (j + 1) & lex->index_mask;
+    }
+    return NULL;
+}
+
+uint32_t entities_gaz_find(const ent_lex *lex, uint64_t key)
+{
+    uint32_t j, k;
+    if (lex == NULL || lex->gaz_index == NULL)
+        return 0;
+    j = (uint32_t)mix64(key) & lex->gaz_mask;
+    while ((k = lex->gaz_index[j]) != UINT32_MAX) {
+        if (lex->gaz_keys[k] == key)
+            return lex->gaz_kinds[k];
+        j = (j + 1) & lex->gaz_mask;
+    }
+    return 0;
+}
+
+static uint64_t gaz_step(uint64_t key, const char *s, size_t len)
+{
+    char low[64];
+    size_t n = entities_lower(low, sizeof low, s, len);
+    return mix64(key ^ entities_hash(low, n, 7)) + 0x632be59bd9b4e019ull;
+}
+
+uint64_t entities_gaz_key(const ent_tok *toks, size_t n)
+{
+    uint64_t key = 0x51ed270b27u;
+    size_t i;
+    for (i = 0; i < n; i++)
+        key = gaz_step(key, toks[i].s, toks[i].len);
+    return key;
+}
+
+/* ---- features ---- */
+
+#define OFF_ALL 0x1fu
+#define OFF_0 0x04u
+#define OFF_NEAR 0x0eu
+
+static inline int addf(ent_wfeat *out, int n, int kind, const void *p, size_t len, uint32_t mask)
+{
+    if (n < ENT_MAXFEAT) {
+        out[n].h = entities_hash(p, len, (uint64_t)kind);
+        out[n].mask = mask;
+        n++;
+    }
+    return n;
+}
+
+int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out)
+{
+    char low[64] = "", shp[16];
+    size_t n, sn, k;
+    int nf = 0, cc;
+    const ent_lexinfo *info;
+    unsigned char v[4] = {0, 0, 0, 0};
+
+    n = entities_lower(low, sizeof low, s, len);
+    info = entities_lex_find(lex, low, n);
+    cc = capclass(s, len);
+    nf = addf(out, nf, 'w', low, n, OFF_ALL);
+    nf = addf(out, nf, 'e', s, len < 64 ? len : 64, OFF_0);
+    sn = shape(shp, sizeof shp - 1, s, len);
+    nf = addf(out, nf, 's', shp, sn, OFF_ALL);
+    for (k = 1; k <= 4 && k < n; k++) {
+        nf = addf(out, nf, 'p' + (int)k * 16, low, k, OFF_0);
+        nf = addf(out, nf, 'x' + (int)k * 16, low + n - k, k, OFF_0);
+    }
+    v[0] = (unsigned char)cc;
+    v[1] = info ? info->casing : 0;
+    nf = addf(out, nf, 'k', v, 2, OFF_NEAR);
+    if (info != NULL) {
+        static const uint8_t plen[] = {4, 6, 10, 16};
+        for (k = 0; k < sizeof plen; k++) {
+            uint16_t c;
+            uint8_t l = plen[k] < info->clen ? plen[k] : info->clen;
+            if (info->clen == 0 || (k > 0 && plen[k - 1] >= info->clen))
+                break;
+            c = (uint16_t)(info->cluster >> (16 - l));
+            v[0] = (unsigned char)(c & 0xff);
+            v[1] = (unsigned char)(c >> 8);
+            v[2] = l;
+            nf = addf(out, nf, 'c', v, 3, l == info->clen ? OFF_ALL : OFF_NEAR);
+        }
+        for (k = 0; k < ENT_GAZ_NKINDS; k++) {
+            if (info->gaz & (1u << k)) {
+                v[0] = (unsigned char)k;
+                nf = addf(out, nf, 'g', v, 1, OFF_NEAR);
+            }
+            if (info->gaz & ENT_GAZ_PART(k)) {
+                v[0] = (unsigned char)k;
+                nf = addf(out, nf, 'G', v, 1, OFF_0);
+            }
+        }
+    }
+    return nf;
+}
+
+int entities_all_caps(const ent_tok *toks, size_t n)
+{
+    size_t i, words = 0, caps = 0;
+    for (i = 0; i < n; i++) {
+        int cc = capclass(toks[i].s, toks[i].len);
+        if (cc <= 3 && toks[i].len > 1) {
+            words++;
+            if (cc == 2)
+                caps++;
+        }
+    }
+    return words >= 2 && caps * 10 >= words * 8;
+}
+
+static inline uint64_t posh(int kind, unsigned a, unsigned b, unsigned c)
+{
+    unsigned char v[3] = {(unsigned char)a, (unsigned char)b, (unsigned char)c};
+    return entities_hash(v, 3, (uint64_t)kind + 1000);
+}
+
+void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks,
+                        size_t n, uint64_t *pf, uint8_t *npf)
+{
+    size_t i;
+    int ac = entities_all_caps(toks, n);
+    for (i = 0; i < n; i++) {
+        uint64_t *f = pf + i * ENT_MAXPOS;
+        int k = 0, cc = capclass(toks[i].s, toks[i].len);
+        f[k++] = posh('b', 0, 0, 0);
+        if (i < 2)
+            f[k++] = posh('P', (unsigned)i, 0, 0);
+        if (i + 2 >= n)
+            f[k++] = posh('Q', (unsigned)(n - i), 0, 0);
+        if (ac)
+            f[k++] = posh('a', (unsigned)cc, i == 0, 0);
+        if (cc >= 1 && cc <= 3) {
+            char low[64];
+            size_t ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
+            const ent_lexinfo *info = entities_lex_find(lex, low, ln);
+            unsigned casing = info ? info->casing : 0;
+            unsigned d = entities_doc_get(doc, toks[i].s, toks[i].len);
+            if (i == 0)
+                f[k++] = posh('f', (unsigned)cc, casing, 0);
+            f[k++] = posh('d', d, (unsigned)(i == 0) | (unsigned)ac << 1, (unsigned)cc);
+        }
+        npf[i] = (uint8_t)k;
+    }
+    /* multi-word list entries, longest first, left to right */
+    for (i = 0; i < n;) {
+        size_t best = 0, l, j;
+        uint32_t kinds = 0;
+        int cc = capclass(toks[i].s, toks[i].len);
+        if (lex != NULL && lex->ngaz > 0 && cc >= 1 && cc <= 3) {
+            char low[64];
+            size_t ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
+            const ent_lexinfo *info = entities_lex_find(lex, low, ln);
+            if (info != NULL && (info->gaz & ENT_GAZ_STARTS)) {
+                uint64_t key = entities_gaz_key(toks + i, 1);
+                for (l = 2; l <= ENT_GAZ_MAXLEN && i + l <= n; l++) {
+                    uint32_t kk;
+                    key = gaz_step(key, toks[i + l - 1].s, toks[i + l - 1].len);
+                    kk = entities_gaz_find(lex, key);
+                    if (kk) {
+                        best = l;
+                        kinds = kk;
+                    }
+                }
+            }
+        }
+        if (best == 0) {
+            i++;
+            continue;
+        }
+        for (j = 0; j < best; j++) {
+            unsigned pos = j == 0 ? 0 : j + 1 == best ? 2 : 1;
+            uint64_t *f = pf + (i + j) * ENT_MAXPOS;
+            unsigned kind;
+            for (kind = 0; kind < ENT_GAZ_NKINDS; kind++)
+                if ((kinds & (1u << kind)) && npf[i + j] < ENT_MAXPOS)
+                    f[npf[i + j]++] = posh('m', kind, pos, 0);
+        }
+        i += best;
+    }
+}
+
+/* ---- document casing ---- */
+
+void entities_doc_init(ent_doc *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+void entities_doc_free(ent_doc *d)
+{
+    free(d->keys);
+    free(d->bits);
+    free(d->stamp);
+    memset(d, 0, sizeof *d);
+}
+
+int entities_doc_reset(ent_doc *d, size_t hint)
+{
+    uint32_t cap = pow2_at_least((uint32_t)(hint > (1u << 28) ? 1u << 28 : hint) * 2 + 64);
+    d->n = 0;
+    if (cap > d->cap) {
+        free(d->keys);
+        free(d->bits);
+        free(d->stamp);
+        d->keys = malloc(sizeof *d->keys * cap);
+        d->bits = malloc(cap);
+        d->stamp = calloc(cap, sizeof *d->stamp);
+        if (d->keys == NULL || d->bits == NULL || d->stamp == NULL) {
+            entities_doc_free(d);
+            return -1;
+        }
+        d->cap = cap;
+        d->gen = 0;
+    }
+    d->gen++;
+    if (d->gen == 0) {
+        memset(d->stamp, 0, sizeof *d->stamp * d->cap);
+        d->gen = 1;
+    }
+    return 0;
+}
+
+static uint8_t *doc_slot(ent_doc *d, uint64_t key, int create)
+{
+    uint32_t j = (uint32_t)mix64(key) & (d->cap - 1);
+    while (d->stamp[j] == d->gen) {
+        if (d->keys[j] == key)
+            return &d->bits[j];
+        j = (j + 1) & (d->cap - 1);
+    }
+    if (!create || (d->n + 1) * 2 > d->cap)
+        return NULL;
+    d->stamp[j] = d->gen;
+    d->keys[j] = key;
+    d->bits[j] = 0;
+    d->n++;
+    return &d->bits[j];
+}
+
+void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n)
+{
+    size_t i;
+    if (d == NULL || d->cap == 0 || entities_all_caps(toks, n))
+        return;
+    for (i = 1; i < n; i++) {
+        int cc = capclass(toks[i].s, toks[i].len);
+        char low[64];
+        size_t ln;
+        uint8_t *b;
+        if (cc > 3)
+            continue;
+        ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
+        b = doc_slot(d, entities_hash(low, ln, 3), 1);
+        if (b != NULL)
+            *b |= cc == 0 ? 1 : 2;
+    }
+}
+
+unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len)
+{
+    char low[64];
+    size_t ln;
+    uint8_t *b;
+    if (d == NULL || d->cap == 0)
+        return 0;
+    ln = entities_lower(low, sizeof low, s, len);
+    b = doc_slot((ent_doc *)d, entities_hash(low, ln, 3), 0);
+    return b ? *b : 0;
+}
+
+/* ---- decoding ---- */
+
+int entities_allowed(int prev, int cur)
+{
+    int pk = prev == 0 ? -1 : ENT_K(prev), ck = cur == 0 ? -1 : ENT_K(cur);
+    int open = pk == ENT_B || pk == ENT_I;
+    if (open)
+        return (ck == ENT_I || ck == ENT_L) && ENT_TYPE(prev) == ENT_TYPE(cur);
+    return ck == -1 || ck == ENT_B || ck == ENT_U;
+}
+
+int entities_allowed_start(int cur)
+{
+    return cur == 0 || ENT_K(cur) == ENT_B || ENT_K(cur) == ENT_U;
+}
+
+int entities_allowed_end(int prev)
+{
+    return prev == 0 || ENT_K(prev) == ENT_L || ENT_K(prev) == ENT_U;
+}
+
+/* predecessors of each label under BILOU */
+static int npred[ENT_NL];
+static uint8_t pred[ENT_NL][ENT_NL];
+static int npred_ready;
+
+static void init_pred(void)
+{
+    int p, c;
+    if (__atomic_load_n(&npred_ready, __ATOMIC_ACQUIRE))
+        return;
+    {
+        int np[ENT_NL];
+        uint8_t pr[ENT_NL][ENT_NL];
+        for (c = 0; c < ENT_NL; c++) {
+            np[c] = 0;
+            for (p = 0; p < ENT_NL; p++)
+                if (entities_allowed(p, c))
+                    pr[c][np[c]++] = (uint8_t)p;
+        }
+        /* every thread writes the same values */
+        for (c = 0; c < ENT_NL; c++) {
+            __atomic_store_n(&npred[c], np[c], __ATOMIC_RELAXED);
+            for (p = 0; p < np[c]; p++)
+                __atomic_store_n(&pred[c][p], pr[c][p], __ATOMIC_RELAXED);
+        }
+    }
+    __atomic_store_n(&npred_ready, 1, __ATOMIC_RELEASE);
+}
+
+#define NEG (-1e30f)
+
+void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
+                      const float *end, uint8_t *back, float *fwd, uint8_t *out)
+{
+    size_t i;
+    int c, k, best;
+    float bs;
+    if (n == 0)
+        return;
+    init_pred();
+    for (c = 0; c < ENT_NL; c++)
+        fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
+    for (i = 1; i < n; i++) {
+        const float *prev = fwd + (i - 1) * ENT_NL;
+        float *cur = fwd + i * ENT_NL;
+        const float *e = em + i * ENT_NL;
+        for (c = 0; c < ENT_NL; c++) {
+            int bp = pred[c][0];
+            float b = prev[bp] + trans[bp * ENT_NL + c];
+            for (k = 1; k < npred[c]; k++) {
+                int p = pred[c][k];
+                float s = prev[p] + trans[p * ENT_NL + c];
+                if (s > b) {
+                    b = s;
+                    bp = p;
+                }
+            }
+            cur[c] = b + e[c];
+            back[i * ENT_NL + c] = (uint8_t)bp;
+        }
+    }
+    best = 0;
+    bs = NEG * 2;
+    for (c = 0; c < ENT_NL; c++) {
+        float s;
+        if (!entities_allowed_end(c))
+            continue;
+        s = fwd[(n - 1) * ENT_NL + c] + end[c];
+        if (s > bs) {
+            bs = s;
+            best = c;
+        }
+    }
+    out[n - 1] = (uint8_t)best;
+    for (i = n - 1; i > 0; i--)
+        out[i - 1] = back[i * ENT_NL + out[i]];
+}
+
+void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
+                            const float *end, const float *fwd, float *bwd)
+{
+    size_t i;
+    int c, p;
+    (void)start;
+    if (n == 0)
+        return;
+    init_pred();
+    for (c = 0; c < ENT_NL; c++)
+        bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? end[c] : NEG;
+    for (i = n - 1; i > 0; i--) {
+        const float *nx = bwd + i * ENT_NL;
+        const float *e = em + i * ENT_NL;
+        float *cur = bwd + (i - 1) * ENT_NL;
+        for (p = 0; p < ENT_NL; p++)
+            cur[p] = NEG;
+        for (c = 0; c < ENT_NL; c++) {
+            int k;
+            float v = nx[c] + e[c];
+            for (k = 0; k < npred[c]; k++) {
+                int q = pred[c][k];
+                float s = v + trans[q * ENT_NL + c];
+                if (s > cur[q])
+                    cur[q] = s;
+            }
+        }
+    }
+    (void)fwd;
+}
+
+/* ---- the model ---- */
+
+#define PAD8(x) (((x) + 7u) & ~(uint64_t)7u)
+
+uint64_t entities_payload_size(const ent_header *h)
+{
+    uint64_t words = ((uint64_t)1 << h->hbits) / 64, s = 0;
+    s += PAD8((uint64_t)(ENT_NL * ENT_NL + 2 * ENT_NL) * 4);
+    s += words * 8;
+    s += PAD8(words * 4);
+    s += PAD8((uint64_t)h->nrows * ENT_NL * 2);
+    s += PAD8((uint64_t)h->nlex * sizeof(ent_lexinfo));
+    s += PAD8(((uint64_t)h->nlex + 1) * 4);
+    s += PAD8(h->lex_bytes);
+    s += (uint64_t)h->ngaz * 8;
+    s += PAD8((uint64_t)h->ngaz * 4);
+    s += PAD8(((uint64_t)h->nvocab + 1) * 4);
+    s += PAD8(h->vocab_bytes);
+    return s;
+}
+
+struct ent_model {
+    const unsigned char *data;
+    size_t size;
+    void *map;          /* non-NULL when mapped here */
+    size_t map_size;
+    ent_header h;
+    const float *trans, *start, *end;
+    const uint64_t *bitmap;
+    const uint32_t *rank;
+    const int16_t *rows;
+    ent_lex lex;
+    const char **lex_words;
+    uint16_t *lex_lens;
+    /* known exact forms and what each adds at offsets -2..2 */
+    uint32_t nvocab;
+    const uint32_t *vocab_off;
+    const char *vocab_str;
+    uint32_t *vindex;
+    uint32_t vmask;
+    float *vrows;       /* nvocab * ENT_NOFF * ENT_NL */
+};
+
+static inline const int16_t *model_row(const ent_model *m, uint32_t slot)
+{
+    uint64_t w = m->bitmap[slot >> 6], bit = (uint64_t)1 << (slot & 63);
+    if (!(w & bit))
+        return NULL;
+    return m->rows + (size_t)(m->rank[slot >> 6] + (uint32_t)__builtin_popcountll(w & (bit - 1))) * ENT_NL;
+}
+
+/* What word s adds at each offset: out[ENT_NOFF][ENT_NL]. */
+static void word_rows(const ent_model *m, const char *s, size_t len, float *out)
+{
+    ent_wfeat f[ENT_MAXFEAT];
+    int nf = entities_word_feats(&m->lex, s, len, f), i, d, l;
+    memset(out, 0, sizeof(float) * ENT_NOFF * ENT_NL);
+    for (i = 0; i < nf; i++) {
+        for (d = -ENT_WIN; d <= ENT_WIN; d++) {
+            const int16_t *r;
+            float *o = out + (d + ENT_WIN) * ENT_NL;
+            if (!(f[i].mask & (1u << (d + ENT_WIN))))
+                continue;
+            r = model_row(m, entities_slot(f[i].h, d, m->h.hbits));
+            if (r == NULL)
+                continue;
+            for (l = 0; l < ENT_NL; l++)
+                o[l] += (float)r[l] * m->h.wscale;
+        }
+    }
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, const char *a)
+{
+    if (err != NULL)
+        snprintf(err, errlen, fmt, a);
+    return -1;
+}
+
+ent_model *entities_model_open(const void *data, size_t size, char *err, size_t errlen)
+{
+    ent_model *m;
+    const unsigned char *p;
+    uint64_t words, need, sum, i;
+    const uint32_t *lex_off;
+    const char *lex_str;
+    char num[64];
+
+    if (size < sizeof(ent_header)) {
+        snprintf(num, sizeof num, "%zu", size);
+        fail(err, errlen, "model is truncated: %s bytes, shorter than its header", num);
+        return NULL;
+    }
+    m = calloc(1, sizeof *m);
+    if (m == NULL) {
+        fail(err, errlen, "%s", "out of memory");
+        return NULL;
+    }
+    memcpy(&m->h, data, sizeof m->h);
+    m->data = data;
+    m->size = size;
+    if (memcmp(m->h.magic, ENT_MAGIC, 8) != 0) {
+        fail(err, errlen, "%s", "not an entities model (bad magic number)");
+        goto bad;
+    }
+    if (m->h.version != ENT_VERSION) {
+        snprintf(num, sizeof num, "%u (this build reads %u)", m->h.version, ENT_VERSION);
+        fail(err, errlen, "unsupported model version %s", num);
+        goto bad;
+    }
+    if (m->h.nlabels != ENT_NL || m->h.hbits < 10 || m->h.hbits > 26 ||
+        !(m->h.wscale > 0) || !(m->h.score_scale > 0)) {
+        fail(err, errlen, "%s", "model header is corrupt (labels, table size or scales)");
+        goto bad;
+    }
+    need = entities_payload_size(&m->h);
+    if (m->h.payload_bytes != need || size - sizeof(ent_header) < need) {
+        snprintf(num, sizeof num, "%zu of %llu", size - sizeof(ent_header), (unsigned long long)need);
+        fail(err, errlen, "model is truncated or corrupt: payload has %s bytes", num);
+        goto bad;
+    }
+    if (size - sizeof(ent_header) != need) {
+        fail(err, errlen, "%s", "model has trailing bytes after its payload");
+        goto bad;
+    }
+    p = (const unsigned char *)data + sizeof(ent_header);
+    if (((uintptr_t)p & 7u) != 0) {
+        fail(err, errlen, "%s", "model image is not aligned to 8 bytes");
+        goto bad;
+    }
+    if (entities_checksum(p, need) != m->h.checksum) {
+        fail(err, errlen, "%s", "model checksum mismatch: the file is corrupt");
+        goto bad;
+    }
+    words = ((uint64_t)1 << m->h.hbits) / 64;
+    m->trans = (const float *)p;
+    m->start = m->trans + ENT_NL * ENT_NL;
+    m->end = m->start + ENT_NL;
+    p += PAD8((uint64_t)(ENT_NL * ENT_NL + 2 * ENT_NL) * 4);
+    m->bitmap = (const uint64_t *)p;
+    p += words * 8;
+    m->rank = (const uint32_t *)p;
+    p += PAD8(words * 4);
+    m->rows = (const int16_t *)p;
+    p += PAD8((uint64_t)m->h.nrows * ENT_NL * 2);
+    for (sum = 0, i = 0; i < words; i++) {
+        if (m->rank[i] != sum)
+            break;
+        sum += (uint64_t)__builtin_popcountll(m->bitmap[i]);
+    }
+    if (i != words || sum != m->h.nrows) {
+        fail(err, errlen, "%s", "model weight index is corrupt");
+        goto bad;
+    }
+    m->lex.n = m->h.nlex;
+    m->lex.info = (const ent_lexinfo *)p;
+    p += PAD8((uint64_t)m->h.nlex * sizeof(ent_lexinfo));
+    lex_off = (const uint32_t *)p;
+    p += PAD8(((uint64_t)m->h.nlex + 1) * 4);
+    lex_str = (const char *)p;
+    p += PAD8(m->h.lex_bytes);
+    m->lex.ngaz = m->h.ngaz;
+    m->lex.gaz_keys = (const uint64_t *)p;
+    p += (uint64_t)m->h.ngaz * 8;
+    m->lex.gaz_kinds = (const uint32_t *)p;
+    p += PAD8((uint64_t)m->h.ngaz * 4);
+    m->nvocab = m->h.nvocab;
+    m->vocab_off = (const uint32_t *)p;
+    p += PAD8(((uint64_t)m->h.nvocab + 1) * 4);
+    m->vocab_str = (const char *)p;
+
+    if (lex_off[0] != 0 || lex_off[m->h.nlex] != m->h.lex_bytes ||
+        m->vocab_off[0] != 0 || m->vocab_off[m->h.nvocab] != m->h.vocab_bytes) {
+        fail(err, errlen, "%s", "model word tables are corrupt");
+        goto bad;
+    }
+    m->lex_words = malloc(sizeof *m->lex_words * (m->h.nlex + 1));
+    m->lex_lens = malloc(sizeof *m->lex_lens * (m->h.nlex + 1));
+    if (m->lex_words == NULL || m->lex_lens == NULL) {
+        fail(err, errlen, "%s", "out of memory");
+        goto bad;
+    }
+    for (i = 0; i < m->h.nlex; i++) {
+        if (lex_off[i + 1] < lex_off[i] || lex_off[i + 1] - lex_off[i] > 63) {
+            fail(err, errlen, "%s", "model lexicon is corrupt");
+            goto bad;
+        }
+        m->lex_words[i] = lex_str + lex_off[i];
+        m->lex_lens[i] = (uint16_t)(lex_off[i + 1] - lex_off[i]);
+    }
+    for (i = 0; i < m->h.nvocab; i++)
+        if (m->vocab_off[i + 1] < m->vocab_off[i] || m->vocab_off[i + 1] - m->vocab_off[i] > 63) {
+            fail(err, errlen, "%s", "model vocabulary is corrupt");
+            goto bad;
+        }
+    m->lex.words = m->lex_words;
+    m->lex.lens = m->lex_lens;
+    if (entities_lex_index(&m->lex) != 0) {
+        fail(err, errlen, "%s", "out of memory");
+        goto bad;
+    }
+    {
+        uint32_t cap = pow2_at_least(m->nvocab * 2 + 1), j;
+        m->vindex = malloc(sizeof *m->vindex * cap);
+        m->vrows = malloc(sizeof(float) * ENT_NOFF * ENT_NL * ((size_t)m->nvocab + 1));
+        if (m->vindex == NULL || m->vrows == NULL) {
+            fail(err, errlen, "%s", "out of memory");
+            goto bad;
+        }
+        memset(m->vindex, 0xff, sizeof *m->vindex * cap);
+        m->vmask = cap - 1;
+        for (i = 0; i < m->nvocab; i++) {
+            const char *s = m->vocab_str + m->vocab_off[i];
+            size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
+            j = (uint32_t)entities_hash(s, len, 2) & m->vmask;
+            while (m->vindex[j] != UINT32_MAX)
+                j = (j + 1) & m->vmask;
+            m->vindex[j] = (uint32_t)i;
+            word_rows(m, s, len, m->vrows + i * ENT_NOFF * ENT_NL);
+        }
+    }
+    return m;
+bad:
+    entities_model_free(m);
+    return NULL;
+}
+
+ent_model *entities_model_open_file(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    void *map;
+    ent_model *m;
+    if (fd < 0) {
+        if (err != NULL)
+            snprintf(err, errlen, "cannot open model %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (err != NULL)
+            snprintf(err, errlen, "model %s is not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    if (st.st_size < (off_t)sizeof(ent_header)) {
+        if (err != NULL)
+            snprintf(err, errlen, "model %s is truncated: %lld bytes, shorter than its header",
+                     path, (long long)st.st_size);
+        close(fd);
+        return NULL;
+    }
+    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED) {
+        if (err != NULL)
+            snprintf(err, errlen, "cannot map model %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    m = entities_model_open(map, (size_t)st.st_size, err, errlen);
+    if (m == NULL) {
+        if (err != NULL) {
+            char tmp[400];
+            snprintf(tmp, sizeof tmp, "%s", err);
+            snprintf(err, errlen, "%s: %s", path, tmp);
+        }
+        munmap(map, (size_t)st.st_size);
+        return NULL;
+    }
+    m->map = map;
+    m->map_size = (size_t)st.st_size;
+    return m;
+}
+
+void entities_model_free(ent_model *m)
+{
+    if (m == NULL)
+        return;
+    entities_lex_free_index(&m->lex);
+    free(m->lex_words);
+    free(m->lex_lens);
+    free(m->vindex);
+    free(m->vrows);
+    if (m->map != NULL)
+        munmap(m->map, m->map_size);
+    free(m);
+}
+
+const ent_lex *entities_model_lex(const ent_model *m) { return &m->lex; }
+const float *entities_model_trans(const ent_model *m) { return m->trans; }
+const float *entities_model_start(const ent_model *m) { return m->start; }
+const float *entities_model_end(const ent_model *m) { return m->end; }
+float entities_model_score_scale(const ent_model *m) { return m->h.score_scale; }
+
+static const float *vocab_rows(const ent_model *m, const char *s, size_t len)
+{
+    uint32_t j = (uint32_t)entities_hash(s, len, 2) & m->vmask, k;
+    while ((k = m->vindex[j]) != UINT32_MAX) {
+        uint32_t o = m->vocab_off[k];
+        if (m->vocab_off[k + 1] - o == len && memcmp(m->vocab_str + o, s, len) == 0)
+            return m->vrows + (size_t)k * ENT_NOFF * ENT_NL;
+        j = (j + 1) & m->vmask;
+    }
+    return NULL;
+}
+
+void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
+                              size_t n, uint64_t *pf, uint8_t *npf, float *em)
+{
+    size_t i;
+    int d, l, k;
+    float tmp[ENT_NOFF * ENT_NL];
+    memset(em, 0, sizeof(float) * ENT_NL * n);
+    for (i = 0; i < n; i++) {
+        const float *r = vocab_rows(m, toks[i].s, toks[i].len);
+        if (r == NULL) {
+            word_rows(m, toks[i].s, toks[i].len, tmp);
+            r = tmp;
+        }
+        for (d = -ENT_WIN; d <= ENT_WIN; d++) {
+            /* the word at i is at offset d from position i - d */
+            long p = (long)i - d;
+            float *e;
+            const float *rr = r + (d + ENT_WIN) * ENT_NL;
+            if (p < 0 || p >= (long)n)
+                continue;
+            e = em + (size_t)p * ENT_NL;
+            for (l = 0; l < ENT_NL; l++)
+                e[l] += rr[l];
+        }
+    }
+    entities_pos_feats(&m->lex, doc, toks, n, pf, npf);
+    for (i = 0; i < n; i++) {
+        float *e = em + i * ENT_NL;
+        for (k = 0; k < npf[i]; k++) {
+            const int16_t *r = model_row(m, entities_slot(pf[i * ENT_MAXPOS + k], 0, m->h.hbits));
+            if (r == NULL)
+                continue;
+            for (l = 0; l < ENT_NL; l++)
+                e[l] += (float)r[l] * m->h.wscale;
+        }
+    }
+}
+
+float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b)
+{
+    size_t i;
+    float m = 1e30f;
+    for (i = a; i < b; i++) {
+        const float *f = fwd + i * ENT_NL, *g = bwd + i * ENT_NL;
+        float best = f[lab[i]] + g[lab[i]], other = -1e30f;
+        int c;
+        for (c = 0; c < ENT_NL; c++)
+            if (c != lab[i] && f[c] + g[c] > other)
+                other = f[c] + g[c];
+        if (best - other < m)
+            m = best - other;
+    }
+    return m;
+}
