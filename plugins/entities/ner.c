@@ -12,12 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *const entities_type_names[ENT_NTYPES] = {"PER", "ORG", "LOC", "MISC"};
-const char *const entities_gaz_names[ENT_GAZ_NKINDS] = {"PER", "ORG", "LOC", "MISC", "FIRST"};
+ENT_API const char *const entities_type_names[ENT_NTYPES] = {"PER", "ORG", "LOC", "MISC"};
+ENT_API const char *const entities_gaz_names[ENT_GAZ_NKINDS] = {"PER", "ORG", "LOC", "MISC", "FIRST"};
 
 /* ---- hashing ---- */
 
-uint64_t entities_hash(const void *p, size_t n, uint64_t seed)
+ENT_API uint64_t entities_hash(const void *p, size_t n, uint64_t seed)
 {
     const unsigned char *s = p;
     uint64_t h = 0xcbf29ce484222325ull ^ (seed * 0x9e3779b97f4a7c15ull);
@@ -39,12 +39,12 @@ static inline uint64_t mix64(uint64_t x)
     return x;
 }
 
-uint32_t entities_slot(uint64_t h, int offset, unsigned hbits)
+ENT_API uint32_t entities_slot(uint64_t h, int offset, unsigned hbits)
 {
     return (uint32_t)(mix64(h + (uint64_t)(offset + 3) * 0x9e3779b97f4a7c15ull) >> (64 - hbits));
 }
 
-uint64_t entities_checksum(const void *p, size_t n)
+ENT_API uint64_t entities_checksum(const void *p, size_t n)
 {
     /* FNV-1a over 64-bit words, then the tail bytes. */
     const unsigned char *s = p;
@@ -65,7 +65,7 @@ uint64_t entities_checksum(const void *p, size_t n)
 
 /* ---- text helpers ---- */
 
-size_t entities_lower(char *out, size_t cap, const char *s, size_t len)
+ENT_API size_t entities_lower(char *out, size_t cap, const char *s, size_t len)
 {
     size_t i;
     if (len > cap)
@@ -146,7 +146,7 @@ static uint32_t pow2_at_least(uint32_t n)
     return c;
 }
 
-int entities_lex_index(ent_lex *lex)
+ENT_API int entities_lex_index(ent_lex *lex)
 {
     uint32_t cap = pow2_at_least(lex->n * 2 + 1), i;
     lex->index = malloc(sizeof *lex->index * cap);
@@ -178,7 +178,7 @@ int entities_lex_index(ent_lex *lex)
     return 0;
 }
 
-void entities_lex_free_index(ent_lex *lex)
+ENT_API void entities_lex_free_index(ent_lex *lex)
 {
     free(lex->index);
     free(lex->gaz_index);
@@ -186,7 +186,7 @@ void entities_lex_free_index(ent_lex *lex)
     lex->gaz_index = NULL;
 }
 
-const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *lower, size_t len)
+ENT_API const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *lower, size_t len)
 {
     uint32_t j, k;
     if (lex == NULL || lex->index == NULL)
@@ -200,7 +200,7 @@ const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *lower, size
     return NULL;
 }
 
-uint32_t entities_gaz_find(const ent_lex *lex, uint64_t key)
+ENT_API uint32_t entities_gaz_find(const ent_lex *lex, uint64_t key)
 {
     uint32_t j, k;
     if (lex == NULL || lex->gaz_index == NULL)
@@ -221,7 +221,7 @@ static uint64_t gaz_step(uint64_t key, const char *s, size_t len)
     return mix64(key ^ entities_hash(low, n, 7)) + 0x632be59bd9b4e019ull;
 }
 
-uint64_t entities_gaz_key(const ent_tok *toks, size_t n)
+ENT_API uint64_t entities_gaz_key(const ent_tok *toks, size_t n)
 {
     uint64_t key = 0x51ed270b27u;
     size_t i;
@@ -246,7 +246,7 @@ static inline int addf(ent_wfeat *out, int n, int kind, const void *p, size_t le
     return n;
 }
 
-int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out)
+ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out)
 {
     char low[64] = "", shp[16];
     size_t n, sn, k;
@@ -295,7 +295,7 @@ int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat
     return nf;
 }
 
-int entities_all_caps(const ent_tok *toks, size_t n)
+ENT_API int entities_all_caps(const ent_tok *toks, size_t n)
 {
     size_t i, words = 0, caps = 0;
     for (i = 0; i < n; i++) {
@@ -315,7 +315,7 @@ static inline uint64_t posh(int kind, unsigned a, unsigned b, unsigned c)
     return entities_hash(v, 3, (uint64_t)kind + 1000);
 }
 
-void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks,
+ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks,
                         size_t n, uint64_t *pf, uint8_t *npf)
 {
     size_t i;
@@ -382,12 +382,12 @@ void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *t
 
 /* ---- document casing ---- */
 
-void entities_doc_init(ent_doc *d)
+ENT_API void entities_doc_init(ent_doc *d)
 {
     memset(d, 0, sizeof *d);
 }
 
-void entities_doc_free(ent_doc *d)
+ENT_API void entities_doc_free(ent_doc *d)
 {
     free(d->keys);
     free(d->bits);
@@ -395,7 +395,7 @@ void entities_doc_free(ent_doc *d)
     memset(d, 0, sizeof *d);
 }
 
-int entities_doc_reset(ent_doc *d, size_t hint)
+ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
 {
     uint32_t cap = pow2_at_least((uint32_t)(hint > (1u << 28) ? 1u << 28 : hint) * 2 + 64);
     d->n = 0;
@@ -438,7 +438,7 @@ static uint8_t *doc_slot(ent_doc *d, uint64_t key, int create)
     return &d->bits[j];
 }
 
-void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n)
+ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n)
 {
     size_t i;
     if (d == NULL || d->cap == 0 || entities_all_caps(toks, n))
@@ -457,7 +457,7 @@ void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n)
     }
 }
 
-unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len)
+ENT_API unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len)
 {
     char low[64];
     size_t ln;
@@ -471,7 +471,7 @@ unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len)
 
 /* ---- decoding ---- */
 
-int entities_allowed(int prev, int cur)
+ENT_API int entities_allowed(int prev, int cur)
 {
     int pk = prev == 0 ? -1 : ENT_K(prev), ck = cur == 0 ? -1 : ENT_K(cur);
     int open = pk == ENT_B || pk == ENT_I;
@@ -480,12 +480,12 @@ int entities_allowed(int prev, int cur)
     return ck == -1 || ck == ENT_B || ck == ENT_U;
 }
 
-int entities_allowed_start(int cur)
+ENT_API int entities_allowed_start(int cur)
 {
     return cur == 0 || ENT_K(cur) == ENT_B || ENT_K(cur) == ENT_U;
 }
 
-int entities_allowed_end(int prev)
+ENT_API int entities_allowed_end(int prev)
 {
     return prev == 0 || ENT_K(prev) == ENT_L || ENT_K(prev) == ENT_U;
 }
@@ -521,7 +521,7 @@ static void init_pred(void)
 
 #define NEG (-1e30f)
 
-void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
+ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
                       const float *end, uint8_t *back, float *fwd, uint8_t *out)
 {
     size_t i;
@@ -568,7 +568,7 @@ void entities_viterbi(const float *em, size_t n, const float *trans, const float
         out[i - 1] = back[i * ENT_NL + out[i]];
 }
 
-void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
+ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
                             const float *end, const float *fwd, float *bwd)
 {
     size_t i;
@@ -603,7 +603,7 @@ void entities_max_marginals(const float *em, size_t n, const float *trans, const
 
 #define PAD8(x) (((x) + 7u) & ~(uint64_t)7u)
 
-uint64_t entities_payload_size(const ent_header *h)
+ENT_API uint64_t entities_payload_size(const ent_header *h)
 {
     uint64_t words = ((uint64_t)1 << h->hbits) / 64, s = 0;
     s += PAD8((uint64_t)(ENT_NL * ENT_NL + 2 * ENT_NL) * 4);
@@ -678,7 +678,7 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *a)
     return -1;
 }
 
-ent_model *entities_model_open(const void *data, size_t size, char *err, size_t errlen)
+ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err, size_t errlen)
 {
     ent_model *m;
     const unsigned char *p;
@@ -826,7 +826,7 @@ bad:
     return NULL;
 }
 
-ent_model *entities_model_open_file(const char *path, char *err, size_t errlen)
+ENT_API ent_model *entities_model_open_file(const char *path, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
@@ -860,9 +860,11 @@ ent_model *entities_model_open_file(const char *path, char *err, size_t errlen)
     m = entities_model_open(map, (size_t)st.st_size, err, errlen);
     if (m == NULL) {
         if (err != NULL) {
-            char tmp[400];
-            snprintf(tmp, sizeof tmp, "%s", err);
-            snprintf(err, errlen, "%s: %s", path, tmp);
+            char *tmp = strdup(err);
+            if (tmp != NULL) {
+                snprintf(err, errlen, "%s: %s", path, tmp);
+                free(tmp);
+            }
         }
         munmap(map, (size_t)st.st_size);
         return NULL;
@@ -872,7 +874,7 @@ ent_model *entities_model_open_file(const char *path, char *err, size_t errlen)
     return m;
 }
 
-void entities_model_free(ent_model *m)
+ENT_API void entities_model_free(ent_model *m)
 {
     if (m == NULL)
         return;
@@ -886,11 +888,11 @@ void entities_model_free(ent_model *m)
     free(m);
 }
 
-const ent_lex *entities_model_lex(const ent_model *m) { return &m->lex; }
-const float *entities_model_trans(const ent_model *m) { return m->trans; }
-const float *entities_model_start(const ent_model *m) { return m->start; }
-const float *entities_model_end(const ent_model *m) { return m->end; }
-float entities_model_score_scale(const ent_model *m) { return m->h.score_scale; }
+ENT_API const ent_lex *entities_model_lex(const ent_model *m) { return &m->lex; }
+ENT_API const float *entities_model_trans(const ent_model *m) { return m->trans; }
+ENT_API const float *entities_model_start(const ent_model *m) { return m->start; }
+ENT_API const float *entities_model_end(const ent_model *m) { return m->end; }
+ENT_API float entities_model_score_scale(const ent_model *m) { return m->h.score_scale; }
 
 static const float *vocab_rows(const ent_model *m, const char *s, size_t len)
 {
@@ -904,7 +906,7 @@ static const float *vocab_rows(const ent_model *m, const char *s, size_t len)
     return NULL;
 }
 
-void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
+ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
                               size_t n, uint64_t *pf, uint8_t *npf, float *em)
 {
     size_t i;
@@ -942,7 +944,7 @@ void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_
     }
 }
 
-float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b)
+ENT_API float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b)
 {
     size_t i;
     float m = 1e30f;

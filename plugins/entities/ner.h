@@ -15,6 +15,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The stage compiles this file into itself with ENT_API defined as static,
+ * so that the plugin exports nothing but its entry. */
+#ifndef ENT_API
+#define ENT_API
+#define ENT_DATA extern
+#else
+#define ENT_DATA ENT_API
+#endif
+
 #define ENT_NTYPES 4
 #define ENT_NL 17
 #define ENT_WIN 2                    /* offsets -2..2 */
@@ -31,8 +40,8 @@ enum { ENT_GAZ_PER, ENT_GAZ_ORG, ENT_GAZ_LOC, ENT_GAZ_MISC, ENT_GAZ_FIRST, ENT_G
 #define ENT_K(label) (((label) - 1) % 4)
 enum { ENT_B, ENT_I, ENT_L, ENT_U };
 
-extern const char *const entities_type_names[ENT_NTYPES];
-extern const char *const entities_gaz_names[ENT_GAZ_NKINDS];
+ENT_DATA const char *const entities_type_names[ENT_NTYPES];
+ENT_DATA const char *const entities_gaz_names[ENT_GAZ_NKINDS];
 
 /* What the lexicon knows of a lower-cased word from unlabelled news and the
  * built-in lists. */
@@ -87,49 +96,49 @@ typedef struct ent_doc {
 } ent_doc;
 
 /* Hashing. */
-uint64_t entities_hash(const void *p, size_t n, uint64_t seed);
-uint32_t entities_slot(uint64_t h, int offset, unsigned hbits);
+ENT_API uint64_t entities_hash(const void *p, size_t n, uint64_t seed);
+ENT_API uint32_t entities_slot(uint64_t h, int offset, unsigned hbits);
 
 /* Lexicon (the arrays stay owned by the caller). */
-int entities_lex_index(ent_lex *lex);
-void entities_lex_free_index(ent_lex *lex);
-const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *lower, size_t len);
-uint32_t entities_gaz_find(const ent_lex *lex, uint64_t key);
-uint64_t entities_gaz_key(const ent_tok *toks, size_t n);
+ENT_API int entities_lex_index(ent_lex *lex);
+ENT_API void entities_lex_free_index(ent_lex *lex);
+ENT_API const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *lower, size_t len);
+ENT_API uint32_t entities_gaz_find(const ent_lex *lex, uint64_t key);
+ENT_API uint64_t entities_gaz_key(const ent_tok *toks, size_t n);
 
 /* Lower-case ASCII letters of s into out (at most cap bytes); returns the length. */
-size_t entities_lower(char *out, size_t cap, const char *s, size_t len);
+ENT_API size_t entities_lower(char *out, size_t cap, const char *s, size_t len);
 
 /* The word features of one token. */
-int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out);
+ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out);
 
 /* Sentence-level facts for position features. */
-int entities_all_caps(const ent_tok *toks, size_t n);
+ENT_API int entities_all_caps(const ent_tok *toks, size_t n);
 
 /* Position features of every token of a sentence: for token i, pf[i * ENT_MAXPOS ...]
  * with npf[i] of them. */
-void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks,
+ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks,
                         size_t n, uint64_t *pf, uint8_t *npf);
 
 /* Document casing evidence. */
-void entities_doc_init(ent_doc *d);
-void entities_doc_free(ent_doc *d);
-int entities_doc_reset(ent_doc *d, size_t ntokens_hint);
-void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n);
-unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len);
+ENT_API void entities_doc_init(ent_doc *d);
+ENT_API void entities_doc_free(ent_doc *d);
+ENT_API int entities_doc_reset(ent_doc *d, size_t ntokens_hint);
+ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n);
+ENT_API unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len);
 
 /* Transitions allowed by BILOU. */
-int entities_allowed(int prev, int cur);
-int entities_allowed_start(int cur);
-int entities_allowed_end(int prev);
+ENT_API int entities_allowed(int prev, int cur);
+ENT_API int entities_allowed_start(int cur);
+ENT_API int entities_allowed_end(int prev);
 
 /* Best label sequence for emission scores em[n][ENT_NL] (in place of
  * nothing: back is scratch of n * ENT_NL bytes, delta of 2 * ENT_NL floats).
  * With mm non-NULL (n * ENT_NL floats) and bwd (n * ENT_NL floats) also
  * fills max-marginals: the best full-path score through each label. */
-void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
+ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
                       const float *end, uint8_t *back, float *fwd, uint8_t *out);
-void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
+ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
                             const float *end, const float *fwd, float *bwd);
 
 /* ---- the model file ---- */
@@ -162,28 +171,28 @@ typedef struct ent_header {
  *   ent_lexinfo info[nlex]; uint32 lex_off[nlex + 1]; char lex_str[lex_bytes]
  *   uint64 gaz_keys[ngaz]; uint32 gaz_kinds[ngaz]
  *   uint32 vocab_off[nvocab + 1]; char vocab_str[vocab_bytes] */
-uint64_t entities_payload_size(const ent_header *h);
-uint64_t entities_checksum(const void *p, size_t n);
+ENT_API uint64_t entities_payload_size(const ent_header *h);
+ENT_API uint64_t entities_checksum(const void *p, size_t n);
 
 typedef struct ent_model ent_model;
 
 /* Check and map a model image (not copied: it must outlive the model).
  * Returns NULL with a message in err on any inconsistency. */
-ent_model *entities_model_open(const void *data, size_t size, char *err, size_t errlen);
+ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err, size_t errlen);
 /* Map a file read-only and open it. */
-ent_model *entities_model_open_file(const char *path, char *err, size_t errlen);
-void entities_model_free(ent_model *m);
-const ent_lex *entities_model_lex(const ent_model *m);
+ENT_API ent_model *entities_model_open_file(const char *path, char *err, size_t errlen);
+ENT_API void entities_model_free(ent_model *m);
+ENT_API const ent_lex *entities_model_lex(const ent_model *m);
 
 /* Emission scores of a sentence: em[n * ENT_NL]. */
-void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
+ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
                               size_t n, uint64_t *pfscratch, uint8_t *npfscratch, float *em);
 /* Margin of the labels lab[a, b) against the best path that differs
  * there, from Viterbi scores fwd and max_marginals' bwd. */
-float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b);
-const float *entities_model_trans(const ent_model *m);
-const float *entities_model_start(const ent_model *m);
-const float *entities_model_end(const ent_model *m);
-float entities_model_score_scale(const ent_model *m);
+ENT_API float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b);
+ENT_API const float *entities_model_trans(const ent_model *m);
+ENT_API const float *entities_model_start(const ent_model *m);
+ENT_API const float *entities_model_end(const ent_model *m);
+ENT_API float entities_model_score_scale(const ent_model *m);
 
 #endif /* ENTITIES_NER_H */

@@ -857,6 +857,8 @@ static void save_model(const char *path, const params *p, unsigned hbits, const 
     free(rank);
 }
 
+static long reload_check(const char *path, const params *p, const corpus *c, const feats *f, scratch *sc);
+
 static int cmd_train(int argc, char **argv)
 {
     const char *out = NULL, *trainp = NULL, *devp = NULL, *clusters = NULL;
@@ -1041,6 +1043,8 @@ static int cmd_train(int argc, char **argv)
         ss = fit_score_scale(&best, &dev, &fdev, &sc);
         fprintf(stderr, "score scale %.2f\n", ss);
         save_model(out, &best, hbits, &lb, vocab, nv, ss, prune);
+        fprintf(stderr, "reloaded model: %ld of %zu dev tokens tagged differently\n",
+                reload_check(out, &best, &dev, &fdev, &sc), dev.ntok);
         free(cnt);
     }
     return 0;
@@ -1095,6 +1099,38 @@ static ent_model *open_model(const char *path)
         die("%s", err);
     fprintf(stderr, "loaded %s in %.3fs\n", path, now() - t0);
     return m;
+}
+
+/* Tag c with the saved model and with the weights it was saved from;
+ * count the tokens whose labels differ. */
+static long reload_check(const char *path, const params *p, const corpus *c, const feats *f, scratch *sc)
+{
+    tagger t;
+    size_t d, s, k;
+    long diff = 0;
+    memset(&t, 0, sizeof t);
+    t.m = open_model(path);
+    entities_doc_init(&t.doc);
+    for (d = 0; d < c->ndoc; d++) {
+        entities_doc_reset(&t.doc, c->sent[c->doc[d + 1]] - c->sent[c->doc[d]]);
+        for (s = c->doc[d]; s < c->doc[d + 1]; s++)
+            entities_doc_add_sentence(&t.doc, c->toks + c->sent[s], c->sent[s + 1] - c->sent[s]);
+        for (s = c->doc[d]; s < c->doc[d + 1]; s++) {
+            size_t a = c->sent[s], n = c->sent[s + 1] - a;
+            tagger_fit(&t, n);
+            entities_model_emissions(t.m, &t.doc, c->toks + a, n, t.pf, t.npf, t.sc.em);
+            entities_viterbi(t.sc.em, n, entities_model_trans(t.m), entities_model_start(t.m),
+                             entities_model_end(t.m), t.sc.back, t.sc.fwd, t.sc.pred);
+            scratch_fit(sc, n);
+            emissions(p, f, a, n, sc->em);
+            entities_viterbi(sc->em, n, p->trans, p->start, p->end, sc->back, sc->fwd, sc->pred);
+            for (k = 0; k < n; k++)
+                diff += t.sc.pred[k] != sc->pred[k];
+        }
+    }
+    entities_model_free(t.m);
+    entities_doc_free(&t.doc);
+    return diff;
 }
 
 static int cmd_eval(int argc, char **argv)
