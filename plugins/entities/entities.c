@@ -85,8 +85,7 @@ typedef struct worker {
     size_t cap;
     float *em, *fwd, *bwd;
     uint8_t *back, *pred;
-    uint64_t *pf;
-    uint8_t *npf;
+    ent_scratch es;
     size_t scap;
     ent_doc doc;
     mention *m;
@@ -381,8 +380,7 @@ static void entities_worker_fini(void *inst, void *p)
     free(w->bwd);
     free(w->back);
     free(w->pred);
-    free(w->pf);
-    free(w->npf);
+    entities_scratch_free(&w->es);
     free(w->m);
     free(w->alias);
     entities_doc_free(&w->doc);
@@ -417,8 +415,7 @@ static int fit_sentence(worker *w, size_t n)
     n = n * 3 / 2 + 16;
     if (grow((void **)&w->em, n, sizeof(float) * ENT_NL) || grow((void **)&w->fwd, n, sizeof(float) * ENT_NL) ||
         grow((void **)&w->bwd, n, sizeof(float) * ENT_NL) || grow((void **)&w->back, n, ENT_NL) ||
-        grow((void **)&w->pred, n, 1) || grow((void **)&w->pf, n, sizeof(uint64_t) * ENT_MAXPOS) ||
-        grow((void **)&w->npf, n, 1))
+        grow((void **)&w->pred, n, 1) || entities_scratch_fit(&w->es, n) != 0)
         return -1;
     w->scap = n;
     return 0;
@@ -679,8 +676,9 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
             continue;
         if (fit_sentence(w, n) != 0)
             return tp_error_set(err, NULL, "out of memory");
-        entities_model_emissions(in->model, &w->doc, w->et + a, n, w->pf, w->npf, w->em);
+        entities_model_emissions(in->model, &w->doc, w->et + a, n, &w->es, w->em);
         entities_viterbi(w->em, n, trans, start, end, w->back, w->fwd, w->pred);
+        entities_doc_add_labels(&w->doc, w->et + a, n, w->pred);
         for (k = 0; k < n; k++)
             any |= w->pred[k];
         if (!any)

@@ -299,8 +299,19 @@ ENT_API int entities_all_caps(const ent_tok *toks, size_t n)
 {
     size_t i, words = 0, caps = 0;
     for (i = 0; i < n; i++) {
-        int cc = capclass(toks[i].s, toks[i].len);
-        if (cc <= 3 && toks[i].len > 1) {
+        int cc;
+        unsigned char c = (unsigned char)toks[i].s[0];
+        if (toks[i].len < 2)
+            continue;
+        if (c >= 'a' && c <= 'z') {
+            words++;
+            /* a lower-case word: the rest cannot make the 80% */
+            if ((words - caps) * 10 > n * 2 + 10)
+                return 0;
+            continue;
+        }
+        cc = capclass(toks[i].s, toks[i].len);
+        if (cc <= 3) {
             words++;
             if (cc == 2)
                 caps++;
@@ -315,30 +326,46 @@ static inline uint64_t posh(int kind, unsigned a, unsigned b, unsigned c)
     return entities_hash(v, 3, (uint64_t)kind + 1000);
 }
 
+static inline const ent_lexinfo *tok_info(const ent_lex *lex, const ent_lexinfo *const *info,
+                                          const ent_tok *t, size_t i)
+{
+    char low[64];
+    size_t ln;
+    if (info != NULL)
+        return info[i];
+    ln = entities_lower(low, sizeof low, t->s, t->len);
+    return entities_lex_find(lex, low, ln);
+}
+
 ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks,
-                        size_t n, uint64_t *pf, uint8_t *npf)
+                        size_t n, const ent_lexinfo *const *infos, uint64_t *pf, uint8_t *npf)
 {
     size_t i;
     int ac = entities_all_caps(toks, n);
+    uint64_t bias = posh('b', 0, 0, 0);
     for (i = 0; i < n; i++) {
         uint64_t *f = pf + i * ENT_MAXPOS;
-        int k = 0, cc = capclass(toks[i].s, toks[i].len);
-        f[k++] = posh('b', 0, 0, 0);
+        unsigned char c0 = (unsigned char)toks[i].s[0];
+        int k = 0, upper = c0 >= 'A' && c0 <= 'Z', cc = upper || ac ? capclass(toks[i].s, toks[i].len) : 0;
+        f[k++] = bias;
         if (i < 2)
             f[k++] = posh('P', (unsigned)i, 0, 0);
         if (i + 2 >= n)
             f[k++] = posh('Q', (unsigned)(n - i), 0, 0);
         if (ac)
             f[k++] = posh('a', (unsigned)cc, i == 0, 0);
-        if (cc >= 1 && cc <= 3) {
-            char low[64];
-            size_t ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
-            const ent_lexinfo *info = entities_lex_find(lex, low, ln);
+        if (upper) {
+            const ent_lexinfo *info = tok_info(lex, infos, &toks[i], i);
             unsigned casing = info ? info->casing : 0;
             unsigned d = entities_doc_get(doc, toks[i].s, toks[i].len);
             if (i == 0)
                 f[k++] = posh('f', (unsigned)cc, casing, 0);
             f[k++] = posh('d', d, (unsigned)(i == 0) | (unsigned)ac << 1, (unsigned)cc);
+            if (doc != NULL && doc->nhist > 0) {
+                uint64_t hf = entities_hist_feat(doc, &toks[i], i);
+                if (hf != 0)
+                    f[k++] = hf;
+            }
         }
         npf[i] = (uint8_t)k;
     }
@@ -346,11 +373,9 @@ ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const en
     for (i = 0; i < n;) {
         size_t best = 0, l, j;
         uint32_t kinds = 0;
-        int cc = capclass(toks[i].s, toks[i].len);
-        if (lex != NULL && lex->ngaz > 0 && cc >= 1 && cc <= 3) {
-            char low[64];
-            size_t ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
-            const ent_lexinfo *info = entities_lex_find(lex, low, ln);
+        unsigned char c0 = (unsigned char)toks[i].s[0];
+        if (lex != NULL && lex->ngaz > 0 && c0 >= 'A' && c0 <= 'Z') {
+            const ent_lexinfo *info = tok_info(lex, infos, &toks[i], i);
             if (info != NULL && (info->gaz & ENT_GAZ_STARTS)) {
                 uint64_t key = entities_gaz_key(toks + i, 1);
                 for (l = 2; l <= ENT_GAZ_MAXLEN && i + l <= n; l++) {
@@ -391,6 +416,7 @@ ENT_API void entities_doc_free(ent_doc *d)
 {
     free(d->keys);
     free(d->bits);
+    free(d->hist);
     free(d->stamp);
     memset(d, 0, sizeof *d);
 }
@@ -399,14 +425,17 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
 {
     uint32_t cap = pow2_at_least((uint32_t)(hint > (1u << 28) ? 1u << 28 : hint) * 2 + 64);
     d->n = 0;
+    d->nhist = 0;
     if (cap > d->cap) {
         free(d->keys);
         free(d->bits);
+        free(d->hist);
         free(d->stamp);
         d->keys = malloc(sizeof *d->keys * cap);
         d->bits = malloc(cap);
+        d->hist = malloc(sizeof *d->hist * cap);
         d->stamp = calloc(cap, sizeof *d->stamp);
-        if (d->keys == NULL || d->bits == NULL || d->stamp == NULL) {
+        if (d->keys == NULL || d->bits == NULL || d->hist == NULL || d->stamp == NULL) {
             entities_doc_free(d);
             return -1;
         }
@@ -421,21 +450,81 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
     return 0;
 }
 
-static uint8_t *doc_slot(ent_doc *d, uint64_t key, int create)
+static long doc_find(const ent_doc *d, uint64_t key)
 {
     uint32_t j = (uint32_t)mix64(key) & (d->cap - 1);
     while (d->stamp[j] == d->gen) {
         if (d->keys[j] == key)
-            return &d->bits[j];
+            return j;
         j = (j + 1) & (d->cap - 1);
     }
+    return -1 - (long)j;
+}
+
+static uint8_t *doc_slot(ent_doc *d, uint64_t key, int create)
+{
+    long j = doc_find(d, key);
+    if (j >= 0)
+        return &d->bits[j];
     if (!create || (d->n + 1) * 2 > d->cap)
         return NULL;
+    j = -1 - j;
     d->stamp[j] = d->gen;
     d->keys[j] = key;
     d->bits[j] = 0;
+    d->hist[j] = 0;
     d->n++;
     return &d->bits[j];
+}
+
+ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, const uint8_t *lab)
+{
+    size_t i;
+    if (d == NULL || d->cap == 0)
+        return;
+    for (i = 0; i < n; i++) {
+        char low[64];
+        size_t ln;
+        uint8_t *b;
+        unsigned t, c;
+        if (lab[i] == 0)
+            continue;
+        ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
+        b = doc_slot(d, entities_hash(low, ln, 3), 1);
+        if (b == NULL)
+            continue;
+        t = (unsigned)ENT_TYPE(lab[i]);
+        c = (d->hist[b - d->bits] >> (8 * t)) & 0xff;
+        if (c < 255)
+            d->hist[b - d->bits] += 1u << (8 * t);
+        d->nhist++;
+    }
+}
+
+ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i)
+{
+    char low[64];
+    size_t ln;
+    long j;
+    uint32_t h, c, best = 0, total = 0;
+    unsigned k, bt = 0, code;
+    unsigned char c0 = (unsigned char)t->s[0];
+    if (d == NULL || d->nhist == 0 || !(c0 >= 'A' && c0 <= 'Z'))
+        return 0;
+    ln = entities_lower(low, sizeof low, t->s, t->len);
+    j = doc_find(d, entities_hash(low, ln, 3));
+    if (j < 0 || (h = d->hist[j]) == 0)
+        return 0;
+    for (k = 0; k < ENT_NTYPES; k++) {
+        c = (h >> (8 * k)) & 0xff;
+        total += c;
+        if (c > best) {
+            best = c;
+            bt = k;
+        }
+    }
+    code = best == total ? 1 + bt : 5 + bt;
+    return posh('h', code, i == 0, 0);
 }
 
 ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n)
@@ -490,76 +579,62 @@ ENT_API int entities_allowed_end(int prev)
     return prev == 0 || ENT_K(prev) == ENT_L || ENT_K(prev) == ENT_U;
 }
 
-/* predecessors of each label under BILOU */
-static int npred[ENT_NL];
-static uint8_t pred[ENT_NL][ENT_NL];
-static int npred_ready;
-
-static void init_pred(void)
-{
-    int p, c;
-    if (__atomic_load_n(&npred_ready, __ATOMIC_ACQUIRE))
-        return;
-    {
-        int np[ENT_NL];
-        uint8_t pr[ENT_NL][ENT_NL];
-        for (c = 0; c < ENT_NL; c++) {
-            np[c] = 0;
-            for (p = 0; p < ENT_NL; p++)
-                if (entities_allowed(p, c))
-                    pr[c][np[c]++] = (uint8_t)p;
-        }
-        /* every thread writes the same values */
-        for (c = 0; c < ENT_NL; c++) {
-            __atomic_store_n(&npred[c], np[c], __ATOMIC_RELAXED);
-            for (p = 0; p < np[c]; p++)
-                __atomic_store_n(&pred[c][p], pr[c][p], __ATOMIC_RELAXED);
-        }
-    }
-    __atomic_store_n(&npred_ready, 1, __ATOMIC_RELEASE);
-}
-
 #define NEG (-1e30f)
+
+/* Under BILOU, O, B-x and U-x follow O, L-y or U-y ("closed" labels);
+ * I-x and L-x follow B-x or I-x. */
+static const uint8_t closed_set[9] = {0, 3, 4, 7, 8, 11, 12, 15, 16};
+static const uint8_t start_set[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
 
 ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
                       const float *end, uint8_t *back, float *fwd, uint8_t *out)
 {
     size_t i;
-    int c, k, best;
+    int c, k, best, t;
     float bs;
     if (n == 0)
         return;
-    init_pred();
     for (c = 0; c < ENT_NL; c++)
         fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
     for (i = 1; i < n; i++) {
         const float *prev = fwd + (i - 1) * ENT_NL;
         float *cur = fwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
-        for (c = 0; c < ENT_NL; c++) {
-            int bp = pred[c][0];
-            float b = prev[bp] + trans[bp * ENT_NL + c];
-            for (k = 1; k < npred[c]; k++) {
-                int p = pred[c][k];
-                float s = prev[p] + trans[p * ENT_NL + c];
-                if (s > b) {
-                    b = s;
-                    bp = p;
-                }
+        uint8_t *bk = back + i * ENT_NL;
+        float pc[9];
+        for (k = 0; k < 9; k++)
+            pc[k] = prev[closed_set[k]];
+        for (k = 0; k < 9; k++) {
+            int cl = start_set[k], bp = 0;
+            float b = pc[0] + trans[cl];
+            int q;
+            for (q = 1; q < 9; q++) {
+                float v = pc[q] + trans[closed_set[q] * ENT_NL + cl];
+                bp = v > b ? q : bp;
+                b = v > b ? v : b;
             }
-            cur[c] = b + e[c];
-            back[i * ENT_NL + c] = (uint8_t)bp;
+            cur[cl] = b + e[cl];
+            bk[cl] = closed_set[bp];
+        }
+        for (t = 0; t < ENT_NTYPES; t++) {
+            int B = 1 + 4 * t, I = B + 1, L = B + 2;
+            float vb = prev[B] + trans[B * ENT_NL + I], vi = prev[I] + trans[I * ENT_NL + I];
+            cur[I] = (vi > vb ? vi : vb) + e[I];
+            bk[I] = (uint8_t)(vi > vb ? I : B);
+            vb = prev[B] + trans[B * ENT_NL + L];
+            vi = prev[I] + trans[I * ENT_NL + L];
+            cur[L] = (vi > vb ? vi : vb) + e[L];
+            bk[L] = (uint8_t)(vi > vb ? I : B);
         }
     }
     best = 0;
     bs = NEG * 2;
-    for (c = 0; c < ENT_NL; c++) {
-        float s;
-        if (!entities_allowed_end(c))
-            continue;
-        s = fwd[(n - 1) * ENT_NL + c] + end[c];
-        if (s > bs) {
-            bs = s;
+    for (k = 0; k < 9; k++) {
+        float v;
+        c = closed_set[k];
+        v = fwd[(n - 1) * ENT_NL + c] + end[c];
+        if (v > bs) {
+            bs = v;
             best = c;
         }
     }
@@ -572,31 +647,40 @@ ENT_API void entities_max_marginals(const float *em, size_t n, const float *tran
                             const float *end, const float *fwd, float *bwd)
 {
     size_t i;
-    int c, p;
+    int c, k, t;
     (void)start;
+    (void)fwd;
     if (n == 0)
         return;
-    init_pred();
     for (c = 0; c < ENT_NL; c++)
         bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? end[c] : NEG;
     for (i = n - 1; i > 0; i--) {
         const float *nx = bwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
         float *cur = bwd + (i - 1) * ENT_NL;
-        for (p = 0; p < ENT_NL; p++)
-            cur[p] = NEG;
-        for (c = 0; c < ENT_NL; c++) {
-            int k;
-            float v = nx[c] + e[c];
-            for (k = 0; k < npred[c]; k++) {
-                int q = pred[c][k];
-                float s = v + trans[q * ENT_NL + c];
-                if (s > cur[q])
-                    cur[q] = s;
+        float v[ENT_NL];
+        for (c = 0; c < ENT_NL; c++)
+            v[c] = nx[c] + e[c];
+        /* closed labels go on to O, B-x or U-x */
+        for (k = 0; k < 9; k++) {
+            int p = closed_set[k], q;
+            float b = v[0] + trans[p * ENT_NL];
+            for (q = 1; q < 9; q++) {
+                float s = v[start_set[q]] + trans[p * ENT_NL + start_set[q]];
+                b = s > b ? s : b;
             }
+            cur[p] = b;
+        }
+        /* B-x and I-x go on to I-x or L-x */
+        for (t = 0; t < ENT_NTYPES; t++) {
+            int B = 1 + 4 * t, I = B + 1, L = B + 2;
+            float a = v[I] + trans[B * ENT_NL + I], b = v[L] + trans[B * ENT_NL + L];
+            cur[B] = a > b ? a : b;
+            a = v[I] + trans[I * ENT_NL + I];
+            b = v[L] + trans[I * ENT_NL + L];
+            cur[I] = a > b ? a : b;
         }
     }
-    (void)fwd;
 }
 
 /* ---- the model ---- */
@@ -637,17 +721,35 @@ struct ent_model {
     uint32_t nvocab;
     const uint32_t *vocab_off;
     const char *vocab_str;
-    uint32_t *vindex;
+    uint64_t *vindex;   /* open addressing: hash << 32 | (record + 1); 0 is empty */
     uint32_t vmask;
-    float *vrows;       /* nvocab * ENT_NOFF * ENT_NL */
+    struct vent *vent;  /* nvocab records */
 };
+
+/* A known word: what it adds at each offset, its lexicon entry and itself,
+ * together so that one look-up touches one place. */
+#define VENT_MAXLEN 35
+struct vent {
+    float rows[ENT_NOFF * ENT_NL];
+    const ent_lexinfo *info;
+    uint8_t len;
+    char s[VENT_MAXLEN];
+};
+
+static inline uint32_t popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (uint32_t)((x * 0x0101010101010101ull) >> 56);
+}
 
 static inline const int16_t *model_row(const ent_model *m, uint32_t slot)
 {
     uint64_t w = m->bitmap[slot >> 6], bit = (uint64_t)1 << (slot & 63);
     if (!(w & bit))
         return NULL;
-    return m->rows + (size_t)(m->rank[slot >> 6] + (uint32_t)__builtin_popcountll(w & (bit - 1))) * ENT_NL;
+    return m->rows + (size_t)(m->rank[slot >> 6] + popcount64(w & (bit - 1))) * ENT_NL;
 }
 
 /* What word s adds at each offset: out[ENT_NOFF][ENT_NL]. */
@@ -747,7 +849,7 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
     for (sum = 0, i = 0; i < words; i++) {
         if (m->rank[i] != sum)
             break;
-        sum += (uint64_t)__builtin_popcountll(m->bitmap[i]);
+        sum += popcount64(m->bitmap[i]);
     }
     if (i != words || sum != m->h.nrows) {
         fail(err, errlen, "%s", "model weight index is corrupt");
@@ -801,24 +903,35 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
         goto bad;
     }
     {
-        uint32_t cap = pow2_at_least(m->nvocab * 2 + 1), j;
-        m->vindex = malloc(sizeof *m->vindex * cap);
-        m->vrows = malloc(sizeof(float) * ENT_NOFF * ENT_NL * ((size_t)m->nvocab + 1));
-        if (m->vindex == NULL || m->vrows == NULL) {
+        uint32_t cap = pow2_at_least(m->nvocab * 2 + 1), j, nv = 0;
+        m->vindex = calloc(cap, sizeof *m->vindex);
+        m->vent = malloc(sizeof *m->vent * ((size_t)m->nvocab + 1));
+        if (m->vindex == NULL || m->vent == NULL) {
             fail(err, errlen, "%s", "out of memory");
             goto bad;
         }
-        memset(m->vindex, 0xff, sizeof *m->vindex * cap);
         m->vmask = cap - 1;
-        for (i = 0; i < m->nvocab; i++) {
+        for (i = 0; i < m->h.nvocab; i++) {
             const char *s = m->vocab_str + m->vocab_off[i];
             size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
-            j = (uint32_t)entities_hash(s, len, 2) & m->vmask;
-            while (m->vindex[j] != UINT32_MAX)
+            uint64_t h = entities_hash(s, len, 2);
+            struct vent *v = &m->vent[nv];
+            char low[64];
+            size_t ln;
+            if (len == 0 || len > VENT_MAXLEN)
+                continue;
+            j = (uint32_t)h & m->vmask;
+            while (m->vindex[j] != 0)
                 j = (j + 1) & m->vmask;
-            m->vindex[j] = (uint32_t)i;
-            word_rows(m, s, len, m->vrows + i * ENT_NOFF * ENT_NL);
+            m->vindex[j] = (h & 0xffffffff00000000ull) | (nv + 1);
+            word_rows(m, s, len, v->rows);
+            ln = entities_lower(low, sizeof low, s, len);
+            v->info = entities_lex_find(&m->lex, low, ln);
+            v->len = (uint8_t)len;
+            memcpy(v->s, s, len);
+            nv++;
         }
+        m->nvocab = nv;
     }
     return m;
 bad:
@@ -882,7 +995,7 @@ ENT_API void entities_model_free(ent_model *m)
     free(m->lex_words);
     free(m->lex_lens);
     free(m->vindex);
-    free(m->vrows);
+    free(m->vent);
     if (m->map != NULL)
         munmap(m->map, m->map_size);
     free(m);
@@ -894,31 +1007,81 @@ ENT_API const float *entities_model_start(const ent_model *m) { return m->start;
 ENT_API const float *entities_model_end(const ent_model *m) { return m->end; }
 ENT_API float entities_model_score_scale(const ent_model *m) { return m->h.score_scale; }
 
-static const float *vocab_rows(const ent_model *m, const char *s, size_t len)
+ENT_API int entities_scratch_fit(ent_scratch *s, size_t n)
 {
-    uint32_t j = (uint32_t)entities_hash(s, len, 2) & m->vmask, k;
-    while ((k = m->vindex[j]) != UINT32_MAX) {
-        uint32_t o = m->vocab_off[k];
-        if (m->vocab_off[k + 1] - o == len && memcmp(m->vocab_str + o, s, len) == 0)
-            return m->vrows + (size_t)k * ENT_NOFF * ENT_NL;
+    void *a, *b, *c;
+    if (s->cache == NULL) {
+        s->cache = malloc(sizeof *s->cache);
+        if (s->cache == NULL)
+            return -1;
+        memset(s->cache->key, 0, sizeof s->cache->key);
+    }
+    if (n <= s->cap)
+        return 0;
+    n = n * 3 / 2 + 16;
+    a = realloc(s->pf, sizeof *s->pf * ENT_MAXPOS * n);
+    if (a == NULL)
+        return -1;
+    s->pf = a;
+    b = realloc(s->npf, n);
+    if (b == NULL)
+        return -1;
+    s->npf = b;
+    c = realloc(s->info, sizeof *s->info * n);
+    if (c == NULL)
+        return -1;
+    s->info = c;
+    s->cap = n;
+    return 0;
+}
+
+ENT_API void entities_scratch_free(ent_scratch *s)
+{
+    free(s->pf);
+    free(s->npf);
+    free(s->info);
+    free(s->cache);
+    memset(s, 0, sizeof *s);
+}
+
+/* What token t adds at each offset, and its lexicon entry. */
+static inline const float *token_rows(const ent_model *m, ent_cache *cache, const char *s, size_t len,
+                                      const ent_lexinfo **info)
+{
+    uint64_t h = entities_hash(s, len, 2), e;
+    uint32_t j = (uint32_t)h & m->vmask, slot;
+    while ((e = m->vindex[j]) != 0) {
+        if ((e >> 32) == (h >> 32)) {
+            const struct vent *v = &m->vent[(uint32_t)e - 1];
+            if (v->len == len && memcmp(v->s, s, len) == 0) {
+                *info = v->info;
+                return v->rows;
+            }
+        }
         j = (j + 1) & m->vmask;
     }
-    return NULL;
+    /* not in the vocabulary: the worker's cache, keyed by hash and length */
+    h = mix64(h ^ len) | 1;
+    slot = (uint32_t)(h >> (64 - ENT_CACHE_BITS));
+    if (cache->key[slot] != h) {
+        char low[64];
+        size_t ln = entities_lower(low, sizeof low, s, len);
+        word_rows(m, s, len, cache->rows[slot]);
+        cache->info[slot] = entities_lex_find(&m->lex, low, ln);
+        cache->key[slot] = h;
+    }
+    *info = cache->info[slot];
+    return cache->rows[slot];
 }
 
 ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
-                              size_t n, uint64_t *pf, uint8_t *npf, float *em)
+                              size_t n, ent_scratch *sc, float *em)
 {
     size_t i;
     int d, l, k;
-    float tmp[ENT_NOFF * ENT_NL];
     memset(em, 0, sizeof(float) * ENT_NL * n);
     for (i = 0; i < n; i++) {
-        const float *r = vocab_rows(m, toks[i].s, toks[i].len);
-        if (r == NULL) {
-            word_rows(m, toks[i].s, toks[i].len, tmp);
-            r = tmp;
-        }
+        const float *r = token_rows(m, sc->cache, toks[i].s, toks[i].len, &sc->info[i]);
         for (d = -ENT_WIN; d <= ENT_WIN; d++) {
             /* the word at i is at offset d from position i - d */
             long p = (long)i - d;
@@ -931,11 +1094,11 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
                 e[l] += rr[l];
         }
     }
-    entities_pos_feats(&m->lex, doc, toks, n, pf, npf);
+    entities_pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf);
     for (i = 0; i < n; i++) {
         float *e = em + i * ENT_NL;
-        for (k = 0; k < npf[i]; k++) {
-            const int16_t *r = model_row(m, entities_slot(pf[i * ENT_MAXPOS + k], 0, m->h.hbits));
+        for (k = 0; k < sc->npf[i]; k++) {
+            const int16_t *r = model_row(m, entities_slot(sc->pf[i * ENT_MAXPOS + k], 0, m->h.hbits));
             if (r == NULL)
                 continue;
             for (l = 0; l < ENT_NL; l++)

@@ -29,7 +29,7 @@
 #define ENT_WIN 2                    /* offsets -2..2 */
 #define ENT_NOFF (2 * ENT_WIN + 1)
 #define ENT_MAXFEAT 48               /* word features of one word */
-#define ENT_MAXPOS 8                 /* position features of one position */
+#define ENT_MAXPOS 12                /* position features of one position */
 #define ENT_GAZ_MAXLEN 8             /* tokens of a multi-word list entry */
 
 /* Gazetteer kinds of the built-in lists (bit numbers in ent_lexinfo.gaz). */
@@ -90,9 +90,10 @@ typedef struct ent_wfeat {
  * grown). */
 typedef struct ent_doc {
     uint64_t *keys;
-    uint8_t *bits;
+    uint8_t *bits;      /* 1: seen lower-case mid-sentence, 2: capitalised */
+    uint32_t *hist;     /* tagged so far: four 8-bit counts, PER ORG LOC MISC */
     uint32_t *stamp;
-    uint32_t cap, n, gen;
+    uint32_t cap, n, gen, nhist;
 } ent_doc;
 
 /* Hashing. */
@@ -116,9 +117,10 @@ ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, e
 ENT_API int entities_all_caps(const ent_tok *toks, size_t n);
 
 /* Position features of every token of a sentence: for token i, pf[i * ENT_MAXPOS ...]
- * with npf[i] of them. */
+ * with npf[i] of them.  info, if not NULL, holds each token's lexicon entry
+ * (NULL where it has none), saving the look-ups. */
 ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks,
-                        size_t n, uint64_t *pf, uint8_t *npf);
+                        size_t n, const ent_lexinfo *const *info, uint64_t *pf, uint8_t *npf);
 
 /* Document casing evidence. */
 ENT_API void entities_doc_init(ent_doc *d);
@@ -126,6 +128,10 @@ ENT_API void entities_doc_free(ent_doc *d);
 ENT_API int entities_doc_reset(ent_doc *d, size_t ntokens_hint);
 ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n);
 ENT_API unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len);
+/* Remember the types the tagger gave the words of a sentence ... */
+ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, const uint8_t *labels);
+/* ... and the feature they make for a capitalised word later on (0: none). */
+ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i);
 
 /* Transitions allowed by BILOU. */
 ENT_API int entities_allowed(int prev, int cur);
@@ -184,9 +190,30 @@ ENT_API ent_model *entities_model_open_file(const char *path, char *err, size_t 
 ENT_API void entities_model_free(ent_model *m);
 ENT_API const ent_lex *entities_model_lex(const ent_model *m);
 
+/* A worker's cache of what words the model does not know add (it
+ * belongs to one model). */
+#define ENT_CACHE_BITS 12
+typedef struct ent_cache {
+    uint64_t key[1u << ENT_CACHE_BITS];
+    const ent_lexinfo *info[1u << ENT_CACHE_BITS];
+    float rows[1u << ENT_CACHE_BITS][ENT_NOFF * ENT_NL];
+} ent_cache;
+
+/* Scratch of one worker for entities_model_emissions(): grown to fit. */
+typedef struct ent_scratch {
+    uint64_t *pf;
+    uint8_t *npf;
+    const ent_lexinfo **info;
+    size_t cap;
+    ent_cache *cache;
+} ent_scratch;
+
+ENT_API int entities_scratch_fit(ent_scratch *s, size_t n);
+ENT_API void entities_scratch_free(ent_scratch *s);
+
 /* Emission scores of a sentence: em[n * ENT_NL]. */
 ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
-                              size_t n, uint64_t *pfscratch, uint8_t *npfscratch, float *em);
+                              size_t n, ent_scratch *scratch, float *em);
 /* Margin of the labels lab[a, b) against the best path that differs
  * there, from Viterbi scores fwd and max_marginals' bwd. */
 ENT_API float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b);

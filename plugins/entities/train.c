@@ -67,6 +67,14 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* CPU time of this thread: speed per core, whatever else the machine runs */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static uint64_t rng_state;
 static uint64_t rng(void)
 {
@@ -599,7 +607,7 @@ static void corpus_feats(const corpus *c, const ent_lex *lex, unsigned hbits, fe
             size_t a = c->sent[s], len = c->sent[s + 1] - a;
             if (len > 4096)
                 die("sentence of %zu tokens", len);
-            entities_pos_feats(lex, &doc, c->toks + a, len, pf, npf);
+            entities_pos_feats(lex, &doc, c->toks + a, len, NULL, pf, npf);
             for (i = 0; i < len; i++) {
                 int o, k;
                 if (n + ENT_MAXFEAT * ENT_NOFF + ENT_MAXPOS > cap) {
@@ -637,13 +645,28 @@ typedef struct params {
     float trans[ENT_NL * ENT_NL], start[ENT_NL], end[ENT_NL];
 } params;
 
-static void emissions(const params *p, const feats *f, size_t a, size_t n, float *em)
+/* Slots of the document-history feature of each token (UINT32_MAX: none). */
+static void hist_slots(const ent_doc *hdoc, const ent_tok *toks, size_t n, unsigned hbits, uint32_t *out)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        uint64_t h = entities_hist_feat(hdoc, &toks[i], i);
+        out[i] = h ? entities_slot(h, 0, hbits) : UINT32_MAX;
+    }
+}
+
+static void emissions(const params *p, const feats *f, size_t a, size_t n, const uint32_t *hslot, float *em)
 {
     size_t i, k;
     int l;
     for (i = 0; i < n; i++) {
         float *e = em + i * ENT_NL;
         memset(e, 0, sizeof(float) * ENT_NL);
+        if (hslot != NULL && hslot[i] != UINT32_MAX) {
+            const float *w = p->w + (size_t)hslot[i] * ENT_NL;
+            for (l = 0; l < ENT_NL; l++)
+                e[l] += w[l];
+        }
         for (k = f->off[a + i]; k < f->off[a + i + 1]; k++) {
             const float *w = p->w + (size_t)f->slots[k] * ENT_NL;
             for (l = 0; l < ENT_NL; l++)
@@ -655,6 +678,9 @@ static void emissions(const params *p, const feats *f, size_t a, size_t n, float
 typedef struct scratch {
     float *em, *fwd, *bwd;
     uint8_t *back, *pred;
+    uint32_t *hslot;
+    ent_doc hdoc;
+    unsigned hbits;
     span *sg, *sp;
     size_t cap;
 } scratch;
@@ -669,20 +695,33 @@ static void scratch_fit(scratch *s, size_t n)
     s->bwd = xrealloc(s->bwd, sizeof(float) * ENT_NL * s->cap);
     s->back = xrealloc(s->back, ENT_NL * s->cap);
     s->pred = xrealloc(s->pred, s->cap);
+    s->hslot = xrealloc(s->hslot, sizeof *s->hslot * s->cap);
     s->sg = xrealloc(s->sg, sizeof(span) * s->cap);
     s->sp = xrealloc(s->sp, sizeof(span) * s->cap);
 }
 
+/* Tag sentence s of c with weights p, the document history in sc->hdoc. */
+static void tag_sentence(const params *p, const corpus *c, const feats *f, size_t s, scratch *sc)
+{
+    size_t a = c->sent[s], n = c->sent[s + 1] - a;
+    scratch_fit(sc, n);
+    hist_slots(&sc->hdoc, c->toks + a, n, sc->hbits, sc->hslot);
+    emissions(p, f, a, n, sc->hslot, sc->em);
+    entities_viterbi(sc->em, n, p->trans, p->start, p->end, sc->back, sc->fwd, sc->pred);
+}
+
 static void evaluate(const params *p, const corpus *c, const feats *f, counts *ct, scratch *sc)
 {
-    size_t s;
+    size_t s, d;
     memset(ct, 0, sizeof *ct);
-    for (s = 0; s < c->nsent; s++) {
-        size_t a = c->sent[s], n = c->sent[s + 1] - a;
-        scratch_fit(sc, n);
-        emissions(p, f, a, n, sc->em);
-        entities_viterbi(sc->em, n, p->trans, p->start, p->end, sc->back, sc->fwd, sc->pred);
-        count_sentence(ct, c->gold + a, sc->pred, n, sc->sg, sc->sp);
+    for (d = 0; d < c->ndoc; d++) {
+        entities_doc_reset(&sc->hdoc, c->sent[c->doc[d + 1]] - c->sent[c->doc[d]]);
+        for (s = c->doc[d]; s < c->doc[d + 1]; s++) {
+            size_t a = c->sent[s], n = c->sent[s + 1] - a;
+            tag_sentence(p, c, f, s, sc);
+            count_sentence(ct, c->gold + a, sc->pred, n, sc->sg, sc->sp);
+            entities_doc_add_labels(&sc->hdoc, c->toks + a, n, sc->pred);
+        }
     }
 }
 
@@ -692,12 +731,15 @@ static float fit_score_scale(const params *p, const corpus *c, const feats *f, s
 {
     static const float grid[] = {0.25f, 0.5f, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256};
     double loss[sizeof grid / sizeof grid[0]] = {0};
-    size_t s, g, best = 0;
+    size_t s, g, best = 0, d = 0;
     for (s = 0; s < c->nsent; s++) {
         size_t a = c->sent[s], n = c->sent[s + 1] - a, np, ng, i, j;
-        scratch_fit(sc, n);
-        emissions(p, f, a, n, sc->em);
-        entities_viterbi(sc->em, n, p->trans, p->start, p->end, sc->back, sc->fwd, sc->pred);
+        if (s == c->doc[d]) {
+            entities_doc_reset(&sc->hdoc, c->sent[c->doc[d + 1]] - c->sent[c->doc[d]]);
+            d++;
+        }
+        tag_sentence(p, c, f, s, sc);
+        entities_doc_add_labels(&sc->hdoc, c->toks + a, n, sc->pred);
         entities_max_marginals(sc->em, n, p->trans, p->start, p->end, sc->fwd, sc->bwd);
         np = spans_of(sc->pred, n, sc->sp);
         ng = spans_of(c->gold + a, n, sc->sg);
@@ -866,6 +908,7 @@ static int cmd_train(int argc, char **argv)
     int nlists = 0, epochs = 20, patience = 4, i;
     unsigned hbits = 20, seed = 1;
     float prune = 0;
+    int lexvocab = 12000;
     corpus tr, dev;
     lexbuild lb;
     feats ftr, fdev;
@@ -895,6 +938,8 @@ static int cmd_train(int argc, char **argv)
             seed = (unsigned)atoi(argv[++i]);
         else if (!strcmp(argv[i], "--hbits") && i + 1 < argc)
             hbits = (unsigned)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--lexvocab") && i + 1 < argc)
+            lexvocab = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--prune") && i + 1 < argc)
             prune = (float)atof(argv[++i]);
         else
@@ -929,36 +974,45 @@ static int cmd_train(int argc, char **argv)
     best.w = xcalloc(slots * ENT_NL, sizeof(float));
     U = xcalloc(slots * ENT_NL, sizeof(float));
     tU = xcalloc(ENT_NL * ENT_NL + 2 * ENT_NL, sizeof(float));
-    order = xmalloc(sizeof *order * tr.nsent);
-    for (s = 0; s < tr.nsent; s++)
+    order = xmalloc(sizeof *order * tr.ndoc);
+    for (s = 0; s < tr.ndoc; s++)
         order[s] = s;
     rng_state = 0x9e3779b97f4a7c15ull ^ ((uint64_t)seed * 0xbf58476d1ce4e5b9ull);
     if (rng_state == 0)
         rng_state = 1;
+    sc.hbits = hbits;
+    entities_doc_init(&sc.hdoc);
     for (i = 1; i <= epochs; i++) {
         long errors = 0;
         counts ct;
         double f1;
-        size_t k;
-        for (s = tr.nsent; s > 1; s--) {
+        size_t k, dd;
+        for (s = tr.ndoc; s > 1; s--) {
             size_t j = (size_t)(rng() % s), t = order[s - 1];
             order[s - 1] = order[j];
             order[j] = t;
         }
-        for (k = 0; k < tr.nsent; k++) {
-            size_t a = tr.sent[order[k]], n = tr.sent[order[k] + 1] - a, p;
+        for (dd = 0; dd < tr.ndoc; dd++) {
+          size_t doc = order[dd];
+          entities_doc_reset(&sc.hdoc, tr.sent[tr.doc[doc + 1]] - tr.sent[tr.doc[doc]]);
+          for (k = tr.doc[doc]; k < tr.doc[doc + 1]; k++) {
+            size_t a = tr.sent[k], n = tr.sent[k + 1] - a, p;
             const uint8_t *g = tr.gold + a;
-            scratch_fit(&sc, n);
-            emissions(&P, &ftr, a, n, sc.em);
-            entities_viterbi(sc.em, n, P.trans, P.start, P.end, sc.back, sc.fwd, sc.pred);
+            tag_sentence(&P, &tr, &ftr, k, &sc);
             if (memcmp(sc.pred, g, n) != 0) {
                 errors++;
                 for (p = 0; p < n; p++) {
                     size_t q;
                     int gl = g[p], pl = sc.pred[p];
                     if (gl != pl) {
-                        for (q = ftr.off[a + p]; q < ftr.off[a + p + 1]; q++) {
-                            size_t base = (size_t)ftr.slots[q] * ENT_NL;
+                        for (q = ftr.off[a + p]; q <= ftr.off[a + p + 1]; q++) {
+                            size_t base;
+                            if (q == ftr.off[a + p + 1]) {
+                                if (sc.hslot[p] == UINT32_MAX)
+                                    break;
+                                base = (size_t)sc.hslot[p] * ENT_NL;
+                            } else
+                                base = (size_t)ftr.slots[q] * ENT_NL;
                             P.w[base + gl] += 1;
                             U[base + gl] += (float)c;
                             P.w[base + pl] -= 1;
@@ -985,7 +1039,9 @@ static int cmd_train(int argc, char **argv)
                     tU[ENT_NL * ENT_NL + ENT_NL + sc.pred[n - 1]] -= (float)c;
                 }
             }
+            entities_doc_add_labels(&sc.hdoc, tr.toks + a, n, sc.pred);
             c++;
+          }
         }
         /* averaged weights */
         for (k = 0; k < slots * ENT_NL; k++)
@@ -1026,7 +1082,7 @@ static int cmd_train(int argc, char **argv)
         for (k = 0; k < vm.n; k++)
             if (cnt[k] >= 2)
                 vocab[nv++] = vm.byid[k];
-        for (k = 0; k < lb.words.n && k < 20000; k++) {
+        for (k = 0; k < lb.words.n && k < (size_t)lexvocab; k++) {
             char *w = lb.words.byid[k], *t;
             if (strmap_get(&vm, w, strlen(w), 0) == UINT32_MAX) {
                 strmap_get(&vm, w, strlen(w), 1);
@@ -1055,18 +1111,15 @@ static int cmd_train(int argc, char **argv)
 typedef struct tagger {
     ent_model *m;
     ent_doc doc;
-    uint64_t *pf;
-    uint8_t *npf;
+    ent_scratch es;
     scratch sc;
 } tagger;
 
 static void tagger_fit(tagger *t, size_t n)
 {
-    if (n > t->sc.cap) {
-        scratch_fit(&t->sc, n);
-        t->pf = xrealloc(t->pf, sizeof *t->pf * ENT_MAXPOS * t->sc.cap);
-        t->npf = xrealloc(t->npf, t->sc.cap);
-    }
+    scratch_fit(&t->sc, n);
+    if (entities_scratch_fit(&t->es, n) != 0)
+        die("out of memory");
 }
 
 static void tag_corpus(tagger *t, const corpus *c, counts *ct)
@@ -1081,9 +1134,10 @@ static void tag_corpus(tagger *t, const corpus *c, counts *ct)
         for (s = c->doc[d]; s < c->doc[d + 1]; s++) {
             size_t a = c->sent[s], n = c->sent[s + 1] - a;
             tagger_fit(t, n);
-            entities_model_emissions(t->m, &t->doc, c->toks + a, n, t->pf, t->npf, t->sc.em);
+            entities_model_emissions(t->m, &t->doc, c->toks + a, n, &t->es, t->sc.em);
             entities_viterbi(t->sc.em, n, entities_model_trans(t->m), entities_model_start(t->m),
                              entities_model_end(t->m), t->sc.back, t->sc.fwd, t->sc.pred);
+            entities_doc_add_labels(&t->doc, c->toks + a, n, t->sc.pred);
             if (ct)
                 count_sentence(ct, c->gold + a, t->sc.pred, n, t->sc.sg, t->sc.sp);
         }
@@ -1113,23 +1167,25 @@ static long reload_check(const char *path, const params *p, const corpus *c, con
     entities_doc_init(&t.doc);
     for (d = 0; d < c->ndoc; d++) {
         entities_doc_reset(&t.doc, c->sent[c->doc[d + 1]] - c->sent[c->doc[d]]);
+        entities_doc_reset(&sc->hdoc, c->sent[c->doc[d + 1]] - c->sent[c->doc[d]]);
         for (s = c->doc[d]; s < c->doc[d + 1]; s++)
             entities_doc_add_sentence(&t.doc, c->toks + c->sent[s], c->sent[s + 1] - c->sent[s]);
         for (s = c->doc[d]; s < c->doc[d + 1]; s++) {
             size_t a = c->sent[s], n = c->sent[s + 1] - a;
             tagger_fit(&t, n);
-            entities_model_emissions(t.m, &t.doc, c->toks + a, n, t.pf, t.npf, t.sc.em);
+            entities_model_emissions(t.m, &t.doc, c->toks + a, n, &t.es, t.sc.em);
             entities_viterbi(t.sc.em, n, entities_model_trans(t.m), entities_model_start(t.m),
                              entities_model_end(t.m), t.sc.back, t.sc.fwd, t.sc.pred);
-            scratch_fit(sc, n);
-            emissions(p, f, a, n, sc->em);
-            entities_viterbi(sc->em, n, p->trans, p->start, p->end, sc->back, sc->fwd, sc->pred);
+            entities_doc_add_labels(&t.doc, c->toks + a, n, t.sc.pred);
+            tag_sentence(p, c, f, s, sc);
+            entities_doc_add_labels(&sc->hdoc, c->toks + a, n, sc->pred);
             for (k = 0; k < n; k++)
                 diff += t.sc.pred[k] != sc->pred[k];
         }
     }
     entities_model_free(t.m);
     entities_doc_free(&t.doc);
+    entities_scratch_free(&t.es);
     return diff;
 }
 
@@ -1214,12 +1270,12 @@ static int cmd_speed(int argc, char **argv)
     entities_doc_init(&t.doc);
     corpus_read(&c, argv[1]);
     tag_corpus(&t, &c, NULL);
-    t0 = now();
+    t0 = cpu_now();
     do {
         tag_corpus(&t, &c, NULL);
         reps++;
-    } while ((el = now() - t0) < secs);
-    printf("tagging alone (pre-tokenised %s): %ld tokens in %.2fs: %.0f tokens/s\n", argv[1],
+    } while ((el = cpu_now() - t0) < secs);
+    printf("tagging alone (pre-tokenised %s): %ld tokens in %.2f CPU s: %.0f tokens/s per core\n", argv[1],
            (long)c.ntok * reps, el, (double)c.ntok * (double)reps / el);
     if (textdir != NULL) {
         char **files = NULL, **texts;
@@ -1237,7 +1293,7 @@ static int cmd_speed(int argc, char **argv)
         }
         reps = 0;
         ntok = 0;
-        t0 = now();
+        t0 = cpu_now();
         do {
             for (k = 0; k < nf; k++) {
                 size_t s, j;
@@ -1261,15 +1317,16 @@ static int cmd_speed(int argc, char **argv)
                     if (n == 0)
                         continue;
                     tagger_fit(&t, n);
-                    entities_model_emissions(t.m, &t.doc, et + a, n, t.pf, t.npf, t.sc.em);
+                    entities_model_emissions(t.m, &t.doc, et + a, n, &t.es, t.sc.em);
                     entities_viterbi(t.sc.em, n, entities_model_trans(t.m), entities_model_start(t.m),
                                      entities_model_end(t.m), t.sc.back, t.sc.fwd, t.sc.pred);
+                    entities_doc_add_labels(&t.doc, et + a, n, t.sc.pred);
                 }
                 ntok += (long)toks.n;
             }
             reps++;
-        } while ((el = now() - t0) < secs);
-        printf("tokenise + sentences + tag (%zu files, %zu bytes, %s): %ld tokens in %.2fs: %.0f tokens/s\n",
+        } while ((el = cpu_now() - t0) < secs);
+        printf("tokenise + sentences + tag (%zu files, %zu bytes, %s): %ld tokens in %.2f CPU s: %.0f tokens/s per core\n",
                nf, bytes, textdir, ntok, el, (double)ntok / el);
     }
     return 0;
