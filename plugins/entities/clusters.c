@@ -377,100 +377,126 @@ static int D = 192;
 static uint32_t *codes;
 static uint8_t *clens;
 
-static void split(uint32_t *ids, size_t n, int depth, int maxdepth, uint32_t code)
+/* Spherical k-means of the words ids[0, n) into k groups (k-means++ seeds,
+ * a fixed number of rounds); fills side[] with each word's group. */
+static void kmeans(const uint32_t *ids, size_t n, int k, uint8_t *side)
 {
-    float *c0, *c1;
-    uint8_t *side;
-    size_t i, n0, it;
-    int d;
-    if (depth >= maxdepth || n < 16) {
+    float *c = cmalloc(sizeof(float) * (size_t)D * (size_t)k);
+    double *dist = cmalloc(sizeof(double) * n), total;
+    size_t i;
+    int g, d, it;
+    /* k-means++ on 1 - cosine */
+    memcpy(c, V + (size_t)ids[(size_t)(urand() * (double)n) % n] * (size_t)D, sizeof(float) * (size_t)D);
+    for (i = 0; i < n; i++)
+        dist[i] = 2;
+    for (g = 1; g < k; g++) {
+        double r;
+        total = 0;
         for (i = 0; i < n; i++) {
-            codes[ids[i]] = code;
-            clens[ids[i]] = (uint8_t)depth;
-        }
-        return;
-    }
-    c0 = cmalloc(sizeof(float) * (size_t)D);
-    c1 = cmalloc(sizeof(float) * (size_t)D);
-    side = cmalloc(n);
-    {
-        /* seeds: a random word and the word least like it */
-        size_t a = (size_t)(urand() * (double)n) % n, b = 0;
-        float worst = 2;
-        for (i = 0; i < n; i++) {
+            const float *v = V + (size_t)ids[i] * (size_t)D;
             float s = 0;
             for (d = 0; d < D; d++)
-                s += V[(size_t)ids[a] * (size_t)D + (size_t)d] * V[(size_t)ids[i] * (size_t)D + (size_t)d];
-            if (s < worst) {
-                worst = s;
-                b = i;
-            }
+                s += v[d] * c[(size_t)(g - 1) * (size_t)D + (size_t)d];
+            if (1 - s < dist[i])
+                dist[i] = 1 - s > 0 ? 1 - s : 0;
+            total += dist[i] * dist[i];
         }
-        memcpy(c0, V + (size_t)ids[a] * (size_t)D, sizeof(float) * (size_t)D);
-        memcpy(c1, V + (size_t)ids[b] * (size_t)D, sizeof(float) * (size_t)D);
+        r = urand() * total;
+        for (i = 0; i + 1 < n && r > dist[i] * dist[i]; i++)
+            r -= dist[i] * dist[i];
+        memcpy(c + (size_t)g * (size_t)D, V + (size_t)ids[i] * (size_t)D, sizeof(float) * (size_t)D);
     }
-    for (it = 0; it < 8; it++) {
-        double norm0 = 0, norm1 = 0;
+    for (it = 0; it < 10; it++) {
         for (i = 0; i < n; i++) {
             const float *v = V + (size_t)ids[i] * (size_t)D;
-            float s0 = 0, s1 = 0;
-            for (d = 0; d < D; d++) {
-                s0 += v[d] * c0[d];
-                s1 += v[d] * c1[d];
+            float best = -2;
+            int bg = 0;
+            for (g = 0; g < k; g++) {
+                const float *cc = c + (size_t)g * (size_t)D;
+                float s = 0;
+                for (d = 0; d < D; d++)
+                    s += v[d] * cc[d];
+                if (s > best) {
+                    best = s;
+                    bg = g;
+                }
             }
-            side[i] = s1 > s0;
+            side[i] = (uint8_t)bg;
         }
-        memset(c0, 0, sizeof(float) * (size_t)D);
-        memset(c1, 0, sizeof(float) * (size_t)D);
+        memset(c, 0, sizeof(float) * (size_t)D * (size_t)k);
         for (i = 0; i < n; i++) {
             const float *v = V + (size_t)ids[i] * (size_t)D;
-            float *c = side[i] ? c1 : c0;
+            float *cc = c + (size_t)side[i] * (size_t)D;
             for (d = 0; d < D; d++)
-                c[d] += v[d];
+                cc[d] += v[d];
         }
-        for (d = 0; d < D; d++) {
-            norm0 += (double)c0[d] * c0[d];
-            norm1 += (double)c1[d] * c1[d];
-        }
-        norm0 = norm0 > 0 ? 1 / sqrt(norm0) : 0;
-        norm1 = norm1 > 0 ? 1 / sqrt(norm1) : 0;
-        for (d = 0; d < D; d++) {
-            c0[d] = (float)(c0[d] * norm0);
-            c1[d] = (float)(c1[d] * norm1);
+        for (g = 0; g < k; g++) {
+            float *cc = c + (size_t)g * (size_t)D;
+            double norm = 0;
+            for (d = 0; d < D; d++)
+                norm += (double)cc[d] * cc[d];
+            norm = norm > 0 ? 1 / sqrt(norm) : 0;
+            for (d = 0; d < D; d++)
+                cc[d] = (float)(cc[d] * norm);
         }
     }
-    /* stable partition */
-    {
-        uint32_t *tmp = cmalloc(sizeof *tmp * n);
-        size_t k = 0;
-        for (i = 0; i < n; i++)
-            if (!side[i])
-                tmp[k++] = ids[i];
-        n0 = k;
-        for (i = 0; i < n; i++)
-            if (side[i])
-                tmp[k++] = ids[i];
-        memcpy(ids, tmp, sizeof *tmp * n);
-        free(tmp);
-    }
-    free(c0);
-    free(c1);
-    free(side);
-    if (n0 == 0 || n0 == n) {
+    free(c);
+    free(dist);
+}
+
+/* bits added at each level of the tree: 16, 4, 16 and 64 groups */
+static const int level_bits[] = {4, 2, 4, 6};
+
+static void split(uint32_t *ids, size_t n, int depth, int maxdepth, uint32_t code)
+{
+    int level, bits, k, g;
+    uint8_t *side;
+    size_t i, at;
+    uint32_t *tmp;
+    for (level = 0, bits = 0; level < 4 && bits < depth; level++)
+        bits += level_bits[level];
+    if (level >= 4 || depth >= maxdepth || n < 8) {
         for (i = 0; i < n; i++) {
             codes[ids[i]] = code;
             clens[ids[i]] = (uint8_t)depth;
         }
         return;
     }
-    split(ids, n0, depth + 1, maxdepth, code << 1);
-    split(ids + n0, n - n0, depth + 1, maxdepth, (code << 1) | 1);
+    bits = level_bits[level];
+    k = 1 << bits;
+    while (k > 1 && (size_t)k * 4 > n)
+        k >>= 1;
+    side = cmalloc(n);
+    kmeans(ids, n, k, side);
+    tmp = cmalloc(sizeof *tmp * n);
+    for (g = 0, at = 0; g < k; g++) {
+        size_t from = at;
+        for (i = 0; i < n; i++)
+            if (side[i] == g)
+                tmp[at++] = ids[i];
+        (void)from;
+    }
+    memcpy(ids, tmp, sizeof *tmp * n);
+    /* group sizes, in the same order */
+    {
+        size_t *cnt = calloc((size_t)k, sizeof *cnt), off = 0;
+        for (i = 0; i < n; i++)
+            cnt[side[i]]++;
+        for (g = 0; g < k; g++) {
+            if (cnt[g] > 0)
+                split(ids + off, cnt[g], depth + bits, maxdepth, (code << bits) | (uint32_t)g);
+            off += cnt[g];
+        }
+        free(cnt);
+    }
+    free(tmp);
+    free(side);
 }
 
 int entities_train_clusters(int argc, char **argv)
 {
     const char *out = NULL;
-    int i, depth = 12;
+    int i, depth = 16;
     uint32_t nctx = 1000, nvocab = 40000, mincount = 5;
     uint32_t *order, *rankof, nv, k;
     float *C, *R, *ctxcount;

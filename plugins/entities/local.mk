@@ -8,7 +8,9 @@ ENTITIES_LISTS = \
 	plugins/entities/data/lists/places.tsv \
 	plugins/entities/data/lists/organisations.tsv \
 	plugins/entities/data/lists/misc.tsv \
-	plugins/entities/data/lists/firstnames.tsv
+	plugins/entities/data/lists/firstnames.tsv \
+	plugins/entities/data/lists/sports.tsv \
+	plugins/entities/data/lists/people.tsv
 
 ## Where the built-in model is, for the .incbin in entities.c; remade when
 ## the model changes, so that entities.c is compiled again.

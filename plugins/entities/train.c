@@ -912,7 +912,9 @@ static int cmd_train(int argc, char **argv)
     corpus tr, dev;
     lexbuild lb;
     feats ftr, fdev;
-    params P, A, best;
+    params P, A, best, mix;
+    int nseeds = 1, run;
+    float score_scale = 0;
     float *U, *tU;
     size_t slots, *order, s;
     double best_f1 = -1, t0 = now();
@@ -938,6 +940,10 @@ static int cmd_train(int argc, char **argv)
             seed = (unsigned)atoi(argv[++i]);
         else if (!strcmp(argv[i], "--hbits") && i + 1 < argc)
             hbits = (unsigned)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--score-scale") && i + 1 < argc)
+            score_scale = (float)atof(argv[++i]);
+        else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+            nseeds = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--lexvocab") && i + 1 < argc)
             lexvocab = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--prune") && i + 1 < argc)
@@ -977,11 +983,28 @@ static int cmd_train(int argc, char **argv)
     order = xmalloc(sizeof *order * tr.ndoc);
     for (s = 0; s < tr.ndoc; s++)
         order[s] = s;
-    rng_state = 0x9e3779b97f4a7c15ull ^ ((uint64_t)seed * 0xbf58476d1ce4e5b9ull);
-    if (rng_state == 0)
-        rng_state = 1;
     sc.hbits = hbits;
     entities_doc_init(&sc.hdoc);
+    if (nseeds > 1) {
+        memset(&mix, 0, sizeof mix);
+        mix.w = xcalloc(slots * ENT_NL, sizeof(float));
+    }
+  for (run = 0; run < nseeds; run++) {
+    /* each run starts afresh from its own seed */
+    memset(P.w, 0, sizeof(float) * slots * ENT_NL);
+    memset(U, 0, sizeof(float) * slots * ENT_NL);
+    memset(tU, 0, sizeof(float) * (ENT_NL * ENT_NL + 2 * ENT_NL));
+    memset(P.trans, 0, sizeof P.trans);
+    memset(P.start, 0, sizeof P.start);
+    memset(P.end, 0, sizeof P.end);
+    c = 1;
+    best_f1 = -1;
+    best_epoch = 0;
+    for (s = 0; s < tr.ndoc; s++)
+        order[s] = s;
+    rng_state = 0x9e3779b97f4a7c15ull ^ ((uint64_t)(seed + (unsigned)run) * 0xbf58476d1ce4e5b9ull);
+    if (rng_state == 0)
+        rng_state = 1;
     for (i = 1; i <= epochs; i++) {
         long errors = 0;
         counts ct;
@@ -1065,7 +1088,26 @@ static int cmd_train(int argc, char **argv)
         } else if (i - best_epoch >= patience)
             break;
     }
-    fprintf(stderr, "best: epoch %d, dev F1 %.4f\n", best_epoch, best_f1);
+    fprintf(stderr, "best: epoch %d, dev F1 %.4f (seed %u)\n", best_epoch, best_f1, seed + (unsigned)run);
+    if (nseeds > 1) {
+        size_t k;
+        for (k = 0; k < slots * ENT_NL; k++)
+            mix.w[k] += best.w[k] / (float)nseeds;
+        for (k = 0; k < ENT_NL * ENT_NL; k++)
+            mix.trans[k] += best.trans[k] / (float)nseeds;
+        for (k = 0; k < ENT_NL; k++) {
+            mix.start[k] += best.start[k] / (float)nseeds;
+            mix.end[k] += best.end[k] / (float)nseeds;
+        }
+    }
+  }
+    if (nseeds > 1) {
+        counts ct;
+        free(best.w);
+        best = mix;
+        evaluate(&best, &dev, &fdev, &ct, &sc);
+        fprintf(stderr, "mixture of %d runs: dev F1 %.4f\n", nseeds, overall_f1(&ct));
+    }
     {
         /* vocabulary whose scores are summed at load: training forms seen
          * twice or more and the commonest lexicon words */
@@ -1096,7 +1138,7 @@ static int cmd_train(int argc, char **argv)
                 vocab[nv++] = t;
             }
         }
-        ss = fit_score_scale(&best, &dev, &fdev, &sc);
+        ss = score_scale > 0 ? score_scale : fit_score_scale(&best, &dev, &fdev, &sc);
         fprintf(stderr, "score scale %.2f\n", ss);
         save_model(out, &best, hbits, &lb, vocab, nv, ss, prune);
         fprintf(stderr, "reloaded model: %ld of %zu dev tokens tagged differently\n",
