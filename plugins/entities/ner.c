@@ -586,14 +586,23 @@ ENT_API int entities_allowed_end(int prev)
 static const uint8_t closed_set[9] = {0, 3, 4, 7, 8, 11, 12, 15, 16};
 static const uint8_t start_set[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
 
+typedef float ent_v4f __attribute__((vector_size(16)));
+typedef int32_t ent_v4i __attribute__((vector_size(16)));
+
 ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
                       const float *end, uint8_t *back, float *fwd, uint8_t *out)
 {
     size_t i;
-    int c, k, best, t;
+    int c, k, q, best, t;
     float bs;
+    /* transitions from each closed label to each label of start_set, three
+     * vectors of four (the last three lanes are never read) */
+    ent_v4f T[9][3];
     if (n == 0)
         return;
+    for (q = 0; q < 9; q++)
+        for (k = 0; k < 12; k++)
+            T[q][k / 4][k % 4] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
     for (c = 0; c < ENT_NL; c++)
         fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
     for (i = 1; i < n; i++) {
@@ -601,18 +610,30 @@ ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, con
         float *cur = fwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
         uint8_t *bk = back + i * ENT_NL;
-        float pc[9];
-        for (k = 0; k < 9; k++)
-            pc[k] = prev[closed_set[k]];
+        ent_v4f b0, b1, b2;
+        ent_v4i p0 = {0, 0, 0, 0}, p1 = p0, p2 = p0;
+        {
+            float pq = prev[closed_set[0]];
+            b0 = T[0][0] + pq;
+            b1 = T[0][1] + pq;
+            b2 = T[0][2] + pq;
+        }
+        for (q = 1; q < 9; q++) {
+            float pq = prev[closed_set[q]];
+            ent_v4f v0 = T[q][0] + pq, v1 = T[q][1] + pq, v2 = T[q][2] + pq;
+            ent_v4i m0 = v0 > b0, m1 = v1 > b1, m2 = v2 > b2;
+            ent_v4i qq = {q, q, q, q};
+            p0 = (p0 & ~m0) | (qq & m0);
+            p1 = (p1 & ~m1) | (qq & m1);
+            p2 = (p2 & ~m2) | (qq & m2);
+            b0 = (ent_v4f)(((ent_v4i)v0 & m0) | ((ent_v4i)b0 & ~m0));
+            b1 = (ent_v4f)(((ent_v4i)v1 & m1) | ((ent_v4i)b1 & ~m1));
+            b2 = (ent_v4f)(((ent_v4i)v2 & m2) | ((ent_v4i)b2 & ~m2));
+        }
         for (k = 0; k < 9; k++) {
-            int cl = start_set[k], bp = 0;
-            float b = pc[0] + trans[cl];
-            int q;
-            for (q = 1; q < 9; q++) {
-                float v = pc[q] + trans[closed_set[q] * ENT_NL + cl];
-                bp = v > b ? q : bp;
-                b = v > b ? v : b;
-            }
+            int cl = start_set[k];
+            float b = k < 4 ? b0[k] : k < 8 ? b1[k - 4] : b2[0];
+            int bp = k < 4 ? p0[k] : k < 8 ? p1[k - 4] : p2[0];
             cur[cl] = b + e[cl];
             bk[cl] = closed_set[bp];
         }
@@ -905,7 +926,18 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
     {
         uint32_t cap = pow2_at_least(m->nvocab * 2 + 1), j, nv = 0;
         m->vindex = calloc(cap, sizeof *m->vindex);
-        m->vent = malloc(sizeof *m->vent * ((size_t)m->nvocab + 1));
+        {
+            /* one block, on huge pages where the system has them: the
+             * look-ups of known words are spread over it */
+            size_t bytes = sizeof *m->vent * ((size_t)m->nvocab + 1);
+            bytes = (bytes + ((size_t)2 << 20) - 1) & ~(((size_t)2 << 20) - 1);
+            if (posix_memalign((void **)&m->vent, (size_t)2 << 20, bytes) != 0)
+                m->vent = NULL;
+#ifdef MADV_HUGEPAGE
+            else
+                madvise(m->vent, bytes, MADV_HUGEPAGE);
+#endif
+        }
         if (m->vindex == NULL || m->vent == NULL) {
             fail(err, errlen, "%s", "out of memory");
             goto bad;
@@ -1011,9 +1043,14 @@ ENT_API int entities_scratch_fit(ent_scratch *s, size_t n)
 {
     void *a, *b, *c;
     if (s->cache == NULL) {
-        s->cache = malloc(sizeof *s->cache);
-        if (s->cache == NULL)
+        size_t bytes = (sizeof *s->cache + ((size_t)2 << 20) - 1) & ~(((size_t)2 << 20) - 1);
+        if (posix_memalign((void **)&s->cache, (size_t)2 << 20, bytes) != 0) {
+            s->cache = NULL;
             return -1;
+        }
+#ifdef MADV_HUGEPAGE
+        madvise(s->cache, bytes, MADV_HUGEPAGE);
+#endif
         memset(s->cache->key, 0, sizeof s->cache->key);
     }
     if (n <= s->cap)
@@ -1031,6 +1068,10 @@ ENT_API int entities_scratch_fit(ent_scratch *s, size_t n)
     if (c == NULL)
         return -1;
     s->info = c;
+    c = realloc(s->rows, sizeof *s->rows * n);
+    if (c == NULL)
+        return -1;
+    s->rows = c;
     s->cap = n;
     return 0;
 }
@@ -1040,6 +1081,7 @@ ENT_API void entities_scratch_free(ent_scratch *s)
     free(s->pf);
     free(s->npf);
     free(s->info);
+    free(s->rows);
     free(s->cache);
     memset(s, 0, sizeof *s);
 }
@@ -1078,20 +1120,35 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
                               size_t n, ent_scratch *sc, float *em)
 {
     size_t i;
-    int d, l, k;
-    memset(em, 0, sizeof(float) * ENT_NL * n);
+    int l, k;
+    const float **rp = sc->rows;
+    for (i = 0; i < n; i++)
+        rp[i] = token_rows(m, sc->cache, toks[i].s, toks[i].len, &sc->info[i]);
+    /* position p sums what the words at p-2 .. p+2 add at offsets -2 .. 2 */
     for (i = 0; i < n; i++) {
-        const float *r = token_rows(m, sc->cache, toks[i].s, toks[i].len, &sc->info[i]);
-        for (d = -ENT_WIN; d <= ENT_WIN; d++) {
-            /* the word at i is at offset d from position i - d */
-            long p = (long)i - d;
-            float *e;
-            const float *rr = r + (d + ENT_WIN) * ENT_NL;
-            if (p < 0 || p >= (long)n)
-                continue;
-            e = em + (size_t)p * ENT_NL;
+        float *e = em + i * ENT_NL;
+        const float *r = rp[i] + ENT_WIN * ENT_NL;
+        for (l = 0; l < ENT_NL; l++)
+            e[l] = r[l];
+        if (i >= 1) {
+            r = rp[i - 1] + (ENT_WIN - 1) * ENT_NL;
             for (l = 0; l < ENT_NL; l++)
-                e[l] += rr[l];
+                e[l] += r[l];
+        }
+        if (i >= 2) {
+            r = rp[i - 2];
+            for (l = 0; l < ENT_NL; l++)
+                e[l] += r[l];
+        }
+        if (i + 1 < n) {
+            r = rp[i + 1] + (ENT_WIN + 1) * ENT_NL;
+            for (l = 0; l < ENT_NL; l++)
+                e[l] += r[l];
+        }
+        if (i + 2 < n) {
+            r = rp[i + 2] + (ENT_WIN + 2) * ENT_NL;
+            for (l = 0; l < ENT_NL; l++)
+                e[l] += r[l];
         }
     }
     entities_pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf);

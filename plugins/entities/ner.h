@@ -192,7 +192,7 @@ ENT_API const ent_lex *entities_model_lex(const ent_model *m);
 
 /* A worker's cache of what words the model does not know add (it
  * belongs to one model). */
-#define ENT_CACHE_BITS 12
+#define ENT_CACHE_BITS 14
 typedef struct ent_cache {
     uint64_t key[1u << ENT_CACHE_BITS];
     const ent_lexinfo *info[1u << ENT_CACHE_BITS];
@@ -204,6 +204,7 @@ typedef struct ent_scratch {
     uint64_t *pf;
     uint8_t *npf;
     const ent_lexinfo **info;
+    const float **rows;
     size_t cap;
     ent_cache *cache;
 } ent_scratch;
