@@ -37,7 +37,8 @@ textpipe_train_CFLAGS = $(AM_CFLAGS) $(ENTITIES_OPT)
 textpipe_train_LDADD = libtextpipe.la $(JANSSON_LIBS)
 
 EXTRA_DIST += plugins/entities/data/model.bin plugins/entities/data/clusters.tsv \
-	$(ENTITIES_LISTS) plugins/entities/README.md
+	$(ENTITIES_LISTS) plugins/entities/README.md \
+	bench/entities/run.sh bench/entities/README.md
 
 if HAVE_CHECK
 check_PROGRAMS += plugins/entities/tests/check_entities
@@ -48,4 +49,6 @@ nodist_plugins_entities_tests_check_entities_SOURCES = plugins/entities/entities
 plugins_entities_tests_check_entities_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 plugins_entities_tests_check_entities_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS) $(PCRE2_LIBS)
 endif
-EXTRA_DIST += plugins/entities/tests/train.conll plugins/entities/tests/cases.txt
+TESTS += plugins/entities/tests/jobs.test
+EXTRA_DIST += plugins/entities/tests/train.conll plugins/entities/tests/cases.txt \
+	plugins/entities/tests/jobs.test
