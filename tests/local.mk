@@ -6,9 +6,16 @@ TESTS += tests/unit/check_record
 tests_unit_check_record_SOURCES = tests/unit/check_record.c
 tests_unit_check_record_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_record_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS)
+check_PROGRAMS += tests/unit/check_pipeline
+TESTS += tests/unit/check_pipeline
+tests_unit_check_pipeline_SOURCES = tests/unit/check_pipeline.c
+tests_unit_check_pipeline_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_pipeline_LDADD = core/libtpcore.la libtextpipe.la $(CHECK_LIBS) \
+	$(YAML_LIBS) $(JANSSON_LIBS) $(LTDL_LIBS)
 endif
 
 include tests/unit/io.mk
+include tests/unit/jsonr.mk
 include tests/render/local.mk
 
 ## Test plugins: a pass-through stage and fixtures for the loader's checks
@@ -55,9 +62,14 @@ TEST_EXTENSIONS = .test
 TEST_LOG_COMPILER = $(SHELL)
 CORE_SHELL_TESTS = \
 	tests/check-errors.test \
+	tests/cases.test \
 	tests/inputs.test \
 	tests/order.test \
 	tests/outdir.test \
-	tests/headers.test
+	tests/interrupt.test \
+	tests/headers.test \
+	tests/install.test
 TESTS += $(CORE_SHELL_TESTS)
+EXTRA_DIST += examples/plugins/wordcount/wordcount.c examples/plugins/wordcount/Makefile \
+	examples/plugins/wordcount/wordcount.yaml examples/plugins/wordcount/README.md
 EXTRA_DIST += tests/lib.sh $(CORE_SHELL_TESTS) tests/pipelines tests/plugins/fixture.c
