@@ -641,5 +641,18 @@ int entities_train_clusters(int argc, char **argv)
     if (fclose(f) != 0)
         cdie("cannot write", out);
     fprintf(stderr, "clusters: %u words clustered into depth %d\n", nv, depth);
+    for (k = 0; k < nW; k++)
+        free(W[k].s);
+    free(W);
+    free(slots);
+    free(stream);
+    free(order);
+    free(rankof);
+    free(ctxcount);
+    free(rowsum);
+    free(R);
+    free(V);
+    free(codes);
+    free(clens);
     return 0;
 }

@@ -711,7 +711,8 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
             k = e;
         }
     }
-    qsort(w->m, w->nm, sizeof *w->m, cmp_mention);
+    if (w->nm > 1)
+        qsort(w->m, w->nm, sizeof *w->m, cmp_mention);
     if (group_mentions(w, text) != 0)
         return tp_error_set(err, NULL, "out of memory");
     arr = tp_record_array(record, "entities");

@@ -166,6 +166,17 @@ static void strmap_grow(strmap *m)
     m->cap = cap;
 }
 
+static void strmap_free(strmap *m)
+{
+    uint32_t i;
+    for (i = 0; i < m->n; i++)
+        free(m->byid[i]);
+    free(m->byid);
+    free(m->lenbyid);
+    free(m->ids);
+    memset(m, 0, sizeof *m);
+}
+
 /* ---- labelled corpora ---- */
 
 typedef struct corpus {
@@ -311,6 +322,16 @@ static void corpus_read(corpus *c, const char *path)
     }
     free(types);
     free(pfx);
+}
+
+static void corpus_free(corpus *c)
+{
+    free(c->buf);
+    free(c->toks);
+    free(c->gold);
+    free(c->sent);
+    free(c->doc);
+    memset(c, 0, sizeof *c);
 }
 
 /* ---- scoring, conlleval-style ---- */
@@ -578,6 +599,17 @@ static void lb_finish(lexbuild *lb)
         die("out of memory");
 }
 
+static void lb_free(lexbuild *lb)
+{
+    entities_lex_free_index(&lb->lex);
+    free((void *)lb->lex.lens);
+    strmap_free(&lb->words);
+    free(lb->info);
+    free(lb->gkeys);
+    free(lb->gkinds);
+    memset(lb, 0, sizeof *lb);
+}
+
 /* ---- features of a corpus ---- */
 
 typedef struct feats {
@@ -710,6 +742,20 @@ static void tag_sentence(const params *p, const corpus *c, const feats *f, size_
     entities_viterbi(sc->em, n, p->trans, p->start, p->end, sc->back, sc->fwd, sc->pred);
 }
 
+static void scratch_free(scratch *s)
+{
+    free(s->em);
+    free(s->fwd);
+    free(s->bwd);
+    free(s->back);
+    free(s->pred);
+    free(s->hslot);
+    free(s->sg);
+    free(s->sp);
+    entities_doc_free(&s->hdoc);
+    memset(s, 0, sizeof *s);
+}
+
 static void evaluate(const params *p, const corpus *c, const feats *f, counts *ct, scratch *sc)
 {
     size_t s, d;
@@ -777,6 +823,8 @@ typedef struct buf {
 
 static void buf_add(buf *b, const void *p, size_t n)
 {
+    if (n == 0)
+        return;
     if (b->n + n + 8 > b->cap) {
         while (b->n + n + 8 > b->cap)
             b->cap = b->cap ? b->cap * 2 : 1 << 20;
@@ -1124,19 +1172,22 @@ static int cmd_train(int argc, char **argv)
         for (k = 0; k < vm.n; k++)
             if (cnt[k] >= 2)
                 vocab[nv++] = vm.byid[k];
+        /* (pointers into vm.byid stay valid: it only grows by realloc of the
+         * array of pointers, not of the strings) */
         for (k = 0; k < lb.words.n && k < (size_t)lexvocab; k++) {
             char *w = lb.words.byid[k], *t;
             if (strmap_get(&vm, w, strlen(w), 0) == UINT32_MAX) {
-                strmap_get(&vm, w, strlen(w), 1);
-                vocab[nv++] = w;
+                uint32_t id = strmap_get(&vm, w, strlen(w), 1);
+                vocab[nv++] = vm.byid[id];
             }
             t = xmalloc(strlen(w) + 1);
             strcpy(t, w);
             t[0] = (char)toupper((unsigned char)t[0]);
             if (strmap_get(&vm, t, strlen(t), 0) == UINT32_MAX) {
-                strmap_get(&vm, t, strlen(t), 1);
-                vocab[nv++] = t;
+                uint32_t id = strmap_get(&vm, t, strlen(t), 1);
+                vocab[nv++] = vm.byid[id];
             }
+            free(t);
         }
         ss = score_scale > 0 ? score_scale : fit_score_scale(&best, &dev, &fdev, &sc);
         fprintf(stderr, "score scale %.2f\n", ss);
@@ -1144,7 +1195,24 @@ static int cmd_train(int argc, char **argv)
         fprintf(stderr, "reloaded model: %ld of %zu dev tokens tagged differently\n",
                 reload_check(out, &best, &dev, &fdev, &sc), dev.ntok);
         free(cnt);
+        free(vocab);
+        strmap_free(&vm);
     }
+    free(P.w);
+    free(A.w);
+    free(best.w);
+    free(U);
+    free(tU);
+    free(order);
+    free(ftr.slots);
+    free(ftr.off);
+    free(fdev.slots);
+    free(fdev.off);
+    if (devp)
+        corpus_free(&dev);
+    corpus_free(&tr);
+    lb_free(&lb);
+    scratch_free(&sc);
     return 0;
 }
 
@@ -1186,6 +1254,14 @@ static void tag_corpus(tagger *t, const corpus *c, counts *ct)
     }
 }
 
+static void tagger_free(tagger *t)
+{
+    entities_model_free(t->m);
+    entities_doc_free(&t->doc);
+    entities_scratch_free(&t->es);
+    scratch_free(&t->sc);
+}
+
 static ent_model *open_model(const char *path)
 {
     char err[512];
@@ -1225,9 +1301,7 @@ static long reload_check(const char *path, const params *p, const corpus *c, con
                 diff += t.sc.pred[k] != sc->pred[k];
         }
     }
-    entities_model_free(t.m);
-    entities_doc_free(&t.doc);
-    entities_scratch_free(&t.es);
+    tagger_free(&t);
     return diff;
 }
 
@@ -1246,7 +1320,9 @@ static int cmd_eval(int argc, char **argv)
         corpus_read(&c, argv[i]);
         tag_corpus(&t, &c, &ct);
         print_counts(argv[i], &ct);
+        corpus_free(&c);
     }
+    tagger_free(&t);
     return 0;
 }
 
@@ -1370,7 +1446,19 @@ static int cmd_speed(int argc, char **argv)
         } while ((el = cpu_now() - t0) < secs);
         printf("tokenise + sentences + tag (%zu files, %zu bytes, %s): %ld tokens in %.2f CPU s: %.0f tokens/s per core\n",
                nf, bytes, textdir, ntok, el, (double)ntok / el);
+        for (k = 0; k < nf; k++) {
+            free(texts[k]);
+            free(files[k]);
+        }
+        free(texts);
+        free(files);
+        free(lens);
+        free(et);
+        tp_tokens_free(&toks);
+        tp_sentences_free(&sents);
     }
+    corpus_free(&c);
+    tagger_free(&t);
     return 0;
 }
 
