@@ -263,7 +263,7 @@ ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, e
     nf = addf(out, nf, 's', shp, sn, OFF_ALL);
     for (k = 1; k <= 4 && k < n; k++) {
         nf = addf(out, nf, 'p' + (int)k * 16, low, k, OFF_0);
-        nf = addf(out, nf, 'x' + (int)k * 16, low + n - k, k, OFF_0);
+        nf = addf(out, nf, 'x' + (int)k * 16, low + n - k, k, k == 3 ? OFF_NEAR : OFF_0);
     }
     v[0] = (unsigned char)cc;
     v[1] = info ? info->casing : 0;
