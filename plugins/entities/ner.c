@@ -668,11 +668,16 @@ ENT_API void entities_max_marginals(const float *em, size_t n, const float *tran
                             const float *end, const float *fwd, float *bwd)
 {
     size_t i;
-    int c, k, t;
+    int c, k, t, q;
+    ent_v4f TT[9][3];
     (void)start;
     (void)fwd;
     if (n == 0)
         return;
+    /* TT[k]: from each closed label (lanes) to start_set[k] */
+    for (k = 0; k < 9; k++)
+        for (q = 0; q < 12; q++)
+            TT[k][q / 4][q % 4] = q < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
     for (c = 0; c < ENT_NL; c++)
         bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? end[c] : NEG;
     for (i = n - 1; i > 0; i--) {
@@ -682,15 +687,20 @@ ENT_API void entities_max_marginals(const float *em, size_t n, const float *tran
         float v[ENT_NL];
         for (c = 0; c < ENT_NL; c++)
             v[c] = nx[c] + e[c];
-        /* closed labels go on to O, B-x or U-x */
-        for (k = 0; k < 9; k++) {
-            int p = closed_set[k], q;
-            float b = v[0] + trans[p * ENT_NL];
-            for (q = 1; q < 9; q++) {
-                float s = v[start_set[q]] + trans[p * ENT_NL + start_set[q]];
-                b = s > b ? s : b;
+        /* closed labels go on to O, B-x or U-x: vectors over the 9 closed
+         * labels, one pass per label they go on to */
+        {
+            ent_v4f a0 = {NEG, NEG, NEG, NEG}, a1 = a0, a2 = a0;
+            for (k = 0; k < 9; k++) {
+                float vc = v[start_set[k]];
+                ent_v4f x0 = TT[k][0] + vc, x1 = TT[k][1] + vc, x2 = TT[k][2] + vc;
+                ent_v4i m0 = x0 > a0, m1 = x1 > a1, m2 = x2 > a2;
+                a0 = (ent_v4f)(((ent_v4i)x0 & m0) | ((ent_v4i)a0 & ~m0));
+                a1 = (ent_v4f)(((ent_v4i)x1 & m1) | ((ent_v4i)a1 & ~m1));
+                a2 = (ent_v4f)(((ent_v4i)x2 & m2) | ((ent_v4i)a2 & ~m2));
             }
-            cur[p] = b;
+            for (k = 0; k < 9; k++)
+                cur[closed_set[k]] = k < 4 ? a0[k] : k < 8 ? a1[k - 4] : a2[0];
         }
         /* B-x and I-x go on to I-x or L-x */
         for (t = 0; t < ENT_NTYPES; t++) {
