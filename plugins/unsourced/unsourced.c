@@ -21,6 +21,7 @@
 
 #define US_NP_MAX 12     /* words in a source */
 #define US_QUOTE_GAP 3   /* punctuation between a quotation and its source */
+#define US_CONTENT_MAX 160 /* tokens of indirect content */
 
 enum { Q_NAMED = 3, Q_VAGUE = 2, Q_NONE = 1 };
 enum { K_DIRECT = 1, K_INDIRECT, K_ACCORDING, K_HEADLINE };
@@ -38,6 +39,9 @@ static const char *const us_reason_names[] = {"number", "superlative", "comparis
 
 typedef struct us_instance {
     us_lexicon lex;
+    /* Constant strings, shared by every record written (jansson counts
+     * references atomically). */
+    json_t *s_quality[4], *s_kind[5], *s_reason[6], *s_status[4];
 } us_instance;
 
 typedef struct us_sent {
@@ -93,7 +97,9 @@ typedef struct us_worker {
     uint32_t *num_at;    /* per sentence: numbers from the record */
     int32_t *best;       /* per sentence: best attribution covering it */
     int32_t *order;
-    size_t cap_sent_arrays;
+    size_t cap_sent_arrays, cap_best, cap_order;
+    json_t **srcs;       /* per attribution: its source as written */
+    size_t cap_srcs;
 } us_worker;
 
 #define US_GROW(ptr, n, cap, want)                                           \
@@ -188,9 +194,18 @@ static int us_load_option(us_lexicon *lx, const json_t *options, const char *nam
 static void us_destroy(void *instance)
 {
     us_instance *in = instance;
+    size_t k;
     if (in == NULL)
         return;
     unsourced_lex_free(&in->lex);
+    for (k = 0; k < 4; k++) {
+        json_decref(in->s_quality[k]);
+        json_decref(in->s_status[k]);
+    }
+    for (k = 0; k < 5; k++)
+        json_decref(in->s_kind[k]);
+    for (k = 0; k < 6; k++)
+        json_decref(in->s_reason[k]);
     free(in);
 }
 
@@ -211,6 +226,23 @@ static int us_create(void **out, const json_t *options, tp_error *err)
                            "lexicon.txt", msg, sizeof msg) != 0) {
         us_destroy(in);
         return tp_error_set(err, NULL, "built-in list: %s", msg);
+    }
+    {
+        static const char *const status[] = {"", "unsourced", "vague", "attributed"};
+        size_t k;
+        int bad = 0;
+        for (k = 0; k < 4; k++) {
+            bad |= (in->s_quality[k] = json_string(us_quality_names[k])) == NULL;
+            bad |= (in->s_status[k] = json_string(status[k])) == NULL;
+        }
+        for (k = 0; k < 5; k++)
+            bad |= (in->s_kind[k] = json_string(us_kind_names[k])) == NULL;
+        for (k = 0; k < 6; k++)
+            bad |= (in->s_reason[k] = json_string(us_reason_names[k])) == NULL;
+        if (bad) {
+            us_destroy(in);
+            return tp_error_set(err, NULL, "out of memory");
+        }
     }
     if (us_load_option(&in->lex, options, "cue_lists", err) != TP_OK ||
         us_load_option(&in->lex, options, "weasel_lists", err) != TP_OK ||
@@ -254,6 +286,7 @@ static void us_worker_fini(void *instance, void *worker)
     free(w->num_at);
     free(w->best);
     free(w->order);
+    free(w->srcs);
     free(w);
 }
 
@@ -597,6 +630,8 @@ static int us_np_word(const us_doc *d, uint32_t i)
         return 1;
     }
     /* Possessive apostrophe, ampersand, the dot of "Jr." or "Co.". */
+    if (t->kind == US_T_PUNCT && t->e - t->s == 1 && d->text[t->s] == '&')
+        return 1;
     if (t->kind == US_T_PUNCT && t->e - t->s == 1 && !(t->flags & US_F_SPACE)) {
         char c = d->text[t->s];
         return c == '\'' || c == '&' || c == '/' || (c == '.' && us_abbrev_before(d, i));
@@ -665,6 +700,47 @@ static int us_np_right(const us_doc *d, uint32_t j, uint32_t te, uint32_t *a, ui
     return us_np_trim(d, a, b, 0);
 }
 
+/* A source of common words only: no name, pronoun, role or vague source. */
+static int us_np_plain(const us_doc *d, size_t s, uint32_t a, uint32_t b)
+{
+    uint32_t k;
+    /* "the envoy", "the man": a short definite phrase is a source. */
+    if (b - a == 2 && us_word_is(d, a, "the") && d->tk[a + 1].kind == US_T_WORD)
+        return 0;
+    for (k = a; k < b; k++) {
+        const us_tok *t = &d->tk[k];
+        if (t->tags & (US_PRON | US_WEASEL | US_ROLE))
+            return 0;
+        if ((t->flags & US_F_CAP) && !(t->tags != 0 && k == d->w->sents[s].ts))
+            return 0;
+    }
+    return 1;
+}
+
+/* Does the noun phrase starting at j hold a capitalised word ("union
+ * leader Marta Vos")? */
+static int us_np_has_cap(const us_doc *d, uint32_t j, uint32_t te)
+{
+    uint32_t k;
+    for (k = j; k < te && k < j + 4 && us_np_word(d, k); k++)
+        if (d->tk[k].flags & US_F_CAP)
+            return 1;
+    return 0;
+}
+
+/* A subject too weak to carry a weak cue: anything but one name run or
+ * one third-person pronoun. */
+static int us_np_weak_subject(const us_doc *d, uint32_t a, uint32_t b)
+{
+    uint32_t k;
+    if (b - a == 1 && (d->tk[a].tags & (US_PRON_M | US_PRON_F | US_PRON_PL | US_PRON_IT)))
+        return 0;
+    for (k = a; k < b; k++)
+        if (!(d->tk[k].flags & US_F_CAP) && !us_word_is(d, k, "the"))
+            return 1;
+    return 0;
+}
+
 /* ---- attributions ---- */
 
 static int32_t us_new_attr(us_worker *w)
@@ -712,9 +788,18 @@ static int32_t us_quote_starting_at(const us_doc *d, uint32_t p)
     return -1;
 }
 
-/* Content tokens [a, b) without trailing punctuation other than quotes. */
+/* Content tokens [a, b) without trailing punctuation other than quotes;
+ * it ends at a semicolon and runs at most US_CONTENT_MAX tokens. */
 static void us_set_content(const us_doc *d, us_attr *at, uint32_t a, uint32_t b)
 {
+    uint32_t k;
+    if (b > a + US_CONTENT_MAX)
+        b = a + US_CONTENT_MAX;
+    for (k = a; k < b; k++)
+        if (us_punct_is(d, k, ';')) {
+            b = k;
+            break;
+        }
     while (b > a && d->tk[b - 1].kind == US_T_PUNCT)
         b--;
     while (a < b && d->tk[a].kind == US_T_PUNCT && !us_is_dash(d, a))
@@ -765,7 +850,7 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
     const us_sent *st = &w->sents[s];
     uint32_t ts = st->ts, te = st->te, a = 0, b = 0, p, after;
     int64_t j;
-    int have_src = 0, inverted = 0;
+    int have_src = 0, inverted = 0, that_clause = 0;
     int32_t qid, aid;
     us_attr *at;
 
@@ -798,7 +883,8 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
     if (!have_src && (j < (int64_t)ts || d->tk[j].kind == US_T_QUOTE || us_punct_is(d, (uint32_t)j, ',') ||
                       us_is_dash(d, (uint32_t)j))) {
         /* Inverted: `"...," said Zhao` */
-        if (after < te && ((d->tk[after].flags & US_F_CAP) || (d->tk[after].tags & (US_DET | US_PRON)))) {
+        if (after < te && ((d->tk[after].flags & US_F_CAP) || (d->tk[after].tags & (US_DET | US_PRON)) ||
+                           us_np_has_cap(d, after, te))) {
             have_src = us_np_right(d, after, te, &a, &b, US_NP_MAX);
             if (have_src) {
                 inverted = 1;
@@ -860,6 +946,7 @@ content:
     } else if (at->kind != K_DIRECT) {
         if (p < te && us_word_is(d, p, "that")) {
             us_set_content(d, at, p + 1, te);
+            that_clause = 1;
         } else {
             uint32_t k = p;
             while (k < te && d->tk[k].kind != US_T_WORD && d->tk[k].kind != US_T_NUM &&
@@ -877,6 +964,14 @@ content:
     }
     if (at->con1 <= at->con0) {
         w->n_attrs--; /* nothing attributed */
+        return 0;
+    }
+    /* Weak cues, and sources that are only common words ("the number of"),
+     * need a clear structure: a quotation, a "that" clause, the source last. */
+    if (!(at->kind == K_DIRECT || that_clause || at->source_last) &&
+        (((ctags & US_WEAK) && at->parent < 0 && (!have_src || us_np_weak_subject(d, a, b))) ||
+         (have_src && us_np_plain(d, s, a, b)))) {
+        w->n_attrs--;
         return 0;
     }
     return 1;
@@ -960,6 +1055,21 @@ static int us_headline_colon(us_doc *d, size_t s)
     return 1;
 }
 
+/* Articles and possessives: a cue word after one is a noun. */
+static int us_article(const us_doc *d, uint32_t i)
+{
+    static const char *const arts[] = {"the", "a", "an", "his", "her", "its", "their", "our",
+                                       "my", "your", "this", "these", "those", "no", "every",
+                                       "each", "any", NULL};
+    size_t k;
+    if (!(d->tk[i].tags & US_DET))
+        return 0;
+    for (k = 0; arts[k] != NULL; k++)
+        if (us_word_is(d, i, arts[k]))
+            return 1;
+    return 0;
+}
+
 static int us_find_attributions(us_doc *d)
 {
     us_worker *w = d->w;
@@ -985,7 +1095,7 @@ static int us_find_attributions(us_doc *d)
             n = us_phrase_at(d, i, st->te, US_CUE);
             if (n == 0)
                 continue;
-            tags = us_phrase_tags_at(d, i, i + n) & (US_CUE);
+            tags = us_phrase_tags_at(d, i, i + n) & (US_CUE | US_WEAK);
             if (tags & US_ACCORD) {
                 r = us_according(d, s, i, i + n);
             } else {
@@ -994,7 +1104,7 @@ static int us_find_attributions(us_doc *d)
                 if ((t->flags & US_F_CAP) && !initial)
                     continue;
                 /* After a determiner or a possessive it is a noun ("the report"). */
-                if (i > st->ts && ((d->tk[i - 1].tags & US_DET) && !us_word_is(d, i - 1, "that")))
+                if (i > st->ts && us_article(d, i - 1))
                     continue;
                 if (i > st->ts && (us_ends_with(d, i - 1, "'s") || us_ends_with(d, i - 1, "\xe2\x80\x99s")))
                     continue;
@@ -1165,7 +1275,7 @@ static void us_quality(us_doc *d, int32_t aid)
 {
     us_worker *w = d->w;
     us_attr *at = &w->attrs[aid];
-    uint32_t a, b, k, head, caps = 0;
+    uint32_t a, b, k, head, caps = 0, caps_first = 0;
     uint32_t bs, be;
     int32_t e, r;
     int weasel = 0;
@@ -1221,20 +1331,32 @@ static void us_quality(us_doc *d, int32_t aid)
     }
     for (k = a; k < b; k++) {
         uint32_t n = us_phrase_at(d, k, (uint32_t)d->nt, US_WEASEL);
+        int first = k == w->sents[at->sent].ts || (k > 0 && d->tk[k - 1].kind == US_T_QUOTE);
         if (n > 1 || (n == 1 && k == head))
             weasel = 1;
         if ((d->tk[k].flags & US_F_CAP) && d->tk[k].kind == US_T_WORD &&
             !(d->tk[k].tags & (US_DET | US_PRON | US_STOP | US_PREP)) &&
-            !(d->tk[k].tags != 0 && (k == w->sents[at->sent].ts || d->tk[k - 1].kind == US_T_QUOTE)) &&
-            !(d->have_entities && us_entity_in(d, d->tk[k].s, d->tk[k].e, 0) >= 0))
-            caps++;
+            !(d->tk[k].tags != 0 && first) &&
+            !(d->have_entities && us_entity_in(d, d->tk[k].s, d->tk[k].e, 0) >= 0)) {
+            if (first)
+                caps_first++;
+            else
+                caps++;
+        }
     }
-    if (caps > 0) {
+    /* A capitalised first word before a vague head is no name ("Health
+     * officials"); elsewhere a capitalised word is taken for a name. */
+    if (caps > 0 || (caps_first > 0 && !weasel)) {
         at->quality = Q_NAMED;
         return;
     }
     if (weasel) {
         at->quality = Q_VAGUE;
+        return;
+    }
+    /* A bare organisation noun: "police said". */
+    if (head == a && (d->tk[head].tags & US_ROLE_ORG)) {
+        at->quality = Q_NAMED;
         return;
     }
     if ((d->tk[head].tags & US_ROLE) && a < head &&
@@ -1389,14 +1511,17 @@ static json_t *us_source_json(us_doc *d, const us_attr *at)
     return src;
 }
 
-static int us_write(us_doc *d, json_t *record, int have_numbers)
+static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_numbers)
 {
     us_worker *w = d->w;
     json_t *attrs = json_array(), *claims = json_array();
     size_t k, s;
     int32_t *index = w->order; /* output position of each attribution */
+    json_t **srcs;
     if (attrs == NULL || claims == NULL)
         goto oom;
+    US_GROW(w->srcs, 0, w->cap_srcs, w->n_attrs + 1);
+    srcs = w->srcs;
     /* Attributions in the order of their content. Small n: insertion order
      * is nearly sorted already, so a simple insertion sort will do. */
     {
@@ -1418,8 +1543,8 @@ static int us_write(us_doc *d, json_t *record, int have_numbers)
                 goto oom;
             index[ord[k]] = (int32_t)k;
             json_object_set_new(o, "sentence", json_integer(src->sent));
-            json_object_set_new(o, "kind", json_string(us_kind_names[at->kind]));
-            json_object_set_new(o, "quality", json_string(us_quality_names[src->quality]));
+            json_object_set(o, "kind", in->s_kind[at->kind]);
+            json_object_set(o, "quality", in->s_quality[src->quality]);
             json_object_set_new(o, "cue", us_tok_span(d, src->cue0, src->cue1));
             sj = us_source_json(d, src);
             if (sj == NULL) {
@@ -1427,6 +1552,7 @@ static int us_write(us_doc *d, json_t *record, int have_numbers)
                 goto oom;
             }
             json_object_set_new(o, "source", sj);
+            srcs[ord[k]] = sj; /* shared with the claims */
             json_object_set_new(o, "content", us_tok_span(d, at->con0, at->con1));
             if (at->parent >= 0)
                 json_object_set_new(o, "continues", json_true());
@@ -1467,26 +1593,24 @@ static int us_write(us_doc *d, json_t *record, int have_numbers)
         json_object_set_new(c, "sentence", json_integer((json_int_t)s));
         for (r = 0; r < 6; r++)
             if (reasons & (1u << r))
-                json_array_append_new(rs, json_string(us_reason_names[r]));
+                json_array_append(rs, in->s_reason[r]);
         if (b >= 0) {
             const us_attr *at = &w->attrs[b];
             const us_attr *src = at->parent >= 0 ? &w->attrs[at->parent] : at;
             int ssent = src->sent;
-            const char *status = src->quality == Q_NAMED ? "attributed"
-                               : src->quality == Q_VAGUE ? "vague" : "unsourced";
-            json_object_set_new(c, "status", json_string(status));
+            json_object_set(c, "status", in->s_status[src->quality]);
             json_object_set_new(c, "reasons", rs);
             json_object_set_new(c, "cue", json_stringn(d->text + d->tk[src->cue0].s,
                                                        d->tk[src->cue1 - 1].e - d->tk[src->cue0].s));
             if (src->src0 >= 0)
-                json_object_set_new(c, "source", us_source_json(d, src));
+                json_object_set(c, "source", srcs[at->parent >= 0 ? at->parent : b]);
             json_object_set_new(c, "attribution", json_integer(index[b]));
             if (from_para >= 0)
                 ssent = from_para;
             if (ssent != (int)s)
                 json_object_set_new(c, "source_sentence", json_integer(ssent));
         } else {
-            json_object_set_new(c, "status", json_string("unsourced"));
+            json_object_set(c, "status", in->s_status[Q_NONE]);
             json_object_set_new(c, "reasons", rs);
         }
         if (json_array_append_new(claims, c) != 0)
@@ -1532,11 +1656,11 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
         json_object_set_new(record, "claims", json_array());
         return TP_OK;
     }
-    US_GROW(w->tok_sent, 0, w->cap_tok, d.nt);
-    {
-        size_t cap = 0;
-        /* The four per-token arrays share one capacity. */
+    if (d.nt > w->cap_tok) {
+        /* The per-token arrays share one capacity. */
+        size_t cap;
         void *p;
+        US_GROW(w->tok_sent, 0, w->cap_tok, d.nt);
         cap = w->cap_tok;
         if ((p = realloc(w->q_open, cap * sizeof *w->q_open)) == NULL)
             goto oom;
@@ -1620,13 +1744,8 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
      * order[]: output positions.  best[] has room for the writer's scratch. */
     {
         size_t want = w->n_sents + w->n_attrs + 1;
-        void *p;
-        if ((p = realloc(w->best, want * sizeof *w->best)) == NULL)
-            goto oom;
-        w->best = p;
-        if ((p = realloc(w->order, (w->n_attrs + 1) * sizeof *w->order)) == NULL)
-            goto oom;
-        w->order = p;
+        US_GROW(w->best, 0, w->cap_best, want);
+        US_GROW(w->order, 0, w->cap_order, want);
     }
     for (s = 0; s < w->n_sents; s++)
         w->best[s] = -1;
@@ -1645,7 +1764,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
                 w->best[x] = (int32_t)k;
         }
     }
-    if (us_write(&d, record, have_numbers) != 0)
+    if (us_write(in, &d, record, have_numbers) != 0)
         goto oom;
     return TP_OK;
 oom:
