@@ -410,6 +410,8 @@ static int us_abbrev_before(const us_doc *d, uint32_t i)
         return 0;
     if (p->e - p->s == 1)
         return 1; /* an initial */
+    if (p->e - p->s > 5)
+        return 0;
     for (k = 0; ab[k] != NULL; k++)
         if (us_word_is(d, i - 1, ab[k]))
             return 1;
@@ -1436,9 +1438,10 @@ static uint32_t us_reasons(us_doc *d, size_t s, int have_numbers)
             r |= R_CAUSE;
         if (tags & US_ACCUSE)
             r |= R_ACCUSE;
-        if (!(t->flags & US_F_CAP) && !(tags & US_NOTEVENT) && !(t->tags & US_CUE) &&
-            ((tags & US_EVENT) ||
-             (t->e - t->s >= 5 && us_ends_with(d, i, "ed") && !(i > st->ts && (d->tk[i - 1].tags & US_DET)))))
+        /* Events from the list only: taking every past tense for one made
+         * the decision worse on the check-worthiness training data. */
+        if (!(t->flags & US_F_CAP) && !(tags & US_NOTEVENT) && (tags & US_EVENT) &&
+            !(i > st->ts && us_article(d, i - 1)))
             r |= R_EVENT;
     }
     return r;

@@ -70,6 +70,7 @@ typedef struct us_lexicon {
     size_t keys_len, keys_cap;
     us_phrase *phrases;
     size_t n_phrases, cap_phrases;
+    size_t max_key; /* longest word, in bytes */
 } us_lexicon;
 
 /* Add the lines of a list file.  Returns 0, or -1 with a message in msg. */
@@ -199,10 +200,33 @@ static int32_t us_lookup_folded(const us_lexicon *lx, const char *k, size_t n)
 static int32_t unsourced_lex_find(const us_lexicon *lx, const char *word, size_t len)
 {
     char buf[US_MAX_WORD];
-    size_t n = us_fold(buf, word, len);
-    if (n == 0 || lx->slots == NULL)
+    size_t n, i, mask;
+    uint32_t h = 2166136261u;
+    if (len > lx->max_key || lx->slots == NULL)
         return -1;
-    return us_lookup_folded(lx, buf, n);
+    /* Fold and hash in one pass (the common case: ASCII letters). */
+    for (i = 0, n = 0; i < len; i++) {
+        unsigned char c = (unsigned char)word[i];
+        if (c >= 0x80) {
+            n = us_fold(buf, word, len);
+            if (n == 0)
+                return -1;
+            return us_lookup_folded(lx, buf, n);
+        }
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        buf[n++] = (char)c;
+        h ^= c;
+        h *= 16777619u;
+    }
+    mask = lx->n_slots - 1;
+    for (i = h & mask;; i = (i + 1) & mask) {
+        int32_t e = lx->slots[i];
+        if (e < 0)
+            return -1;
+        if (lx->entries[e].key_len == n && memcmp(lx->keys + lx->entries[e].key_off, buf, n) == 0)
+            return e;
+    }
 }
 
 static int us_rehash(us_lexicon *lx)
@@ -256,6 +280,8 @@ static int32_t us_intern(us_lexicon *lx, const char *k, size_t n)
         lx->keys_cap = nc;
     }
     memcpy(lx->keys + lx->keys_len, k, n);
+    if (n > lx->max_key)
+        lx->max_key = n;
     e = &lx->entries[lx->n_entries];
     e->key_off = (uint32_t)lx->keys_len;
     e->key_len = (uint32_t)n;
