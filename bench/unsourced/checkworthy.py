@@ -2,6 +2,7 @@
 """Check-worthiness: does the stage's claim decision agree with the labels?
 
     python3 bench/unsourced/checkworthy.py [DATA] [--driver PATH] [--ct-part Test|Training]
+            [--pre PIPELINE --textpipe PROGRAM]
 
 Each labelled sentence goes through the stage as a record of its own; the
 stage "calls it a claim" when it writes at least one entry under `claims`.
@@ -15,11 +16,11 @@ import collections
 import csv
 import os
 
-from common import data_dir, driver_path, run, prf
+from common import data_dir, driver_path, run, prf, add_pre_args, pre_of
 
 
-def evaluate(name, rows, driver):
-    out, stats = run(driver, [{'id': str(i), 'text': t} for i, (t, _) in enumerate(rows)])
+def evaluate(name, rows, driver, pre=None):
+    out, stats = run(driver, [{'id': str(i), 'text': t} for i, (t, _) in enumerate(rows)], pre=pre)
     c = collections.Counter()
     reasons = collections.Counter()
     for (text, label), rec in zip(rows, out):
@@ -43,15 +44,16 @@ def main():
     ap.add_argument('data', nargs='?')
     ap.add_argument('--driver')
     ap.add_argument('--ct-part', default='Test')
+    add_pre_args(ap)
     args = ap.parse_args()
     base = data_dir(args.data)
     driver = driver_path(args.driver)
     with open(os.path.join(base, 'claimbuster-2class', 'kfold_25ncs.csv'), encoding='utf-8') as f:
         rows = [(r['text'], int(r['label'])) for r in csv.DictReader(f)]
-    evaluate('ClaimBuster 2-class', rows, driver)
+    evaluate('ClaimBuster 2-class', rows, driver, pre_of(args))
     with open(os.path.join(base, 'checkthat2019-task1', f'CT19-T1-{args.ct_part}.csv'), encoding='utf-8') as f:
         rows = [(r['text'], int(r['label'])) for r in csv.DictReader(f)]
-    evaluate(f'CheckThat! 2019 task 1 ({args.ct_part})', rows, driver)
+    evaluate(f'CheckThat! 2019 task 1 ({args.ct_part})', rows, driver, pre_of(args))
 
 
 if __name__ == '__main__':

@@ -25,9 +25,17 @@ def driver_path(arg):
     sys.exit('unsourced-driver not found: build it, then pass --driver or set TEXTPIPE_BUILD')
 
 
-def run(driver, records, flags=()):
-    """Run records (dicts) through the stage; returns (records out, stats line)."""
+def run(driver, records, flags=(), pre=None):
+    """Run records (dicts) through the stage; returns (records out, stats line).
+    pre = (textpipe program, pipeline file): run the records through that
+    pipeline first (e.g. sentences, numbers, entities)."""
     inp = ''.join(json.dumps(r) + '\n' for r in records)
+    if pre:
+        p = subprocess.run([pre[0], 'run', pre[1], '-'], input=inp.encode(), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, check=False)
+        if p.returncode != 0:
+            sys.exit('pipeline failed: ' + p.stderr.decode(errors='replace'))
+        inp = p.stdout.decode()
     p = subprocess.run([driver] + list(flags), input=inp.encode(), stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, check=False)
     if p.returncode not in (0, 1):
@@ -41,3 +49,14 @@ def prf(tp_p, n_p, tp_r, n_r):
     r = tp_r / n_r if n_r else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return p, r, f
+
+
+def add_pre_args(ap):
+    ap.add_argument('--pre', metavar='PIPELINE',
+                    help='run the records through this pipeline first (e.g. sentences, numbers, '
+                         'entities) with --textpipe; otherwise the stage sees text only')
+    ap.add_argument('--textpipe', default='textpipe', help='the textpipe program for --pre')
+
+
+def pre_of(args):
+    return (args.textpipe, args.pre) if args.pre else None

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """PolNeAR: how well the unsourced stage finds attributions.
 
-    python3 bench/unsourced/polnear.py [DATA] [--split test] [--driver PATH] [-s] [-E]
+    python3 bench/unsourced/polnear.py [DATA] [--split test] [--driver PATH] [-s]
+            [--pre PIPELINE --textpipe PROGRAM]
 
 Prints precision, recall and F1 for cues and for sources (a predicted span
 counts when it overlaps a gold span of its kind, and a gold span is found
@@ -16,7 +17,7 @@ import glob
 import os
 import re
 
-from common import data_dir, driver_path, run, prf
+from common import data_dir, driver_path, run, prf, add_pre_args, pre_of
 
 
 def parse_ann(path):
@@ -65,6 +66,7 @@ def main():
     ap.add_argument('--driver')
     ap.add_argument('-s', action='store_true', help='sentences from the shared splitter')
     ap.add_argument('--show', type=int, default=0, help='print this many errors of each kind')
+    add_pre_args(ap)
     args = ap.parse_args()
     base = os.path.join(data_dir(args.data), 'polnear', args.split)
     docs = []
@@ -76,7 +78,7 @@ def main():
         with open(tf, encoding='utf-8') as f:
             docs.append((name, f.read(), parse_ann(anns[0])))
     out, stats = run(driver_path(args.driver), [{'id': n, 'text': t} for n, t, _ in docs],
-                     ['-s'] if args.s else [])
+                     ['-s'] if args.s else [], pre=pre_of(args))
     c = collections.Counter()
     nosrc = collections.Counter()
     shown = collections.Counter()

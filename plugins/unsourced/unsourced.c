@@ -894,6 +894,10 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
             }
         }
     }
+    /* First-person sources ("I think", "we said") are the speakers of the
+     * text itself or of a quotation: no attribution a reader checks. */
+    if (have_src && b - a == 1 && (d->tk[a].tags & US_PRON_1))
+        return 0;
     /* Cognition and evidence verbs need a subject. */
     if (!have_src && (ctags & (US_COGN | US_EVID)) && !(ctags & US_SPEECH))
         return 0;
@@ -1057,6 +1061,39 @@ static int us_headline_colon(us_doc *d, size_t s)
     return 1;
 }
 
+/* "Name: “...”" in the body: a short named phrase, a colon, a quotation. */
+static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
+{
+    us_worker *w = d->w;
+    const us_sent *st = &w->sents[s];
+    uint32_t a, k, caps = 0;
+    int32_t q, aid;
+    us_attr *at;
+    q = i + 1 < d->nt ? w->q_open[i + 1] : -1;
+    if (q < 0 || w->quotes[q].attr >= 0 || i == st->ts || i - st->ts > 6)
+        return 0;
+    a = st->ts;
+    for (k = a; k < i; k++) {
+        if (!us_np_word(d, k))
+            return 0;
+        if (d->tk[k].flags & US_F_CAP)
+            caps++;
+    }
+    if (caps == 0)
+        return 0;
+    aid = us_new_attr(w);
+    if (aid < 0)
+        return -1;
+    at = &w->attrs[aid];
+    at->cue0 = i;
+    at->cue1 = i + 1;
+    at->src0 = (int32_t)a;
+    at->src1 = (int32_t)i;
+    at->sent = (int)s;
+    us_set_quote_content(d, at, q, aid);
+    return 1;
+}
+
 /* Articles and possessives: a cue word after one is a noun. */
 static int us_article(const us_doc *d, uint32_t i)
 {
@@ -1092,6 +1129,14 @@ static int us_find_attributions(us_doc *d)
             const us_tok *t = &d->tk[i];
             uint32_t n, tags;
             int r;
+            if (us_punct_is(d, i, ':')) {
+                r = us_colon_quote(d, s, i);
+                if (r < 0)
+                    return -1;
+                if (r > 0)
+                    last = (int32_t)w->n_attrs - 1;
+                continue;
+            }
             if (t->kind != US_T_WORD || t->id < 0)
                 continue;
             n = us_phrase_at(d, i, st->te, US_CUE);
@@ -1290,13 +1335,6 @@ static void us_quality(us_doc *d, int32_t aid)
     b = (uint32_t)at->src1;
     bs = d->tk[a].s;
     be = d->tk[b - 1].e;
-    e = us_entity_in(d, bs, be, 1);
-    if (e >= 0) {
-        at->quality = Q_NAMED;
-        at->label = w->ents[e].label;
-        at->entity_id = w->ents[e].id;
-        return;
-    }
     /* The head: the last word, or the word before "of"/"for"/"at". */
     head = b - 1;
     for (k = a + 1; k < b; k++)
@@ -1304,6 +1342,21 @@ static void us_quality(us_doc *d, int32_t aid)
             head = k - 1;
             break;
         }
+    /* A person or organisation in the source names it; so does a place or
+     * other entity that is the head itself ("China said"), but not one
+     * that only qualifies it ("Chinese officials"). */
+    e = us_entity_in(d, bs, be, 1);
+    if (e < 0) {
+        e = us_entity_in(d, d->tk[head].s, d->tk[head].e, 0);
+        if (e >= 0 && w->ents[e].be < d->tk[head].e)
+            e = -1;
+    }
+    if (e >= 0) {
+        at->quality = Q_NAMED;
+        at->label = w->ents[e].label;
+        at->entity_id = w->ents[e].id;
+        return;
+    }
     if (b - a == 1 && (d->tk[a].tags & US_PRON)) {
         uint32_t want = (d->tk[a].tags & (US_PRON_M | US_PRON_F)) ? L_PER
                       : (d->tk[a].tags & (US_PRON_IT | US_PRON_PL)) ? L_ORG : L_NONE;
