@@ -22,6 +22,8 @@
 #define US_NP_MAX 12     /* words in a source */
 #define US_QUOTE_GAP 3   /* punctuation between a quotation and its source */
 #define US_CONTENT_MAX 160 /* tokens of indirect content */
+/* The tags claims look at (phrases with other tags need no early look). */
+#define US_REASON_TAGS (US_NUMWORD | US_SUPERL | US_COMPAR | US_CAUSE | US_ACCUSE | US_EVENT | US_NOTEVENT)
 
 enum { Q_NAMED = 3, Q_VAGUE = 2, Q_NONE = 1 };
 enum { K_DIRECT = 1, K_INDIRECT, K_ACCORDING, K_HEADLINE };
@@ -351,6 +353,8 @@ static uint32_t us_phrase_at(const us_doc *d, uint32_t i, uint32_t end, uint32_t
     int32_t q;
     if (t->kind != US_T_WORD || t->id < 0)
         return 0;
+    if (!(d->lx->entries[t->id].ptags & mask))
+        return (t->tags & mask) ? 1 : 0;
     for (q = d->lx->entries[t->id].phrases; q >= 0; q = d->lx->phrases[q].next) {
         const us_phrase *ph = &d->lx->phrases[q];
         uint32_t k;
@@ -389,6 +393,26 @@ static uint32_t us_phrase_tags_at(const us_doc *d, uint32_t i, uint32_t end)
 static int us_is_terminal(const us_doc *d, uint32_t i)
 {
     return us_punct_is(d, i, '.') || us_punct_is(d, i, '!') || us_punct_is(d, i, '?');
+}
+
+/* ---- code points to bytes ---- */
+
+/* The byte offset of code point cp, or SIZE_MAX when cp is past the end
+ * (the cursor keeps the length, counted once). */
+typedef struct us_cursor {
+    size_t cp_len;
+    int known;
+} us_cursor;
+
+static size_t us_cp_byte(const us_doc *d, us_cursor *c, size_t cp)
+{
+    if (!c->known) {
+        c->cp_len = tp_text_cp_len(d->w->t);
+        c->known = 1;
+    }
+    if (cp > c->cp_len)
+        return SIZE_MAX;
+    return tp_text_byte(d->w->t, cp);
 }
 
 /* ---- sentences ---- */
@@ -475,22 +499,28 @@ static int us_split(us_doc *d)
 static int us_record_sentences(us_doc *d, const json_t *arr)
 {
     us_worker *w = d->w;
-    size_t k, n = json_array_size(arr), cp_len = tp_text_cp_len(w->t);
+    size_t k, n = json_array_size(arr);
     uint32_t ti = 0, prev_end = 0;
+    us_cursor cur = {0, 0};
     w->n_sents = 0;
     for (k = 0; k < n; k++) {
         const json_t *s = json_array_get(arr, k);
         json_int_t a, b;
         uint32_t bs, be, ts;
-        if (!json_is_object(s) || !json_is_integer(json_object_get(s, "start")) ||
-            !json_is_integer(json_object_get(s, "end")))
+        const json_t *ja = json_object_get(s, "start"), *jb = json_object_get(s, "end");
+        if (!json_is_integer(ja) || !json_is_integer(jb))
             return 1;
-        a = json_integer_value(json_object_get(s, "start"));
-        b = json_integer_value(json_object_get(s, "end"));
-        if (a < 0 || b < a || (size_t)b > cp_len)
+        a = json_integer_value(ja);
+        b = json_integer_value(jb);
+        if (a < 0 || b < a)
             return 1;
-        bs = (uint32_t)tp_text_byte(w->t, (size_t)a);
-        be = (uint32_t)tp_text_byte(w->t, (size_t)b);
+        {
+            size_t x = us_cp_byte(d, &cur, (size_t)a), y = us_cp_byte(d, &cur, (size_t)b);
+            if (x == SIZE_MAX || y == SIZE_MAX)
+                return 1;
+            bs = (uint32_t)x;
+            be = (uint32_t)y;
+        }
         if (bs < prev_end)
             return 1;
         prev_end = be;
@@ -1227,7 +1257,8 @@ static int us_continue_quotes(us_doc *d)
 static int us_load_entities(us_doc *d, const json_t *arr)
 {
     us_worker *w = d->w;
-    size_t k, n = json_array_size(arr), cp_len = tp_text_cp_len(w->t);
+    size_t k, n = json_array_size(arr);
+    us_cursor cur = {0, 0};
     w->n_ents = 0;
     for (k = 0; k < n; k++) {
         const json_t *e = json_array_get(arr, k);
@@ -1239,12 +1270,17 @@ static int us_load_entities(us_doc *d, const json_t *arr)
             continue;
         a = json_integer_value(json_object_get(e, "start"));
         b = json_integer_value(json_object_get(e, "end"));
-        if (a < 0 || b <= a || (size_t)b > cp_len)
+        if (a < 0 || b <= a)
             continue;
-        US_GROW(w->ents, w->n_ents, w->cap_ents, w->n_ents + 1);
-        x = &w->ents[w->n_ents++];
-        x->bs = (uint32_t)tp_text_byte(w->t, (size_t)a);
-        x->be = (uint32_t)tp_text_byte(w->t, (size_t)b);
+        {
+            size_t bs = us_cp_byte(d, &cur, (size_t)a), be = us_cp_byte(d, &cur, (size_t)b);
+            if (bs == SIZE_MAX || be == SIZE_MAX)
+                continue;
+            US_GROW(w->ents, w->n_ents, w->cap_ents, w->n_ents + 1);
+            x = &w->ents[w->n_ents++];
+            x->bs = (uint32_t)bs;
+            x->be = (uint32_t)be;
+        }
         lab = json_string_value(json_object_get(e, "label"));
         x->label = L_MISC;
         if (lab != NULL) {
@@ -1730,7 +1766,8 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
     }
     for (k = 0; k < d.nt; k++) {
         w->q_open[k] = w->q_close[k] = -1;
-        w->ptags[k] = d.tk[k].id >= 0 ? us_phrase_tags_at(&d, (uint32_t)k, (uint32_t)d.nt) : d.tk[k].tags;
+        w->ptags[k] = d.tk[k].id >= 0 && (in->lex.entries[d.tk[k].id].ptags & US_REASON_TAGS)
+                          ? us_phrase_tags_at(&d, (uint32_t)k, (uint32_t)d.nt) : d.tk[k].tags;
     }
     sj = json_object_get(record, "sentences");
     {
@@ -1769,18 +1806,18 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
     for (s = 0; s < w->n_sents; s++)
         w->num_at[s] = 0;
     if (have_numbers) {
-        size_t cp_len = tp_text_cp_len(w->t);
+        us_cursor cur = {0, 0};
         for (k = 0; k < json_array_size(nj); k++) {
             const json_t *x = json_array_get(nj, k);
             json_int_t a;
             uint32_t b;
-            size_t lo = 0, hi = w->n_sents;
+            size_t lo = 0, hi = w->n_sents, sb;
             if (!json_is_object(x) || !json_is_integer(json_object_get(x, "start")))
                 continue;
             a = json_integer_value(json_object_get(x, "start"));
-            if (a < 0 || (size_t)a >= cp_len)
+            if (a < 0 || (sb = us_cp_byte(&d, &cur, (size_t)a)) >= d.len)
                 continue;
-            b = (uint32_t)tp_text_byte(w->t, (size_t)a);
+            b = (uint32_t)sb;
             while (lo < hi) {
                 size_t mid = (lo + hi) / 2;
                 if (w->sents[mid].be <= b)

@@ -58,6 +58,7 @@ typedef struct us_phrase {
 typedef struct us_entry {
     uint32_t key_off, key_len; /* into the lexicon's key arena */
     uint32_t tags;             /* as a single word */
+    uint32_t ptags;            /* union of the tags of the phrases it begins */
     int32_t phrases;           /* first phrase starting with this word, or -1 */
 } us_entry;
 
@@ -197,34 +198,22 @@ static int32_t us_lookup_folded(const us_lexicon *lx, const char *k, size_t n)
     }
 }
 
-static int32_t unsourced_lex_find(const us_lexicon *lx, const char *word, size_t len)
+/* Look a folded key up by its hash (as us_hash() computes it). */
+static inline int32_t us_lookup_hashed(const us_lexicon *lx, const char *k, size_t n, uint32_t h)
 {
-    char buf[US_MAX_WORD];
-    size_t n, i, mask;
-    uint32_t h = 2166136261u;
-    if (len > lx->max_key || lx->slots == NULL)
-        return -1;
-    /* Fold and hash in one pass (the common case: ASCII letters). */
-    for (i = 0, n = 0; i < len; i++) {
-        unsigned char c = (unsigned char)word[i];
-        if (c >= 0x80) {
-            n = us_fold(buf, word, len);
-            if (n == 0)
-                return -1;
-            return us_lookup_folded(lx, buf, n);
-        }
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        buf[n++] = (char)c;
-        h ^= c;
-        h *= 16777619u;
-    }
-    mask = lx->n_slots - 1;
+    size_t mask = lx->n_slots - 1, i;
     for (i = h & mask;; i = (i + 1) & mask) {
         int32_t e = lx->slots[i];
+        const us_entry *en;
+        size_t j;
         if (e < 0)
             return -1;
-        if (lx->entries[e].key_len == n && memcmp(lx->keys + lx->entries[e].key_off, buf, n) == 0)
+        en = &lx->entries[e];
+        if (en->key_len != n)
+            continue;
+        for (j = 0; j < n && lx->keys[en->key_off + j] == k[j]; j++)
+            ;
+        if (j == n)
             return e;
     }
 }
@@ -286,6 +275,7 @@ static int32_t us_intern(us_lexicon *lx, const char *k, size_t n)
     e->key_off = (uint32_t)lx->keys_len;
     e->key_len = (uint32_t)n;
     e->tags = 0;
+    e->ptags = 0;
     e->phrases = -1;
     lx->keys_len += n;
     j = us_hash(k, n) & (lx->n_slots - 1);
@@ -334,6 +324,7 @@ static int us_add_phrase(us_lexicon *lx, const char *p, size_t n, uint32_t tags)
             us_phrase *ph = &lx->phrases[q];
             if (ph->n == nw && memcmp(ph->words, ids, nw * sizeof ids[0]) == 0) {
                 ph->tags |= tags;
+                lx->entries[ids[0]].ptags |= tags;
                 return 0;
             }
         }
@@ -360,6 +351,7 @@ static int us_add_phrase(us_lexicon *lx, const char *p, size_t n, uint32_t tags)
             head = &lx->phrases[*head].next;
         ph->next = *head;
         *head = (int32_t)lx->n_phrases;
+        lx->entries[ids[0]].ptags |= tags;
         lx->n_phrases++;
     }
     return 0;
@@ -416,10 +408,10 @@ static int unsourced_lex_load(us_lexicon *lx, const char *text, size_t len,
 
 /* ---- tokeniser ---- */
 
-static int us_push(us_toks *out, uint32_t s, uint32_t e, uint8_t kind, uint8_t flags)
+static inline int us_push(us_toks *out, uint32_t s, uint32_t e, uint8_t kind, uint8_t flags)
 {
     us_tok *t;
-    if (out->n == out->cap) {
+    if (__builtin_expect(out->n == out->cap, 0)) {
         size_t nc = out->cap ? out->cap * 2 : 1024;
         us_tok *nv = realloc(out->v, nc * sizeof *nv);
         if (nv == NULL)
@@ -565,39 +557,63 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
                 return -1;
         } else {
             /* A word: letters (any non-ASCII letter), digits, and inner
-             * hyphens, apostrophes and dots. */
+             * hyphens, apostrophes and dots.  It is folded and hashed as it
+             * is scanned, the way us_fold() and us_hash() would. */
             us_tok *t;
+            char key[US_MAX_WORD];
+            size_t kl = 0;
+            uint32_t h = 2166136261u;
+            int fits = 1;
             if (c >= 'A' && c <= 'Z')
                 fl |= US_F_CAP;
+#define US_KEY(ch)                                                           \
+    do {                                                                     \
+        unsigned char k_ = (unsigned char)(ch);                              \
+        if (kl < US_MAX_WORD) {                                              \
+            key[kl++] = (char)k_;                                            \
+            h = (h ^ k_) * 16777619u;                                        \
+        } else {                                                             \
+            fits = 0;                                                        \
+        }                                                                    \
+    } while (0)
             while (i < len) {
                 unsigned char d = u[i];
-                if (us_is_alpha(d) || us_is_digit(d)) {
+                if ((d >= 'a' && d <= 'z') || us_is_digit(d)) {
+                    US_KEY(d);
+                    i++;
+                } else if (d >= 'A' && d <= 'Z') {
+                    US_KEY(d + 32);
                     i++;
                 } else if (d >= 0x80) {
-                    size_t n = us_u8len(d);
+                    size_t n = us_u8len(d), k;
                     int cl;
                     if (n > len - i)
                         n = len - i;
                     cl = us_u8class(u + i, n);
                     if (cl == 0) {
+                        for (k = 0; k < n; k++)
+                            US_KEY(u[i + k]);
                         i += n;
                     } else if (cl == 5 && i + n < len && us_is_alpha(u[i + n])) {
+                        US_KEY('\'');
                         i += n;
                     } else {
                         break;
                     }
                 } else if ((d == '-' || d == '\'' || d == '.' || d == '&') && i + 1 < len &&
                            us_is_alpha(u[i + 1])) {
+                    US_KEY(d);
                     i++;
                 } else {
                     break;
                 }
             }
+#undef US_KEY
             if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_WORD, fl) != 0)
                 return -1;
             t = &out->v[out->n - 1];
-            if (i - st <= US_MAX_WORD) {
-                t->id = unsourced_lex_find(lx, text + st, i - st);
+            if (fits && kl <= lx->max_key) {
+                t->id = us_lookup_hashed(lx, key, kl, h);
                 if (t->id >= 0)
                     t->tags = lx->entries[t->id].tags;
             }
