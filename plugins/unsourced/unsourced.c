@@ -876,6 +876,21 @@ static uint32_t us_skip_after_cue(const us_doc *d, uint32_t p, uint32_t te)
     return p;
 }
 
+/* Articles and possessives: a cue word after one is a noun. */
+static int us_article(const us_doc *d, uint32_t i)
+{
+    static const char *const arts[] = {"the", "a", "an", "his", "her", "its", "their", "our",
+                                       "my", "your", "this", "these", "those", "no", "every",
+                                       "each", "any", NULL};
+    size_t k;
+    if (!(d->tk[i].tags & US_DET))
+        return 0;
+    for (k = 0; arts[k] != NULL; k++)
+        if (us_word_is(d, i, arts[k]))
+            return 1;
+    return 0;
+}
+
 static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t ctags, int32_t prev_attr)
 {
     us_worker *w = d->w;
@@ -888,10 +903,49 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
 
     /* Left: skip words between subject and verb, then the subject. */
     j = (int64_t)c0 - 1;
-    while (j >= (int64_t)ts && (d->tk[j].tags & US_AUX) && d->tk[j].kind == US_T_WORD &&
-           !(d->tk[j].flags & US_F_CAP))
-        j--;
-    if (j >= (int64_t)ts && d->tk[j].kind == US_T_WORD) {
+    {
+        int ing = us_ends_with(d, c0, "ing");
+        while (j >= (int64_t)ts && d->tk[j].kind == US_T_WORD && !(d->tk[j].flags & US_F_CAP) &&
+               ((d->tk[j].tags & US_AUX) || us_word_is(d, (uint32_t)j, "not") ||
+                us_word_is(d, (uint32_t)j, "never") || us_word_is(d, (uint32_t)j, "did") ||
+                us_word_is(d, (uint32_t)j, "does") ||
+                /* "is pledging", "was defending" */
+                (ing && (us_word_is(d, (uint32_t)j, "is") || us_word_is(d, (uint32_t)j, "are") ||
+                         us_word_is(d, (uint32_t)j, "was") || us_word_is(d, (uint32_t)j, "were") ||
+                         us_word_is(d, (uint32_t)j, "been")))))
+            j--;
+    }
+    /* A parenthesis after a name: "Sen. Ann Lee (D-Ohio) said". */
+    if (j > (int64_t)ts && us_punct_is(d, (uint32_t)j, ')')) {
+        int64_t k = j - 1;
+        while (k > (int64_t)ts && k > j - 8 && !us_punct_is(d, (uint32_t)k, '('))
+            k--;
+        if (k > (int64_t)ts && us_punct_is(d, (uint32_t)k, '(') && d->tk[k - 1].kind == US_T_WORD &&
+            (d->tk[k - 1].flags & US_F_CAP)) {
+            if (us_np_left(d, ts, (uint32_t)k - 1, &a, &b)) {
+                b = (uint32_t)j + 1;
+                have_src = 1;
+            }
+        }
+    }
+    /* An appositive: "Ann Lee, a labour economist at the institute, said". */
+    if (!have_src && j > (int64_t)ts && us_punct_is(d, (uint32_t)j, ',') && c1 < te &&
+        !(d->tk[c1].flags & US_F_CAP) && !us_article(d, c1) && !(d->tk[c1].tags & US_PRON)) {
+        int64_t k = j - 1;
+        while (k > (int64_t)ts && k > j - 30 && !us_punct_is(d, (uint32_t)k, ',') &&
+               d->tk[k].kind != US_T_QUOTE &&
+               !((d->tk[k].tags & US_CUE) && !(d->tk[k].flags & US_F_CAP) && !us_article(d, (uint32_t)k - 1)))
+            k--;
+        if (k > (int64_t)ts && k < j - 1 && us_punct_is(d, (uint32_t)k, ',') &&
+            d->tk[k - 1].kind == US_T_WORD && (d->tk[k - 1].flags & US_F_CAP) &&
+            ((d->tk[k + 1].tags & US_DET) || (d->tk[k + 1].flags & US_F_CAP) || d->tk[k + 1].kind == US_T_NUM)) {
+            if (us_np_left(d, ts, (uint32_t)k - 1, &a, &b)) {
+                b = (uint32_t)j; /* the name and its appositive */
+                have_src = 1;
+            }
+        }
+    }
+    if (!have_src && j >= (int64_t)ts && d->tk[j].kind == US_T_WORD) {
         /* A vague phrase that runs into the cue: "it is said", "studies have shown". */
         int64_t k;
         for (k = (int64_t)c0 - 1; k >= (int64_t)ts && k >= (int64_t)c0 - 4; k--) {
@@ -919,7 +973,16 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
                            us_np_has_cap(d, after, te))) {
             have_src = us_np_right(d, after, te, &a, &b, US_NP_MAX);
             if (have_src) {
+                uint32_t k;
                 inverted = 1;
+                /* `said Ann Lee, a former envoy.`: the appositive belongs to her. */
+                if (b + 1 < te && us_punct_is(d, b, ',') && (d->tk[b + 1].tags & US_DET)) {
+                    for (k = b + 1; k < te && (us_np_word(d, k) || us_punct_is(d, k, ',')) &&
+                                    d->tk[k].kind != US_T_QUOTE; k++)
+                        ;
+                    if (k == te || (k + 1 == te && us_is_terminal(d, k)))
+                        b = k;
+                }
                 after = us_skip_after_cue(d, b, te);
             }
         }
@@ -1122,21 +1185,6 @@ static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
     at->sent = (int)s;
     us_set_quote_content(d, at, q, aid);
     return 1;
-}
-
-/* Articles and possessives: a cue word after one is a noun. */
-static int us_article(const us_doc *d, uint32_t i)
-{
-    static const char *const arts[] = {"the", "a", "an", "his", "her", "its", "their", "our",
-                                       "my", "your", "this", "these", "those", "no", "every",
-                                       "each", "any", NULL};
-    size_t k;
-    if (!(d->tk[i].tags & US_DET))
-        return 0;
-    for (k = 0; arts[k] != NULL; k++)
-        if (us_word_is(d, i, arts[k]))
-            return 1;
-    return 0;
 }
 
 static int us_find_attributions(us_doc *d)
