@@ -1065,6 +1065,12 @@ content:
         w->n_attrs--; /* nothing attributed */
         return 0;
     }
+    /* Noun-like forms need a name or pronoun and a quotation or "that". */
+    if ((ctags & US_NOUN) && at->parent < 0 &&
+        (!have_src || us_np_weak_subject(d, a, b) || !(at->kind == K_DIRECT || that_clause))) {
+        w->n_attrs--;
+        return 0;
+    }
     /* Weak cues, and sources that are only common words ("the number of"),
      * need a clear structure: a quotation, a "that" clause, the source last. */
     if (!(at->kind == K_DIRECT || that_clause || at->source_last) &&
@@ -1220,7 +1226,7 @@ static int us_find_attributions(us_doc *d)
             n = us_phrase_at(d, i, st->te, US_CUE);
             if (n == 0)
                 continue;
-            tags = us_phrase_tags_at(d, i, i + n) & (US_CUE | US_WEAK);
+            tags = us_phrase_tags_at(d, i, i + n) & (US_CUE | US_WEAK | US_NOUN);
             if (tags & US_ACCORD) {
                 r = us_according(d, s, i, i + n);
             } else {

@@ -40,7 +40,8 @@ enum {
     US_OPINION = 1u << 24,
     US_FURN = 1u << 25,
     US_NUMWORD = 1u << 26,
-    US_WEAK = 1u << 27     /* cue forms that need a clear structure */
+    US_WEAK = 1u << 27,    /* cue forms that need a clear structure */
+    US_NOUN = 1u << 28     /* cue forms that are nearly always nouns */
 };
 
 #define US_CUE (US_SPEECH | US_COGN | US_EVID | US_ACCORD)
@@ -116,7 +117,7 @@ static const struct {
     {"superlative", US_SUPERL}, {"comparison", US_COMPAR}, {"cause", US_CAUSE},
     {"accusation", US_ACCUSE}, {"event", US_EVENT}, {"not_event", US_NOTEVENT},
     {"opinion", US_OPINION}, {"furniture", US_FURN}, {"number", US_NUMWORD},
-    {"weak", US_WEAK},
+    {"weak", US_WEAK}, {"noun", US_NOUN},
 };
 
 static uint32_t unsourced_tag_bit(const char *name, size_t len)
