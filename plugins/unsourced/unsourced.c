@@ -630,7 +630,7 @@ static int us_find_quotes(us_doc *d)
                 open = i;
                 chain = -1;
             }
-        } else if (t->flags & US_F_QCLOSE || d->text[t->s] == '"') {
+        } else if (t->flags & US_F_QCLOSE || d->text[t->s] == '"' || d->text[t->s] == '\'') {
             if (us_add_quote(w, (uint32_t)open, i, chain) != 0)
                 return -1;
             open = -1;

@@ -517,7 +517,14 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
         if (c < 0x80 && !us_is_alpha(c) && !us_is_digit(c)) {
             /* ASCII punctuation. */
             i++;
-            if (c == '"') {
+            if (c == '\'' && i < len && u[i] == '\'') {
+                /* Two apostrophes: a quotation mark in some wire copy. */
+                int opens = space || st == 0 || u[st - 1] == '(' || u[st - 1] == '[';
+                i++;
+                fl |= opens ? US_F_QOPEN : US_F_QCLOSE;
+                if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_QUOTE, fl) != 0)
+                    return -1;
+            } else if (c == '"') {
                 int opens = space || st == 0 || u[st - 1] == '(' || u[st - 1] == '[';
                 fl |= opens ? US_F_QOPEN : US_F_QCLOSE;
                 if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_QUOTE, fl) != 0)
