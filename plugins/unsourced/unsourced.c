@@ -562,8 +562,7 @@ static void us_mark_sentences(us_doc *d)
         for (i = st->ts; i < st->te; i++)
             w->tok_sent[i] = (int32_t)s;
         /* A headline: first in the document, no closing stop, a line break after. */
-        if (s == 0 && st->te < d->nt && (d->tk[st->te].flags & US_F_LINE) &&
-            !us_is_terminal(d, st->te - 1) && st->te - st->ts <= 40)
+        if (s == 0 && st->te < d->nt && (d->tk[st->te].flags & US_F_LINE) && st->te - st->ts <= 40)
             st->headline = 1;
     }
 }
@@ -1137,6 +1136,8 @@ static int us_headline_colon(us_doc *d, size_t s)
             break;
         if (d->tk[k].kind != US_T_WORD && !us_np_word(d, k))
             return 0;
+        if ((d->tk[k].tags & US_CUE) && !(d->tk[k].flags & US_F_CAP))
+            return 0; /* "X said: ..." is the verb's */
         if (d->tk[k].flags & US_F_CAP)
             caps++;
     }
@@ -1160,6 +1161,41 @@ static int us_headline_colon(us_doc *d, size_t s)
     return 1;
 }
 
+/* "In a poll released Sunday, ..." / "In an interview with the paper, ...":
+ * the document or occasion is the source of what follows the comma. */
+static int us_in_document(us_doc *d, size_t s, uint32_t i)
+{
+    us_worker *w = d->w;
+    const us_sent *st = &w->sents[s];
+    uint32_t k, doc = 0;
+    int32_t aid;
+    us_attr *at;
+    for (k = i + 1; k < st->te && k < i + 14 && !us_punct_is(d, k, ','); k++) {
+        if (d->tk[k].kind == US_T_QUOTE)
+            return 0;
+        if ((d->tk[k].tags & US_ROLE_DOC) || us_word_is(d, k, "interview"))
+            doc = 1;
+    }
+    if (!doc || k >= st->te - 1 || !us_punct_is(d, k, ',') || !(d->tk[i + 1].tags & US_DET))
+        return 0;
+    aid = us_new_attr(w);
+    if (aid < 0)
+        return -1;
+    at = &w->attrs[aid];
+    at->cue0 = i;
+    at->cue1 = i + 1;
+    at->src0 = (int32_t)(i + 1);
+    at->src1 = (int32_t)k;
+    at->sent = (int)s;
+    at->kind = K_ACCORDING;
+    us_set_content(d, at, k + 1, st->te);
+    if (at->con1 <= at->con0) {
+        w->n_attrs--;
+        return 0;
+    }
+    return 1;
+}
+
 /* "Name: “...”" in the body: a short named phrase, a colon, a quotation. */
 static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
 {
@@ -1169,8 +1205,18 @@ static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
     int32_t q, aid;
     us_attr *at;
     q = i + 1 < d->nt ? w->q_open[i + 1] : -1;
-    if (q < 0 || w->quotes[q].attr >= 0 || i == st->ts || i - st->ts > 6)
+    if (i == st->ts || i - st->ts > 6 || i + 1 >= st->te)
         return 0;
+    if (q < 0 || w->quotes[q].attr >= 0) {
+        /* A speaker's label opening a paragraph: "MAYOR LEE: We will ..." */
+        if (!(st->ts == 0 || (d->tk[st->ts].flags & US_F_LINE)) || i - st->ts > 4 ||
+            (d->tk[st->ts].tags & US_DET))
+            return 0;
+        for (k = st->ts; k < i; k++)
+            if (!(d->tk[k].flags & US_F_CAP) && !us_punct_is(d, k, '.'))
+                return 0;
+        q = -1;
+    }
     a = st->ts;
     for (k = a; k < i; k++) {
         if (!us_np_word(d, k))
@@ -1189,7 +1235,12 @@ static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
     at->src0 = (int32_t)a;
     at->src1 = (int32_t)i;
     at->sent = (int)s;
-    us_set_quote_content(d, at, q, aid);
+    if (q >= 0) {
+        us_set_quote_content(d, at, q, aid);
+    } else {
+        at->kind = st->headline ? K_HEADLINE : K_DIRECT;
+        us_set_content(d, at, i + 1, st->te);
+    }
     return 1;
 }
 
@@ -1223,6 +1274,16 @@ static int us_find_attributions(us_doc *d)
             }
             if (t->kind != US_T_WORD || t->id < 0)
                 continue;
+            if (i == st->ts && us_word_is(d, i, "in")) {
+                r = us_in_document(d, s, i);
+                if (r < 0)
+                    return -1;
+                if (r > 0) {
+                    last = (int32_t)w->n_attrs - 1;
+                    i = w->attrs[last].cue1 - 1;
+                    continue;
+                }
+            }
             n = us_phrase_at(d, i, st->te, US_CUE);
             if (n == 0)
                 continue;
