@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "jsonr.h"
 #include "jsonw.h"
 #include "output.h"
 #include "render.h"
@@ -216,7 +217,9 @@ static json_t *line_record(const slot *s, const item *it)
 {
     json_error_t jerr;
     char id[64], msg[512];
-    json_t *r = json_loadb(s->lines + it->off, it->len, 0, &jerr);
+    json_t *r = tp_json_parse(s->lines + it->off, it->len, &jerr);
+    if (r == NULL) /* rare: read it again with jansson, for its own words */
+        r = json_loadb(s->lines + it->off, it->len, 0, &jerr);
     snprintf(id, sizeof id, "-:%zu", it->lineno);
     if (r == NULL) {
         snprintf(msg, sizeof msg, "line %zu: not valid JSON: %s (column %d)", it->lineno, jerr.text,
