@@ -1705,15 +1705,15 @@ static json_t *us_source_json(us_doc *d, const us_attr *at)
     if (src == NULL)
         return NULL;
     if (at->entity_id != NULL)
-        json_object_set(src, "entity_id", at->entity_id);
+        json_object_set_nocheck(src, "entity_id", at->entity_id);
     if (at->label != L_NONE)
-        json_object_set_new(src, "label", json_string(us_label_names[at->label]));
+        json_object_set_new_nocheck(src, "label", json_string(us_label_names[at->label]));
     if (at->res_attr >= 0) {
         const us_attr *o = &w->attrs[at->res_attr];
-        json_object_set_new(src, "resolved_from", us_tok_span(d, (uint32_t)o->src0, (uint32_t)o->src1));
+        json_object_set_new_nocheck(src, "resolved_from", us_tok_span(d, (uint32_t)o->src0, (uint32_t)o->src1));
     } else if (at->res_ent >= 0) {
         const us_ent *x = &w->ents[at->res_ent];
-        json_object_set_new(src, "resolved_from", tp_span_new(w->t, x->bs, x->be));
+        json_object_set_new_nocheck(src, "resolved_from", tp_span_new(w->t, x->bs, x->be));
     }
     return src;
 }
@@ -1749,20 +1749,20 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
             if (o == NULL)
                 goto oom;
             index[ord[k]] = (int32_t)k;
-            json_object_set_new(o, "sentence", json_integer(src->sent));
-            json_object_set(o, "kind", in->s_kind[at->kind]);
-            json_object_set(o, "quality", in->s_quality[src->quality]);
-            json_object_set_new(o, "cue", us_tok_span(d, src->cue0, src->cue1));
+            json_object_set_new_nocheck(o, "sentence", json_integer(src->sent));
+            json_object_set_nocheck(o, "kind", in->s_kind[at->kind]);
+            json_object_set_nocheck(o, "quality", in->s_quality[src->quality]);
+            json_object_set_new_nocheck(o, "cue", us_tok_span(d, src->cue0, src->cue1));
             sj = us_source_json(d, src);
             if (sj == NULL) {
                 json_decref(o);
                 goto oom;
             }
-            json_object_set_new(o, "source", sj);
+            json_object_set_new_nocheck(o, "source", sj);
             srcs[ord[k]] = sj; /* shared with the claims */
-            json_object_set_new(o, "content", us_tok_span(d, at->con0, at->con1));
+            json_object_set_new_nocheck(o, "content", us_tok_span(d, at->con0, at->con1));
             if (at->parent >= 0)
-                json_object_set_new(o, "continues", json_true());
+                json_object_set_new_nocheck(o, "continues", json_true());
             if (json_array_append_new(attrs, o) != 0)
                 goto oom;
         }
@@ -1797,7 +1797,7 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
             json_decref(rs);
             goto oom;
         }
-        json_object_set_new(c, "sentence", json_integer((json_int_t)s));
+        json_object_set_new_nocheck(c, "sentence", json_integer((json_int_t)s));
         for (r = 0; r < 6; r++)
             if (reasons & (1u << r))
                 json_array_append(rs, in->s_reason[r]);
@@ -1805,26 +1805,26 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
             const us_attr *at = &w->attrs[b];
             const us_attr *src = at->parent >= 0 ? &w->attrs[at->parent] : at;
             int ssent = src->sent;
-            json_object_set(c, "status", in->s_status[src->quality]);
-            json_object_set_new(c, "reasons", rs);
-            json_object_set_new(c, "cue", json_stringn(d->text + d->tk[src->cue0].s,
+            json_object_set_nocheck(c, "status", in->s_status[src->quality]);
+            json_object_set_new_nocheck(c, "reasons", rs);
+            json_object_set_new_nocheck(c, "cue", json_stringn_nocheck(d->text + d->tk[src->cue0].s,
                                                        d->tk[src->cue1 - 1].e - d->tk[src->cue0].s));
             if (src->src0 >= 0)
-                json_object_set(c, "source", srcs[at->parent >= 0 ? at->parent : b]);
-            json_object_set_new(c, "attribution", json_integer(index[b]));
+                json_object_set_nocheck(c, "source", srcs[at->parent >= 0 ? at->parent : b]);
+            json_object_set_new_nocheck(c, "attribution", json_integer(index[b]));
             if (from_para >= 0)
                 ssent = from_para;
             if (ssent != (int)s)
-                json_object_set_new(c, "source_sentence", json_integer(ssent));
+                json_object_set_new_nocheck(c, "source_sentence", json_integer(ssent));
         } else {
-            json_object_set(c, "status", in->s_status[Q_NONE]);
-            json_object_set_new(c, "reasons", rs);
+            json_object_set_nocheck(c, "status", in->s_status[Q_NONE]);
+            json_object_set_new_nocheck(c, "reasons", rs);
         }
         if (json_array_append_new(claims, c) != 0)
             goto oom;
     }
-    json_object_set_new(record, "attributions", attrs);
-    json_object_set_new(record, "claims", claims);
+    json_object_set_new_nocheck(record, "attributions", attrs);
+    json_object_set_new_nocheck(record, "claims", claims);
     return 0;
 oom:
     json_decref(attrs);
@@ -1859,8 +1859,8 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
     d.nt = w->toks.n;
     w->n_sents = w->n_quotes = w->n_attrs = w->n_ents = 0;
     if (d.nt == 0) {
-        json_object_set_new(record, "attributions", json_array());
-        json_object_set_new(record, "claims", json_array());
+        json_object_set_new_nocheck(record, "attributions", json_array());
+        json_object_set_new_nocheck(record, "claims", json_array());
         return TP_OK;
     }
     if (d.nt > w->cap_tok) {
