@@ -1727,8 +1727,9 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
     json_t **srcs;
     if (attrs == NULL || claims == NULL)
         goto oom;
-    US_GROW(w->srcs, 0, w->cap_srcs, w->n_attrs + 1);
+    US_GROW(w->srcs, 0, w->cap_srcs, 2 * w->n_attrs + 2);
     srcs = w->srcs;
+    memset(srcs, 0, (2 * w->n_attrs + 2) * sizeof *srcs);
     /* Attributions in the order of their content. Small n: insertion order
      * is nearly sorted already, so a simple insertion sort will do. */
     {
@@ -1752,14 +1753,26 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
             json_object_set_new_nocheck(o, "sentence", json_integer(src->sent));
             json_object_set_nocheck(o, "kind", in->s_kind[at->kind]);
             json_object_set_nocheck(o, "quality", in->s_quality[src->quality]);
-            json_object_set_new_nocheck(o, "cue", us_tok_span(d, src->cue0, src->cue1));
-            sj = us_source_json(d, src);
-            if (sj == NULL) {
-                json_decref(o);
-                goto oom;
+            if (at->parent >= 0 && srcs[2 * at->parent] != NULL) {
+                /* A continued quotation shares its cue and source objects. */
+                json_object_set_nocheck(o, "cue", srcs[2 * at->parent + 1]);
+                json_object_set_nocheck(o, "source", srcs[2 * at->parent]);
+                srcs[2 * ord[k]] = srcs[2 * at->parent];
+                srcs[2 * ord[k] + 1] = srcs[2 * at->parent + 1];
+            } else {
+                json_t *cj = us_tok_span(d, src->cue0, src->cue1);
+                sj = us_source_json(d, src);
+                if (sj == NULL || cj == NULL) {
+                    json_decref(sj);
+                    json_decref(cj);
+                    json_decref(o);
+                    goto oom;
+                }
+                json_object_set_new_nocheck(o, "cue", cj);
+                json_object_set_new_nocheck(o, "source", sj);
+                srcs[2 * ord[k]] = sj; /* shared with the claims */
+                srcs[2 * ord[k] + 1] = cj;
             }
-            json_object_set_new_nocheck(o, "source", sj);
-            srcs[ord[k]] = sj; /* shared with the claims */
             json_object_set_new_nocheck(o, "content", us_tok_span(d, at->con0, at->con1));
             if (at->parent >= 0)
                 json_object_set_new_nocheck(o, "continues", json_true());
@@ -1810,7 +1823,7 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
             json_object_set_new_nocheck(c, "cue", json_stringn_nocheck(d->text + d->tk[src->cue0].s,
                                                        d->tk[src->cue1 - 1].e - d->tk[src->cue0].s));
             if (src->src0 >= 0)
-                json_object_set_nocheck(c, "source", srcs[at->parent >= 0 ? at->parent : b]);
+                json_object_set_nocheck(c, "source", srcs[2 * b]);
             json_object_set_new_nocheck(c, "attribution", json_integer(index[b]));
             if (from_para >= 0)
                 ssent = from_para;
