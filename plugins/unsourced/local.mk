@@ -11,6 +11,10 @@ unsourced_sources = \
 	plugins/unsourced/unsourced.c \
 	plugins/unsourced/unsourced_lex.h
 BUILT_SOURCES += $(unsourced_lists)
+# ... and before any object that includes them, when a target is made alone.
+plugins/unsourced/unsourced.lo \
+plugins/unsourced/tests_check_unsourced-unsourced.$(OBJEXT) \
+plugins/unsourced/bench_unsourced_unsourced_driver-unsourced.$(OBJEXT): $(unsourced_lists)
 
 pluginabi_LTLIBRARIES += plugins/unsourced/unsourced.la
 plugins_unsourced_unsourced_la_SOURCES = $(unsourced_sources)
