@@ -1,0 +1,2013 @@
+/* unsourced: which claims carry a source, a vague one, or none.
+ *
+ * Reads `text`, `sentences`, `numbers` and `entities`; writes
+ * `attributions` (cue, source, content, quality, kind) and `claims` (one per
+ * sentence that asserts something checkable, with its status and reasons).
+ * Everything is found by scanning the words of each sentence against word
+ * lists compiled into the plugin (data/ (cues, weasels, lexicon)) and extendable by options.
+ * See README.md. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "textpipe/plugin.h"
+#include "textpipe/record.h"
+#include "unsourced_lex.h"
+
+/* The built-in lists, made by bin2c and turned static by the rules in
+ * local.mk (a preloaded module may export nothing but its entry). */
+#include "plugins/unsourced/unsourced_cues.inc"
+#include "plugins/unsourced/unsourced_weasels.inc"
+#include "plugins/unsourced/unsourced_lexicon.inc"
+
+#define US_NP_MAX 12     /* words in a source */
+#define US_QUOTE_GAP 3   /* punctuation between a quotation and its source */
+#define US_CONTENT_MAX 160 /* tokens of indirect content */
+/* The tags claims look at (phrases with other tags need no early look). */
+#define US_REASON_TAGS (US_NUMWORD | US_SUPERL | US_COMPAR | US_CAUSE | US_ACCUSE | US_EVENT | US_NOTEVENT)
+
+enum { Q_NAMED = 3, Q_VAGUE = 2, Q_NONE = 1 };
+enum { K_DIRECT = 1, K_INDIRECT, K_ACCORDING, K_HEADLINE };
+enum { L_NONE = 0, L_PER, L_ORG, L_LOC, L_MISC };
+enum {
+    R_NUMBER = 1u << 0, R_SUPERL = 1u << 1, R_COMPAR = 1u << 2,
+    R_ACCUSE = 1u << 3, R_CAUSE = 1u << 4, R_EVENT = 1u << 5
+};
+
+static const char *const us_quality_names[] = {"", "none", "vague", "named"};
+static const char *const us_kind_names[] = {"", "direct", "indirect", "according_to", "headline"};
+static const char *const us_label_names[] = {"", "PER", "ORG", "LOC", "MISC"};
+static const char *const us_reason_names[] = {"number", "superlative", "comparison",
+                                              "accusation", "cause", "event"};
+
+typedef struct us_instance {
+    us_lexicon lex;
+    /* Constant strings, shared by every record written (jansson counts
+     * references atomically). */
+    json_t *s_quality[4], *s_kind[5], *s_reason[6], *s_status[4];
+} us_instance;
+
+typedef struct us_sent {
+    uint32_t ts, te;  /* tokens */
+    uint32_t bs, be;  /* bytes */
+    int para;
+    int headline;
+} us_sent;
+
+typedef struct us_quote {
+    uint32_t a, b;  /* opening and closing mark (tokens) */
+    int32_t head;   /* first region of its chain (a quotation over paragraphs) */
+    int32_t tail;   /* last region of its chain */
+    int32_t attr;   /* attribution that owns it, or -1 */
+} us_quote;
+
+typedef struct us_ent {
+    uint32_t bs, be;
+    int label;
+    json_t *id; /* borrowed from the record */
+} us_ent;
+
+typedef struct us_attr {
+    int kind, quality;
+    uint32_t cue0, cue1;     /* tokens, end exclusive */
+    int32_t src0, src1;      /* tokens, or -1 */
+    uint32_t con0, con1;     /* content tokens, end exclusive; con0 == con1: none */
+    int sent;                /* sentence of the cue */
+    int source_last;         /* "..., X said." */
+    int label;
+    json_t *entity_id;       /* borrowed */
+    int32_t res_attr;        /* source resolved to this attribution's source */
+    int32_t res_ent;         /* ... or to this entity */
+    int32_t parent;          /* a continued quotation: the attribution it continues */
+} us_attr;
+
+typedef struct us_worker {
+    tp_text *t;
+    us_toks toks;
+    us_sent *sents;
+    size_t n_sents, cap_sents;
+    us_quote *quotes;
+    size_t n_quotes, cap_quotes;
+    us_ent *ents;
+    size_t n_ents, cap_ents;
+    us_attr *attrs;
+    size_t n_attrs, cap_attrs;
+    int32_t *tok_sent;   /* per token */
+    int32_t *q_open;     /* per token: region whose opening mark it is */
+    int32_t *q_close;    /* per token: region whose closing mark it is */
+    uint32_t *ptags;     /* per token: tags of phrases starting there */
+    size_t cap_tok;
+    uint32_t *num_at;    /* per sentence: numbers from the record */
+    int32_t *best;       /* per sentence: best attribution covering it */
+    int32_t *order;
+    size_t cap_sent_arrays, cap_best, cap_order;
+    json_t **srcs;       /* per attribution: its source as written */
+    size_t cap_srcs;
+} us_worker;
+
+#define US_GROW(ptr, n, cap, want)                                           \
+    do {                                                                     \
+        if ((want) > (cap)) {                                                \
+            size_t nc_ = (cap) ? (cap) : 64;                                 \
+            void *np_;                                                       \
+            while (nc_ < (want))                                             \
+                nc_ *= 2;                                                    \
+            np_ = realloc((ptr), nc_ * sizeof *(ptr));                       \
+            if (np_ == NULL)                                                 \
+                goto oom;                                                    \
+            (ptr) = np_;                                                     \
+            (cap) = nc_;                                                     \
+        }                                                                    \
+        (void)(n);                                                           \
+    } while (0)
+
+/* ---- options and creation ---- */
+
+static const tp_option_spec us_options[] = {
+    {"cue_lists", TP_OPT_LIST, NULL,
+     "extra files of cue phrases, in the format of data/cues.txt", NULL, 0, 0, 0},
+    {"weasel_lists", TP_OPT_LIST, NULL,
+     "extra files of vague sources, in the format of data/weasels.txt", NULL, 0, 0, 0},
+    {"lexicon_lists", TP_OPT_LIST, NULL,
+     "extra files of word classes, in the format of data/lexicon.txt", NULL, 0, 0, 0},
+    {NULL, 0, NULL, NULL, NULL, 0, 0, 0}};
+
+static const char *const us_reads[] = {"sentences", "numbers", "entities", NULL};
+static const char *const us_writes[] = {"attributions", "claims", NULL};
+
+static int us_load_file(us_lexicon *lx, const char *path, const char *option, tp_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL, msg[400];
+    size_t n = 0, cap = 0;
+    int rc;
+    if (f == NULL)
+        return tp_error_set(err, option, "cannot open %s", path);
+    for (;;) {
+        size_t got;
+        if (n + 4096 > cap) {
+            char *nb;
+            cap = cap ? cap * 2 : 8192;
+            nb = realloc(buf, cap);
+            if (nb == NULL) {
+                free(buf);
+                fclose(f);
+                return tp_error_set(err, option, "out of memory reading %s", path);
+            }
+            buf = nb;
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        fclose(f);
+        return tp_error_set(err, option, "cannot read %s", path);
+    }
+    fclose(f);
+    rc = unsourced_lex_load(lx, buf, n, path, msg, sizeof msg);
+    free(buf);
+    if (rc != 0)
+        return tp_error_set(err, option, "%s", msg);
+    return TP_OK;
+}
+
+static int us_load_option(us_lexicon *lx, const json_t *options, const char *name, tp_error *err)
+{
+    const json_t *v = options ? json_object_get(options, name) : NULL;
+    size_t i;
+    if (v == NULL || json_is_null(v))
+        return TP_OK;
+    if (json_is_string(v))
+        return us_load_file(lx, json_string_value(v), name, err);
+    if (!json_is_array(v))
+        return tp_error_set(err, name, "expected a list of file names");
+    for (i = 0; i < json_array_size(v); i++) {
+        const json_t *e = json_array_get(v, i);
+        if (!json_is_string(e))
+            return tp_error_set(err, name, "expected a list of file names");
+        if (us_load_file(lx, json_string_value(e), name, err) != TP_OK)
+            return TP_ERROR;
+    }
+    return TP_OK;
+}
+
+static void us_destroy(void *instance)
+{
+    us_instance *in = instance;
+    size_t k;
+    if (in == NULL)
+        return;
+    unsourced_lex_free(&in->lex);
+    for (k = 0; k < 4; k++) {
+        json_decref(in->s_quality[k]);
+        json_decref(in->s_status[k]);
+    }
+    for (k = 0; k < 5; k++)
+        json_decref(in->s_kind[k]);
+    for (k = 0; k < 6; k++)
+        json_decref(in->s_reason[k]);
+    free(in);
+}
+
+static int us_create(void **out, const json_t *options, tp_error *err)
+{
+    us_instance *in = calloc(1, sizeof *in);
+    char msg[400];
+    *out = NULL;
+    if (in == NULL || unsourced_lex_init(&in->lex) != 0) {
+        free(in);
+        return tp_error_set(err, NULL, "out of memory");
+    }
+    if (unsourced_lex_load(&in->lex, (const char *)unsourced_cues, unsourced_cues_len,
+                           "cues.txt", msg, sizeof msg) != 0 ||
+        unsourced_lex_load(&in->lex, (const char *)unsourced_weasels, unsourced_weasels_len,
+                           "weasels.txt", msg, sizeof msg) != 0 ||
+        unsourced_lex_load(&in->lex, (const char *)unsourced_lexicon, unsourced_lexicon_len,
+                           "lexicon.txt", msg, sizeof msg) != 0) {
+        us_destroy(in);
+        return tp_error_set(err, NULL, "built-in list: %s", msg);
+    }
+    {
+        static const char *const status[] = {"", "unsourced", "vague", "attributed"};
+        size_t k;
+        int bad = 0;
+        for (k = 0; k < 4; k++) {
+            bad |= (in->s_quality[k] = json_string(us_quality_names[k])) == NULL;
+            bad |= (in->s_status[k] = json_string(status[k])) == NULL;
+        }
+        for (k = 0; k < 5; k++)
+            bad |= (in->s_kind[k] = json_string(us_kind_names[k])) == NULL;
+        for (k = 0; k < 6; k++)
+            bad |= (in->s_reason[k] = json_string(us_reason_names[k])) == NULL;
+        if (bad) {
+            us_destroy(in);
+            return tp_error_set(err, NULL, "out of memory");
+        }
+    }
+    if (us_load_option(&in->lex, options, "cue_lists", err) != TP_OK ||
+        us_load_option(&in->lex, options, "weasel_lists", err) != TP_OK ||
+        us_load_option(&in->lex, options, "lexicon_lists", err) != TP_OK) {
+        us_destroy(in);
+        return TP_ERROR;
+    }
+    *out = in;
+    return TP_OK;
+}
+
+static int us_worker_init(void **out, void *instance, tp_error *err)
+{
+    us_worker *w = calloc(1, sizeof *w);
+    (void)instance;
+    *out = NULL;
+    if (w == NULL || (w->t = tp_text_new()) == NULL) {
+        free(w);
+        return tp_error_set(err, NULL, "out of memory");
+    }
+    *out = w;
+    return TP_OK;
+}
+
+static void us_worker_fini(void *instance, void *worker)
+{
+    us_worker *w = worker;
+    (void)instance;
+    if (w == NULL)
+        return;
+    tp_text_free(w->t);
+    free(w->toks.v);
+    free(w->sents);
+    free(w->quotes);
+    free(w->ents);
+    free(w->attrs);
+    free(w->tok_sent);
+    free(w->q_open);
+    free(w->q_close);
+    free(w->ptags);
+    free(w->num_at);
+    free(w->best);
+    free(w->order);
+    free(w->srcs);
+    free(w);
+}
+
+/* ---- small token helpers ---- */
+
+typedef struct us_doc {
+    const us_lexicon *lx;
+    us_worker *w;
+    const char *text;
+    size_t len;
+    us_tok *tk;
+    size_t nt;
+    int have_entities;
+} us_doc;
+
+static int us_punct_is(const us_doc *d, uint32_t i, char c)
+{
+    const us_tok *t = &d->tk[i];
+    return t->kind == US_T_PUNCT && t->e - t->s == 1 && d->text[t->s] == c;
+}
+
+/* Dashes: ASCII hyphen standing alone, en and em dash. */
+static int us_is_dash(const us_doc *d, uint32_t i)
+{
+    const us_tok *t = &d->tk[i];
+    const unsigned char *p = (const unsigned char *)d->text + t->s;
+    if (t->kind != US_T_PUNCT)
+        return 0;
+    if (t->e - t->s == 1)
+        return p[0] == '-';
+    return t->e - t->s == 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0x93 || p[2] == 0x94);
+}
+
+static int us_word_is(const us_doc *d, uint32_t i, const char *w)
+{
+    const us_tok *t = &d->tk[i];
+    size_t n = strlen(w), k;
+    if (t->kind != US_T_WORD || t->e - t->s != n)
+        return 0;
+    for (k = 0; k < n; k++) {
+        char c = d->text[t->s + k];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c != w[k])
+            return 0;
+    }
+    return 1;
+}
+
+static int us_ends_with(const us_doc *d, uint32_t i, const char *suf)
+{
+    const us_tok *t = &d->tk[i];
+    size_t n = strlen(suf);
+    return t->e - t->s > n && memcmp(d->text + t->e - n, suf, n) == 0;
+}
+
+/* Length in tokens of the longest phrase with one of the tags starting at
+ * token i (within [i, end)), or 0. */
+static uint32_t us_phrase_at(const us_doc *d, uint32_t i, uint32_t end, uint32_t mask)
+{
+    const us_tok *t = &d->tk[i];
+    int32_t q;
+    if (t->kind != US_T_WORD || t->id < 0)
+        return 0;
+    if (!(d->lx->entries[t->id].ptags & mask))
+        return (t->tags & mask) ? 1 : 0;
+    for (q = d->lx->entries[t->id].phrases; q >= 0; q = d->lx->phrases[q].next) {
+        const us_phrase *ph = &d->lx->phrases[q];
+        uint32_t k;
+        if (!(ph->tags & mask) || i + ph->n > end)
+            continue;
+        for (k = 1; k < ph->n; k++)
+            if (d->tk[i + k].id != (int32_t)ph->words[k])
+                break;
+        if (k == ph->n)
+            return ph->n;
+    }
+    return (t->tags & mask) ? 1 : 0;
+}
+
+static uint32_t us_phrase_tags_at(const us_doc *d, uint32_t i, uint32_t end)
+{
+    const us_tok *t = &d->tk[i];
+    uint32_t tags = t->tags;
+    int32_t q;
+    if (t->kind != US_T_WORD || t->id < 0)
+        return tags;
+    for (q = d->lx->entries[t->id].phrases; q >= 0; q = d->lx->phrases[q].next) {
+        const us_phrase *ph = &d->lx->phrases[q];
+        uint32_t k;
+        if (i + ph->n > end)
+            continue;
+        for (k = 1; k < ph->n; k++)
+            if (d->tk[i + k].id != (int32_t)ph->words[k])
+                break;
+        if (k == ph->n)
+            tags |= ph->tags;
+    }
+    return tags;
+}
+
+static int us_is_terminal(const us_doc *d, uint32_t i)
+{
+    return us_punct_is(d, i, '.') || us_punct_is(d, i, '!') || us_punct_is(d, i, '?');
+}
+
+/* ---- code points to bytes ---- */
+
+/* The byte offset of code point cp, or SIZE_MAX when cp is past the end
+ * (the cursor keeps the length, counted once). */
+typedef struct us_cursor {
+    size_t cp_len;
+    int known;
+} us_cursor;
+
+static size_t us_cp_byte(const us_doc *d, us_cursor *c, size_t cp)
+{
+    if (!c->known) {
+        c->cp_len = tp_text_cp_len(d->w->t);
+        c->known = 1;
+    }
+    if (cp > c->cp_len)
+        return SIZE_MAX;
+    return tp_text_byte(d->w->t, cp);
+}
+
+/* ---- sentences ---- */
+
+static int us_abbrev_before(const us_doc *d, uint32_t i)
+{
+    /* Token i is a full stop: is the word before it an abbreviation? */
+    static const char *const ab[] = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "gov",
+                                     "sen", "rep", "prof", "rev", "lt", "col", "sgt", "capt",
+                                     "no", "vs", "etc", "inc", "corp", "co", "ltd", "jan",
+                                     "feb", "aug", "sept", "oct", "nov", "dec", "u.s", "u.k",
+                                     "u.n", "e.g", "i.e", NULL};
+    size_t k;
+    const us_tok *p;
+    if (i == 0)
+        return 0;
+    p = &d->tk[i - 1];
+    if (p->kind != US_T_WORD || p->e != d->tk[i].s)
+        return 0;
+    if (p->e - p->s == 1)
+        return 1; /* an initial */
+    if (p->e - p->s > 5)
+        return 0;
+    for (k = 0; ab[k] != NULL; k++)
+        if (us_word_is(d, i - 1, ab[k]))
+            return 1;
+    return 0;
+}
+
+static int us_push_sent(us_worker *w, uint32_t ts, uint32_t te, const us_tok *tk)
+{
+    us_sent *s;
+    US_GROW(w->sents, w->n_sents, w->cap_sents, w->n_sents + 1);
+    s = &w->sents[w->n_sents++];
+    s->ts = ts;
+    s->te = te;
+    s->bs = tk[ts].s;
+    s->be = tk[te - 1].e;
+    s->para = 0;
+    s->headline = 0;
+    return 0;
+oom:
+    return -1;
+}
+
+/* Our own split, for records without `sentences`. */
+static int us_split(us_doc *d)
+{
+    us_worker *w = d->w;
+    uint32_t i, start = 0;
+    w->n_sents = 0;
+    for (i = 0; i < d->nt; i++) {
+        int end = 0;
+        if (i + 1 == d->nt) {
+            end = 1;
+        } else if (d->tk[i + 1].flags & US_F_PARA) {
+            end = 1;
+        } else if (us_is_terminal(d, i) && !(us_punct_is(d, i, '.') && us_abbrev_before(d, i))) {
+            /* Swallow closing quotes and brackets after the stop. */
+            while (i + 1 < d->nt && !(d->tk[i + 1].flags & US_F_SPACE) &&
+                   ((d->tk[i + 1].flags & US_F_QCLOSE) || us_punct_is(d, i + 1, ')')))
+                i++;
+            if (i + 1 == d->nt) {
+                end = 1;
+            } else {
+                const us_tok *n = &d->tk[i + 1];
+                end = (n->flags & (US_F_SPACE | US_F_LINE)) &&
+                      ((n->flags & US_F_CAP) || n->kind == US_T_NUM || n->kind == US_T_QUOTE ||
+                       (n->flags & US_F_LINE));
+            }
+        } else if ((d->tk[i + 1].flags & US_F_LINE) && start == 0 && i < 40) {
+            end = 1; /* a headline line */
+        }
+        if (end) {
+            if (us_push_sent(w, start, i + 1, d->tk) != 0)
+                return -1;
+            start = i + 1;
+        }
+    }
+    return 0;
+}
+
+/* Sentences from the record; -1 out of memory, 1 unusable (then we split). */
+static int us_record_sentences(us_doc *d, const json_t *arr)
+{
+    us_worker *w = d->w;
+    size_t k, n = json_array_size(arr);
+    uint32_t ti = 0, prev_end = 0;
+    us_cursor cur = {0, 0};
+    w->n_sents = 0;
+    for (k = 0; k < n; k++) {
+        const json_t *s = json_array_get(arr, k);
+        json_int_t a, b;
+        uint32_t bs, be, ts;
+        const json_t *ja = json_object_get(s, "start"), *jb = json_object_get(s, "end");
+        if (!json_is_integer(ja) || !json_is_integer(jb))
+            return 1;
+        a = json_integer_value(ja);
+        b = json_integer_value(jb);
+        if (a < 0 || b < a)
+            return 1;
+        {
+            size_t x = us_cp_byte(d, &cur, (size_t)a), y = us_cp_byte(d, &cur, (size_t)b);
+            if (x == SIZE_MAX || y == SIZE_MAX)
+                return 1;
+            bs = (uint32_t)x;
+            be = (uint32_t)y;
+        }
+        if (bs < prev_end)
+            return 1;
+        prev_end = be;
+        while (ti < d->nt && d->tk[ti].s < bs) {
+            /* A token before this sentence: it joins the previous one. */
+            if (w->n_sents > 0) {
+                w->sents[w->n_sents - 1].te = ti + 1;
+                w->sents[w->n_sents - 1].be = d->tk[ti].e;
+            }
+            ti++;
+        }
+        ts = ti;
+        while (ti < d->nt && d->tk[ti].s < be)
+            ti++;
+        if (ti > ts && us_push_sent(w, ts, ti, d->tk) != 0)
+            return -1;
+    }
+    if (ti < d->nt) {
+        if (w->n_sents == 0)
+            return 1;
+        w->sents[w->n_sents - 1].te = (uint32_t)d->nt;
+        w->sents[w->n_sents - 1].be = d->tk[d->nt - 1].e;
+    }
+    return 0;
+}
+
+/* Paragraphs and headlines, and the sentence of each token. */
+static void us_mark_sentences(us_doc *d)
+{
+    us_worker *w = d->w;
+    size_t s;
+    int para = 0;
+    for (s = 0; s < w->n_sents; s++) {
+        us_sent *st = &w->sents[s];
+        uint32_t i;
+        if (s > 0 && (d->tk[st->ts].flags & US_F_LINE))
+            para++;
+        st->para = para;
+        for (i = st->ts; i < st->te; i++)
+            w->tok_sent[i] = (int32_t)s;
+        /* A headline: first in the document, no closing stop, a line break after. */
+        if (s == 0 && st->te < d->nt && (d->tk[st->te].flags & US_F_LINE) && st->te - st->ts <= 40)
+            st->headline = 1;
+    }
+}
+
+/* ---- quotations ---- */
+
+static int us_add_quote(us_worker *w, uint32_t a, uint32_t b, int32_t prev)
+{
+    us_quote *q;
+    int32_t id = (int32_t)w->n_quotes;
+    US_GROW(w->quotes, w->n_quotes, w->cap_quotes, w->n_quotes + 1);
+    q = &w->quotes[w->n_quotes++];
+    q->a = a;
+    q->b = b;
+    q->attr = -1;
+    q->head = prev >= 0 ? w->quotes[prev].head : id;
+    q->tail = id;
+    if (prev >= 0) {
+        int32_t k = w->quotes[prev].head;
+        /* Point every region of the chain at the new tail. */
+        for (; k < id; k++)
+            if (w->quotes[k].head == q->head)
+                w->quotes[k].tail = id;
+    }
+    w->q_open[a] = id;
+    w->q_close[b] = id;
+    return 0;
+oom:
+    return -1;
+}
+
+/* Pair quotation marks.  A quotation closes in its paragraph, or runs on
+ * into the next one when that opens with a quotation mark (the convention
+ * for quotations over several paragraphs).  Marks that pair with nothing
+ * are ignored. */
+static int us_find_quotes(us_doc *d)
+{
+    us_worker *w = d->w;
+    uint32_t i;
+    int64_t open = -1;
+    int32_t chain = -1; /* region the open quotation continues */
+    w->n_quotes = 0;
+    for (i = 0; i < d->nt; i++) {
+        const us_tok *t = &d->tk[i];
+        if ((t->flags & US_F_PARA) || ((t->flags & US_F_LINE) && open >= 0)) {
+            if (open >= 0 && t->kind == US_T_QUOTE && (t->flags & US_F_QOPEN)) {
+                /* Runs on: close the part before the break. */
+                if (i - 1 > (uint32_t)open) {
+                    if (us_add_quote(w, (uint32_t)open, i - 1, chain) != 0)
+                        return -1;
+                    chain = (int32_t)w->n_quotes - 1;
+                    w->q_close[i - 1] = -1; /* not a real closing mark */
+                }
+                open = i;
+                continue;
+            }
+            open = -1;
+            chain = -1;
+        }
+        if (t->kind != US_T_QUOTE)
+            continue;
+        if (open < 0) {
+            if (t->flags & US_F_QOPEN || i + 1 < d->nt) {
+                open = i;
+                chain = -1;
+            }
+        } else if (t->flags & US_F_QCLOSE || d->text[t->s] == '"' || d->text[t->s] == '\'') {
+            if (us_add_quote(w, (uint32_t)open, i, chain) != 0)
+                return -1;
+            open = -1;
+            chain = -1;
+        } else {
+            open = i; /* an opening mark inside a quotation: start again */
+            chain = -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- sources ---- */
+
+static int us_np_word(const us_doc *d, uint32_t i)
+{
+    const us_tok *t = &d->tk[i];
+    if (t->kind == US_T_NUM)
+        return 1;
+    if (t->kind == US_T_WORD) {
+        if (t->tags & US_STOP)
+            return 0;
+        if ((t->tags & US_CUE) && !(t->flags & US_F_CAP) && !(t->tags & (US_DET | US_PREP))) {
+            /* A cue word after a determiner or a name is a noun: "the report". */
+            const us_tok *p = i > 0 ? &d->tk[i - 1] : NULL;
+            return p != NULL && p->kind == US_T_WORD && !(p->tags & US_STOP) &&
+                   ((p->tags & US_DET) || (p->flags & US_F_CAP));
+        }
+        return 1;
+    }
+    /* Possessive apostrophe, ampersand, the dot of "Jr." or "Co.". */
+    if (t->kind == US_T_PUNCT && t->e - t->s == 1 && d->text[t->s] == '&')
+        return 1;
+    if (t->kind == US_T_PUNCT && t->e - t->s == 1 && !(t->flags & US_F_SPACE)) {
+        char c = d->text[t->s];
+        return c == '\'' || c == '&' || c == '/' || (c == '.' && us_abbrev_before(d, i));
+    }
+    return 0;
+}
+
+/* Trim a source to its noun phrase: no leading prepositions, no trailing
+ * adverbs; a phrase that ran too long keeps its tail from the last
+ * determiner or capitalised run. */
+static int us_np_trim(const us_doc *d, uint32_t *a, uint32_t *b, int too_long)
+{
+    while (*b > *a && d->tk[*b - 1].kind == US_T_WORD && us_ends_with(d, *b - 1, "ly") &&
+           !(d->tk[*b - 1].flags & US_F_CAP) && !(d->tk[*b - 1].tags & US_ROLE))
+        (*b)--;
+    if (too_long && *b > *a) {
+        uint32_t k = *b - 1;
+        int found = 0;
+        while (k > *a) {
+            if (d->tk[k].tags & US_DET) {
+                found = 1;
+                break;
+            }
+            k--;
+        }
+        if (!found) {
+            k = *b - 1;
+            while (k > *a && (d->tk[k - 1].flags & US_F_CAP))
+                k--;
+        }
+        *a = k;
+    }
+    while (*a < *b && ((d->tk[*a].tags & US_PREP) || d->tk[*a].kind == US_T_PUNCT))
+        (*a)++;
+    return *b > *a;
+}
+
+/* The source left of token j (inclusive), within the sentence from ts. */
+static int us_np_left(const us_doc *d, uint32_t ts, uint32_t j, uint32_t *a, uint32_t *b)
+{
+    int64_t k = j;
+    uint32_t n = 0;
+    while (k >= (int64_t)ts && us_np_word(d, (uint32_t)k) && n < US_NP_MAX) {
+        k--;
+        n++;
+    }
+    *a = (uint32_t)(k + 1);
+    *b = j + 1;
+    if (n == 0)
+        return 0;
+    return us_np_trim(d, a, b, n == US_NP_MAX && k >= (int64_t)ts && us_np_word(d, (uint32_t)k));
+}
+
+/* The source right of token j (inclusive), before te. */
+static int us_np_right(const us_doc *d, uint32_t j, uint32_t te, uint32_t *a, uint32_t *b, uint32_t max)
+{
+    uint32_t k = j, n = 0;
+    while (k < te && n < max && us_np_word(d, k) && !(k > j && (d->tk[k].flags & US_F_LINE))) {
+        k++;
+        n++;
+    }
+    *a = j;
+    *b = k;
+    if (n == 0)
+        return 0;
+    return us_np_trim(d, a, b, 0);
+}
+
+/* A source of common words only: no name, pronoun, role or vague source. */
+static int us_np_plain(const us_doc *d, size_t s, uint32_t a, uint32_t b)
+{
+    uint32_t k;
+    /* "the envoy", "the man": a short definite phrase is a source. */
+    if (b - a == 2 && us_word_is(d, a, "the") && d->tk[a + 1].kind == US_T_WORD)
+        return 0;
+    for (k = a; k < b; k++) {
+        const us_tok *t = &d->tk[k];
+        if (t->tags & (US_PRON | US_WEASEL | US_ROLE))
+            return 0;
+        if ((t->flags & US_F_CAP) && !(t->tags != 0 && k == d->w->sents[s].ts))
+            return 0;
+    }
+    return 1;
+}
+
+/* Does the noun phrase starting at j hold a capitalised word ("union
+ * leader Marta Vos")? */
+static int us_np_has_cap(const us_doc *d, uint32_t j, uint32_t te)
+{
+    uint32_t k;
+    for (k = j; k < te && k < j + 4 && us_np_word(d, k); k++)
+        if (d->tk[k].flags & US_F_CAP)
+            return 1;
+    return 0;
+}
+
+/* A subject too weak to carry a weak cue: anything but one name run or
+ * one third-person pronoun. */
+static int us_np_weak_subject(const us_doc *d, uint32_t a, uint32_t b)
+{
+    uint32_t k;
+    if (b - a == 1 && (d->tk[a].tags & (US_PRON_M | US_PRON_F | US_PRON_PL | US_PRON_IT)))
+        return 0;
+    for (k = a; k < b; k++)
+        if (!(d->tk[k].flags & US_F_CAP) && !us_word_is(d, k, "the"))
+            return 1;
+    return 0;
+}
+
+/* ---- attributions ---- */
+
+static int32_t us_new_attr(us_worker *w)
+{
+    us_attr *a;
+    US_GROW(w->attrs, w->n_attrs, w->cap_attrs, w->n_attrs + 1);
+    a = &w->attrs[w->n_attrs];
+    memset(a, 0, sizeof *a);
+    a->src0 = a->src1 = -1;
+    a->res_attr = a->res_ent = a->parent = -1;
+    return (int32_t)w->n_attrs++;
+oom:
+    return -1;
+}
+
+/* The quotation chain closing at or just before token p (skipping a
+ * comma or dash), or -1. */
+static int32_t us_quote_ending_before(const us_doc *d, int64_t p, uint32_t ts_limit)
+{
+    int gap = 0;
+    while (p >= (int64_t)ts_limit && gap < US_QUOTE_GAP &&
+           (us_punct_is(d, (uint32_t)p, ',') || us_is_dash(d, (uint32_t)p))) {
+        p--;
+        gap++;
+    }
+    if (p < 0 || p < (int64_t)ts_limit)
+        return -1;
+    if (d->w->q_close[p] >= 0)
+        return d->w->q_close[p];
+    return -1;
+}
+
+/* The quotation chain opening at or just after token p (after a colon or
+ * comma), or -1. */
+static int32_t us_quote_starting_at(const us_doc *d, uint32_t p)
+{
+    int gap = 0;
+    while (p < d->nt && gap < US_QUOTE_GAP &&
+           (us_punct_is(d, p, ',') || us_punct_is(d, p, ':') || us_is_dash(d, p))) {
+        p++;
+        gap++;
+    }
+    if (p < d->nt && d->w->q_open[p] >= 0)
+        return d->w->q_open[p];
+    return -1;
+}
+
+/* Content tokens [a, b) without trailing punctuation other than quotes;
+ * it ends at a semicolon and runs at most US_CONTENT_MAX tokens. */
+static void us_set_content(const us_doc *d, us_attr *at, uint32_t a, uint32_t b)
+{
+    uint32_t k;
+    if (b > a + US_CONTENT_MAX)
+        b = a + US_CONTENT_MAX;
+    for (k = a; k < b; k++)
+        if (us_punct_is(d, k, ';')) {
+            b = k;
+            break;
+        }
+    while (b > a && d->tk[b - 1].kind == US_T_PUNCT)
+        b--;
+    while (a < b && d->tk[a].kind == US_T_PUNCT && !us_is_dash(d, a))
+        a++;
+    at->con0 = a;
+    at->con1 = b;
+}
+
+static void us_set_quote_content(us_doc *d, us_attr *at, int32_t qid, int32_t aid)
+{
+    const us_quote *q = &d->w->quotes[qid];
+    const us_quote *h = &d->w->quotes[q->head], *tl = &d->w->quotes[q->tail];
+    int32_t k;
+    if (at->con1 > at->con0 && at->con0 < h->a) {
+        /* Already has a quotation before: widen to take both. */
+        at->con1 = tl->b + 1;
+    } else {
+        at->con0 = h->a;
+        at->con1 = tl->b + 1;
+    }
+    for (k = q->head; k <= q->tail; k++)
+        if (d->w->quotes[k].head == q->head)
+            d->w->quotes[k].attr = aid;
+    at->kind = K_DIRECT;
+}
+
+/* Skip a "statement" phrase and day words after a cue. */
+static uint32_t us_skip_after_cue(const us_doc *d, uint32_t p, uint32_t te)
+{
+    int guard = 0;
+    while (p < te && guard++ < 4) {
+        uint32_t n = us_phrase_at(d, p, te, US_STMT);
+        if (n == 0 && (d->tk[p].tags & US_AUX) && !(d->tk[p].tags & US_STOP) &&
+            !us_word_is(d, p, "has") && !us_word_is(d, p, "have") && !us_word_is(d, p, "had"))
+            n = 1;
+        if (n == 0 && us_word_is(d, p, "on") && p + 1 < te && (d->tk[p + 1].tags & US_AUX))
+            n = 2;
+        if (n == 0)
+            break;
+        p += n;
+    }
+    return p;
+}
+
+/* Articles and possessives: a cue word after one is a noun. */
+static int us_article(const us_doc *d, uint32_t i)
+{
+    static const char *const arts[] = {"the", "a", "an", "his", "her", "its", "their", "our",
+                                       "my", "your", "this", "these", "those", "no", "every",
+                                       "each", "any", NULL};
+    size_t k;
+    if (!(d->tk[i].tags & US_DET))
+        return 0;
+    for (k = 0; arts[k] != NULL; k++)
+        if (us_word_is(d, i, arts[k]))
+            return 1;
+    return 0;
+}
+
+static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t ctags, int32_t prev_attr)
+{
+    us_worker *w = d->w;
+    const us_sent *st = &w->sents[s];
+    uint32_t ts = st->ts, te = st->te, a = 0, b = 0, p, after;
+    int64_t j;
+    int have_src = 0, inverted = 0, that_clause = 0;
+    int32_t qid, aid;
+    us_attr *at;
+
+    /* Left: skip words between subject and verb, then the subject. */
+    j = (int64_t)c0 - 1;
+    {
+        int ing = us_ends_with(d, c0, "ing");
+        while (j >= (int64_t)ts && d->tk[j].kind == US_T_WORD && !(d->tk[j].flags & US_F_CAP) &&
+               ((d->tk[j].tags & US_AUX) || us_word_is(d, (uint32_t)j, "not") ||
+                us_word_is(d, (uint32_t)j, "never") || us_word_is(d, (uint32_t)j, "did") ||
+                us_word_is(d, (uint32_t)j, "does") ||
+                /* "is pledging", "was defending" */
+                (ing && (us_word_is(d, (uint32_t)j, "is") || us_word_is(d, (uint32_t)j, "are") ||
+                         us_word_is(d, (uint32_t)j, "was") || us_word_is(d, (uint32_t)j, "were") ||
+                         us_word_is(d, (uint32_t)j, "been")))))
+            j--;
+    }
+    /* A parenthesis after a name: "Sen. Ann Lee (D-Ohio) said". */
+    if (j > (int64_t)ts && us_punct_is(d, (uint32_t)j, ')')) {
+        int64_t k = j - 1;
+        while (k > (int64_t)ts && k > j - 8 && !us_punct_is(d, (uint32_t)k, '('))
+            k--;
+        if (k > (int64_t)ts && us_punct_is(d, (uint32_t)k, '(') && d->tk[k - 1].kind == US_T_WORD &&
+            (d->tk[k - 1].flags & US_F_CAP)) {
+            if (us_np_left(d, ts, (uint32_t)k - 1, &a, &b)) {
+                b = (uint32_t)j + 1;
+                have_src = 1;
+            }
+        }
+    }
+    /* An appositive: "Ann Lee, a labour economist at the institute, said". */
+    if (!have_src && j > (int64_t)ts && us_punct_is(d, (uint32_t)j, ',') && c1 < te &&
+        !(d->tk[c1].flags & US_F_CAP) && !us_article(d, c1) && !(d->tk[c1].tags & US_PRON)) {
+        int64_t k = j - 1;
+        while (k > (int64_t)ts && k > j - 30 && !us_punct_is(d, (uint32_t)k, ',') &&
+               d->tk[k].kind != US_T_QUOTE &&
+               !((d->tk[k].tags & US_CUE) && !(d->tk[k].flags & US_F_CAP) && !us_article(d, (uint32_t)k - 1)))
+            k--;
+        if (k > (int64_t)ts && k < j - 1 && us_punct_is(d, (uint32_t)k, ',') &&
+            d->tk[k - 1].kind == US_T_WORD && (d->tk[k - 1].flags & US_F_CAP) &&
+            ((d->tk[k + 1].tags & US_DET) || (d->tk[k + 1].flags & US_F_CAP) || d->tk[k + 1].kind == US_T_NUM)) {
+            if (us_np_left(d, ts, (uint32_t)k - 1, &a, &b)) {
+                b = (uint32_t)j; /* the name and its appositive */
+                have_src = 1;
+            }
+        }
+    }
+    if (!have_src && j >= (int64_t)ts && d->tk[j].kind == US_T_WORD) {
+        /* A vague phrase that runs into the cue: "it is said", "studies have shown". */
+        int64_t k;
+        for (k = (int64_t)c0 - 1; k >= (int64_t)ts && k >= (int64_t)c0 - 4; k--) {
+            uint32_t n = us_phrase_at(d, (uint32_t)k, c1, US_WEASEL);
+            if (n > 0 && (uint32_t)k + n > c0) {
+                a = (uint32_t)k;
+                b = c0;
+                while (b > a && (d->tk[b - 1].tags & US_AUX))
+                    b--;
+                if (b == a || (d->tk[b - 1].tags & US_STOP))
+                    b = c0; /* keep "it is" */
+                have_src = 1;
+                break;
+            }
+        }
+        if (!have_src)
+            have_src = us_np_left(d, ts, (uint32_t)j, &a, &b);
+    }
+    after = c1;
+    after = us_skip_after_cue(d, after, te);
+    if (!have_src && (j < (int64_t)ts || d->tk[j].kind == US_T_QUOTE || us_punct_is(d, (uint32_t)j, ',') ||
+                      us_is_dash(d, (uint32_t)j))) {
+        /* Inverted: `"...," said Zhao` */
+        if (after < te && ((d->tk[after].flags & US_F_CAP) || (d->tk[after].tags & (US_DET | US_PRON)) ||
+                           us_np_has_cap(d, after, te))) {
+            have_src = us_np_right(d, after, te, &a, &b, US_NP_MAX);
+            if (have_src) {
+                uint32_t k;
+                inverted = 1;
+                /* `said Ann Lee, a former envoy.`: the appositive belongs to her. */
+                if (b + 1 < te && us_punct_is(d, b, ',') && (d->tk[b + 1].tags & US_DET)) {
+                    for (k = b + 1; k < te && (us_np_word(d, k) || us_punct_is(d, k, ',')) &&
+                                    d->tk[k].kind != US_T_QUOTE; k++)
+                        ;
+                    if (k == te || (k + 1 == te && us_is_terminal(d, k)))
+                        b = k;
+                }
+                after = us_skip_after_cue(d, b, te);
+            }
+        }
+    }
+    /* First-person sources ("I think", "we said") are the speakers of the
+     * text itself or of a quotation: no attribution a reader checks. */
+    if (have_src && b - a == 1 && (d->tk[a].tags & US_PRON_1))
+        return 0;
+    /* Cognition and evidence verbs need a subject. */
+    if (!have_src && (ctags & (US_COGN | US_EVID)) && !(ctags & US_SPEECH))
+        return 0;
+    /* A participle after a comma ("..., adding that") takes the source of the
+     * attribution before it in the sentence. */
+    if (!have_src && prev_attr >= 0 && w->attrs[prev_attr].sent == (int)s &&
+        us_ends_with(d, c0, "ing") && j >= (int64_t)ts && us_punct_is(d, (uint32_t)j, ',')) {
+        aid = us_new_attr(w);
+        if (aid < 0)
+            return -1;
+        at = &w->attrs[aid];
+        *at = w->attrs[prev_attr];
+        at->cue0 = c0;
+        at->cue1 = c1;
+        at->con0 = at->con1 = 0;
+        at->source_last = 0;
+        at->parent = -1;
+        goto content;
+    }
+    aid = us_new_attr(w);
+    if (aid < 0)
+        return -1;
+    at = &w->attrs[aid];
+    at->cue0 = c0;
+    at->cue1 = c1;
+    at->sent = (int)s;
+    at->kind = K_INDIRECT;
+    if (have_src) {
+        at->src0 = (int32_t)a;
+        at->src1 = (int32_t)b;
+    }
+content:
+    /* A quotation just before the source (or the cue, when inverted). */
+    p = have_src && !inverted ? a : c0;
+    qid = p > 0 ? us_quote_ending_before(d, (int64_t)p - 1, 0) : -1;
+    if (qid >= 0 && w->quotes[qid].attr < 0)
+        us_set_quote_content(d, at, qid, aid);
+    /* A quotation after: `X said: "..."`, `X said, "..."`, `X told reporters: "..."`. */
+    p = after;
+    if (us_word_is(d, p, "that") == 0 && (ctags & US_SPEECH)) {
+        uint32_t k = p, n = 0;
+        while (k < te && n < 5 && us_np_word(d, k)) {
+            k++;
+            n++;
+        }
+        if (k < te && (us_punct_is(d, k, ':') || us_word_is(d, k, "that")))
+            p = k; /* told reporters: / told reporters that */
+    }
+    qid = us_quote_starting_at(d, p);
+    if (qid >= 0 && w->quotes[qid].attr < 0 && (at->kind != K_DIRECT || p > at->con0)) {
+        us_set_quote_content(d, at, qid, aid);
+    } else if (at->kind != K_DIRECT) {
+        if (p < te && us_word_is(d, p, "that")) {
+            us_set_content(d, at, p + 1, te);
+            that_clause = 1;
+        } else {
+            uint32_t k = p;
+            while (k < te && d->tk[k].kind != US_T_WORD && d->tk[k].kind != US_T_NUM &&
+                   d->tk[k].kind != US_T_QUOTE)
+                k++;
+            if (k == te && (inverted || have_src)) {
+                /* Source last: "The economy grew, the minister said." */
+                uint32_t e = have_src ? (inverted ? c0 : a) : c0;
+                us_set_content(d, at, ts, e);
+                at->source_last = 1;
+            } else {
+                us_set_content(d, at, p, te);
+            }
+        }
+    }
+    if (at->con1 <= at->con0) {
+        w->n_attrs--; /* nothing attributed */
+        return 0;
+    }
+    /* Noun-like forms need a name or pronoun and a quotation or "that". */
+    if ((ctags & US_NOUN) && at->parent < 0 &&
+        (!have_src || us_np_weak_subject(d, a, b) || !(at->kind == K_DIRECT || that_clause))) {
+        w->n_attrs--;
+        return 0;
+    }
+    /* Weak cues, and sources that are only common words ("the number of"),
+     * need a clear structure: a quotation, a "that" clause, the source last. */
+    if (!(at->kind == K_DIRECT || that_clause || at->source_last) &&
+        (((ctags & US_WEAK) && at->parent < 0 && (!have_src || us_np_weak_subject(d, a, b))) ||
+         (have_src && us_np_plain(d, s, a, b)))) {
+        w->n_attrs--;
+        return 0;
+    }
+    return 1;
+}
+
+static int us_according(us_doc *d, size_t s, uint32_t c0, uint32_t c1)
+{
+    us_worker *w = d->w;
+    const us_sent *st = &w->sents[s];
+    uint32_t a, b, k;
+    int32_t aid = us_new_attr(w);
+    us_attr *at;
+    int lead;
+    if (aid < 0)
+        return -1;
+    at = &w->attrs[aid];
+    at->cue0 = c0;
+    at->cue1 = c1;
+    at->sent = (int)s;
+    at->kind = K_ACCORDING;
+    b = c1;
+    if (us_np_right(d, c1, st->te, &a, &b, 16)) {
+        at->src0 = (int32_t)a;
+        at->src1 = (int32_t)b;
+    }
+    /* Leading: "According to X, ..."; otherwise "..., according to X." */
+    lead = 1;
+    for (k = st->ts; k < c0; k++)
+        if (d->tk[k].kind == US_T_WORD && !(d->tk[k].tags & (US_STOP)))
+            lead = 0;
+    if (lead) {
+        us_set_content(d, at, b, st->te);
+    } else {
+        us_set_content(d, at, st->ts, c0);
+        if (b < st->te && us_punct_is(d, b, ',')) {
+            /* "X, according to Y, said ..." keeps the whole clause. */
+            at->con1 = st->te;
+            us_set_content(d, at, st->ts, st->te);
+        }
+    }
+    if (at->con1 <= at->con0) {
+        w->n_attrs--;
+        return 0;
+    }
+    return 1;
+}
+
+/* A headline of the form "Source: what they say". */
+static int us_headline_colon(us_doc *d, size_t s)
+{
+    us_worker *w = d->w;
+    const us_sent *st = &w->sents[s];
+    uint32_t k, caps = 0;
+    int32_t aid;
+    us_attr *at;
+    for (k = st->ts; k < st->te && k < st->ts + 6; k++) {
+        if (us_punct_is(d, k, ':'))
+            break;
+        if (d->tk[k].kind != US_T_WORD && !us_np_word(d, k))
+            return 0;
+        if ((d->tk[k].tags & US_CUE) && !(d->tk[k].flags & US_F_CAP))
+            return 0; /* "X said: ..." is the verb's */
+        if (d->tk[k].flags & US_F_CAP)
+            caps++;
+    }
+    if (k == st->ts || k >= st->te - 1 || !us_punct_is(d, k, ':') || caps == 0)
+        return 0;
+    aid = us_new_attr(w);
+    if (aid < 0)
+        return -1;
+    at = &w->attrs[aid];
+    at->cue0 = k;
+    at->cue1 = k + 1;
+    at->src0 = (int32_t)st->ts;
+    at->src1 = (int32_t)k;
+    at->sent = (int)s;
+    at->kind = K_HEADLINE;
+    us_set_content(d, at, k + 1, st->te);
+    if (at->con1 <= at->con0) {
+        w->n_attrs--;
+        return 0;
+    }
+    return 1;
+}
+
+/* "In a poll released Sunday, ..." / "In an interview with the paper, ...":
+ * the document or occasion is the source of what follows the comma. */
+static int us_in_document(us_doc *d, size_t s, uint32_t i)
+{
+    us_worker *w = d->w;
+    const us_sent *st = &w->sents[s];
+    uint32_t k, doc = 0;
+    int32_t aid;
+    us_attr *at;
+    for (k = i + 1; k < st->te && k < i + 14 && !us_punct_is(d, k, ','); k++) {
+        if (d->tk[k].kind == US_T_QUOTE)
+            return 0;
+        if ((d->tk[k].tags & US_ROLE_DOC) || us_word_is(d, k, "interview"))
+            doc = 1;
+    }
+    if (!doc || k >= st->te - 1 || !us_punct_is(d, k, ',') || !(d->tk[i + 1].tags & US_DET))
+        return 0;
+    aid = us_new_attr(w);
+    if (aid < 0)
+        return -1;
+    at = &w->attrs[aid];
+    at->cue0 = i;
+    at->cue1 = i + 1;
+    at->src0 = (int32_t)(i + 1);
+    at->src1 = (int32_t)k;
+    at->sent = (int)s;
+    at->kind = K_ACCORDING;
+    us_set_content(d, at, k + 1, st->te);
+    if (at->con1 <= at->con0) {
+        w->n_attrs--;
+        return 0;
+    }
+    return 1;
+}
+
+/* "Name: “...”" in the body: a short named phrase, a colon, a quotation. */
+static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
+{
+    us_worker *w = d->w;
+    const us_sent *st = &w->sents[s];
+    uint32_t a, k, caps = 0;
+    int32_t q, aid;
+    us_attr *at;
+    q = i + 1 < d->nt ? w->q_open[i + 1] : -1;
+    if (i == st->ts || i - st->ts > 6 || i + 1 >= st->te)
+        return 0;
+    if (q < 0 || w->quotes[q].attr >= 0) {
+        /* A speaker's label opening a paragraph: "MAYOR LEE: We will ..." */
+        if (!(st->ts == 0 || (d->tk[st->ts].flags & US_F_LINE)) || i - st->ts > 4 ||
+            (d->tk[st->ts].tags & US_DET))
+            return 0;
+        for (k = st->ts; k < i; k++)
+            if (!(d->tk[k].flags & US_F_CAP) && !us_punct_is(d, k, '.'))
+                return 0;
+        q = -1;
+    }
+    a = st->ts;
+    for (k = a; k < i; k++) {
+        if (!us_np_word(d, k))
+            return 0;
+        if (d->tk[k].flags & US_F_CAP)
+            caps++;
+    }
+    if (caps == 0)
+        return 0;
+    aid = us_new_attr(w);
+    if (aid < 0)
+        return -1;
+    at = &w->attrs[aid];
+    at->cue0 = i;
+    at->cue1 = i + 1;
+    at->src0 = (int32_t)a;
+    at->src1 = (int32_t)i;
+    at->sent = (int)s;
+    if (q >= 0) {
+        us_set_quote_content(d, at, q, aid);
+    } else {
+        at->kind = st->headline ? K_HEADLINE : K_DIRECT;
+        us_set_content(d, at, i + 1, st->te);
+    }
+    return 1;
+}
+
+static int us_find_attributions(us_doc *d)
+{
+    us_worker *w = d->w;
+    size_t s;
+    w->n_attrs = 0;
+    for (s = 0; s < w->n_sents; s++) {
+        const us_sent *st = &w->sents[s];
+        uint32_t i;
+        int32_t last = -1;
+        if (st->headline) {
+            int r = us_headline_colon(d, s);
+            if (r < 0)
+                return -1;
+            if (r > 0)
+                last = (int32_t)w->n_attrs - 1;
+        }
+        for (i = st->ts; i < st->te; i++) {
+            const us_tok *t = &d->tk[i];
+            uint32_t n, tags;
+            int r;
+            if (us_punct_is(d, i, ':')) {
+                r = us_colon_quote(d, s, i);
+                if (r < 0)
+                    return -1;
+                if (r > 0)
+                    last = (int32_t)w->n_attrs - 1;
+                continue;
+            }
+            if (t->kind != US_T_WORD || t->id < 0)
+                continue;
+            if (i == st->ts && us_word_is(d, i, "in")) {
+                r = us_in_document(d, s, i);
+                if (r < 0)
+                    return -1;
+                if (r > 0) {
+                    last = (int32_t)w->n_attrs - 1;
+                    i = w->attrs[last].cue1 - 1;
+                    continue;
+                }
+            }
+            n = us_phrase_at(d, i, st->te, US_CUE);
+            if (n == 0)
+                continue;
+            tags = us_phrase_tags_at(d, i, i + n) & (US_CUE | US_WEAK | US_NOUN);
+            if (tags & US_ACCORD) {
+                r = us_according(d, s, i, i + n);
+            } else {
+                int initial = i == st->ts || d->tk[i - 1].kind == US_T_QUOTE;
+                /* A capitalised verb inside a sentence is a name ("State"). */
+                if ((t->flags & US_F_CAP) && !initial)
+                    continue;
+                /* After a determiner or a possessive it is a noun ("the report"). */
+                if (i > st->ts && us_article(d, i - 1))
+                    continue;
+                if (i > st->ts && (us_ends_with(d, i - 1, "'s") || us_ends_with(d, i - 1, "\xe2\x80\x99s")))
+                    continue;
+                /* After a preposition too ("the number of attacks"). */
+                if (i > st->ts && (d->tk[i - 1].tags & US_PREP) && !us_ends_with(d, i, "ed"))
+                    continue;
+                if (i + n < st->te && us_ends_with(d, i + n - 1, "s") && !us_ends_with(d, i + n - 1, "ss") &&
+                    (us_word_is(d, i + n, "of") || us_word_is(d, i + n, "about") ||
+                     us_word_is(d, i + n, "are") || us_word_is(d, i + n, "were")))
+                    continue;
+                r = us_verb_cue(d, s, i, i + n, tags, last);
+            }
+            if (r < 0)
+                return -1;
+            if (r > 0) {
+                last = (int32_t)w->n_attrs - 1;
+                i = w->attrs[last].cue1 - 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* A quotation nobody was given to, right after an attributed one (same or
+ * next paragraph, nothing attributed in between), continues it. */
+static int us_continue_quotes(us_doc *d)
+{
+    us_worker *w = d->w;
+    size_t q;
+    int32_t last_attr = -1;
+    int last_para = -1;
+    size_t n_before = w->n_attrs;
+    size_t scan = 0; /* attributions seen so far, by cue position */
+    for (q = 0; q < w->n_quotes; q++) {
+        us_quote *r = &w->quotes[q];
+        int para;
+        if (r->head != (int32_t)q)
+            continue;
+        para = w->sents[w->tok_sent[r->a]].para;
+        /* Any attribution with a cue before this quotation other than the
+         * last owner breaks the run. */
+        while (scan < n_before && w->attrs[scan].cue0 < r->a) {
+            if ((int32_t)scan != last_attr && w->attrs[scan].kind != K_DIRECT)
+                last_attr = -1;
+            scan++;
+        }
+        if (r->attr >= 0) {
+            last_attr = w->attrs[r->attr].parent >= 0 ? w->attrs[r->attr].parent : r->attr;
+            last_para = w->sents[w->tok_sent[w->quotes[r->tail].b]].para;
+            continue;
+        }
+        if (last_attr >= 0 && para - last_para <= 1 && r->b - r->a > 3) {
+            int32_t aid = us_new_attr(w);
+            us_attr *at;
+            if (aid < 0)
+                return -1;
+            at = &w->attrs[aid];
+            *at = w->attrs[last_attr];
+            at->parent = last_attr;
+            at->con0 = at->con1 = 0;
+            us_set_quote_content(d, at, (int32_t)q, aid);
+            at->source_last = 0;
+            last_para = w->sents[w->tok_sent[w->quotes[r->tail].b]].para;
+        } else {
+            last_attr = -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- entities, quality, resolution ---- */
+
+static int us_load_entities(us_doc *d, const json_t *arr)
+{
+    us_worker *w = d->w;
+    size_t k, n = json_array_size(arr);
+    us_cursor cur = {0, 0};
+    w->n_ents = 0;
+    for (k = 0; k < n; k++) {
+        const json_t *e = json_array_get(arr, k);
+        const char *lab;
+        json_int_t a, b;
+        us_ent *x;
+        if (!json_is_object(e) || !json_is_integer(json_object_get(e, "start")) ||
+            !json_is_integer(json_object_get(e, "end")))
+            continue;
+        a = json_integer_value(json_object_get(e, "start"));
+        b = json_integer_value(json_object_get(e, "end"));
+        if (a < 0 || b <= a)
+            continue;
+        {
+            size_t bs = us_cp_byte(d, &cur, (size_t)a), be = us_cp_byte(d, &cur, (size_t)b);
+            if (bs == SIZE_MAX || be == SIZE_MAX)
+                continue;
+            US_GROW(w->ents, w->n_ents, w->cap_ents, w->n_ents + 1);
+            x = &w->ents[w->n_ents++];
+            x->bs = (uint32_t)bs;
+            x->be = (uint32_t)be;
+        }
+        lab = json_string_value(json_object_get(e, "label"));
+        x->label = L_MISC;
+        if (lab != NULL) {
+            if (strcmp(lab, "PER") == 0)
+                x->label = L_PER;
+            else if (strcmp(lab, "ORG") == 0)
+                x->label = L_ORG;
+            else if (strcmp(lab, "LOC") == 0)
+                x->label = L_LOC;
+        }
+        x->id = json_object_get(e, "entity_id");
+    }
+    return 0;
+oom:
+    return -1;
+}
+
+/* The entity overlapping bytes [bs, be) best (PER and ORG first), or -1. */
+static int32_t us_entity_in(const us_doc *d, uint32_t bs, uint32_t be, int per_org_only)
+{
+    const us_worker *w = d->w;
+    size_t lo = 0, hi = w->n_ents, k;
+    int32_t best = -1;
+    uint32_t best_ov = 0;
+    /* Entities are in text order: find the first that may overlap. */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (w->ents[mid].be <= bs)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (k = lo; k < w->n_ents && w->ents[k].bs < be; k++) {
+        const us_ent *e = &w->ents[k];
+        uint32_t a = e->bs > bs ? e->bs : bs, b = e->be < be ? e->be : be, ov;
+        if (b <= a)
+            continue;
+        if (per_org_only && e->label != L_PER && e->label != L_ORG)
+            continue;
+        ov = (b - a) + ((e->label == L_PER || e->label == L_ORG) ? 1000000u : 0);
+        if (ov > best_ov) {
+            best_ov = ov;
+            best = (int32_t)k;
+        }
+    }
+    return best;
+}
+
+/* Does the span contain word w (case-insensitive)? */
+static int us_span_has_word(const us_doc *d, uint32_t bs, uint32_t be, const us_tok *w)
+{
+    size_t n = w->e - w->s, i;
+    if (be - bs < n)
+        return 0;
+    for (i = bs; i + n <= be; i++) {
+        size_t k;
+        if (i > bs && d->text[i - 1] != ' ' && d->text[i - 1] != '-')
+            continue;
+        for (k = 0; k < n; k++) {
+            char a = d->text[i + k], b = d->text[w->s + k];
+            if (a >= 'A' && a <= 'Z')
+                a = (char)(a + 32);
+            if (b >= 'A' && b <= 'Z')
+                b = (char)(b + 32);
+            if (a != b)
+                break;
+        }
+        if (k == n && (i + n == be || d->text[i + n] == ' ' || d->text[i + n] == '\''))
+            return 1;
+    }
+    return 0;
+}
+
+static void us_quality(us_doc *d, int32_t aid)
+{
+    us_worker *w = d->w;
+    us_attr *at = &w->attrs[aid];
+    uint32_t a, b, k, head, caps = 0, caps_first = 0;
+    uint32_t bs, be;
+    int32_t e, r;
+    int weasel = 0;
+    if (at->parent >= 0 || at->src0 < 0) {
+        if (at->src0 < 0)
+            at->quality = Q_NONE;
+        return;
+    }
+    a = (uint32_t)at->src0;
+    b = (uint32_t)at->src1;
+    bs = d->tk[a].s;
+    be = d->tk[b - 1].e;
+    /* The head: the last word, or the word before "of"/"for"/"at". */
+    head = b - 1;
+    for (k = a + 1; k < b; k++)
+        if (d->tk[k].tags & US_PREP) {
+            head = k - 1;
+            break;
+        }
+    /* A person or organisation in the source names it; so does a place or
+     * other entity that is the head itself ("China said"), but not one
+     * that only qualifies it ("Chinese officials"). */
+    e = us_entity_in(d, bs, be, 1);
+    if (e < 0) {
+        e = us_entity_in(d, d->tk[head].s, d->tk[head].e, 0);
+        if (e >= 0 && w->ents[e].be < d->tk[head].e)
+            e = -1;
+    }
+    if (e >= 0) {
+        at->quality = Q_NAMED;
+        at->label = w->ents[e].label;
+        at->entity_id = w->ents[e].id;
+        return;
+    }
+    if (b - a == 1 && (d->tk[a].tags & US_PRON)) {
+        uint32_t want = (d->tk[a].tags & (US_PRON_M | US_PRON_F)) ? L_PER
+                      : (d->tk[a].tags & (US_PRON_IT | US_PRON_PL)) ? L_ORG : L_NONE;
+        at->quality = Q_NAMED;
+        if (want == L_NONE)
+            return;
+        /* The nearest earlier source of that kind, or entity. */
+        for (r = aid - 1; r >= 0; r--) {
+            const us_attr *o = &w->attrs[r];
+            if (o->parent < 0 && o->src0 >= 0 && o->label == (int)want && o->quality == Q_NAMED) {
+                at->label = o->label;
+                at->entity_id = o->entity_id;
+                at->res_attr = o->res_attr >= 0 ? o->res_attr : r;
+                return;
+            }
+        }
+        for (k = (uint32_t)w->n_ents; k > 0; k--) {
+            const us_ent *x = &w->ents[k - 1];
+            if (x->be <= bs && x->label == (int)want) {
+                at->label = x->label;
+                at->entity_id = x->id;
+                at->res_ent = (int32_t)(k - 1);
+                return;
+            }
+        }
+        return;
+    }
+    for (k = a; k < b; k++) {
+        uint32_t n = us_phrase_at(d, k, (uint32_t)d->nt, US_WEASEL);
+        int first = k == w->sents[at->sent].ts || (k > 0 && d->tk[k - 1].kind == US_T_QUOTE);
+        if (n > 1 || (n == 1 && k == head))
+            weasel = 1;
+        if ((d->tk[k].flags & US_F_CAP) && d->tk[k].kind == US_T_WORD &&
+            !(d->tk[k].tags & (US_DET | US_PRON | US_STOP | US_PREP)) &&
+            !(d->tk[k].tags != 0 && first) &&
+            !(d->have_entities && us_entity_in(d, d->tk[k].s, d->tk[k].e, 0) >= 0)) {
+            if (first)
+                caps_first++;
+            else
+                caps++;
+        }
+    }
+    /* A capitalised first word before a vague head is no name ("Health
+     * officials"); elsewhere a capitalised word is taken for a name. */
+    if (caps > 0 || (caps_first > 0 && !weasel)) {
+        at->quality = Q_NAMED;
+        return;
+    }
+    if (weasel) {
+        at->quality = Q_VAGUE;
+        return;
+    }
+    /* A bare organisation noun: "police said". */
+    if (head == a && (d->tk[head].tags & US_ROLE_ORG)) {
+        at->quality = Q_NAMED;
+        return;
+    }
+    if ((d->tk[head].tags & US_ROLE) && a < head &&
+        (us_word_is(d, a, "the") || (d->tk[a].tags & (US_PRON_M | US_PRON_F | US_PRON_IT | US_PRON_PL)))) {
+        at->quality = Q_NAMED;
+        /* "the spokesperson", "the ministry": an earlier source or entity
+         * that has the same word. */
+        for (r = aid - 1; r >= 0; r--) {
+            const us_attr *o = &w->attrs[r];
+            if (o->parent < 0 && o->src0 >= 0 && o->quality == Q_NAMED && o->res_attr < 0 &&
+                !(d->tk[o->src0].tags & US_DET) &&
+                us_span_has_word(d, d->tk[o->src0].s, d->tk[o->src1 - 1].e, &d->tk[head])) {
+                at->label = o->label;
+                at->entity_id = o->entity_id;
+                at->res_attr = r;
+                return;
+            }
+        }
+        for (k = (uint32_t)w->n_ents; k > 0; k--) {
+            const us_ent *x = &w->ents[k - 1];
+            if (x->be <= bs && us_span_has_word(d, x->bs, x->be, &d->tk[head])) {
+                at->label = x->label;
+                at->entity_id = x->id;
+                at->res_ent = (int32_t)(k - 1);
+                return;
+            }
+        }
+        return;
+    }
+    at->quality = Q_VAGUE;
+}
+
+/* ---- claims ---- */
+
+static int us_is_superlative_word(const us_doc *d, uint32_t i)
+{
+    static const char *const no[] = {"interest", "honest", "protest", "forest", "request",
+                                     "suggest", "contest", "digest", "modest", "arrest",
+                                     "invest", "harvest", "latest", "earnest", "manifest",
+                                     "west", "midwest", "southwest", "northwest", "guest",
+                                     "quest", "nest", "rest", "test", "best", "unrest",
+                                     "behest", "conquest", "inquest", "attest", "detest", NULL};
+    size_t k;
+    const us_tok *t = &d->tk[i];
+    if (t->kind != US_T_WORD || (t->flags & US_F_CAP) || t->e - t->s < 6 || !us_ends_with(d, i, "est"))
+        return 0;
+    for (k = 0; no[k] != NULL; k++)
+        if (us_word_is(d, i, no[k]) || us_ends_with(d, i, no[k]))
+            return 0;
+    return 1;
+}
+
+static uint32_t us_reasons(us_doc *d, size_t s, int have_numbers)
+{
+    us_worker *w = d->w;
+    const us_sent *st = &w->sents[s];
+    uint32_t r = 0, i;
+    if (have_numbers && w->num_at[s] > 0)
+        r |= R_NUMBER;
+    for (i = st->ts; i < st->te; i++) {
+        const us_tok *t = &d->tk[i];
+        uint32_t tags;
+        if (t->kind == US_T_NUM && !have_numbers) {
+            r |= R_NUMBER;
+            continue;
+        }
+        if (t->kind != US_T_WORD)
+            continue;
+        tags = w->ptags[i];
+        if ((tags & US_NUMWORD) && !have_numbers)
+            r |= R_NUMBER;
+        if ((tags & US_SUPERL) || us_is_superlative_word(d, i))
+            r |= R_SUPERL;
+        if (tags & US_COMPAR)
+            r |= R_COMPAR;
+        if (tags & US_CAUSE)
+            r |= R_CAUSE;
+        if (tags & US_ACCUSE)
+            r |= R_ACCUSE;
+        /* Events from the list only: taking every past tense for one made
+         * the decision worse on the check-worthiness training data. */
+        if (!(t->flags & US_F_CAP) && !(tags & US_NOTEVENT) && (tags & US_EVENT) &&
+            !(i > st->ts && us_article(d, i - 1)))
+            r |= R_EVENT;
+    }
+    return r;
+}
+
+/* Questions, first-person opinion, page furniture: no claims. */
+static int us_not_claim(us_doc *d, size_t s)
+{
+    const us_sent *st = &d->w->sents[s];
+    uint32_t i, words = 0, last = st->te, first;
+    for (i = st->ts; i < st->te; i++)
+        if (d->tk[i].kind == US_T_WORD || d->tk[i].kind == US_T_NUM)
+            words++;
+    while (last > st->ts && (d->tk[last - 1].kind == US_T_QUOTE || us_punct_is(d, last - 1, ')')))
+        last--;
+    if (last > st->ts && us_punct_is(d, last - 1, '?'))
+        return 1;
+    first = st->ts;
+    while (first < st->te && d->tk[first].kind != US_T_WORD)
+        first++;
+    if (first < st->te && (us_word_is(d, first, "but") || us_word_is(d, first, "and") ||
+                           us_word_is(d, first, "so") || us_word_is(d, first, "well")))
+        first++;
+    while (first < st->te && d->tk[first].kind == US_T_PUNCT)
+        first++;
+    if (first < st->te && us_phrase_at(d, first, st->te, US_OPINION))
+        return 1;
+    if (words <= 6 && first < st->te && us_phrase_at(d, first, st->te, US_FURN))
+        return 1;
+    if (words < 4)
+        return 1;
+    /* A byline: "By Jane Smith". */
+    if (words <= 5 && us_word_is(d, st->ts, "by") && (d->tk[st->ts].flags & US_F_CAP)) {
+        for (i = st->ts + 1; i < st->te; i++)
+            if (d->tk[i].kind == US_T_WORD && !(d->tk[i].flags & US_F_CAP) && !(d->tk[i].tags & US_PREP))
+                break;
+        if (i == st->te)
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- output ---- */
+
+static json_t *us_tok_span(us_doc *d, uint32_t a, uint32_t b)
+{
+    return tp_span_new(d->w->t, d->tk[a].s, d->tk[b - 1].e);
+}
+
+static json_t *us_source_json(us_doc *d, const us_attr *at)
+{
+    us_worker *w = d->w;
+    json_t *src;
+    if (at->src0 < 0)
+        return json_null();
+    src = us_tok_span(d, (uint32_t)at->src0, (uint32_t)at->src1);
+    if (src == NULL)
+        return NULL;
+    if (at->entity_id != NULL)
+        json_object_set_nocheck(src, "entity_id", at->entity_id);
+    if (at->label != L_NONE)
+        json_object_set_new_nocheck(src, "label", json_string(us_label_names[at->label]));
+    if (at->res_attr >= 0) {
+        const us_attr *o = &w->attrs[at->res_attr];
+        json_object_set_new_nocheck(src, "resolved_from", us_tok_span(d, (uint32_t)o->src0, (uint32_t)o->src1));
+    } else if (at->res_ent >= 0) {
+        const us_ent *x = &w->ents[at->res_ent];
+        json_object_set_new_nocheck(src, "resolved_from", tp_span_new(w->t, x->bs, x->be));
+    }
+    return src;
+}
+
+static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_numbers)
+{
+    us_worker *w = d->w;
+    json_t *attrs = json_array(), *claims = json_array();
+    size_t k, s;
+    int32_t *index = w->order; /* output position of each attribution */
+    json_t **srcs;
+    if (attrs == NULL || claims == NULL)
+        goto oom;
+    US_GROW(w->srcs, 0, w->cap_srcs, 2 * w->n_attrs + 2);
+    srcs = w->srcs;
+    memset(srcs, 0, (2 * w->n_attrs + 2) * sizeof *srcs);
+    /* Attributions in the order of their content. Small n: insertion order
+     * is nearly sorted already, so a simple insertion sort will do. */
+    {
+        int32_t *ord = w->best + w->n_sents; /* scratch after the per-sentence part */
+        for (k = 0; k < w->n_attrs; k++) {
+            size_t j = k;
+            uint32_t key = w->attrs[k].con0;
+            while (j > 0 && w->attrs[ord[j - 1]].con0 > key) {
+                ord[j] = ord[j - 1];
+                j--;
+            }
+            ord[j] = (int32_t)k;
+        }
+        for (k = 0; k < w->n_attrs; k++) {
+            const us_attr *at = &w->attrs[ord[k]];
+            const us_attr *src = at->parent >= 0 ? &w->attrs[at->parent] : at;
+            json_t *o = json_object(), *sj;
+            if (o == NULL)
+                goto oom;
+            index[ord[k]] = (int32_t)k;
+            json_object_set_new_nocheck(o, "sentence", json_integer(src->sent));
+            json_object_set_nocheck(o, "kind", in->s_kind[at->kind]);
+            json_object_set_nocheck(o, "quality", in->s_quality[src->quality]);
+            if (at->parent >= 0 && srcs[2 * at->parent] != NULL) {
+                /* A continued quotation shares its cue and source objects. */
+                json_object_set_nocheck(o, "cue", srcs[2 * at->parent + 1]);
+                json_object_set_nocheck(o, "source", srcs[2 * at->parent]);
+                srcs[2 * ord[k]] = srcs[2 * at->parent];
+                srcs[2 * ord[k] + 1] = srcs[2 * at->parent + 1];
+            } else {
+                json_t *cj = us_tok_span(d, src->cue0, src->cue1);
+                sj = us_source_json(d, src);
+                if (sj == NULL || cj == NULL) {
+                    json_decref(sj);
+                    json_decref(cj);
+                    json_decref(o);
+                    goto oom;
+                }
+                json_object_set_new_nocheck(o, "cue", cj);
+                json_object_set_new_nocheck(o, "source", sj);
+                srcs[2 * ord[k]] = sj; /* shared with the claims */
+                srcs[2 * ord[k] + 1] = cj;
+            }
+            json_object_set_new_nocheck(o, "content", us_tok_span(d, at->con0, at->con1));
+            if (at->parent >= 0)
+                json_object_set_new_nocheck(o, "continues", json_true());
+            if (json_array_append_new(attrs, o) != 0)
+                goto oom;
+        }
+    }
+    for (s = 0; s < w->n_sents; s++) {
+        uint32_t reasons;
+        json_t *c, *rs;
+        int32_t b;
+        int from_para = -1;
+        size_t r;
+        if (us_not_claim(d, s))
+            continue;
+        reasons = us_reasons(d, s, have_numbers);
+        if (reasons == 0)
+            continue;
+        b = w->best[s];
+        if (b < 0) {
+            /* The paragraph's closing "..., X said." covers it. */
+            size_t s2;
+            for (s2 = s + 1; s2 < w->n_sents && w->sents[s2].para == w->sents[s].para; s2++)
+                if (w->best[s2] >= 0 && w->attrs[w->best[s2]].source_last &&
+                    w->attrs[w->best[s2]].sent == (int)s2) {
+                    b = w->best[s2];
+                    from_para = (int)s2;
+                    break;
+                }
+        }
+        c = json_object();
+        rs = json_array();
+        if (c == NULL || rs == NULL) {
+            json_decref(c);
+            json_decref(rs);
+            goto oom;
+        }
+        json_object_set_new_nocheck(c, "sentence", json_integer((json_int_t)s));
+        for (r = 0; r < 6; r++)
+            if (reasons & (1u << r))
+                json_array_append(rs, in->s_reason[r]);
+        if (b >= 0) {
+            const us_attr *at = &w->attrs[b];
+            const us_attr *src = at->parent >= 0 ? &w->attrs[at->parent] : at;
+            int ssent = src->sent;
+            json_object_set_nocheck(c, "status", in->s_status[src->quality]);
+            json_object_set_new_nocheck(c, "reasons", rs);
+            json_object_set_new_nocheck(c, "cue", json_stringn_nocheck(d->text + d->tk[src->cue0].s,
+                                                       d->tk[src->cue1 - 1].e - d->tk[src->cue0].s));
+            if (src->src0 >= 0)
+                json_object_set_nocheck(c, "source", srcs[2 * b]);
+            json_object_set_new_nocheck(c, "attribution", json_integer(index[b]));
+            if (from_para >= 0)
+                ssent = from_para;
+            if (ssent != (int)s)
+                json_object_set_new_nocheck(c, "source_sentence", json_integer(ssent));
+        } else {
+            json_object_set_nocheck(c, "status", in->s_status[Q_NONE]);
+            json_object_set_new_nocheck(c, "reasons", rs);
+        }
+        if (json_array_append_new(claims, c) != 0)
+            goto oom;
+    }
+    json_object_set_new_nocheck(record, "attributions", attrs);
+    json_object_set_new_nocheck(record, "claims", claims);
+    return 0;
+oom:
+    json_decref(attrs);
+    json_decref(claims);
+    return -1;
+}
+
+/* ---- process ---- */
+
+static int us_process(void *instance, void *worker, json_t *record, tp_error *err)
+{
+    us_instance *in = instance;
+    us_worker *w = worker;
+    us_doc d;
+    const json_t *sj, *nj, *ej;
+    int have_numbers;
+    size_t k, s;
+    if (w == NULL)
+        return tp_error_set(err, NULL, "unsourced: no worker state");
+    if (!json_is_object(record) || tp_text_load(w->t, record) != 0)
+        return tp_error_set(err, NULL, "record has no string \"text\"");
+    memset(&d, 0, sizeof d);
+    d.lx = &in->lex;
+    d.w = w;
+    d.text = tp_text_bytes(w->t);
+    d.len = tp_text_len(w->t);
+    if (d.len > UINT32_MAX - 1)
+        return tp_error_set(err, NULL, "text longer than 4 GiB");
+    if (unsourced_tokenize(&w->toks, &in->lex, d.text, d.len) != 0)
+        goto oom;
+    d.tk = w->toks.v;
+    d.nt = w->toks.n;
+    w->n_sents = w->n_quotes = w->n_attrs = w->n_ents = 0;
+    if (d.nt == 0) {
+        json_object_set_new_nocheck(record, "attributions", json_array());
+        json_object_set_new_nocheck(record, "claims", json_array());
+        return TP_OK;
+    }
+    if (d.nt > w->cap_tok) {
+        /* The per-token arrays share one capacity. */
+        size_t cap;
+        void *p;
+        US_GROW(w->tok_sent, 0, w->cap_tok, d.nt);
+        cap = w->cap_tok;
+        if ((p = realloc(w->q_open, cap * sizeof *w->q_open)) == NULL)
+            goto oom;
+        w->q_open = p;
+        if ((p = realloc(w->q_close, cap * sizeof *w->q_close)) == NULL)
+            goto oom;
+        w->q_close = p;
+        if ((p = realloc(w->ptags, cap * sizeof *w->ptags)) == NULL)
+            goto oom;
+        w->ptags = p;
+    }
+    for (k = 0; k < d.nt; k++) {
+        w->q_open[k] = w->q_close[k] = -1;
+        w->ptags[k] = d.tk[k].id >= 0 && (in->lex.entries[d.tk[k].id].ptags & US_REASON_TAGS)
+                          ? us_phrase_tags_at(&d, (uint32_t)k, (uint32_t)d.nt) : d.tk[k].tags;
+    }
+    sj = json_object_get(record, "sentences");
+    {
+        int r = 1;
+        if (json_is_array(sj) && json_array_size(sj) > 0)
+            r = us_record_sentences(&d, sj);
+        if (r < 0)
+            goto oom;
+        if (r > 0) {
+            if (json_is_array(sj) && json_array_size(sj) > 0)
+                tp_record_warn(record, "unsourced", "unusable \"sentences\"; splitting the text itself");
+            if (us_split(&d) != 0)
+                goto oom;
+        }
+    }
+    us_mark_sentences(&d);
+    ej = json_object_get(record, "entities");
+    d.have_entities = json_is_array(ej);
+    if (d.have_entities && us_load_entities(&d, ej) != 0)
+        goto oom;
+    /* Per-sentence arrays; best[] also lends scratch to the writer. */
+    {
+        size_t want = w->n_sents + 1, c = w->cap_sent_arrays;
+        void *p;
+        if (want > c) {
+            while (c < want)
+                c = c ? c * 2 : 64;
+            if ((p = realloc(w->num_at, c * sizeof *w->num_at)) == NULL)
+                goto oom;
+            w->num_at = p;
+            w->cap_sent_arrays = c;
+        }
+    }
+    nj = json_object_get(record, "numbers");
+    have_numbers = json_is_array(nj);
+    for (s = 0; s < w->n_sents; s++)
+        w->num_at[s] = 0;
+    if (have_numbers) {
+        us_cursor cur = {0, 0};
+        for (k = 0; k < json_array_size(nj); k++) {
+            const json_t *x = json_array_get(nj, k);
+            json_int_t a;
+            uint32_t b;
+            size_t lo = 0, hi = w->n_sents, sb;
+            if (!json_is_object(x) || !json_is_integer(json_object_get(x, "start")))
+                continue;
+            a = json_integer_value(json_object_get(x, "start"));
+            if (a < 0 || (sb = us_cp_byte(&d, &cur, (size_t)a)) >= d.len)
+                continue;
+            b = (uint32_t)sb;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (w->sents[mid].be <= b)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < w->n_sents && w->sents[lo].bs <= b)
+                w->num_at[lo]++;
+        }
+    }
+    if (us_find_quotes(&d) != 0 || us_find_attributions(&d) != 0 || us_continue_quotes(&d) != 0)
+        goto oom;
+    for (k = 0; k < w->n_attrs; k++)
+        us_quality(&d, (int32_t)k);
+    /* best[s]: the best attribution whose content covers sentence s;
+     * order[]: output positions.  best[] has room for the writer's scratch. */
+    {
+        size_t want = w->n_sents + w->n_attrs + 1;
+        US_GROW(w->best, 0, w->cap_best, want);
+        US_GROW(w->order, 0, w->cap_order, want);
+    }
+    for (s = 0; s < w->n_sents; s++)
+        w->best[s] = -1;
+    for (k = 0; k < w->n_attrs; k++) {
+        const us_attr *at = &w->attrs[k];
+        const us_attr *src = at->parent >= 0 ? &w->attrs[at->parent] : at;
+        int32_t s0 = w->tok_sent[at->con0], s1 = w->tok_sent[at->con1 - 1], x;
+        if (w->tok_sent[at->cue0] < s0)
+            s0 = w->tok_sent[at->cue0];
+        if (w->tok_sent[at->cue0] > s1)
+            s1 = w->tok_sent[at->cue0];
+        for (x = s0; x <= s1; x++) {
+            int32_t cur = w->best[x];
+            const us_attr *cs = cur >= 0 ? (w->attrs[cur].parent >= 0 ? &w->attrs[w->attrs[cur].parent] : &w->attrs[cur]) : NULL;
+            if (cs == NULL || src->quality > cs->quality)
+                w->best[x] = (int32_t)k;
+        }
+    }
+    if (us_write(in, &d, record, have_numbers) != 0)
+        goto oom;
+    return TP_OK;
+oom:
+    return tp_error_set(err, NULL, "out of memory");
+}
+
+static const tp_plugin us_descriptor = {
+    TP_PLUGIN_ABI,
+    .name = "unsourced",
+    .version = "1.0",
+    .description = "which claims carry a source, a vague one, or none",
+    .options = us_options,
+    .reads = us_reads,
+    .writes = us_writes,
+    .create = us_create,
+    .worker_init = us_worker_init,
+    .process = us_process,
+    .worker_fini = us_worker_fini,
+    .destroy = us_destroy,
+};
+
+TEXTPIPE_PLUGIN(unsourced)
+{
+    return &us_descriptor;
+}

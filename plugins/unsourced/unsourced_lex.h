@@ -1,0 +1,635 @@
+/* unsourced: word lists (a hash of lower-cased words with their tags and
+ * the phrases they begin) and a small tokeniser that looks every word up
+ * once.  Included by unsourced.c only: everything here is static, so the
+ * plugin exports nothing but its entry (a preloaded module must not). */
+#ifndef UNSOURCED_LEX_H
+#define UNSOURCED_LEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Word classes (tags of a lexicon entry). */
+enum {
+    US_SPEECH = 1u << 0,   /* reporting verbs */
+    US_COGN = 1u << 1,     /* thinking, wanting */
+    US_EVID = 1u << 2,     /* show, find */
+    US_ACCORD = 1u << 3,   /* according to */
+    US_STMT = 1u << 4,     /* in a statement */
+    US_WEASEL = 1u << 5,
+    US_PRON_M = 1u << 6,
+    US_PRON_F = 1u << 7,
+    US_PRON_PL = 1u << 8,
+    US_PRON_IT = 1u << 9,
+    US_PRON_1 = 1u << 10,
+    US_DET = 1u << 11,
+    US_STOP = 1u << 12,
+    US_AUX = 1u << 13,
+    US_PREP = 1u << 14,
+    US_ROLE_PER = 1u << 15,
+    US_ROLE_ORG = 1u << 16,
+    US_ROLE_DOC = 1u << 17,
+    US_SUPERL = 1u << 18,
+    US_COMPAR = 1u << 19,
+    US_CAUSE = 1u << 20,
+    US_ACCUSE = 1u << 21,
+    US_EVENT = 1u << 22,
+    US_NOTEVENT = 1u << 23,
+    US_OPINION = 1u << 24,
+    US_FURN = 1u << 25,
+    US_NUMWORD = 1u << 26,
+    US_WEAK = 1u << 27,    /* cue forms that need a clear structure */
+    US_NOUN = 1u << 28     /* cue forms that are nearly always nouns */
+};
+
+#define US_CUE (US_SPEECH | US_COGN | US_EVID | US_ACCORD)
+#define US_PRON (US_PRON_M | US_PRON_F | US_PRON_PL | US_PRON_IT | US_PRON_1)
+#define US_ROLE (US_ROLE_PER | US_ROLE_ORG | US_ROLE_DOC)
+
+/* A phrase of two or more words. */
+typedef struct us_phrase {
+    uint32_t tags;
+    uint32_t n;      /* words */
+    uint32_t *words; /* word ids */
+    int32_t next;    /* next phrase with the same first word, or -1 */
+} us_phrase;
+
+typedef struct us_entry {
+    uint32_t key_off, key_len; /* into the lexicon's key arena */
+    uint32_t tags;             /* as a single word */
+    uint32_t ptags;            /* union of the tags of the phrases it begins */
+    int32_t phrases;           /* first phrase starting with this word, or -1 */
+} us_entry;
+
+typedef struct us_lexicon {
+    us_entry *entries;
+    size_t n_entries, cap_entries;
+    int32_t *slots; /* open addressing: entry index or -1 */
+    size_t n_slots;
+    char *keys;
+    size_t keys_len, keys_cap;
+    us_phrase *phrases;
+    size_t n_phrases, cap_phrases;
+    size_t max_key; /* longest word, in bytes */
+} us_lexicon;
+
+/* Add the lines of a list file.  Returns 0, or -1 with a message in msg. */
+/* Word id of the lower-cased word, or -1. */
+
+/* Tokens. */
+enum { US_T_WORD = 1, US_T_NUM, US_T_PUNCT, US_T_QUOTE };
+enum {
+    US_F_CAP = 1u << 0,
+    US_F_LINE = 1u << 1,   /* a line break before the token */
+    US_F_PARA = 1u << 2,   /* a blank line before the token */
+    US_F_QOPEN = 1u << 3,  /* an opening quotation mark */
+    US_F_QCLOSE = 1u << 4, /* a closing quotation mark */
+    US_F_SPACE = 1u << 5   /* white space before the token */
+};
+
+typedef struct us_tok {
+    uint32_t s, e;
+    uint8_t kind, flags;
+    uint16_t pad;
+    int32_t id;     /* word id in the lexicon, or -1 */
+    uint32_t tags;  /* the word's own tags */
+} us_tok;
+
+typedef struct us_toks {
+    us_tok *v;
+    size_t n, cap;
+} us_toks;
+
+#define US_MAX_WORD 48
+
+static const struct {
+    const char *name;
+    uint32_t bit;
+} us_tag_names[] = {
+    {"speech", US_SPEECH}, {"cognition", US_COGN}, {"evidence", US_EVID},
+    {"according", US_ACCORD}, {"statement", US_STMT}, {"weasel", US_WEASEL},
+    {"pron_m", US_PRON_M}, {"pron_f", US_PRON_F}, {"pron_pl", US_PRON_PL},
+    {"pron_it", US_PRON_IT}, {"pron_1", US_PRON_1}, {"det", US_DET},
+    {"stop", US_STOP}, {"aux", US_AUX}, {"prep", US_PREP},
+    {"role_per", US_ROLE_PER}, {"role_org", US_ROLE_ORG}, {"role_doc", US_ROLE_DOC},
+    {"superlative", US_SUPERL}, {"comparison", US_COMPAR}, {"cause", US_CAUSE},
+    {"accusation", US_ACCUSE}, {"event", US_EVENT}, {"not_event", US_NOTEVENT},
+    {"opinion", US_OPINION}, {"furniture", US_FURN}, {"number", US_NUMWORD},
+    {"weak", US_WEAK}, {"noun", US_NOUN},
+};
+
+static uint32_t unsourced_tag_bit(const char *name, size_t len)
+{
+    size_t i;
+    for (i = 0; i < sizeof us_tag_names / sizeof us_tag_names[0]; i++)
+        if (strlen(us_tag_names[i].name) == len && memcmp(us_tag_names[i].name, name, len) == 0)
+            return us_tag_names[i].bit;
+    return 0;
+}
+
+static uint32_t us_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* Lower-case a word into buf (ASCII letters; the curly apostrophe becomes
+ * a straight one).  Returns the length, or 0 when it does not fit. */
+static size_t us_fold(char *buf, const char *w, size_t n)
+{
+    size_t i, o = 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (o >= US_MAX_WORD)
+            return 0;
+        if (c == 0xe2 && i + 2 < n && (unsigned char)w[i + 1] == 0x80 && (unsigned char)w[i + 2] == 0x99) {
+            buf[o++] = '\'';
+            i += 2;
+        } else if (c >= 'A' && c <= 'Z') {
+            buf[o++] = (char)(c + 32);
+        } else {
+            buf[o++] = (char)c;
+        }
+    }
+    return o;
+}
+
+static int unsourced_lex_init(us_lexicon *lx)
+{
+    size_t i;
+    memset(lx, 0, sizeof *lx);
+    lx->n_slots = 4096;
+    lx->slots = malloc(lx->n_slots * sizeof *lx->slots);
+    if (lx->slots == NULL)
+        return -1;
+    for (i = 0; i < lx->n_slots; i++)
+        lx->slots[i] = -1;
+    return 0;
+}
+
+static void unsourced_lex_free(us_lexicon *lx)
+{
+    size_t i;
+    for (i = 0; i < lx->n_phrases; i++)
+        free(lx->phrases[i].words);
+    free(lx->phrases);
+    free(lx->entries);
+    free(lx->slots);
+    free(lx->keys);
+    memset(lx, 0, sizeof *lx);
+}
+
+static int32_t us_lookup_folded(const us_lexicon *lx, const char *k, size_t n)
+{
+    size_t mask = lx->n_slots - 1, i = us_hash(k, n) & mask;
+    for (;;) {
+        int32_t e = lx->slots[i];
+        if (e < 0)
+            return -1;
+        if (lx->entries[e].key_len == n && memcmp(lx->keys + lx->entries[e].key_off, k, n) == 0)
+            return e;
+        i = (i + 1) & mask;
+    }
+}
+
+/* Look a folded key up by its hash (as us_hash() computes it). */
+static inline int32_t us_lookup_hashed(const us_lexicon *lx, const char *k, size_t n, uint32_t h)
+{
+    size_t mask = lx->n_slots - 1, i;
+    for (i = h & mask;; i = (i + 1) & mask) {
+        int32_t e = lx->slots[i];
+        const us_entry *en;
+        size_t j;
+        if (e < 0)
+            return -1;
+        en = &lx->entries[e];
+        if (en->key_len != n)
+            continue;
+        for (j = 0; j < n && lx->keys[en->key_off + j] == k[j]; j++)
+            ;
+        if (j == n)
+            return e;
+    }
+}
+
+static int us_rehash(us_lexicon *lx)
+{
+    size_t ns = lx->n_slots * 2, i;
+    int32_t *slots = malloc(ns * sizeof *slots);
+    if (slots == NULL)
+        return -1;
+    for (i = 0; i < ns; i++)
+        slots[i] = -1;
+    for (i = 0; i < lx->n_entries; i++) {
+        const us_entry *e = &lx->entries[i];
+        size_t j = us_hash(lx->keys + e->key_off, e->key_len) & (ns - 1);
+        while (slots[j] >= 0)
+            j = (j + 1) & (ns - 1);
+        slots[j] = (int32_t)i;
+    }
+    free(lx->slots);
+    lx->slots = slots;
+    lx->n_slots = ns;
+    return 0;
+}
+
+/* The id of a folded word, added when new. */
+static int32_t us_intern(us_lexicon *lx, const char *k, size_t n)
+{
+    int32_t id = us_lookup_folded(lx, k, n);
+    size_t j;
+    us_entry *e;
+    if (id >= 0)
+        return id;
+    if ((lx->n_entries + 1) * 2 > lx->n_slots && us_rehash(lx) != 0)
+        return -1;
+    if (lx->n_entries == lx->cap_entries) {
+        size_t nc = lx->cap_entries ? lx->cap_entries * 2 : 256;
+        us_entry *ne = realloc(lx->entries, nc * sizeof *ne);
+        if (ne == NULL)
+            return -1;
+        lx->entries = ne;
+        lx->cap_entries = nc;
+    }
+    if (lx->keys_len + n > lx->keys_cap) {
+        size_t nc = lx->keys_cap ? lx->keys_cap * 2 : 4096;
+        char *nk;
+        while (nc < lx->keys_len + n)
+            nc *= 2;
+        nk = realloc(lx->keys, nc);
+        if (nk == NULL)
+            return -1;
+        lx->keys = nk;
+        lx->keys_cap = nc;
+    }
+    memcpy(lx->keys + lx->keys_len, k, n);
+    if (n > lx->max_key)
+        lx->max_key = n;
+    e = &lx->entries[lx->n_entries];
+    e->key_off = (uint32_t)lx->keys_len;
+    e->key_len = (uint32_t)n;
+    e->tags = 0;
+    e->ptags = 0;
+    e->phrases = -1;
+    lx->keys_len += n;
+    j = us_hash(k, n) & (lx->n_slots - 1);
+    while (lx->slots[j] >= 0)
+        j = (j + 1) & (lx->n_slots - 1);
+    lx->slots[j] = (int32_t)lx->n_entries;
+    return (int32_t)lx->n_entries++;
+}
+
+/* Add one phrase (words separated by spaces) with the given tags. */
+static int us_add_phrase(us_lexicon *lx, const char *p, size_t n, uint32_t tags)
+{
+    uint32_t ids[16];
+    size_t nw = 0, i = 0;
+    while (i < n) {
+        size_t j;
+        char buf[US_MAX_WORD];
+        size_t fl;
+        int32_t id;
+        while (i < n && p[i] == ' ')
+            i++;
+        if (i >= n)
+            break;
+        j = i;
+        while (j < n && p[j] != ' ')
+            j++;
+        fl = us_fold(buf, p + i, j - i);
+        if (fl == 0 || nw == 16)
+            return -1;
+        id = us_intern(lx, buf, fl);
+        if (id < 0)
+            return -1;
+        ids[nw++] = (uint32_t)id;
+        i = j;
+    }
+    if (nw == 0)
+        return 0;
+    if (nw == 1) {
+        lx->entries[ids[0]].tags |= tags;
+        return 0;
+    }
+    /* The same phrase again only adds tags. */
+    {
+        int32_t q;
+        for (q = lx->entries[ids[0]].phrases; q >= 0; q = lx->phrases[q].next) {
+            us_phrase *ph = &lx->phrases[q];
+            if (ph->n == nw && memcmp(ph->words, ids, nw * sizeof ids[0]) == 0) {
+                ph->tags |= tags;
+                lx->entries[ids[0]].ptags |= tags;
+                return 0;
+            }
+        }
+    }
+    if (lx->n_phrases == lx->cap_phrases) {
+        size_t nc = lx->cap_phrases ? lx->cap_phrases * 2 : 128;
+        us_phrase *np = realloc(lx->phrases, nc * sizeof *np);
+        if (np == NULL)
+            return -1;
+        lx->phrases = np;
+        lx->cap_phrases = nc;
+    }
+    {
+        us_phrase *ph = &lx->phrases[lx->n_phrases];
+        int32_t *head = &lx->entries[ids[0]].phrases;
+        ph->words = malloc(nw * sizeof ids[0]);
+        if (ph->words == NULL)
+            return -1;
+        memcpy(ph->words, ids, nw * sizeof ids[0]);
+        ph->n = (uint32_t)nw;
+        ph->tags = tags;
+        /* Keep each chain longest first, so the first match is the longest. */
+        while (*head >= 0 && lx->phrases[*head].n >= nw)
+            head = &lx->phrases[*head].next;
+        ph->next = *head;
+        *head = (int32_t)lx->n_phrases;
+        lx->entries[ids[0]].ptags |= tags;
+        lx->n_phrases++;
+    }
+    return 0;
+}
+
+static int unsourced_lex_load(us_lexicon *lx, const char *text, size_t len,
+                       const char *name, char *msg, size_t msgsize)
+{
+    size_t i = 0, lineno = 0;
+    while (i < len) {
+        size_t eol = i, colon, k;
+        uint32_t tag = 0;
+        lineno++;
+        while (eol < len && text[eol] != '\n')
+            eol++;
+        k = i;
+        while (k < eol && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r'))
+            k++;
+        if (k == eol || text[k] == '#') {
+            i = eol + 1;
+            continue;
+        }
+        colon = k;
+        while (colon < eol && text[colon] != ':')
+            colon++;
+        if (colon < eol)
+            tag = unsourced_tag_bit(text + k, colon - k);
+        if (colon == eol || tag == 0) {
+            snprintf(msg, msgsize, "%s:%zu: expected \"TAG: phrase, phrase\" with a known tag "
+                     "(speech, cognition, evidence, according, statement, weasel, ...)", name, lineno);
+            return -1;
+        }
+        k = colon + 1;
+        while (k < eol) {
+            size_t e = k, a, b;
+            while (e < eol && text[e] != ',')
+                e++;
+            a = k;
+            b = e;
+            while (a < b && (text[a] == ' ' || text[a] == '\t'))
+                a++;
+            while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\r'))
+                b--;
+            if (b > a && us_add_phrase(lx, text + a, b - a, tag) != 0) {
+                snprintf(msg, msgsize, "%s:%zu: phrase too long or out of memory", name, lineno);
+                return -1;
+            }
+            k = e + 1;
+        }
+        i = eol + 1;
+    }
+    return 0;
+}
+
+/* ---- tokeniser ---- */
+
+static inline int us_push(us_toks *out, uint32_t s, uint32_t e, uint8_t kind, uint8_t flags)
+{
+    us_tok *t;
+    if (__builtin_expect(out->n == out->cap, 0)) {
+        size_t nc = out->cap ? out->cap * 2 : 1024;
+        us_tok *nv = realloc(out->v, nc * sizeof *nv);
+        if (nv == NULL)
+            return -1;
+        out->v = nv;
+        out->cap = nc;
+    }
+    t = &out->v[out->n++];
+    t->s = s;
+    t->e = e;
+    t->kind = kind;
+    t->flags = flags;
+    t->pad = 0;
+    t->id = -1;
+    t->tags = 0;
+    return 0;
+}
+
+static int us_is_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int us_is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Length of the UTF-8 sequence starting with c. */
+static size_t us_u8len(unsigned char c)
+{
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xf0)
+        return 4;
+    if (c >= 0xe0)
+        return 3;
+    if (c >= 0xc0)
+        return 2;
+    return 1;
+}
+
+/* Classify a non-ASCII character: 0 letter, 1 space, 2 punctuation,
+ * 3 opening quote, 4 closing quote, 5 apostrophe (’). */
+static int us_u8class(const unsigned char *p, size_t n)
+{
+    if (n == 2 && p[0] == 0xc2) {
+        if (p[1] == 0xa0)
+            return 1;
+        if (p[1] == 0xab)
+            return 3;
+        if (p[1] == 0xbb)
+            return 4;
+        return 2; /* Latin-1 punctuation and symbols: £ § ° ... */
+    }
+    if (n == 3 && p[0] == 0xe2 && p[1] == 0x80) {
+        if (p[2] == 0x9c)
+            return 3;
+        if (p[2] == 0x9d)
+            return 4;
+        if (p[2] == 0x99)
+            return 5;
+        if (p[2] <= 0x8a || p[2] == 0xaf)
+            return 1; /* the wide spaces */
+        return 2;     /* dashes, ‘, bullets, ellipsis */
+    }
+    if (n == 3 && p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
+        return 1;
+    if (n == 3 && p[0] == 0xe2 && (p[1] == 0x82 || p[1] == 0x84 || p[1] == 0x86))
+        return 2; /* currency, letter-like symbols, arrows */
+    return 0;
+}
+
+static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *text, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    size_t i = 0;
+    unsigned nl = 0;
+    int space = 1;
+    out->n = 0;
+    while (i < len) {
+        unsigned char c = u[i];
+        uint8_t fl = 0;
+        size_t st = i;
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+            i++;
+            space = 1;
+            continue;
+        }
+        if (c == '\n') {
+            nl++;
+            i++;
+            space = 1;
+            continue;
+        }
+        if (nl == 1)
+            fl |= US_F_LINE;
+        else if (nl > 1)
+            fl |= US_F_LINE | US_F_PARA;
+        if (space)
+            fl |= US_F_SPACE;
+        if (c < 0x80 && !us_is_alpha(c) && !us_is_digit(c)) {
+            /* ASCII punctuation. */
+            i++;
+            if (c == '\'' && i < len && u[i] == '\'') {
+                /* Two apostrophes: a quotation mark in some wire copy. */
+                int opens = space || st == 0 || u[st - 1] == '(' || u[st - 1] == '[';
+                i++;
+                fl |= opens ? US_F_QOPEN : US_F_QCLOSE;
+                if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_QUOTE, fl) != 0)
+                    return -1;
+            } else if (c == '"') {
+                int opens = space || st == 0 || u[st - 1] == '(' || u[st - 1] == '[';
+                fl |= opens ? US_F_QOPEN : US_F_QCLOSE;
+                if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_QUOTE, fl) != 0)
+                    return -1;
+            } else if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_PUNCT, fl) != 0) {
+                return -1;
+            }
+        } else if (c >= 0x80 && us_u8class(u + i, us_u8len(c) <= len - i ? us_u8len(c) : 1) != 0) {
+            size_t n = us_u8len(c);
+            int cl;
+            if (n > len - i)
+                n = len - i;
+            cl = us_u8class(u + i, n);
+            i += n;
+            if (cl == 1) {
+                space = 1;
+                continue;
+            }
+            if (cl == 3 || cl == 4) {
+                fl |= cl == 3 ? US_F_QOPEN : US_F_QCLOSE;
+                if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_QUOTE, fl) != 0)
+                    return -1;
+            } else if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_PUNCT, fl) != 0) {
+                return -1;
+            }
+        } else if (us_is_digit(c)) {
+            i++;
+            while (i < len) {
+                unsigned char d = u[i];
+                if (us_is_digit(d) || us_is_alpha(d))
+                    i++;
+                else if ((d == '.' || d == ',') && i + 1 < len && us_is_digit(u[i + 1]))
+                    i++;
+                else
+                    break;
+            }
+            if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_NUM, fl) != 0)
+                return -1;
+        } else {
+            /* A word: letters (any non-ASCII letter), digits, and inner
+             * hyphens, apostrophes and dots.  It is folded and hashed as it
+             * is scanned, the way us_fold() and us_hash() would. */
+            us_tok *t;
+            char key[US_MAX_WORD];
+            size_t kl = 0;
+            uint32_t h = 2166136261u;
+            int fits = 1;
+            if (c >= 'A' && c <= 'Z')
+                fl |= US_F_CAP;
+#define US_KEY(ch)                                                           \
+    do {                                                                     \
+        unsigned char k_ = (unsigned char)(ch);                              \
+        if (kl < US_MAX_WORD) {                                              \
+            key[kl++] = (char)k_;                                            \
+            h = (h ^ k_) * 16777619u;                                        \
+        } else {                                                             \
+            fits = 0;                                                        \
+        }                                                                    \
+    } while (0)
+            while (i < len) {
+                unsigned char d = u[i];
+                if ((d >= 'a' && d <= 'z') || us_is_digit(d)) {
+                    US_KEY(d);
+                    i++;
+                } else if (d >= 'A' && d <= 'Z') {
+                    US_KEY(d + 32);
+                    i++;
+                } else if (d >= 0x80) {
+                    size_t n = us_u8len(d), k;
+                    int cl;
+                    if (n > len - i)
+                        n = len - i;
+                    cl = us_u8class(u + i, n);
+                    if (cl == 0) {
+                        for (k = 0; k < n; k++)
+                            US_KEY(u[i + k]);
+                        i += n;
+                    } else if (cl == 5 && i + n < len && us_is_alpha(u[i + n])) {
+                        US_KEY('\'');
+                        i += n;
+                    } else {
+                        break;
+                    }
+                } else if ((d == '-' || d == '\'' || d == '.' || d == '&') && i + 1 < len &&
+                           us_is_alpha(u[i + 1])) {
+                    US_KEY(d);
+                    i++;
+                } else {
+                    break;
+                }
+            }
+#undef US_KEY
+            if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_WORD, fl) != 0)
+                return -1;
+            t = &out->v[out->n - 1];
+            if (fits && kl <= lx->max_key) {
+                t->id = us_lookup_hashed(lx, key, kl, h);
+                if (t->id >= 0)
+                    t->tags = lx->entries[t->id].tags;
+            }
+        }
+        nl = 0;
+        space = 0;
+    }
+    return 0;
+}
+
+#endif
