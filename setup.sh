@@ -40,6 +40,6 @@ make -j"$(nproc)" >/dev/null
 if [ "$mode" = test ]; then
     make -j"$(nproc)" check
 else
-    ./textpipe run pipelines/news.yaml examples/ -o news.jsonl
+    ./textpipe run pipelines/news.yaml examples/ --include '*.txt' -o news.jsonl
     echo "setup: the records are in news.jsonl"
 fi

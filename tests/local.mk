@@ -63,6 +63,7 @@ TEST_LOG_COMPILER = $(SHELL)
 CORE_SHELL_TESTS = \
 	tests/check-errors.test \
 	tests/cases.test \
+	tests/pipelines.test \
 	tests/inputs.test \
 	tests/order.test \
 	tests/outdir.test \
@@ -73,3 +74,5 @@ TESTS += $(CORE_SHELL_TESTS)
 EXTRA_DIST += examples/plugins/wordcount/wordcount.c examples/plugins/wordcount/Makefile \
 	examples/plugins/wordcount/wordcount.yaml examples/plugins/wordcount/README.md
 EXTRA_DIST += tests/lib.sh $(CORE_SHELL_TESTS) tests/pipelines tests/plugins/fixture.c
+
+## Every pipeline that ships passes `textpipe check`.
