@@ -75,8 +75,10 @@ function cpIndex(s) {
 }
 
 // Trim punctuation and spaces the peers leave on a span; [start, end) in UTF-16.
-const EDGE = /[\s.,;:!?"'\u2018\u2019\u201c\u201d()\[\]]/;
+const EDGE = /[\s.,;:!?"'\u2018\u2019\u201c\u201d()\[\]\-\u2013\u2014]/;
 function trimSpan(text, start, end) {
+  start = Math.max(0, Math.min(start, text.length));
+  end = Math.max(start, Math.min(end, text.length));
   while (start < end && EDGE.test(text[start])) start++;
   while (end > start && EDGE.test(text[end - 1])) end--;
   return [start, end];
