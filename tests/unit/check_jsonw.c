@@ -1,0 +1,437 @@
+/* Unit tests of the JSON writer: the same bytes as
+ * json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY), checked on thousands of
+ * random trees and on records shaped like textpipe's. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonw.h"
+
+#define DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
+
+static uint64_t rng_state;
+
+static uint64_t rng(void)
+{
+    /* xorshift64*: small, and the same sequence everywhere. */
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * UINT64_C(2685821657736338717);
+}
+
+static unsigned rng_below(unsigned n)
+{
+    return (unsigned)(rng() % n);
+}
+
+/* Compare tp_json_write with json_dumps on v (not consumed). */
+static void expect_same(const json_t *v)
+{
+    tp_buf b = { 0 };
+    char *want = json_dumps(v, DUMP_FLAGS);
+
+    ck_assert_ptr_nonnull(want);
+    ck_assert_int_eq(tp_json_write(&b, v), 0);
+    ck_assert_msg(b.len == strlen(want) && memcmp(b.data, want, b.len) == 0,
+                  "want %s\n got %.*s", want, (int)b.len, b.data);
+    free(want);
+    tp_buf_free(&b);
+}
+
+static void expect_same_new(json_t *v)
+{
+    ck_assert_ptr_nonnull(v);
+    expect_same(v);
+    json_decref(v);
+}
+
+/* Random valid UTF-8 of up to max bytes: every control character, the
+ * characters JSON escapes, '/', DEL, and 2-, 3- and 4-byte sequences. */
+static size_t random_utf8(char *s, size_t max)
+{
+    size_t n = 0, len = rng_below((unsigned)max / 4 + 1);
+    unsigned cp;
+
+    while (n + 4 <= max && len-- > 0) {
+        switch (rng_below(8)) {
+        case 0:
+            cp = rng_below(0x20);               /* control, NUL included */
+            break;
+        case 1: {
+            static const char special[] = "\"\\/\x7f '";
+            cp = (unsigned char)special[rng_below(sizeof special - 1)];
+            break;
+        }
+        case 2:
+            cp = 0x80 + rng_below(0x800 - 0x80);
+            break;
+        case 3:
+            do
+                cp = 0x800 + rng_below(0x10000 - 0x800);
+            while (cp >= 0xD800 && cp <= 0xDFFF);
+            break;
+        case 4:
+            cp = 0x10000 + rng_below(0x110000 - 0x10000);
+            break;
+        default:
+            cp = 0x20 + rng_below(0x7F - 0x20);
+            break;
+        }
+        if (cp < 0x80) {
+            s[n++] = (char)cp;
+        } else if (cp < 0x800) {
+            s[n++] = (char)(0xC0 | (cp >> 6));
+            s[n++] = (char)(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            s[n++] = (char)(0xE0 | (cp >> 12));
+            s[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            s[n++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            s[n++] = (char)(0xF0 | (cp >> 18));
+            s[n++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            s[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            s[n++] = (char)(0x80 | (cp & 0x3F));
+        }
+    }
+    return n;
+}
+
+static const double special_reals[] = {
+    0.0, -0.0, 1e300, -1e300, 1e-300, 1e-5, 1e-4, 1e15, 1e16, 1e17, 1e21, 1e22,
+    0.1, 0.2, 0.3, 1.0 / 3.0, 123456789.0, 1.5, -1.5, 2.5e-308, 4.9e-324,
+    1.7976931348623157e308, 9007199254740991.0, 9007199254740992.0,
+    9007199254740994.0, -9007199254740992.0, 123456789012345678.0, 3.14159,
+    100.0, -100.0, 1e100, 5e-324, 0.5, 42.0
+};
+
+static double random_real(void)
+{
+    uint64_t bits;
+    double d;
+
+    switch (rng_below(5)) {
+    case 0:
+        return special_reals[rng_below(sizeof special_reals / sizeof special_reals[0])];
+    case 1:
+        do {
+            bits = rng();
+            memcpy(&d, &bits, sizeof d);
+        } while (!isfinite(d));
+        return d;
+    case 2:
+        return (double)(int64_t)rng() / (double)(1 + rng_below(1000000));
+    case 3:
+        /* Whole numbers of every size, around 2^53 especially. */
+        return ldexp((double)(rng() >> rng_below(64)), (int)rng_below(12)) *
+               (rng_below(2) ? -1 : 1);
+    default:
+        return (double)rng_below(100000) / 100.0;
+    }
+}
+
+static json_int_t random_integer(void)
+{
+    switch (rng_below(4)) {
+    case 0:
+        return (json_int_t)rng();                    /* any 64 bits */
+    case 1: {
+        static const json_int_t edge[] = { 0, 1, -1, 9, 10, 99, 100, -10,
+            INT64_MAX, INT64_MIN, INT64_MAX - 1, INT64_MIN + 1, 1000000000000 };
+        return edge[rng_below(sizeof edge / sizeof edge[0])];
+    }
+    case 2:
+        return (json_int_t)(rng() >> rng_below(64)) * (rng_below(2) ? -1 : 1);
+    default:
+        return (json_int_t)rng_below(1000);
+    }
+}
+
+static json_t *random_value(int depth)
+{
+    char s[128];
+    size_t n, i, count;
+    json_t *v;
+    unsigned kind = rng_below(depth > 4 ? 7 : 9);
+
+    switch (kind) {
+    case 0:
+        return json_null();
+    case 1:
+        return json_boolean(rng_below(2));
+    case 2:
+        return json_integer(random_integer());
+    case 3:
+        return json_real(random_real());
+    case 4:
+    case 5:
+    case 6:
+        n = random_utf8(s, sizeof s);
+        return json_stringn(s, n);
+    case 7:
+        v = json_array();
+        count = rng_below(6);
+        for (i = 0; i < count; i++)
+            json_array_append_new(v, random_value(depth + 1));
+        return v;
+    default:
+        v = json_object();
+        count = rng_below(6);
+        for (i = 0; i < count; i++) {
+            n = random_utf8(s, 24);
+            json_object_setn_new(v, s, n, random_value(depth + 1));
+        }
+        return v;
+    }
+}
+
+START_TEST(random_trees_match_jansson)
+{
+    int i;
+
+    rng_state = UINT64_C(0x9E3779B97F4A7C15) + (uint64_t)_i;
+    for (i = 0; i < 5000; i++) {
+        json_t *v = random_value(0);
+        expect_same_new(v);
+    }
+}
+END_TEST
+
+START_TEST(every_real_form)
+{
+    size_t i;
+    int k;
+
+    for (i = 0; i < sizeof special_reals / sizeof special_reals[0]; i++) {
+        expect_same_new(json_real(special_reals[i]));
+        expect_same_new(json_real(-special_reals[i]));
+    }
+    rng_state = 12345;
+    for (k = 0; k < 100000; k++)
+        expect_same_new(json_real(random_real()));
+    /* Powers of ten and their neighbours, where %g switches notation. */
+    for (k = -320; k <= 308; k++) {
+        double d = pow(10, k);
+        expect_same_new(json_real(d));
+        expect_same_new(json_real(nextafter(d, 0)));
+        expect_same_new(json_real(nextafter(d, INFINITY)));
+    }
+}
+END_TEST
+
+START_TEST(every_control_character)
+{
+    char s[3];
+    int c;
+
+    for (c = 0; c < 256; c++) {
+        s[0] = 'a';
+        s[1] = (char)c;
+        s[2] = 'z';
+        if (c >= 0x80)
+            continue;   /* lone bytes above 0x7F are not UTF-8 */
+        expect_same_new(json_stringn(s, 3));
+    }
+    /* Escapes at every offset against the 8-byte scan. */
+    for (c = 0; c < 24; c++) {
+        char buf[32];
+        memset(buf, 'x', sizeof buf);
+        buf[c] = '"';
+        buf[(c + 9) % 32] = '\n';
+        buf[(c + 17) % 32] = '\\';
+        expect_same_new(json_stringn(buf, sizeof buf));
+    }
+}
+END_TEST
+
+START_TEST(integers)
+{
+    static const json_int_t v[] = { 0, 1, -1, 7, 10, 99, 100, 101, -999, 12345678,
+        INT64_MAX, INT64_MIN, 4294967296LL, -4294967296LL };
+    size_t i;
+    int k;
+
+    for (i = 0; i < sizeof v / sizeof v[0]; i++)
+        expect_same_new(json_integer(v[i]));
+    for (k = 0; k < 19; k++) {
+        json_int_t p = 1;
+        int j;
+        for (j = 0; j < k; j++)
+            p *= 10;
+        expect_same_new(json_integer(p));
+        expect_same_new(json_integer(p - 1));
+        expect_same_new(json_integer(-p));
+    }
+}
+END_TEST
+
+START_TEST(empty_and_nested)
+{
+    expect_same_new(json_object());
+    expect_same_new(json_array());
+    expect_same_new(json_pack("{s:{},s:[],s:[[],{}],s:[[[[i]]]]}", "a", "b", "c", "d", 1));
+    expect_same_new(json_pack("[s,s,n,b,b]", "", "/", 1, 0));
+}
+END_TEST
+
+START_TEST(keys_in_insertion_order)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "zebra", json_integer(1));
+    json_object_set_new(o, "apple", json_integer(2));
+    json_object_set_new(o, "mango", json_integer(3));
+    json_object_set_new(o, "apple", json_integer(4));  /* replaced in place */
+    json_object_del(o, "zebra");
+    json_object_set_new(o, "zebra", json_integer(5));  /* now last */
+    json_object_setn_new(o, "n\0ul", 4, json_true());
+    expect_same(o);
+    {
+        tp_buf b = { 0 };
+        ck_assert_int_eq(tp_json_write(&b, o), 0);
+        ck_assert_int_eq((int)b.len, (int)strlen("{\"apple\":4,\"mango\":3,\"zebra\":5,\"n\\u0000ul\":true}"));
+        ck_assert_mem_eq(b.data, "{\"apple\":4,\"mango\":3,\"zebra\":5,\"n\\u0000ul\":true}", b.len);
+        tp_buf_free(&b);
+    }
+    json_decref(o);
+}
+END_TEST
+
+/* A record as textpipe makes them: an id, a source, a text and a
+ * hundred spans. */
+static json_t *make_record(int seed)
+{
+    static const char *words[] = { "minister", "said", "\xE2\x80\x9Cthe", "figures\xE2\x80\x9D",
+        "rose", "by", "12.5%", "in", "Z\xC3\xBCrich", "\"quoted\"", "and", "\xE2\x82\xAC" "40m",
+        "back\\slash", "tab\there", "new\nline", "\xF0\x9F\x93\x88" };
+    char text[8192];
+    size_t len = 0;
+    json_t *rec, *spans;
+    int i;
+
+    rng_state = (uint64_t)seed * 7919 + 1;
+    while (len < 6000) {
+        const char *w = words[rng_below(sizeof words / sizeof words[0])];
+        memcpy(text + len, w, strlen(w));
+        len += strlen(w);
+        text[len++] = ' ';
+    }
+    rec = json_pack("{s:s,s:{s:s,s:s,s:i},s:s%}", "id", "politics/001.txt",
+                    "source", "path", "corpus/politics/001.txt", "encoding", "utf-8",
+                    "bytes", (int)len, "text", text, len);
+    spans = json_array();
+    for (i = 0; i < 100; i++) {
+        json_int_t start = rng_below(5000);
+        json_array_append_new(spans, json_pack("{s:I,s:I,s:s,s:s,s:f}", "start", start,
+                                               "end", start + 1 + rng_below(30), "text",
+                                               words[rng_below(16)], "label",
+                                               i % 2 ? "PERSON" : "ORG", "score",
+                                               (double)rng_below(1000) / 1000.0));
+    }
+    json_object_set_new(rec, "entities", spans);
+    return rec;
+}
+
+START_TEST(records_like_textpipe)
+{
+    int i;
+
+    for (i = 0; i < 50; i++)
+        expect_same_new(make_record(i));
+}
+END_TEST
+
+START_TEST(appends_to_buffer)
+{
+    tp_buf b = { 0 };
+    json_t *v = json_pack("[i,s]", 1, "x");
+
+    ck_assert_int_eq(tp_buf_append(&b, "pre", 3), 0);
+    ck_assert_int_eq(tp_json_write(&b, v), 0);
+    ck_assert_int_eq(tp_buf_append(&b, "\n", 1), 0);
+    ck_assert_uint_eq(b.len, 11);
+    ck_assert_mem_eq(b.data, "pre[1,\"x\"]\n", 11);
+    ck_assert_uint_ge(b.cap, b.len);
+    json_decref(v);
+    tp_buf_free(&b);
+    ck_assert_ptr_null(b.data);
+    ck_assert_uint_eq(b.len, 0);
+}
+END_TEST
+
+START_TEST(big_strings_grow_the_buffer)
+{
+    size_t n = 1 << 20, i;
+    char *s = malloc(n);
+    json_t *v;
+
+    for (i = 0; i < n; i++)
+        s[i] = (char)(i % 97 == 0 ? '\n' : 'a' + i % 26);
+    v = json_stringn(s, n);
+    expect_same_new(json_pack("[o,o]", json_incref(v), v));
+    free(s);
+}
+END_TEST
+
+START_TEST(cycles_and_null_are_refused)
+{
+    tp_buf b = { 0 };
+    json_t *a = json_array(), *inner = json_array(), *o = json_object();
+
+    ck_assert_int_eq(tp_buf_append(&b, "keep", 4), 0);
+    json_array_append(a, inner);
+    json_array_append(inner, a);   /* a -> inner -> a */
+    ck_assert_ptr_null(json_dumps(a, DUMP_FLAGS));
+    ck_assert_int_eq(tp_json_write(&b, a), -1);
+    ck_assert_uint_eq(b.len, 4);   /* nothing half-written */
+    json_object_set(o, "a", a);
+    ck_assert_int_eq(tp_json_write(&b, o), -1);
+    ck_assert_uint_eq(b.len, 4);
+    json_array_clear(inner);
+    ck_assert_int_eq(tp_json_write(&b, o), 0);
+    ck_assert_mem_eq(b.data, "keep{\"a\":[[]]}", b.len);
+    /* The same array twice, side by side, is not a cycle. */
+    b.len = 0;
+    json_array_append(a, inner);
+    ck_assert_int_eq(tp_json_write(&b, a), 0);
+    ck_assert_mem_eq(b.data, "[[],[]]", b.len);
+    ck_assert_int_eq(tp_json_write(&b, NULL), -1);
+    json_decref(o);
+    json_decref(a);
+    json_decref(inner);
+    tp_buf_free(&b);
+}
+END_TEST
+
+static Suite *jsonw_suite(void)
+{
+    Suite *s = suite_create("jsonw");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_loop_test(tc, random_trees_match_jansson, 0, 4);
+    tcase_add_test(tc, every_real_form);
+    tcase_add_test(tc, every_control_character);
+    tcase_add_test(tc, integers);
+    tcase_add_test(tc, empty_and_nested);
+    tcase_add_test(tc, keys_in_insertion_order);
+    tcase_add_test(tc, records_like_textpipe);
+    tcase_add_test(tc, appends_to_buffer);
+    tcase_add_test(tc, big_strings_grow_the_buffer);
+    tcase_add_test(tc, cycles_and_null_are_refused);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(jsonw_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
