@@ -16,6 +16,14 @@
 
 typedef const tp_plugin *(*tp_entry_fn)(void);
 
+/* Plugin names are kept in char[64]; longer ones are cut. */
+static void copy_name(char *dst, const char *src)
+{
+    size_t n = strnlen(src, 63);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 static const lt_dlsymlist *g_preloaded;
 
 const char *tp_loader_installed_dir(void)
@@ -193,10 +201,25 @@ static int open_builtin(tp_plugin_ref *out, const char *name, char *err, size_t 
     return 0;
 }
 
+typedef struct name_list {
+    char names[MAX_KNOWN][64];
+    size_t n;
+} name_list;
+
+static void collect_name(const char *name, const tp_plugin_ref *ref, int shadowed,
+                         const char *message, void *payload)
+{
+    name_list *l = payload;
+    (void)message;
+    if (ref != NULL && !shadowed && l->n < MAX_KNOWN)
+        copy_name(l->names[l->n++], name);
+}
+
 int tp_loader_find(tp_plugin_ref *out, const char *name, const char *const *dirs,
                    size_t ndirs, char *err, size_t errlen)
 {
-    char path[4096], known[MAX_KNOWN][64], searched[2048];
+    char path[4096], searched[2048];
+    name_list *all;
     const char *names[MAX_KNOWN], *near;
     size_t i, n;
     int rc;
@@ -214,9 +237,15 @@ int tp_loader_find(tp_plugin_ref *out, const char *name, const char *const *dirs
         return tp_loader_open_file(out, path, name, err, errlen);
 
     /* Not found: say where we looked and what is near. */
-    n = builtin_names(known, MAX_KNOWN);
-    for (i = 0; i < n; i++)
-        names[i] = known[i];
+    all = malloc(sizeof *all);
+    n = 0;
+    if (all != NULL) {
+        all->n = 0;
+        tp_loader_list(dirs, ndirs, collect_name, all);
+        for (i = 0; i < all->n; i++)
+            names[i] = all->names[i];
+        n = all->n;
+    }
     near = tp_suggest(name, names, n);
     searched[0] = '\0';
     for (i = 0; i < ndirs; i++) {
@@ -229,6 +258,7 @@ int tp_loader_find(tp_plugin_ref *out, const char *name, const char *const *dirs
     else
         snprintf(err, errlen, "unknown plugin '%s' (searched: %s; `textpipe plugins` lists what there is)",
                  name, searched);
+    free(all);
     return -1;
 }
 
@@ -253,7 +283,7 @@ static int seen_add(seen *s, const char *name)
         if (strcmp(s->names[i], name) == 0)
             return 1;
     if (s->n < MAX_KNOWN)
-        snprintf(s->names[s->n++], 64, "%s", name);
+        copy_name(s->names[s->n++], name);
     return 0;
 }
 

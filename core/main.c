@@ -87,10 +87,10 @@ static int load_pipeline(tp_pipeline **out, const char *file, const char **dirs,
     memset(&d, 0, sizeof d);
     *out = tp_pipeline_load(file, dirs, ndirs, &d);
     if (*out != NULL && tp_pipeline_create(*out, &d) != 0) {
+        tp_diags_print(&d, stderr);
         tp_pipeline_free(*out);
         *out = NULL;
-    }
-    if (*out == NULL) {
+    } else if (*out == NULL) {
         if (d.n == 0)
             tp_diags_add(&d, 0, 0, "cannot load the pipeline (out of memory?)");
         tp_diags_print(&d, stderr);

@@ -50,6 +50,7 @@ typedef struct out_rec {
 
 typedef struct slot {
     enum slot_state state;
+    size_t seq;           /* its place in the input order */
     item *items;
     size_t n_items, cap_items;
     char *lines;
@@ -87,6 +88,7 @@ struct run_state {
     size_t next_fill, next_take, written;
     int reader_done;
     int stop;             /* on_error: fail, or the output failed */
+    size_t fail_seq;      /* the first slot where a stage with on_error: fail failed */
     pthread_mutex_t mu;
     pthread_cond_t work, done, space;
     pthread_mutex_t trace_mu;
@@ -364,6 +366,7 @@ static void *worker_main(void *arg)
     run_state *rs = w->rs;
     for (;;) {
         slot *s;
+        int skip;
         pthread_mutex_lock(&rs->mu);
         while (rs->next_take == rs->next_fill && !rs->reader_done)
             pthread_cond_wait(&rs->work, &rs->mu);
@@ -372,12 +375,19 @@ static void *worker_main(void *arg)
             break;
         }
         s = &rs->slots[rs->next_take % rs->cap];
+        s->seq = rs->next_take;
         rs->next_take++;
+        skip = s->seq > rs->fail_seq;
         pthread_mutex_unlock(&rs->mu);
 
-        process_slot(w, s);
+        if (!skip)
+            process_slot(w, s);
 
         pthread_mutex_lock(&rs->mu);
+        if (s->stop_message != NULL && s->seq < rs->fail_seq) {
+            rs->fail_seq = s->seq;
+            rs->stop = 1;
+        }
         s->state = SLOT_DONE;
         pthread_cond_broadcast(&rs->done);
         pthread_mutex_unlock(&rs->mu);
@@ -728,6 +738,7 @@ int tp_run(tp_pipeline *p, const tp_run_options *o)
     worker *ws = NULL;
     pthread_t reader, counter;
     int jobs = o->jobs > 0 ? o->jobs : 1, j, started = 0, status = 0, have_counter = 0;
+    int past_failure;
     size_t docs = 0, failed = 0, skipped = 0, bytes = 0, i;
     double t0 = now(), last_progress = 0;
     char err[1024];
@@ -739,6 +750,7 @@ int tp_run(tp_pipeline *p, const tp_run_options *o)
     rs.p = p;
     rs.o = o;
     rs.cap = (size_t)jobs * SLOTS_PER_WORKER;
+    rs.fail_seq = (size_t)-1;
     rs.slots = calloc(rs.cap, sizeof *rs.slots);
     ws = calloc((size_t)jobs, sizeof *ws);
     if (rs.slots == NULL || ws == NULL) {
@@ -836,9 +848,18 @@ int tp_run(tp_pipeline *p, const tp_run_options *o)
             }
             pthread_cond_wait(&rs.done, &rs.mu);
         }
+        past_failure = rs.written > rs.fail_seq;
         pthread_mutex_unlock(&rs.mu);
         if (s == NULL)
             break;
+        if (past_failure) {
+            slot_reset(s);
+            pthread_mutex_lock(&rs.mu);
+            rs.written++;
+            pthread_cond_signal(&rs.space);
+            pthread_mutex_unlock(&rs.mu);
+            continue;
+        }
         for (i = 0; i < s->n_recs && status == 0; i++) {
             out_rec *r = &s->recs[i];
             if (tp_output_write(rs.out, r->id, s->out.data + r->start, r->end - r->start, err,

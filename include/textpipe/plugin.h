@@ -136,9 +136,11 @@ typedef struct tp_plugin {
 /* The exported entry.  The _LTX_ prefix is libltdl's way of keeping the
  * entries of several modules apart when they are linked into one program. */
 #define TP_ENTRY_SYMBOL "textpipe_plugin"
+#define TP_ENTRY_NAME_(module) module##_LTX_textpipe_plugin
+#define TP_ENTRY_NAME(module) TP_ENTRY_NAME_(module)
 #define TEXTPIPE_PLUGIN(module) \
-    const tp_plugin *module##_LTX_textpipe_plugin(void); \
-    const tp_plugin *module##_LTX_textpipe_plugin(void)
+    const tp_plugin *TP_ENTRY_NAME(module)(void); \
+    const tp_plugin *TP_ENTRY_NAME(module)(void)
 
 #ifdef __cplusplus
 }
