@@ -58,6 +58,9 @@ CORE_SHELL_TESTS = \
 	tests/inputs.test \
 	tests/order.test \
 	tests/outdir.test \
-	tests/headers.test
+	tests/headers.test \
+	tests/install.test
 TESTS += $(CORE_SHELL_TESTS)
+EXTRA_DIST += examples/plugins/wordcount/wordcount.c examples/plugins/wordcount/Makefile \
+	examples/plugins/wordcount/wordcount.yaml examples/plugins/wordcount/README.md
 EXTRA_DIST += tests/lib.sh $(CORE_SHELL_TESTS) tests/pipelines tests/plugins/fixture.c
