@@ -20,7 +20,9 @@ typedef struct tp_decoded {
 
 /* Valid UTF-8 is kept as it is (a leading BOM dropped).  Otherwise, bytes
  * that are valid Windows-1252 are decoded as that; anything else is decoded
- * as UTF-8 with each invalid sequence replaced by U+FFFD. */
+ * as UTF-8 with each invalid sequence replaced by U+FFFD.  A file that
+ * starts with a UTF-8 BOM is taken as UTF-8 and never read as Windows-1252.
+ * When the status is not TP_DECODE_OK, *out is all zero (text NULL). */
 tp_decode_status tp_decode(tp_decoded *out, const char *bytes, size_t len);
 
 /* Length of the longest valid UTF-8 prefix of s (== len when all valid). */

@@ -36,7 +36,10 @@ tp_walk *tp_walk_new(const char *const *args, size_t n, const tp_walk_options *o
  * -1 when out of memory.  Symbolic links are followed, but a folder already
  * on the path being walked (a loop) is reported once as TP_WALK_ERROR and
  * not entered.  Memory is bounded by the depth of the tree and the size of
- * the folders on the current path, not the number of files. */
+ * the folders on the current path, not the number of files.
+ * Globs and hidden names apply to what is found inside folders; a file named
+ * as an argument is always yielded.  Fifos and devices inside folders are
+ * skipped; a broken symbolic link there is an error item. */
 int tp_walk_next(tp_walk *w, tp_walk_item *item);
 
 void tp_walk_free(tp_walk *w);

@@ -6,6 +6,12 @@ TESTS += tests/unit/check_record
 tests_unit_check_record_SOURCES = tests/unit/check_record.c
 tests_unit_check_record_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_record_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS)
+check_PROGRAMS += tests/unit/check_pipeline
+TESTS += tests/unit/check_pipeline
+tests_unit_check_pipeline_SOURCES = tests/unit/check_pipeline.c
+tests_unit_check_pipeline_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_pipeline_LDADD = core/libtpcore.la libtextpipe.la $(CHECK_LIBS) \
+	$(YAML_LIBS) $(JANSSON_LIBS) $(LTDL_LIBS)
 endif
 
 include tests/unit/io.mk
@@ -55,9 +61,11 @@ TEST_EXTENSIONS = .test
 TEST_LOG_COMPILER = $(SHELL)
 CORE_SHELL_TESTS = \
 	tests/check-errors.test \
+	tests/cases.test \
 	tests/inputs.test \
 	tests/order.test \
 	tests/outdir.test \
+	tests/interrupt.test \
 	tests/headers.test \
 	tests/install.test
 TESTS += $(CORE_SHELL_TESTS)
