@@ -26,6 +26,7 @@
 
 #include "textpipe/record.h"
 #include "html.h"
+#include "jsonr.h"
 #include "render.h"
 
 /* Limits that keep a hostile record from costing too much. */
@@ -1645,7 +1646,7 @@ static int read_jsonl(run_state *st, FILE *in, const char *name)
             k--;
         if (k == 0)
             continue;
-        rec = json_loadb(line, k, 0, &je);
+        rec = tp_json_parse(line, k, &je);
         if (rec == NULL) {
             st->failed++;
             fprintf(stderr, "textpipe render: %s:%zu: malformed JSON: %s\n",

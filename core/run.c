@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "jsonr.h"
 #include "jsonw.h"
 #include "output.h"
 #include "render.h"
@@ -76,7 +77,6 @@ typedef struct worker {
     stage_stats *stats;   /* per stage, then read, then write */
     char *buf;            /* file read buffer */
     size_t buf_cap;
-    int failed_to_start;
 } worker;
 
 struct run_state {
@@ -216,7 +216,9 @@ static json_t *line_record(const slot *s, const item *it)
 {
     json_error_t jerr;
     char id[64], msg[512];
-    json_t *r = json_loadb(s->lines + it->off, it->len, 0, &jerr);
+    json_t *r = tp_json_parse(s->lines + it->off, it->len, &jerr);
+    if (r == NULL) /* rare: read it again with jansson, for its own words */
+        r = json_loadb(s->lines + it->off, it->len, 0, &jerr);
     snprintf(id, sizeof id, "-:%zu", it->lineno);
     if (r == NULL) {
         snprintf(msg, sizeof msg, "line %zu: not valid JSON: %s (column %d)", it->lineno, jerr.text,
@@ -732,21 +734,172 @@ static void print_stats(run_state *rs, worker *ws, int jobs)
     }
 }
 
+/* What the writer has seen, for the summary. */
+typedef struct totals {
+    size_t docs, failed, skipped, bytes;
+    char *stop_message;   /* the first on_error: fail */
+} totals;
+
+/* Make every stage's per-worker state before any document is read. */
+static int workers_init(run_state *rs, worker *ws, int jobs)
+{
+    tp_pipeline *p = rs->p;
+    size_t i;
+    int j;
+    for (j = 0; j < jobs; j++) {
+        worker *w = &ws[j];
+        w->rs = rs;
+        w->states = calloc(p->n_stages + 1, sizeof *w->states);
+        w->stats = calloc(p->n_stages + 2, sizeof *w->stats);
+        if (w->states == NULL || w->stats == NULL) {
+            fprintf(stderr, "textpipe: out of memory\n");
+            return -1;
+        }
+        for (i = 0; i < p->n_stages; i++) {
+            const tp_plugin *d = p->stages[i].ref.desc;
+            tp_error e;
+            e.message[0] = e.option[0] = '\0';
+            if (d->worker_init != NULL && d->worker_init(&w->states[i], p->stages[i].instance, &e) != 0) {
+                fprintf(stderr, "textpipe: stage '%s' cannot start a worker: %s\n", d->name,
+                        e.message[0] ? e.message : "(no reason given)");
+                w->states[i] = NULL;
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static void workers_fini(run_state *rs, worker *ws, int jobs)
+{
+    tp_pipeline *p = rs->p;
+    size_t i;
+    int j;
+    for (j = 0; j < jobs; j++) {
+        worker *w = &ws[j];
+        for (i = 0; w->states != NULL && i < p->n_stages; i++) {
+            const tp_plugin *d = p->stages[i].ref.desc;
+            if (w->states[i] != NULL && d->worker_fini != NULL)
+                d->worker_fini(p->stages[i].instance, w->states[i]);
+        }
+        free(w->states);
+        free(w->stats);
+        free(w->buf);
+    }
+}
+
+/* The next slot to write, once it is done; NULL at the end.  *skip says
+ * the slot comes after a failure with on_error: fail. */
+static slot *next_done(run_state *rs, int *skip)
+{
+    slot *s;
+    pthread_mutex_lock(&rs->mu);
+    for (;;) {
+        s = &rs->slots[rs->written % rs->cap];
+        if (rs->written < rs->next_fill && s->state == SLOT_DONE)
+            break;
+        if (rs->reader_done && rs->written == rs->next_fill) {
+            s = NULL;
+            break;
+        }
+        pthread_cond_wait(&rs->done, &rs->mu);
+    }
+    *skip = rs->written > rs->fail_seq;
+    pthread_mutex_unlock(&rs->mu);
+    return s;
+}
+
+/* Hand a written slot back to the reader. */
+static void release(run_state *rs, slot *s, int stop)
+{
+    slot_reset(s);
+    pthread_mutex_lock(&rs->mu);
+    rs->written++;
+    if (stop)
+        rs->stop = 1;
+    pthread_cond_signal(&rs->space);
+    pthread_mutex_unlock(&rs->mu);
+}
+
+/* Write the slots out in input order as they are done.  Returns 0, or 1
+ * when the output could not be written. */
+static int write_slots(run_state *rs, tp_render *render, totals *t, double t0)
+{
+    double last_progress = 0;
+    char err[1024];
+    int status = 0, skip;
+    slot *s;
+    size_t i;
+    while ((s = next_done(rs, &skip)) != NULL) {
+        if (skip) {
+            release(rs, s, 0);
+            continue;
+        }
+        for (i = 0; i < s->n_recs && status == 0; i++) {
+            out_rec *r = &s->recs[i];
+            if (tp_output_write(rs->out, r->id, s->out.data + r->start, r->end - r->start, err,
+                                sizeof err) != 0) {
+                fprintf(stderr, "textpipe: %s\n", err);
+                status = 1;
+                break;
+            }
+            if (render != NULL && r->record != NULL &&
+                tp_render_add(render, r->record, err, sizeof err) != 0)
+                fprintf(stderr, "textpipe: render: %s\n", err);
+        }
+        t->docs += s->docs;
+        t->failed += s->failed;
+        t->skipped += s->skipped;
+        t->bytes += s->bytes;
+        if (s->stop_message != NULL && t->stop_message == NULL) {
+            t->stop_message = s->stop_message;
+            s->stop_message = NULL;
+        }
+        release(rs, s, status != 0 || t->stop_message != NULL);
+        if (rs->o->progress && now() - last_progress > 0.2) {
+            last_progress = now();
+            show_progress(rs, t->docs, t->bytes, last_progress - t0, 0);
+        }
+    }
+    if (rs->o->progress)
+        show_progress(rs, t->docs, t->bytes, now() - t0, 1);
+    return status;
+}
+
+static void print_summary(run_state *rs, worker *ws, int jobs, const totals *t, double secs)
+{
+    const tp_run_options *o = rs->o;
+    if (t->stop_message != NULL)
+        fprintf(stderr, "textpipe: stopped: %s\n", t->stop_message);
+    if (g_interrupted)
+        fprintf(stderr, "textpipe: interrupted; what was written is whole "
+                "(run again with --out-dir and --resume to go on)\n");
+    if (o->stats)
+        print_stats(rs, ws, jobs);
+    if (o->quiet)
+        return;
+    fprintf(stderr, "textpipe: %zu documents (%zu failed, %zu skipped", t->docs, t->failed, t->skipped);
+    if (rs->resumed > 0)
+        fprintf(stderr, ", %zu already done", rs->resumed);
+    fprintf(stderr, "), %.1f MB in %.3f s, %.1f MB/s\n", (double)t->bytes / 1e6, secs,
+            secs > 0 ? (double)t->bytes / 1e6 / secs : 0.0);
+}
+
 int tp_run(tp_pipeline *p, const tp_run_options *o)
 {
     run_state rs;
     worker *ws = NULL;
     pthread_t reader, counter;
     int jobs = o->jobs > 0 ? o->jobs : 1, j, started = 0, status = 0, have_counter = 0;
-    int past_failure;
-    size_t docs = 0, failed = 0, skipped = 0, bytes = 0, i;
-    double t0 = now(), last_progress = 0;
+    size_t i;
+    double t0 = now();
     char err[1024];
-    char *stop_message = NULL;
+    totals t;
     tp_render *render = NULL;
     struct sigaction sa, old_int, old_term;
 
     memset(&rs, 0, sizeof rs);
+    memset(&t, 0, sizeof t);
     rs.p = p;
     rs.o = o;
     rs.cap = (size_t)jobs * SLOTS_PER_WORKER;
@@ -777,31 +930,9 @@ int tp_run(tp_pipeline *p, const tp_run_options *o)
         status = 2;
         goto done;
     }
-
-    /* Per-worker state for every stage, made before any document is read. */
-    for (j = 0; j < jobs; j++) {
-        worker *w = &ws[j];
-        w->rs = &rs;
-        w->states = calloc(p->n_stages + 1, sizeof *w->states);
-        w->stats = calloc(p->n_stages + 2, sizeof *w->stats);
-        if (w->states == NULL || w->stats == NULL) {
-            fprintf(stderr, "textpipe: out of memory\n");
-            status = 2;
-            goto done;
-        }
-        for (i = 0; i < p->n_stages; i++) {
-            const tp_plugin *d = p->stages[i].ref.desc;
-            tp_error e;
-            e.message[0] = e.option[0] = '\0';
-            if (d->worker_init != NULL && d->worker_init(&w->states[i], p->stages[i].instance, &e) != 0) {
-                fprintf(stderr, "textpipe: stage '%s' cannot start a worker: %s\n", d->name,
-                        e.message[0] ? e.message : "(no reason given)");
-                w->states[i] = NULL;
-                w->failed_to_start = 1;
-                status = 2;
-                goto done;
-            }
-        }
+    if (workers_init(&rs, ws, jobs) != 0) {
+        status = 2;
+        goto done;
     }
 
     memset(&sa, 0, sizeof sa);
@@ -834,72 +965,7 @@ int tp_run(tp_pipeline *p, const tp_run_options *o)
         goto restore;
     }
 
-    /* Write slots in order as they are done. */
-    for (;;) {
-        slot *s;
-        pthread_mutex_lock(&rs.mu);
-        for (;;) {
-            s = &rs.slots[rs.written % rs.cap];
-            if (rs.written < rs.next_fill && s->state == SLOT_DONE)
-                break;
-            if (rs.reader_done && rs.written == rs.next_fill) {
-                s = NULL;
-                break;
-            }
-            pthread_cond_wait(&rs.done, &rs.mu);
-        }
-        past_failure = rs.written > rs.fail_seq;
-        pthread_mutex_unlock(&rs.mu);
-        if (s == NULL)
-            break;
-        if (past_failure) {
-            slot_reset(s);
-            pthread_mutex_lock(&rs.mu);
-            rs.written++;
-            pthread_cond_signal(&rs.space);
-            pthread_mutex_unlock(&rs.mu);
-            continue;
-        }
-        for (i = 0; i < s->n_recs && status == 0; i++) {
-            out_rec *r = &s->recs[i];
-            if (tp_output_write(rs.out, r->id, s->out.data + r->start, r->end - r->start, err,
-                                sizeof err) != 0) {
-                fprintf(stderr, "textpipe: %s\n", err);
-                pthread_mutex_lock(&rs.mu);
-                rs.stop = 1;
-                pthread_mutex_unlock(&rs.mu);
-                status = 1;
-                break;
-            }
-            if (render != NULL && r->record != NULL &&
-                tp_render_add(render, r->record, err, sizeof err) != 0)
-                fprintf(stderr, "textpipe: render: %s\n", err);
-        }
-        docs += s->docs;
-        failed += s->failed;
-        skipped += s->skipped;
-        bytes += s->bytes;
-        if (s->stop_message != NULL && stop_message == NULL) {
-            stop_message = s->stop_message;
-            s->stop_message = NULL;
-        }
-        slot_reset(s);
-        pthread_mutex_lock(&rs.mu);
-        rs.written++;
-        if (stop_message != NULL)
-            rs.stop = 1;
-        pthread_cond_signal(&rs.space);
-        pthread_mutex_unlock(&rs.mu);
-        if (o->progress) {
-            double t = now();
-            if (t - last_progress > 0.2) {
-                show_progress(&rs, docs, bytes, t - t0, 0);
-                last_progress = t;
-            }
-        }
-    }
-    if (o->progress)
-        show_progress(&rs, docs, bytes, now() - t0, 1);
+    status = write_slots(&rs, render, &t, t0);
 
     pthread_join(reader, NULL);
     for (j = 0; j < started; j++)
@@ -923,42 +989,18 @@ done:
             status = 1;
     }
     if (status != 2) {
-        double secs = now() - t0;
-        if (stop_message != NULL)
-            fprintf(stderr, "textpipe: stopped: %s\n", stop_message);
-        if (g_interrupted)
-            fprintf(stderr, "textpipe: interrupted; what was written is whole "
-                    "(run again with --out-dir and --resume to go on)\n");
-        if (o->stats)
-            print_stats(&rs, ws, jobs);
-        if (!o->quiet) {
-            fprintf(stderr, "textpipe: %zu documents (%zu failed, %zu skipped", docs, failed, skipped);
-            if (rs.resumed > 0)
-                fprintf(stderr, ", %zu already done", rs.resumed);
-            fprintf(stderr, "), %.1f MB in %.3f s, %.1f MB/s\n", (double)bytes / 1e6, secs,
-                    secs > 0 ? (double)bytes / 1e6 / secs : 0.0);
-        }
+        print_summary(&rs, ws, jobs, &t, now() - t0);
         if (g_interrupted)
             status = 130;
-        else if (status == 0 && (failed > 0 || skipped > 0 || stop_message != NULL))
+        else if (status == 0 && (t.failed > 0 || t.skipped > 0 || t.stop_message != NULL))
             status = 1;
     }
-    for (j = 0; j < jobs; j++) {
-        worker *w = &ws[j];
-        for (i = 0; w->states != NULL && i < p->n_stages; i++) {
-            const tp_plugin *d = p->stages[i].ref.desc;
-            if (w->states[i] != NULL && d->worker_fini != NULL)
-                d->worker_fini(p->stages[i].instance, w->states[i]);
-        }
-        free(w->states);
-        free(w->stats);
-        free(w->buf);
-    }
+    workers_fini(&rs, ws, jobs);
     for (i = 0; i < rs.cap; i++)
         slot_free(&rs.slots[i]);
     free(rs.slots);
     free(ws);
-    free(stop_message);
+    free(t.stop_message);
     pthread_mutex_destroy(&rs.mu);
     pthread_mutex_destroy(&rs.trace_mu);
     pthread_cond_destroy(&rs.work);

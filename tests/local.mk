@@ -15,6 +15,7 @@ tests_unit_check_pipeline_LDADD = core/libtpcore.la libtextpipe.la $(CHECK_LIBS)
 endif
 
 include tests/unit/io.mk
+include tests/unit/jsonr.mk
 include tests/render/local.mk
 
 ## Test plugins: a pass-through stage and fixtures for the loader's checks

@@ -1,1 +1,54 @@
 ## plugins/entities: rules of the entities stage (see Makefile.am).
+
+ENTITIES_CORE = plugins/entities/ner.c plugins/entities/ner.h
+## the tagger's inner loops are short fixed-length vector sums
+ENTITIES_OPT = -ftree-vectorize -fvect-cost-model=dynamic
+ENTITIES_MODEL = $(srcdir)/plugins/entities/data/model.bin
+ENTITIES_LISTS = \
+	plugins/entities/data/lists/places.tsv \
+	plugins/entities/data/lists/organisations.tsv \
+	plugins/entities/data/lists/misc.tsv \
+	plugins/entities/data/lists/firstnames.tsv \
+	plugins/entities/data/lists/sports.tsv \
+	plugins/entities/data/lists/people.tsv
+
+## Where the built-in model is, for the .incbin in entities.c; remade when
+## the model changes, so that entities.c is compiled again.
+plugins/entities/entities_model.h: $(ENTITIES_MODEL)
+	$(AM_V_GEN)$(MKDIR_P) plugins/entities && \
+	printf '/* generated from local.mk; do not edit */\n#define ENTITIES_MODEL_PATH "%s"\n' \
+	  '$(abs_top_srcdir)/plugins/entities/data/model.bin' >$@
+BUILT_SOURCES += plugins/entities/entities_model.h
+CLEANFILES += plugins/entities/entities_model.h
+
+## The stage.  It includes ner.c, and the built-in model is linked in whole.
+pluginabi_LTLIBRARIES += plugins/entities/entities.la
+plugins_entities_entities_la_SOURCES = plugins/entities/entities.c plugins/entities/ner.h
+nodist_plugins_entities_entities_la_SOURCES = plugins/entities/entities_model.h
+plugins_entities_entities_la_CFLAGS = $(AM_CFLAGS) $(ENTITIES_OPT)
+plugins_entities_entities_la_LDFLAGS = $(TP_MODULE_FLAGS)
+plugins_entities_entities_la_LIBADD = $(TP_MODULE_LIBS) $(PCRE2_LIBS)
+PRELOADED_PLUGINS += -dlpreopen plugins/entities/entities.la
+
+## The training program: clusters, training, evaluation, speed.
+bin_PROGRAMS += textpipe-train
+textpipe_train_SOURCES = plugins/entities/train.c plugins/entities/clusters.c $(ENTITIES_CORE)
+textpipe_train_CFLAGS = $(AM_CFLAGS) $(ENTITIES_OPT)
+textpipe_train_LDADD = libtextpipe.la $(JANSSON_LIBS)
+
+EXTRA_DIST += plugins/entities/data/model.bin plugins/entities/data/clusters.tsv \
+	$(ENTITIES_LISTS) plugins/entities/README.md \
+	bench/entities/run.sh bench/entities/README.md
+
+if HAVE_CHECK
+check_PROGRAMS += plugins/entities/tests/check_entities
+TESTS += plugins/entities/tests/check_entities
+plugins_entities_tests_check_entities_SOURCES = plugins/entities/tests/check_entities.c \
+	plugins/entities/entities.c plugins/entities/ner.h
+nodist_plugins_entities_tests_check_entities_SOURCES = plugins/entities/entities_model.h
+plugins_entities_tests_check_entities_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+plugins_entities_tests_check_entities_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS) $(PCRE2_LIBS)
+endif
+TESTS += plugins/entities/tests/jobs.test
+EXTRA_DIST += plugins/entities/tests/train.conll plugins/entities/tests/cases.txt \
+	plugins/entities/tests/jobs.test

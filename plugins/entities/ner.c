@@ -1,0 +1,1192 @@
+/* entities: features, decoding and the model file of the tagger (ner.h). */
+#include <config.h>
+#include "ner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+ENT_API const char *const entities_type_names[ENT_NTYPES] = {"PER", "ORG", "LOC", "MISC"};
+ENT_API const char *const entities_gaz_names[ENT_GAZ_NKINDS] = {"PER", "ORG", "LOC", "MISC", "FIRST"};
+
+/* ---- hashing ---- */
+
+ENT_API uint64_t entities_hash(const void *p, size_t n, uint64_t seed)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0xcbf29ce484222325ull ^ (seed * 0x9e3779b97f4a7c15ull);
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+ENT_API uint32_t entities_slot(uint64_t h, int offset, unsigned hbits)
+{
+    return (uint32_t)(mix64(h + (uint64_t)(offset + 3) * 0x9e3779b97f4a7c15ull) >> (64 - hbits));
+}
+
+ENT_API uint64_t entities_checksum(const void *p, size_t n)
+{
+    /* FNV-1a over 64-bit words, then the tail bytes. */
+    const unsigned char *s = p;
+    uint64_t h = 0xcbf29ce484222325ull, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h ^= w;
+        h *= 0x100000001b3ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* ---- text helpers ---- */
+
+ENT_API size_t entities_lower(char *out, size_t cap, const char *s, size_t len)
+{
+    size_t i;
+    if (len > cap)
+        len = cap;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    return len;
+}
+
+/* 0 lower, 1 title, 2 all upper, 3 mixed, 4 digit first, 5 other, 6 non-ASCII first */
+static int capclass(const char *s, size_t len)
+{
+    unsigned char c = (unsigned char)s[0];
+    size_t i;
+    int upper = 0, lower = 0, lower_then_upper = 0;
+    if (len == 0)
+        return 5;
+    if (c >= 0x80)
+        return 6;
+    if (c >= '0' && c <= '9')
+        return 4;
+    for (i = 0; i < len; i++) {
+        unsigned char d = (unsigned char)s[i];
+        if (d >= 'A' && d <= 'Z') {
+            upper++;
+            if (lower)
+                lower_then_upper = 1;
+        } else if (d >= 'a' && d <= 'z')
+            lower++;
+    }
+    if (c >= 'a' && c <= 'z')
+        return upper ? 3 : 0;
+    if (c >= 'A' && c <= 'Z') {
+        if (!lower)
+            return 2;
+        return lower_then_upper ? 3 : 1;
+    }
+    return 5;
+}
+
+static size_t shape(char *out, size_t cap, const char *s, size_t len)
+{
+    size_t i, n = 0;
+    char last = 0;
+    for (i = 0; i < len && n < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char k;
+        if (c >= 'A' && c <= 'Z')
+            k = 'X';
+        else if (c >= 'a' && c <= 'z')
+            k = 'x';
+        else if (c >= '0' && c <= '9')
+            k = 'd';
+        else if (c >= 0xc0)
+            k = 'u';
+        else if (c >= 0x80)
+            continue;
+        else
+            k = (char)c;
+        if (k != last)
+            out[n++] = k;
+        last = k;
+    }
+    if (len > 12 && n < cap)
+        out[n++] = '+';
+    return n;
+}
+
+/* ---- lexicon ---- */
+
+static uint32_t pow2_at_least(uint32_t n)
+{
+    uint32_t c = 16;
+    while (c < n)
+        c <<= 1;
+    return c;
+}
+
+ENT_API int entities_lex_index(ent_lex *lex)
+{
+    uint32_t cap = pow2_at_least(lex->n * 2 + 1), i;
+    lex->index = malloc(sizeof *lex->index * cap);
+    if (lex->index == NULL)
+        return -1;
+    memset(lex->index, 0xff, sizeof *lex->index * cap);
+    lex->index_mask = cap - 1;
+    for (i = 0; i < lex->n; i++) {
+        uint32_t j = (uint32_t)entities_hash(lex->words[i], lex->lens[i], 1) & lex->index_mask;
+        while (lex->index[j] != UINT32_MAX)
+            j = (j + 1) & lex->index_mask;
+        lex->index[j] = i;
+    }
+    cap = pow2_at_least(lex->ngaz * 2 + 1);
+    lex->gaz_index = malloc(sizeof *lex->gaz_index * cap);
+    if (lex->gaz_index == NULL) {
+        free(lex->index);
+        lex->index = NULL;
+        return -1;
+    }
+    memset(lex->gaz_index, 0xff, sizeof *lex->gaz_index * cap);
+    lex->gaz_mask = cap - 1;
+    for (i = 0; i < lex->ngaz; i++) {
+        uint32_t j = (uint32_t)mix64(lex->gaz_keys[i]) & lex->gaz_mask;
+        while (lex->gaz_index[j] != UINT32_MAX)
+            j = (j + 1) & lex->gaz_mask;
+        lex->gaz_index[j] = i;
+    }
+    return 0;
+}
+
+ENT_API void entities_lex_free_index(ent_lex *lex)
+{
+    free(lex->index);
+    free(lex->gaz_index);
+    lex->index = NULL;
+    lex->gaz_index = NULL;
+}
+
+ENT_API const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *lower, size_t len)
+{
+    uint32_t j, k;
+    if (lex == NULL || lex->index == NULL)
+        return NULL;
+    j = (uint32_t)entities_hash(lower, len, 1) & lex->index_mask;
+    while ((k = lex->index[j]) != UINT32_MAX) {
+        if (lex->lens[k] == len && memcmp(lex->words[k], lower, len) == 0)
+            return &lex->info[k];
+        j = (j + 1) & lex->index_mask;
+    }
+    return NULL;
+}
+
+ENT_API uint32_t entities_gaz_find(const ent_lex *lex, uint64_t key)
+{
+    uint32_t j, k;
+    if (lex == NULL || lex->gaz_index == NULL)
+        return 0;
+    j = (uint32_t)mix64(key) & lex->gaz_mask;
+    while ((k = lex->gaz_index[j]) != UINT32_MAX) {
+        if (lex->gaz_keys[k] == key)
+            return lex->gaz_kinds[k];
+        j = (j + 1) & lex->gaz_mask;
+    }
+    return 0;
+}
+
+static uint64_t gaz_step(uint64_t key, const char *s, size_t len)
+{
+    char low[64];
+    size_t n = entities_lower(low, sizeof low, s, len);
+    return mix64(key ^ entities_hash(low, n, 7)) + 0x632be59bd9b4e019ull;
+}
+
+ENT_API uint64_t entities_gaz_key(const ent_tok *toks, size_t n)
+{
+    uint64_t key = 0x51ed270b27u;
+    size_t i;
+    for (i = 0; i < n; i++)
+        key = gaz_step(key, toks[i].s, toks[i].len);
+    return key;
+}
+
+/* ---- features ---- */
+
+#define OFF_ALL 0x1fu
+#define OFF_0 0x04u
+#define OFF_NEAR 0x0eu
+
+static inline int addf(ent_wfeat *out, int n, int kind, const void *p, size_t len, uint32_t mask)
+{
+    if (n < ENT_MAXFEAT) {
+        out[n].h = entities_hash(p, len, (uint64_t)kind);
+        out[n].mask = mask;
+        n++;
+    }
+    return n;
+}
+
+ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out)
+{
+    char low[64] = "", shp[16];
+    size_t n, sn, k;
+    int nf = 0, cc;
+    const ent_lexinfo *info;
+    unsigned char v[4] = {0, 0, 0, 0};
+
+    n = entities_lower(low, sizeof low, s, len);
+    info = entities_lex_find(lex, low, n);
+    cc = capclass(s, len);
+    nf = addf(out, nf, 'w', low, n, OFF_ALL);
+    nf = addf(out, nf, 'e', s, len < 64 ? len : 64, OFF_0);
+    sn = shape(shp, sizeof shp - 1, s, len);
+    nf = addf(out, nf, 's', shp, sn, OFF_ALL);
+    for (k = 1; k <= 4 && k < n; k++) {
+        nf = addf(out, nf, 'p' + (int)k * 16, low, k, OFF_0);
+        nf = addf(out, nf, 'x' + (int)k * 16, low + n - k, k, k == 3 ? OFF_NEAR : OFF_0);
+    }
+    v[0] = (unsigned char)cc;
+    v[1] = info ? info->casing : 0;
+    nf = addf(out, nf, 'k', v, 2, OFF_NEAR);
+    if (info != NULL) {
+        static const uint8_t plen[] = {4, 6, 10, 16};
+        for (k = 0; k < sizeof plen; k++) {
+            uint16_t c;
+            uint8_t l = plen[k] < info->clen ? plen[k] : info->clen;
+            if (info->clen == 0 || (k > 0 && plen[k - 1] >= info->clen))
+                break;
+            c = (uint16_t)(info->cluster >> (16 - l));
+            v[0] = (unsigned char)(c & 0xff);
+            v[1] = (unsigned char)(c >> 8);
+            v[2] = l;
+            nf = addf(out, nf, 'c', v, 3, l == info->clen ? OFF_ALL : OFF_NEAR);
+        }
+        for (k = 0; k < ENT_GAZ_NKINDS; k++) {
+            if (info->gaz & (1u << k)) {
+                v[0] = (unsigned char)k;
+                nf = addf(out, nf, 'g', v, 1, OFF_NEAR);
+            }
+            if (info->gaz & ENT_GAZ_PART(k)) {
+                v[0] = (unsigned char)k;
+                nf = addf(out, nf, 'G', v, 1, OFF_0);
+            }
+        }
+    }
+    return nf;
+}
+
+ENT_API int entities_all_caps(const ent_tok *toks, size_t n)
+{
+    size_t i, words = 0, caps = 0;
+    for (i = 0; i < n; i++) {
+        int cc;
+        unsigned char c = (unsigned char)toks[i].s[0];
+        if (toks[i].len < 2)
+            continue;
+        if (c >= 'a' && c <= 'z') {
+            words++;
+            /* a lower-case word: the rest cannot make the 80% */
+            if ((words - caps) * 10 > n * 2 + 10)
+                return 0;
+            continue;
+        }
+        cc = capclass(toks[i].s, toks[i].len);
+        if (cc <= 3) {
+            words++;
+            if (cc == 2)
+                caps++;
+        }
+    }
+    return words >= 2 && caps * 10 >= words * 8;
+}
+
+static inline uint64_t posh(int kind, unsigned a, unsigned b, unsigned c)
+{
+    unsigned char v[3] = {(unsigned char)a, (unsigned char)b, (unsigned char)c};
+    return entities_hash(v, 3, (uint64_t)kind + 1000);
+}
+
+static inline const ent_lexinfo *tok_info(const ent_lex *lex, const ent_lexinfo *const *info,
+                                          const ent_tok *t, size_t i)
+{
+    char low[64];
+    size_t ln;
+    if (info != NULL)
+        return info[i];
+    ln = entities_lower(low, sizeof low, t->s, t->len);
+    return entities_lex_find(lex, low, ln);
+}
+
+ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks,
+                        size_t n, const ent_lexinfo *const *infos, uint64_t *pf, uint8_t *npf)
+{
+    size_t i;
+    int ac = entities_all_caps(toks, n);
+    uint64_t bias = posh('b', 0, 0, 0);
+    for (i = 0; i < n; i++) {
+        uint64_t *f = pf + i * ENT_MAXPOS;
+        unsigned char c0 = (unsigned char)toks[i].s[0];
+        int k = 0, upper = c0 >= 'A' && c0 <= 'Z', cc = upper || ac ? capclass(toks[i].s, toks[i].len) : 0;
+        f[k++] = bias;
+        if (i < 2)
+            f[k++] = posh('P', (unsigned)i, 0, 0);
+        if (i + 2 >= n)
+            f[k++] = posh('Q', (unsigned)(n - i), 0, 0);
+        if (ac)
+            f[k++] = posh('a', (unsigned)cc, i == 0, 0);
+        if (upper) {
+            const ent_lexinfo *info = tok_info(lex, infos, &toks[i], i);
+            unsigned casing = info ? info->casing : 0;
+            unsigned d = entities_doc_get(doc, toks[i].s, toks[i].len);
+            if (i == 0)
+                f[k++] = posh('f', (unsigned)cc, casing, 0);
+            f[k++] = posh('d', d, (unsigned)(i == 0) | (unsigned)ac << 1, (unsigned)cc);
+            if (doc != NULL && doc->nhist > 0) {
+                uint64_t hf = entities_hist_feat(doc, &toks[i], i);
+                if (hf != 0)
+                    f[k++] = hf;
+            }
+        }
+        npf[i] = (uint8_t)k;
+    }
+    /* multi-word list entries, longest first, left to right */
+    for (i = 0; i < n;) {
+        size_t best = 0, l, j;
+        uint32_t kinds = 0;
+        unsigned char c0 = (unsigned char)toks[i].s[0];
+        if (lex != NULL && lex->ngaz > 0 && c0 >= 'A' && c0 <= 'Z') {
+            const ent_lexinfo *info = tok_info(lex, infos, &toks[i], i);
+            if (info != NULL && (info->gaz & ENT_GAZ_STARTS)) {
+                uint64_t key = entities_gaz_key(toks + i, 1);
+                for (l = 2; l <= ENT_GAZ_MAXLEN && i + l <= n; l++) {
+                    uint32_t kk;
+                    key = gaz_step(key, toks[i + l - 1].s, toks[i + l - 1].len);
+                    kk = entities_gaz_find(lex, key);
+                    if (kk) {
+                        best = l;
+                        kinds = kk;
+                    }
+                }
+            }
+        }
+        if (best == 0) {
+            i++;
+            continue;
+        }
+        for (j = 0; j < best; j++) {
+            unsigned pos = j == 0 ? 0 : j + 1 == best ? 2 : 1;
+            uint64_t *f = pf + (i + j) * ENT_MAXPOS;
+            unsigned kind;
+            for (kind = 0; kind < ENT_GAZ_NKINDS; kind++)
+                if ((kinds & (1u << kind)) && npf[i + j] < ENT_MAXPOS)
+                    f[npf[i + j]++] = posh('m', kind, pos, 0);
+        }
+        i += best;
+    }
+}
+
+/* ---- document casing ---- */
+
+ENT_API void entities_doc_init(ent_doc *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+ENT_API void entities_doc_free(ent_doc *d)
+{
+    free(d->keys);
+    free(d->bits);
+    free(d->hist);
+    free(d->stamp);
+    memset(d, 0, sizeof *d);
+}
+
+ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
+{
+    uint32_t cap = pow2_at_least((uint32_t)(hint > (1u << 28) ? 1u << 28 : hint) * 2 + 64);
+    d->n = 0;
+    d->nhist = 0;
+    if (cap > d->cap) {
+        free(d->keys);
+        free(d->bits);
+        free(d->hist);
+        free(d->stamp);
+        d->keys = malloc(sizeof *d->keys * cap);
+        d->bits = malloc(cap);
+        d->hist = malloc(sizeof *d->hist * cap);
+        d->stamp = calloc(cap, sizeof *d->stamp);
+        if (d->keys == NULL || d->bits == NULL || d->hist == NULL || d->stamp == NULL) {
+            entities_doc_free(d);
+            return -1;
+        }
+        d->cap = cap;
+        d->gen = 0;
+    }
+    d->gen++;
+    if (d->gen == 0) {
+        memset(d->stamp, 0, sizeof *d->stamp * d->cap);
+        d->gen = 1;
+    }
+    return 0;
+}
+
+static long doc_find(const ent_doc *d, uint64_t key)
+{
+    uint32_t j = (uint32_t)mix64(key) & (d->cap - 1);
+    while (d->stamp[j] == d->gen) {
+        if (d->keys[j] == key)
+            return j;
+        j = (j + 1) & (d->cap - 1);
+    }
+    return -1 - (long)j;
+}
+
+static uint8_t *doc_slot(ent_doc *d, uint64_t key, int create)
+{
+    long j = doc_find(d, key);
+    if (j >= 0)
+        return &d->bits[j];
+    if (!create || (d->n + 1) * 2 > d->cap)
+        return NULL;
+    j = -1 - j;
+    d->stamp[j] = d->gen;
+    d->keys[j] = key;
+    d->bits[j] = 0;
+    d->hist[j] = 0;
+    d->n++;
+    return &d->bits[j];
+}
+
+ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, const uint8_t *lab)
+{
+    size_t i;
+    if (d == NULL || d->cap == 0)
+        return;
+    for (i = 0; i < n; i++) {
+        char low[64];
+        size_t ln;
+        uint8_t *b;
+        unsigned t, c;
+        if (lab[i] == 0)
+            continue;
+        ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
+        b = doc_slot(d, entities_hash(low, ln, 3), 1);
+        if (b == NULL)
+            continue;
+        t = (unsigned)ENT_TYPE(lab[i]);
+        c = (d->hist[b - d->bits] >> (8 * t)) & 0xff;
+        if (c < 255)
+            d->hist[b - d->bits] += 1u << (8 * t);
+        d->nhist++;
+    }
+}
+
+ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i)
+{
+    char low[64];
+    size_t ln;
+    long j;
+    uint32_t h, c, best = 0, total = 0;
+    unsigned k, bt = 0, code;
+    unsigned char c0 = (unsigned char)t->s[0];
+    if (d == NULL || d->nhist == 0 || !(c0 >= 'A' && c0 <= 'Z'))
+        return 0;
+    ln = entities_lower(low, sizeof low, t->s, t->len);
+    j = doc_find(d, entities_hash(low, ln, 3));
+    if (j < 0 || (h = d->hist[j]) == 0)
+        return 0;
+    for (k = 0; k < ENT_NTYPES; k++) {
+        c = (h >> (8 * k)) & 0xff;
+        total += c;
+        if (c > best) {
+            best = c;
+            bt = k;
+        }
+    }
+    code = best == total ? 1 + bt : 5 + bt;
+    return posh('h', code, i == 0, 0);
+}
+
+ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n)
+{
+    size_t i;
+    if (d == NULL || d->cap == 0 || entities_all_caps(toks, n))
+        return;
+    for (i = 1; i < n; i++) {
+        int cc = capclass(toks[i].s, toks[i].len);
+        char low[64];
+        size_t ln;
+        uint8_t *b;
+        if (cc > 3)
+            continue;
+        ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
+        b = doc_slot(d, entities_hash(low, ln, 3), 1);
+        if (b != NULL)
+            *b |= cc == 0 ? 1 : 2;
+    }
+}
+
+ENT_API unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len)
+{
+    char low[64];
+    size_t ln;
+    uint8_t *b;
+    if (d == NULL || d->cap == 0)
+        return 0;
+    ln = entities_lower(low, sizeof low, s, len);
+    b = doc_slot((ent_doc *)d, entities_hash(low, ln, 3), 0);
+    return b ? *b : 0;
+}
+
+/* ---- decoding ---- */
+
+ENT_API int entities_allowed(int prev, int cur)
+{
+    int pk = prev == 0 ? -1 : ENT_K(prev), ck = cur == 0 ? -1 : ENT_K(cur);
+    int open = pk == ENT_B || pk == ENT_I;
+    if (open)
+        return (ck == ENT_I || ck == ENT_L) && ENT_TYPE(prev) == ENT_TYPE(cur);
+    return ck == -1 || ck == ENT_B || ck == ENT_U;
+}
+
+ENT_API int entities_allowed_start(int cur)
+{
+    return cur == 0 || ENT_K(cur) == ENT_B || ENT_K(cur) == ENT_U;
+}
+
+ENT_API int entities_allowed_end(int prev)
+{
+    return prev == 0 || ENT_K(prev) == ENT_L || ENT_K(prev) == ENT_U;
+}
+
+#define NEG (-1e30f)
+
+/* Under BILOU, O, B-x and U-x follow O, L-y or U-y ("closed" labels);
+ * I-x and L-x follow B-x or I-x. */
+static const uint8_t closed_set[9] = {0, 3, 4, 7, 8, 11, 12, 15, 16};
+static const uint8_t start_set[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
+
+typedef float ent_v4f __attribute__((vector_size(16)));
+typedef int32_t ent_v4i __attribute__((vector_size(16)));
+
+ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
+                      const float *end, uint8_t *back, float *fwd, uint8_t *out)
+{
+    size_t i;
+    int c, k, q, best, t;
+    float bs;
+    /* transitions from each closed label to each label of start_set, three
+     * vectors of four (the last three lanes are never read) */
+    ent_v4f T[9][3];
+    if (n == 0)
+        return;
+    for (q = 0; q < 9; q++)
+        for (k = 0; k < 12; k++)
+            T[q][k / 4][k % 4] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
+    for (c = 0; c < ENT_NL; c++)
+        fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
+    for (i = 1; i < n; i++) {
+        const float *prev = fwd + (i - 1) * ENT_NL;
+        float *cur = fwd + i * ENT_NL;
+        const float *e = em + i * ENT_NL;
+        uint8_t *bk = back + i * ENT_NL;
+        ent_v4f b0, b1, b2;
+        ent_v4i p0 = {0, 0, 0, 0}, p1 = p0, p2 = p0;
+        {
+            float pq = prev[closed_set[0]];
+            b0 = T[0][0] + pq;
+            b1 = T[0][1] + pq;
+            b2 = T[0][2] + pq;
+        }
+        for (q = 1; q < 9; q++) {
+            float pq = prev[closed_set[q]];
+            ent_v4f v0 = T[q][0] + pq, v1 = T[q][1] + pq, v2 = T[q][2] + pq;
+            ent_v4i m0 = v0 > b0, m1 = v1 > b1, m2 = v2 > b2;
+            ent_v4i qq = {q, q, q, q};
+            p0 = (p0 & ~m0) | (qq & m0);
+            p1 = (p1 & ~m1) | (qq & m1);
+            p2 = (p2 & ~m2) | (qq & m2);
+            b0 = (ent_v4f)(((ent_v4i)v0 & m0) | ((ent_v4i)b0 & ~m0));
+            b1 = (ent_v4f)(((ent_v4i)v1 & m1) | ((ent_v4i)b1 & ~m1));
+            b2 = (ent_v4f)(((ent_v4i)v2 & m2) | ((ent_v4i)b2 & ~m2));
+        }
+        for (k = 0; k < 9; k++) {
+            int cl = start_set[k];
+            float b = k < 4 ? b0[k] : k < 8 ? b1[k - 4] : b2[0];
+            int bp = k < 4 ? p0[k] : k < 8 ? p1[k - 4] : p2[0];
+            cur[cl] = b + e[cl];
+            bk[cl] = closed_set[bp];
+        }
+        for (t = 0; t < ENT_NTYPES; t++) {
+            int B = 1 + 4 * t, I = B + 1, L = B + 2;
+            float vb = prev[B] + trans[B * ENT_NL + I], vi = prev[I] + trans[I * ENT_NL + I];
+            cur[I] = (vi > vb ? vi : vb) + e[I];
+            bk[I] = (uint8_t)(vi > vb ? I : B);
+            vb = prev[B] + trans[B * ENT_NL + L];
+            vi = prev[I] + trans[I * ENT_NL + L];
+            cur[L] = (vi > vb ? vi : vb) + e[L];
+            bk[L] = (uint8_t)(vi > vb ? I : B);
+        }
+    }
+    best = 0;
+    bs = NEG * 2;
+    for (k = 0; k < 9; k++) {
+        float v;
+        c = closed_set[k];
+        v = fwd[(n - 1) * ENT_NL + c] + end[c];
+        if (v > bs) {
+            bs = v;
+            best = c;
+        }
+    }
+    out[n - 1] = (uint8_t)best;
+    for (i = n - 1; i > 0; i--)
+        out[i - 1] = back[i * ENT_NL + out[i]];
+}
+
+ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
+                            const float *end, const float *fwd, float *bwd)
+{
+    size_t i;
+    int c, k, t, q;
+    ent_v4f TT[9][3];
+    (void)start;
+    (void)fwd;
+    if (n == 0)
+        return;
+    /* TT[k]: from each closed label (lanes) to start_set[k] */
+    for (k = 0; k < 9; k++)
+        for (q = 0; q < 12; q++)
+            TT[k][q / 4][q % 4] = q < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
+    for (c = 0; c < ENT_NL; c++)
+        bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? end[c] : NEG;
+    for (i = n - 1; i > 0; i--) {
+        const float *nx = bwd + i * ENT_NL;
+        const float *e = em + i * ENT_NL;
+        float *cur = bwd + (i - 1) * ENT_NL;
+        float v[ENT_NL];
+        for (c = 0; c < ENT_NL; c++)
+            v[c] = nx[c] + e[c];
+        /* closed labels go on to O, B-x or U-x: vectors over the 9 closed
+         * labels, one pass per label they go on to */
+        {
+            ent_v4f a0 = {NEG, NEG, NEG, NEG}, a1 = a0, a2 = a0;
+            for (k = 0; k < 9; k++) {
+                float vc = v[start_set[k]];
+                ent_v4f x0 = TT[k][0] + vc, x1 = TT[k][1] + vc, x2 = TT[k][2] + vc;
+                ent_v4i m0 = x0 > a0, m1 = x1 > a1, m2 = x2 > a2;
+                a0 = (ent_v4f)(((ent_v4i)x0 & m0) | ((ent_v4i)a0 & ~m0));
+                a1 = (ent_v4f)(((ent_v4i)x1 & m1) | ((ent_v4i)a1 & ~m1));
+                a2 = (ent_v4f)(((ent_v4i)x2 & m2) | ((ent_v4i)a2 & ~m2));
+            }
+            for (k = 0; k < 9; k++)
+                cur[closed_set[k]] = k < 4 ? a0[k] : k < 8 ? a1[k - 4] : a2[0];
+        }
+        /* B-x and I-x go on to I-x or L-x */
+        for (t = 0; t < ENT_NTYPES; t++) {
+            int B = 1 + 4 * t, I = B + 1, L = B + 2;
+            float a = v[I] + trans[B * ENT_NL + I], b = v[L] + trans[B * ENT_NL + L];
+            cur[B] = a > b ? a : b;
+            a = v[I] + trans[I * ENT_NL + I];
+            b = v[L] + trans[I * ENT_NL + L];
+            cur[I] = a > b ? a : b;
+        }
+    }
+}
+
+/* ---- the model ---- */
+
+#define PAD8(x) (((x) + 7u) & ~(uint64_t)7u)
+
+ENT_API uint64_t entities_payload_size(const ent_header *h)
+{
+    uint64_t words = ((uint64_t)1 << h->hbits) / 64, s = 0;
+    s += PAD8((uint64_t)(ENT_NL * ENT_NL + 2 * ENT_NL) * 4);
+    s += words * 8;
+    s += PAD8(words * 4);
+    s += PAD8((uint64_t)h->nrows * ENT_NL * 2);
+    s += PAD8((uint64_t)h->nlex * sizeof(ent_lexinfo));
+    s += PAD8(((uint64_t)h->nlex + 1) * 4);
+    s += PAD8(h->lex_bytes);
+    s += (uint64_t)h->ngaz * 8;
+    s += PAD8((uint64_t)h->ngaz * 4);
+    s += PAD8(((uint64_t)h->nvocab + 1) * 4);
+    s += PAD8(h->vocab_bytes);
+    return s;
+}
+
+struct ent_model {
+    const unsigned char *data;
+    size_t size;
+    void *map;          /* non-NULL when mapped here */
+    size_t map_size;
+    ent_header h;
+    const float *trans, *start, *end;
+    const uint64_t *bitmap;
+    const uint32_t *rank;
+    const int16_t *rows;
+    ent_lex lex;
+    const char **lex_words;
+    uint16_t *lex_lens;
+    /* known exact forms and what each adds at offsets -2..2 */
+    uint32_t nvocab;
+    const uint32_t *vocab_off;
+    const char *vocab_str;
+    uint64_t *vindex;   /* open addressing: hash << 32 | (record + 1); 0 is empty */
+    uint32_t vmask;
+    struct vent *vent;  /* nvocab records */
+};
+
+/* A known word: what it adds at each offset, its lexicon entry and itself,
+ * together so that one look-up touches one place. */
+#define VENT_MAXLEN 35
+struct vent {
+    float rows[ENT_NOFF * ENT_NL];
+    const ent_lexinfo *info;
+    uint8_t len;
+    char s[VENT_MAXLEN];
+};
+
+static inline uint32_t popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (uint32_t)((x * 0x0101010101010101ull) >> 56);
+}
+
+static inline const int16_t *model_row(const ent_model *m, uint32_t slot)
+{
+    uint64_t w = m->bitmap[slot >> 6], bit = (uint64_t)1 << (slot & 63);
+    if (!(w & bit))
+        return NULL;
+    return m->rows + (size_t)(m->rank[slot >> 6] + popcount64(w & (bit - 1))) * ENT_NL;
+}
+
+/* What word s adds at each offset: out[ENT_NOFF][ENT_NL]. */
+static void word_rows(const ent_model *m, const char *s, size_t len, float *out)
+{
+    ent_wfeat f[ENT_MAXFEAT];
+    int nf = entities_word_feats(&m->lex, s, len, f), i, d, l;
+    memset(out, 0, sizeof(float) * ENT_NOFF * ENT_NL);
+    for (i = 0; i < nf; i++) {
+        for (d = -ENT_WIN; d <= ENT_WIN; d++) {
+            const int16_t *r;
+            float *o = out + (d + ENT_WIN) * ENT_NL;
+            if (!(f[i].mask & (1u << (d + ENT_WIN))))
+                continue;
+            r = model_row(m, entities_slot(f[i].h, d, m->h.hbits));
+            if (r == NULL)
+                continue;
+            for (l = 0; l < ENT_NL; l++)
+                o[l] += (float)r[l] * m->h.wscale;
+        }
+    }
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, const char *a)
+{
+    if (err != NULL)
+        snprintf(err, errlen, fmt, a);
+    return -1;
+}
+
+ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err, size_t errlen)
+{
+    ent_model *m;
+    const unsigned char *p;
+    uint64_t words, need, sum, i;
+    const uint32_t *lex_off;
+    const char *lex_str;
+    char num[64];
+
+    if (size < sizeof(ent_header)) {
+        snprintf(num, sizeof num, "%zu", size);
+        fail(err, errlen, "model is truncated: %s bytes, shorter than its header", num);
+        return NULL;
+    }
+    m = calloc(1, sizeof *m);
+    if (m == NULL) {
+        fail(err, errlen, "%s", "out of memory");
+        return NULL;
+    }
+    memcpy(&m->h, data, sizeof m->h);
+    m->data = data;
+    m->size = size;
+    if (memcmp(m->h.magic, ENT_MAGIC, 8) != 0) {
+        fail(err, errlen, "%s", "not an entities model (bad magic number)");
+        goto bad;
+    }
+    if (m->h.version != ENT_VERSION) {
+        snprintf(num, sizeof num, "%u (this build reads %u)", m->h.version, ENT_VERSION);
+        fail(err, errlen, "unsupported model version %s", num);
+        goto bad;
+    }
+    if (m->h.nlabels != ENT_NL || m->h.hbits < 10 || m->h.hbits > 26 ||
+        !(m->h.wscale > 0) || !(m->h.score_scale > 0)) {
+        fail(err, errlen, "%s", "model header is corrupt (labels, table size or scales)");
+        goto bad;
+    }
+    need = entities_payload_size(&m->h);
+    if (m->h.payload_bytes != need || size - sizeof(ent_header) < need) {
+        snprintf(num, sizeof num, "%zu of %llu", size - sizeof(ent_header), (unsigned long long)need);
+        fail(err, errlen, "model is truncated or corrupt: payload has %s bytes", num);
+        goto bad;
+    }
+    if (size - sizeof(ent_header) != need) {
+        fail(err, errlen, "%s", "model has trailing bytes after its payload");
+        goto bad;
+    }
+    p = (const unsigned char *)data + sizeof(ent_header);
+    if (((uintptr_t)p & 7u) != 0) {
+        fail(err, errlen, "%s", "model image is not aligned to 8 bytes");
+        goto bad;
+    }
+    if (entities_checksum(p, need) != m->h.checksum) {
+        fail(err, errlen, "%s", "model checksum mismatch: the file is corrupt");
+        goto bad;
+    }
+    words = ((uint64_t)1 << m->h.hbits) / 64;
+    m->trans = (const float *)p;
+    m->start = m->trans + ENT_NL * ENT_NL;
+    m->end = m->start + ENT_NL;
+    p += PAD8((uint64_t)(ENT_NL * ENT_NL + 2 * ENT_NL) * 4);
+    m->bitmap = (const uint64_t *)p;
+    p += words * 8;
+    m->rank = (const uint32_t *)p;
+    p += PAD8(words * 4);
+    m->rows = (const int16_t *)p;
+    p += PAD8((uint64_t)m->h.nrows * ENT_NL * 2);
+    for (sum = 0, i = 0; i < words; i++) {
+        if (m->rank[i] != sum)
+            break;
+        sum += popcount64(m->bitmap[i]);
+    }
+    if (i != words || sum != m->h.nrows) {
+        fail(err, errlen, "%s", "model weight index is corrupt");
+        goto bad;
+    }
+    m->lex.n = m->h.nlex;
+    m->lex.info = (const ent_lexinfo *)p;
+    p += PAD8((uint64_t)m->h.nlex * sizeof(ent_lexinfo));
+    lex_off = (const uint32_t *)p;
+    p += PAD8(((uint64_t)m->h.nlex + 1) * 4);
+    lex_str = (const char *)p;
+    p += PAD8(m->h.lex_bytes);
+    m->lex.ngaz = m->h.ngaz;
+    m->lex.gaz_keys = (const uint64_t *)p;
+    p += (uint64_t)m->h.ngaz * 8;
+    m->lex.gaz_kinds = (const uint32_t *)p;
+    p += PAD8((uint64_t)m->h.ngaz * 4);
+    m->nvocab = m->h.nvocab;
+    m->vocab_off = (const uint32_t *)p;
+    p += PAD8(((uint64_t)m->h.nvocab + 1) * 4);
+    m->vocab_str = (const char *)p;
+
+    if (lex_off[0] != 0 || lex_off[m->h.nlex] != m->h.lex_bytes ||
+        m->vocab_off[0] != 0 || m->vocab_off[m->h.nvocab] != m->h.vocab_bytes) {
+        fail(err, errlen, "%s", "model word tables are corrupt");
+        goto bad;
+    }
+    m->lex_words = malloc(sizeof *m->lex_words * (m->h.nlex + 1));
+    m->lex_lens = malloc(sizeof *m->lex_lens * (m->h.nlex + 1));
+    if (m->lex_words == NULL || m->lex_lens == NULL) {
+        fail(err, errlen, "%s", "out of memory");
+        goto bad;
+    }
+    for (i = 0; i < m->h.nlex; i++) {
+        if (lex_off[i + 1] < lex_off[i] || lex_off[i + 1] - lex_off[i] > 63) {
+            fail(err, errlen, "%s", "model lexicon is corrupt");
+            goto bad;
+        }
+        m->lex_words[i] = lex_str + lex_off[i];
+        m->lex_lens[i] = (uint16_t)(lex_off[i + 1] - lex_off[i]);
+    }
+    for (i = 0; i < m->h.nvocab; i++)
+        if (m->vocab_off[i + 1] < m->vocab_off[i] || m->vocab_off[i + 1] - m->vocab_off[i] > 63) {
+            fail(err, errlen, "%s", "model vocabulary is corrupt");
+            goto bad;
+        }
+    m->lex.words = m->lex_words;
+    m->lex.lens = m->lex_lens;
+    if (entities_lex_index(&m->lex) != 0) {
+        fail(err, errlen, "%s", "out of memory");
+        goto bad;
+    }
+    {
+        uint32_t cap = pow2_at_least(m->nvocab * 2 + 1), j, nv = 0;
+        m->vindex = calloc(cap, sizeof *m->vindex);
+        {
+            /* one block, on huge pages where the system has them: the
+             * look-ups of known words are spread over it */
+            size_t bytes = sizeof *m->vent * ((size_t)m->nvocab + 1);
+            bytes = (bytes + ((size_t)2 << 20) - 1) & ~(((size_t)2 << 20) - 1);
+            if (posix_memalign((void **)&m->vent, (size_t)2 << 20, bytes) != 0)
+                m->vent = NULL;
+#ifdef MADV_HUGEPAGE
+            else
+                madvise(m->vent, bytes, MADV_HUGEPAGE);
+#endif
+        }
+        if (m->vindex == NULL || m->vent == NULL) {
+            fail(err, errlen, "%s", "out of memory");
+            goto bad;
+        }
+        m->vmask = cap - 1;
+        for (i = 0; i < m->h.nvocab; i++) {
+            const char *s = m->vocab_str + m->vocab_off[i];
+            size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
+            uint64_t h = entities_hash(s, len, 2);
+            struct vent *v = &m->vent[nv];
+            char low[64];
+            size_t ln;
+            if (len == 0 || len > VENT_MAXLEN)
+                continue;
+            j = (uint32_t)h & m->vmask;
+            while (m->vindex[j] != 0)
+                j = (j + 1) & m->vmask;
+            m->vindex[j] = (h & 0xffffffff00000000ull) | (nv + 1);
+            word_rows(m, s, len, v->rows);
+            ln = entities_lower(low, sizeof low, s, len);
+            v->info = entities_lex_find(&m->lex, low, ln);
+            v->len = (uint8_t)len;
+            memcpy(v->s, s, len);
+            nv++;
+        }
+        m->nvocab = nv;
+    }
+    return m;
+bad:
+    entities_model_free(m);
+    return NULL;
+}
+
+ENT_API ent_model *entities_model_open_file(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    void *map;
+    ent_model *m;
+    if (fd < 0) {
+        if (err != NULL)
+            snprintf(err, errlen, "cannot open model %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (err != NULL)
+            snprintf(err, errlen, "model %s is not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    if (st.st_size < (off_t)sizeof(ent_header)) {
+        if (err != NULL)
+            snprintf(err, errlen, "model %s is truncated: %lld bytes, shorter than its header",
+                     path, (long long)st.st_size);
+        close(fd);
+        return NULL;
+    }
+    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED) {
+        if (err != NULL)
+            snprintf(err, errlen, "cannot map model %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    m = entities_model_open(map, (size_t)st.st_size, err, errlen);
+    if (m == NULL) {
+        if (err != NULL) {
+            char *tmp = strdup(err);
+            if (tmp != NULL) {
+                snprintf(err, errlen, "%s: %s", path, tmp);
+                free(tmp);
+            }
+        }
+        munmap(map, (size_t)st.st_size);
+        return NULL;
+    }
+    m->map = map;
+    m->map_size = (size_t)st.st_size;
+    return m;
+}
+
+ENT_API void entities_model_free(ent_model *m)
+{
+    if (m == NULL)
+        return;
+    entities_lex_free_index(&m->lex);
+    free(m->lex_words);
+    free(m->lex_lens);
+    free(m->vindex);
+    free(m->vent);
+    if (m->map != NULL)
+        munmap(m->map, m->map_size);
+    free(m);
+}
+
+ENT_API const ent_lex *entities_model_lex(const ent_model *m) { return &m->lex; }
+ENT_API const float *entities_model_trans(const ent_model *m) { return m->trans; }
+ENT_API const float *entities_model_start(const ent_model *m) { return m->start; }
+ENT_API const float *entities_model_end(const ent_model *m) { return m->end; }
+ENT_API float entities_model_score_scale(const ent_model *m) { return m->h.score_scale; }
+
+ENT_API int entities_scratch_fit(ent_scratch *s, size_t n)
+{
+    void *a, *b, *c;
+    if (s->cache == NULL) {
+        size_t bytes = (sizeof *s->cache + ((size_t)2 << 20) - 1) & ~(((size_t)2 << 20) - 1);
+        if (posix_memalign((void **)&s->cache, (size_t)2 << 20, bytes) != 0) {
+            s->cache = NULL;
+            return -1;
+        }
+#ifdef MADV_HUGEPAGE
+        madvise(s->cache, bytes, MADV_HUGEPAGE);
+#endif
+        memset(s->cache->key, 0, sizeof s->cache->key);
+    }
+    if (n <= s->cap)
+        return 0;
+    n = n * 3 / 2 + 16;
+    a = realloc(s->pf, sizeof *s->pf * ENT_MAXPOS * n);
+    if (a == NULL)
+        return -1;
+    s->pf = a;
+    b = realloc(s->npf, n);
+    if (b == NULL)
+        return -1;
+    s->npf = b;
+    c = realloc(s->info, sizeof *s->info * n);
+    if (c == NULL)
+        return -1;
+    s->info = c;
+    c = realloc(s->rows, sizeof *s->rows * n);
+    if (c == NULL)
+        return -1;
+    s->rows = c;
+    s->cap = n;
+    return 0;
+}
+
+ENT_API void entities_scratch_free(ent_scratch *s)
+{
+    free(s->pf);
+    free(s->npf);
+    free(s->info);
+    free(s->rows);
+    free(s->cache);
+    memset(s, 0, sizeof *s);
+}
+
+/* What token t adds at each offset, and its lexicon entry. */
+static inline const float *token_rows(const ent_model *m, ent_cache *cache, const char *s, size_t len,
+                                      const ent_lexinfo **info)
+{
+    uint64_t h = entities_hash(s, len, 2), e;
+    uint32_t j = (uint32_t)h & m->vmask, slot;
+    while ((e = m->vindex[j]) != 0) {
+        if ((e >> 32) == (h >> 32)) {
+            const struct vent *v = &m->vent[(uint32_t)e - 1];
+            if (v->len == len && memcmp(v->s, s, len) == 0) {
+                *info = v->info;
+                return v->rows;
+            }
+        }
+        j = (j + 1) & m->vmask;
+    }
+    /* not in the vocabulary: the worker's cache, keyed by hash and length */
+    h = mix64(h ^ len) | 1;
+    slot = (uint32_t)(h >> (64 - ENT_CACHE_BITS));
+    if (cache->key[slot] != h) {
+        char low[64];
+        size_t ln = entities_lower(low, sizeof low, s, len);
+        word_rows(m, s, len, cache->rows[slot]);
+        cache->info[slot] = entities_lex_find(&m->lex, low, ln);
+        cache->key[slot] = h;
+    }
+    *info = cache->info[slot];
+    return cache->rows[slot];
+}
+
+ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
+                              size_t n, ent_scratch *sc, float *em)
+{
+    size_t i;
+    int l, k;
+    const float **rp = sc->rows;
+    for (i = 0; i < n; i++)
+        rp[i] = token_rows(m, sc->cache, toks[i].s, toks[i].len, &sc->info[i]);
+    /* position p sums what the words at p-2 .. p+2 add at offsets -2 .. 2 */
+    for (i = 0; i < n; i++) {
+        float *e = em + i * ENT_NL;
+        const float *r = rp[i] + ENT_WIN * ENT_NL;
+        for (l = 0; l < ENT_NL; l++)
+            e[l] = r[l];
+        if (i >= 1) {
+            r = rp[i - 1] + (ENT_WIN - 1) * ENT_NL;
+            for (l = 0; l < ENT_NL; l++)
+                e[l] += r[l];
+        }
+        if (i >= 2) {
+            r = rp[i - 2];
+            for (l = 0; l < ENT_NL; l++)
+                e[l] += r[l];
+        }
+        if (i + 1 < n) {
+            r = rp[i + 1] + (ENT_WIN + 1) * ENT_NL;
+            for (l = 0; l < ENT_NL; l++)
+                e[l] += r[l];
+        }
+        if (i + 2 < n) {
+            r = rp[i + 2] + (ENT_WIN + 2) * ENT_NL;
+            for (l = 0; l < ENT_NL; l++)
+                e[l] += r[l];
+        }
+    }
+    entities_pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf);
+    for (i = 0; i < n; i++) {
+        float *e = em + i * ENT_NL;
+        for (k = 0; k < sc->npf[i]; k++) {
+            const int16_t *r = model_row(m, entities_slot(sc->pf[i * ENT_MAXPOS + k], 0, m->h.hbits));
+            if (r == NULL)
+                continue;
+            for (l = 0; l < ENT_NL; l++)
+                e[l] += (float)r[l] * m->h.wscale;
+        }
+    }
+}
+
+ENT_API float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b)
+{
+    size_t i;
+    float m = 1e30f;
+    for (i = a; i < b; i++) {
+        const float *f = fwd + i * ENT_NL, *g = bwd + i * ENT_NL;
+        float best = f[lab[i]] + g[lab[i]], other = -1e30f;
+        int c;
+        for (c = 0; c < ENT_NL; c++)
+            if (c != lab[i] && f[c] + g[c] > other)
+                other = f[c] + g[c];
+        if (best - other < m)
+            m = best - other;
+    }
+    return m;
+}

@@ -1,0 +1,226 @@
+/*
+ * entities: the sequence tagger shared by the stage, its tests and the
+ * training program.
+ *
+ * Labels are BILOU over four types (PER ORG LOC MISC): label 0 is O, label
+ * 1 + 4 * type + k is B, I, L, U for k = 0..3.  Every feature is either a
+ * property of one word seen from a relative offset -2..2 (so that what a
+ * known word adds at each offset can be summed once, at load) or a property
+ * of a position (sentence start, document casing, multi-word list matches).
+ * Features are hashed into a table of 2^hbits rows of one weight per label.
+ */
+#ifndef ENTITIES_NER_H
+#define ENTITIES_NER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The stage compiles this file into itself with ENT_API defined as static,
+ * so that the plugin exports nothing but its entry. */
+#ifndef ENT_API
+#define ENT_API
+#define ENT_DATA extern
+#else
+#define ENT_DATA ENT_API
+#endif
+
+#define ENT_NTYPES 4
+#define ENT_NL 17
+#define ENT_WIN 2                    /* offsets -2..2 */
+#define ENT_NOFF (2 * ENT_WIN + 1)
+#define ENT_MAXFEAT 48               /* word features of one word */
+#define ENT_MAXPOS 12                /* position features of one position */
+#define ENT_GAZ_MAXLEN 8             /* tokens of a multi-word list entry */
+
+/* Gazetteer kinds of the built-in lists (bit numbers in ent_lexinfo.gaz). */
+enum { ENT_GAZ_PER, ENT_GAZ_ORG, ENT_GAZ_LOC, ENT_GAZ_MISC, ENT_GAZ_FIRST, ENT_GAZ_NKINDS };
+
+#define ENT_LABEL(type, k) (1 + 4 * (type) + (k))
+#define ENT_TYPE(label) (((label) - 1) / 4)
+#define ENT_K(label) (((label) - 1) % 4)
+enum { ENT_B, ENT_I, ENT_L, ENT_U };
+
+ENT_DATA const char *const entities_type_names[ENT_NTYPES];
+ENT_DATA const char *const entities_gaz_names[ENT_GAZ_NKINDS];
+
+/* What the lexicon knows of a lower-cased word from unlabelled news and the
+ * built-in lists. */
+typedef struct ent_lexinfo {
+    uint16_t cluster;   /* path in the cluster tree, most significant bit first */
+    uint8_t clen;       /* its length in bits; 0: no cluster */
+    uint8_t casing;     /* 0 unseen, 1..4: how often it is capitalised mid-sentence */
+    uint16_t gaz;       /* bits 0..4: a list entry of that kind is this word;
+                           bits 8..12: the word is part of a longer entry;
+                           bit 15: a longer entry starts with it */
+    uint16_t pad;
+} ent_lexinfo;
+
+#define ENT_GAZ_PART(k) (1u << (8 + (k)))
+#define ENT_GAZ_STARTS 0x8000u
+
+/* A read-only table: lower-cased word -> ent_lexinfo. */
+typedef struct ent_lex {
+    uint32_t n;
+    const char *const *words;    /* n words (not NUL-terminated: see lens) */
+    const uint16_t *lens;
+    const ent_lexinfo *info;
+    uint32_t *index;             /* open addressing, capacity index_mask + 1 */
+    uint32_t index_mask;
+    /* multi-word list entries: hash of the token sequence -> kind bits */
+    uint32_t ngaz;
+    const uint64_t *gaz_keys;
+    const uint32_t *gaz_kinds;
+    uint32_t *gaz_index;
+    uint32_t gaz_mask;
+} ent_lex;
+
+/* One token as the tagger sees it. */
+typedef struct ent_tok {
+    const char *s;
+    uint32_t len;
+} ent_tok;
+
+/* A word feature: its hash and the offsets (bit d+2) it fires at. */
+typedef struct ent_wfeat {
+    uint64_t h;
+    uint32_t mask;
+} ent_wfeat;
+
+/* Per-document casing evidence (per worker; no allocation per record once
+ * grown). */
+typedef struct ent_doc {
+    uint64_t *keys;
+    uint8_t *bits;      /* 1: seen lower-case mid-sentence, 2: capitalised */
+    uint32_t *hist;     /* tagged so far: four 8-bit counts, PER ORG LOC MISC */
+    uint32_t *stamp;
+    uint32_t cap, n, gen, nhist;
+} ent_doc;
+
+/* Hashing. */
+ENT_API uint64_t entities_hash(const void *p, size_t n, uint64_t seed);
+ENT_API uint32_t entities_slot(uint64_t h, int offset, unsigned hbits);
+
+/* Lexicon (the arrays stay owned by the caller). */
+ENT_API int entities_lex_index(ent_lex *lex);
+ENT_API void entities_lex_free_index(ent_lex *lex);
+ENT_API const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *lower, size_t len);
+ENT_API uint32_t entities_gaz_find(const ent_lex *lex, uint64_t key);
+ENT_API uint64_t entities_gaz_key(const ent_tok *toks, size_t n);
+
+/* Lower-case ASCII letters of s into out (at most cap bytes); returns the length. */
+ENT_API size_t entities_lower(char *out, size_t cap, const char *s, size_t len);
+
+/* The word features of one token. */
+ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out);
+
+/* Sentence-level facts for position features. */
+ENT_API int entities_all_caps(const ent_tok *toks, size_t n);
+
+/* Position features of every token of a sentence: for token i, pf[i * ENT_MAXPOS ...]
+ * with npf[i] of them.  info, if not NULL, holds each token's lexicon entry
+ * (NULL where it has none), saving the look-ups. */
+ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks,
+                        size_t n, const ent_lexinfo *const *info, uint64_t *pf, uint8_t *npf);
+
+/* Document casing evidence. */
+ENT_API void entities_doc_init(ent_doc *d);
+ENT_API void entities_doc_free(ent_doc *d);
+ENT_API int entities_doc_reset(ent_doc *d, size_t ntokens_hint);
+ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n);
+ENT_API unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len);
+/* Remember the types the tagger gave the words of a sentence ... */
+ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, const uint8_t *labels);
+/* ... and the feature they make for a capitalised word later on (0: none). */
+ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i);
+
+/* Transitions allowed by BILOU. */
+ENT_API int entities_allowed(int prev, int cur);
+ENT_API int entities_allowed_start(int cur);
+ENT_API int entities_allowed_end(int prev);
+
+/* Best label sequence for emission scores em[n][ENT_NL] (in place of
+ * nothing: back is scratch of n * ENT_NL bytes, delta of 2 * ENT_NL floats).
+ * With mm non-NULL (n * ENT_NL floats) and bwd (n * ENT_NL floats) also
+ * fills max-marginals: the best full-path score through each label. */
+ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
+                      const float *end, uint8_t *back, float *fwd, uint8_t *out);
+ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
+                            const float *end, const float *fwd, float *bwd);
+
+/* ---- the model file ---- */
+
+#define ENT_MAGIC "TPNERMOD"
+#define ENT_VERSION 1u
+
+typedef struct ent_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t nlabels;
+    uint32_t hbits;
+    uint32_t nrows;        /* non-zero rows of the hashed table */
+    uint32_t nlex;         /* lexicon entries */
+    uint32_t lex_bytes;    /* their strings */
+    uint32_t ngaz;         /* multi-word list entries */
+    uint32_t nvocab;       /* exact forms whose scores are summed at load */
+    uint32_t vocab_bytes;
+    float wscale;          /* weight = int16 * wscale */
+    float score_scale;     /* entity score = logistic(margin / score_scale) */
+    uint32_t reserved;
+    uint64_t payload_bytes;
+    uint64_t checksum;     /* FNV-1a 64 of the payload */
+} ent_header;
+
+/* Sizes of the payload sections, in order, each padded to 8 bytes:
+ *   float trans[NL*NL], start[NL], end[NL]
+ *   uint64 bitmap[2^hbits / 64]; uint32 rank[2^hbits / 64]
+ *   int16 rows[nrows * NL]
+ *   ent_lexinfo info[nlex]; uint32 lex_off[nlex + 1]; char lex_str[lex_bytes]
+ *   uint64 gaz_keys[ngaz]; uint32 gaz_kinds[ngaz]
+ *   uint32 vocab_off[nvocab + 1]; char vocab_str[vocab_bytes] */
+ENT_API uint64_t entities_payload_size(const ent_header *h);
+ENT_API uint64_t entities_checksum(const void *p, size_t n);
+
+typedef struct ent_model ent_model;
+
+/* Check and map a model image (not copied: it must outlive the model).
+ * Returns NULL with a message in err on any inconsistency. */
+ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err, size_t errlen);
+/* Map a file read-only and open it. */
+ENT_API ent_model *entities_model_open_file(const char *path, char *err, size_t errlen);
+ENT_API void entities_model_free(ent_model *m);
+ENT_API const ent_lex *entities_model_lex(const ent_model *m);
+
+/* A worker's cache of what words the model does not know add (it
+ * belongs to one model). */
+#define ENT_CACHE_BITS 14
+typedef struct ent_cache {
+    uint64_t key[1u << ENT_CACHE_BITS];
+    const ent_lexinfo *info[1u << ENT_CACHE_BITS];
+    float rows[1u << ENT_CACHE_BITS][ENT_NOFF * ENT_NL];
+} ent_cache;
+
+/* Scratch of one worker for entities_model_emissions(): grown to fit. */
+typedef struct ent_scratch {
+    uint64_t *pf;
+    uint8_t *npf;
+    const ent_lexinfo **info;
+    const float **rows;
+    size_t cap;
+    ent_cache *cache;
+} ent_scratch;
+
+ENT_API int entities_scratch_fit(ent_scratch *s, size_t n);
+ENT_API void entities_scratch_free(ent_scratch *s);
+
+/* Emission scores of a sentence: em[n * ENT_NL]. */
+ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
+                              size_t n, ent_scratch *scratch, float *em);
+/* Margin of the labels lab[a, b) against the best path that differs
+ * there, from Viterbi scores fwd and max_marginals' bwd. */
+ENT_API float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b);
+ENT_API const float *entities_model_trans(const ent_model *m);
+ENT_API const float *entities_model_start(const ent_model *m);
+ENT_API const float *entities_model_end(const ent_model *m);
+ENT_API float entities_model_score_scale(const ent_model *m);
+
+#endif /* ENTITIES_NER_H */

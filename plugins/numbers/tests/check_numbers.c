@@ -1,0 +1,403 @@
+/* Tests of the numbers stage: the data-driven cases in cases.txt (one line
+ * each), exact values, code-point offsets, options, and bad input in bounded
+ * time and memory. */
+#include <config.h>
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "textpipe/plugin.h"
+#include "textpipe/record.h"
+
+const tp_plugin *numbers_LTX_textpipe_plugin(void);
+
+typedef struct {
+    const tp_plugin *pl;
+    void *inst;
+    void *worker;
+} stage;
+
+static void stage_open(stage *st, json_t *options)
+{
+    tp_error err;
+    st->pl = numbers_LTX_textpipe_plugin();
+    ck_assert_ptr_nonnull(st->pl);
+    if (st->pl->create(&st->inst, options, &err) != 0)
+        ck_abort_msg("create: %s", err.message);
+    if (st->pl->worker_init(&st->worker, st->inst, &err) != 0)
+        ck_abort_msg("worker_init: %s", err.message);
+}
+
+static void stage_close(stage *st)
+{
+    st->pl->worker_fini(st->inst, st->worker);
+    st->pl->destroy(st->inst);
+}
+
+/* Run the stage on text; returns the record (caller frees). */
+static json_t *run(stage *st, const char *text, size_t len)
+{
+    tp_error err;
+    json_t *r = json_object();
+    json_object_set_new(r, "text", json_stringn(text, len));
+    if (st->pl->process(st->inst, st->worker, r, &err) != 0)
+        ck_abort_msg("process: %s", err.message);
+    return r;
+}
+
+static json_t *run_s(stage *st, const char *text)
+{
+    return run(st, text, strlen(text));
+}
+
+/* ------------------------------------------------------------------ */
+/* cases.txt */
+
+static char *trim(char *s)
+{
+    char *e;
+    while (*s == ' ')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+static int value_matches(const json_t *f, const char *want, char *why, size_t whysz)
+{
+    const char *dots = strstr(want, "..");
+    char *end;
+    double w;
+    if (strcmp(want, "-") == 0)
+        return 1;
+    if (dots) {
+        double lo = strtod(want, NULL), hi = strtod(dots + 2, NULL);
+        const json_t *l = json_object_get(f, "low"), *h = json_object_get(f, "high");
+        if (l && h && fabs(json_number_value(l) - lo) < 1e-9 * fmax(1, fabs(lo)) &&
+            fabs(json_number_value(h) - hi) < 1e-9 * fmax(1, fabs(hi)))
+            return 1;
+        snprintf(why, whysz, "range %g..%g", l ? json_number_value(l) : NAN, h ? json_number_value(h) : NAN);
+        return 0;
+    }
+    w = strtod(want, &end);
+    if (*end == '\0' && end != want && json_is_number(json_object_get(f, "value"))) {
+        double g = json_number_value(json_object_get(f, "value"));
+        if (fabs(g - w) <= 1e-9 * fmax(1, fabs(w)))
+            return 1;
+        snprintf(why, whysz, "value %.17g", g);
+        return 0;
+    }
+    if (json_is_string(json_object_get(f, "value")) && strcmp(json_string_value(json_object_get(f, "value")), want) == 0)
+        return 1;
+    snprintf(why, whysz, "value is not %s", want);
+    return 0;
+}
+
+static int run_case(stage *st, char *line, int lineno)
+{
+    char *field[8];
+    int nf = 0;
+    char *p = line, *sep;
+    json_t *r, *arr, *f;
+    size_t i;
+    int ok = 0;
+    char why[256] = "no finding of that kind and text";
+
+    while (nf < 8 && (sep = strstr(p, " | ")) != NULL) {
+        *sep = '\0';
+        field[nf++] = trim(p);
+        p = sep + 3;
+    }
+    if (nf < 8)
+        field[nf++] = trim(p);
+    if (nf < 4) {
+        fprintf(stderr, "cases.txt:%d: expected SENTENCE | KIND | SPAN | VALUE\n", lineno);
+        return 0;
+    }
+    r = run_s(st, field[0]);
+    arr = json_object_get(r, "numbers");
+    ck_assert(json_is_array(arr));
+    if (strcmp(field[1], "none") == 0 || strcmp(field[1], "count") == 0) {
+        size_t want = field[1][0] == 'n' ? 0 : (size_t)atoi(field[2]);
+        ok = json_array_size(arr) == want;
+        snprintf(why, sizeof why, "%zu findings, not %zu", json_array_size(arr), want);
+    }
+    json_array_foreach(arr, i, f) {
+        int keys_ok = 1;
+        if (ok || strcmp(field[1], "none") == 0 || strcmp(field[1], "count") == 0)
+            break;
+        if (strcmp(json_string_value(json_object_get(f, "kind")), field[1]) != 0 ||
+            strcmp(json_string_value(json_object_get(f, "text")), field[2]) != 0)
+            continue;
+        if (!value_matches(f, field[3], why, sizeof why))
+            continue;
+        for (int k = 4; k < nf && keys_ok; k++) {
+            char *eq = strchr(field[k], '=');
+            const json_t *v;
+            if (eq == NULL)
+                continue;
+            *eq = '\0';
+            v = json_object_get(f, field[k]);
+            keys_ok = json_is_string(v) && strcmp(json_string_value(v), eq + 1) == 0;
+            if (!keys_ok)
+                snprintf(why, sizeof why, "%s is %s, not %s", field[k], json_is_string(v) ? json_string_value(v) : "absent",
+                         eq + 1);
+            *eq = '=';
+        }
+        ok = keys_ok;
+    }
+    if (!ok) {
+        char *dump = json_dumps(arr, JSON_COMPACT);
+        fprintf(stderr, "cases.txt:%d: %s: %s\n    got %s\n", lineno, field[0], why, dump ? dump : "?");
+        free(dump);
+    }
+    json_decref(r);
+    return ok;
+}
+
+static int run_cases_file(json_t *options)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096], line[2048];
+    FILE *fp;
+    int lineno = 0, failed = 0, cases = 0;
+    stage st;
+    snprintf(path, sizeof path, "%s/plugins/numbers/tests/cases.txt", top ? top : ".");
+    fp = fopen(path, "r");
+    ck_assert_msg(fp != NULL, "cannot open %s", path);
+    stage_open(&st, options);
+    while (fgets(line, sizeof line, fp)) {
+        lineno++;
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        cases++;
+        failed += !run_case(&st, line, lineno);
+    }
+    fclose(fp);
+    stage_close(&st);
+    ck_assert_int_gt(cases, 100);
+    return failed;
+}
+
+START_TEST(cases_file)
+{
+    int failed = run_cases_file(NULL);
+    ck_assert_msg(failed == 0, "%d case(s) of cases.txt failed (see above)", failed);
+}
+END_TEST
+
+/* The pcre2 candidate pattern and the word scan find the same things. */
+START_TEST(cases_file_pcre2_candidates)
+{
+    json_t *o = json_pack("{s:s}", "candidates", "pcre2");
+    int failed = run_cases_file(o);
+    json_decref(o);
+    ck_assert_msg(failed == 0, "%d case(s) of cases.txt failed with candidates: pcre2", failed);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+/* 55.41 million is exactly 55410000, an integer, not 55409999.99... */
+START_TEST(exact_values)
+{
+    stage st;
+    json_t *r, *f;
+    stage_open(&st, NULL);
+    r = run_s(&st, "It cost 55.41 million and then 0.1 billion and 1.15m.");
+    f = json_array_get(json_object_get(r, "numbers"), 0);
+    ck_assert(json_is_integer(json_object_get(f, "value")));
+    ck_assert_int_eq(json_integer_value(json_object_get(f, "value")), 55410000);
+    f = json_array_get(json_object_get(r, "numbers"), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(f, "value")), 100000000);
+    f = json_array_get(json_object_get(r, "numbers"), 2);
+    ck_assert_int_eq(json_integer_value(json_object_get(f, "value")), 1150000);
+    json_decref(r);
+    stage_close(&st);
+}
+END_TEST
+
+/* Offsets are code points; the span text is the text between them. */
+START_TEST(code_point_offsets)
+{
+    stage st;
+    json_t *r, *f;
+    stage_open(&st, NULL);
+    r = run_s(&st, "Caf\xc3\xa9 \xe2\x80\x94 \xc2\xa3" "300 and 42 people");
+    f = json_array_get(json_object_get(r, "numbers"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(f, "text")), "\xc2\xa3" "300");
+    ck_assert_int_eq(json_integer_value(json_object_get(f, "start")), 7);
+    ck_assert_int_eq(json_integer_value(json_object_get(f, "end")), 11);
+    f = json_array_get(json_object_get(r, "numbers"), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(f, "start")), 16);
+    json_decref(r);
+    stage_close(&st);
+}
+END_TEST
+
+START_TEST(empty_text)
+{
+    stage st;
+    json_t *r;
+    stage_open(&st, NULL);
+    r = run_s(&st, "");
+    ck_assert(json_is_array(json_object_get(r, "numbers")));
+    ck_assert_int_eq(json_array_size(json_object_get(r, "numbers")), 0);
+    json_decref(r);
+    stage_close(&st);
+}
+END_TEST
+
+START_TEST(record_without_text)
+{
+    stage st;
+    tp_error err;
+    json_t *r = json_pack("{s:i}", "text", 5);
+    stage_open(&st, NULL);
+    ck_assert_int_eq(st.pl->process(st.inst, st.worker, r, &err), TP_ERROR);
+    ck_assert_ptr_nonnull(strstr(err.message, "text"));
+    json_decref(r);
+    stage_close(&st);
+}
+END_TEST
+
+/* A 10 MB line of digits: one finding, in bounded time. */
+START_TEST(ten_megabytes_of_digits)
+{
+    size_t n = 10u << 20;
+    char *s = malloc(n);
+    stage st;
+    json_t *r;
+    clock_t t0;
+    ck_assert_ptr_nonnull(s);
+    for (size_t i = 0; i < n; i++)
+        s[i] = (char)('0' + i % 10);
+    stage_open(&st, NULL);
+    t0 = clock();
+    r = run(&st, s, n);
+    ck_assert_msg((double)(clock() - t0) / CLOCKS_PER_SEC < 20.0, "too slow");
+    ck_assert_int_le(json_array_size(json_object_get(r, "numbers")), 1);
+    json_decref(r);
+    stage_close(&st);
+    free(s);
+}
+END_TEST
+
+/* Thousands of numbers in one document: all found, in order. */
+START_TEST(thousands_of_numbers)
+{
+    size_t count = 20000, cap = count * 16 + 1, len = 0;
+    char *s = malloc(cap);
+    stage st;
+    json_t *r, *arr;
+    ck_assert_ptr_nonnull(s);
+    for (size_t i = 0; i < count; i++)
+        len += (size_t)snprintf(s + len, cap - len, "%zu cats. ", i * 7 + 1);
+    stage_open(&st, NULL);
+    r = run(&st, s, len);
+    arr = json_object_get(r, "numbers");
+    ck_assert_int_eq(json_array_size(arr), count);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(arr, count - 1), "value")),
+                     (json_int_t)((count - 1) * 7 + 1));
+    json_decref(r);
+    stage_close(&st);
+    free(s);
+}
+END_TEST
+
+/* max_findings stops a document early with a warning, not an error. */
+START_TEST(max_findings_warns)
+{
+    stage st;
+    json_t *o = json_pack("{s:i}", "max_findings", 3), *r;
+    stage_open(&st, o);
+    r = run_s(&st, "1 cat, 2 dogs, 3 owls, 4 bats, 5 rats.");
+    ck_assert_int_eq(json_array_size(json_object_get(r, "numbers")), 3);
+    ck_assert_int_eq(json_array_size(json_object_get(r, "warnings")), 1);
+    json_decref(r);
+    json_decref(o);
+    stage_close(&st);
+}
+END_TEST
+
+/* The names option adds files of known names. */
+START_TEST(extra_names_file)
+{
+    char path[] = "/tmp/numbers-names-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *fp;
+    stage st;
+    json_t *o, *r;
+    ck_assert_int_ge(fd, 0);
+    fp = fdopen(fd, "w");
+    fputs("# my names\nname Agent 47\nprefix Model\n", fp);
+    fclose(fp);
+    o = json_pack("{s:[s]}", "names", path);
+    stage_open(&st, o);
+    r = run_s(&st, "Agent 47 met Model 3 owners and 12 others.");
+    ck_assert_int_eq(json_array_size(json_object_get(r, "numbers")), 1);
+    json_decref(r);
+    stage_close(&st);
+    json_decref(o);
+    remove(path);
+}
+END_TEST
+
+START_TEST(bad_names_file)
+{
+    const tp_plugin *pl = numbers_LTX_textpipe_plugin();
+    void *inst = NULL;
+    tp_error err;
+    json_t *o = json_pack("{s:[s]}", "names", "/nonexistent/names.txt");
+    ck_assert_int_eq(pl->create(&inst, o, &err), TP_ERROR);
+    ck_assert_str_eq(err.option, "names");
+    ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/names.txt"));
+    json_decref(o);
+}
+END_TEST
+
+START_TEST(descriptor)
+{
+    const tp_plugin *pl = numbers_LTX_textpipe_plugin();
+    ck_assert_str_eq(pl->name, "numbers");
+    ck_assert_int_eq(pl->abi_major, TP_ABI_MAJOR);
+    ck_assert_str_eq(pl->writes[0], "numbers");
+    ck_assert_str_eq(pl->reads[0], "text");
+}
+END_TEST
+
+static Suite *numbers_suite(void)
+{
+    Suite *s = suite_create("numbers");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, descriptor);
+    tcase_add_test(tc, cases_file);
+    tcase_add_test(tc, cases_file_pcre2_candidates);
+    tcase_add_test(tc, exact_values);
+    tcase_add_test(tc, code_point_offsets);
+    tcase_add_test(tc, empty_text);
+    tcase_add_test(tc, record_without_text);
+    tcase_add_test(tc, ten_megabytes_of_digits);
+    tcase_add_test(tc, thousands_of_numbers);
+    tcase_add_test(tc, max_findings_warns);
+    tcase_add_test(tc, extra_names_file);
+    tcase_add_test(tc, bad_names_file);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(numbers_suite());
+    int failed;
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
