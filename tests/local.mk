@@ -76,3 +76,4 @@ EXTRA_DIST += examples/plugins/wordcount/wordcount.c examples/plugins/wordcount/
 EXTRA_DIST += tests/lib.sh $(CORE_SHELL_TESTS) tests/pipelines tests/plugins/fixture.c
 
 ## Every pipeline that ships passes `textpipe check`.
+include tests/parallel/local.mk
