@@ -68,7 +68,7 @@ def close(a, b):
 
 HEDGE_DIR = {  # approx -> which side of the number the claim lies
     "more than": "(", "over": "(", "at least": "[",
-    "fewer than": ")", "up to": "]",
+    "fewer than": ")", "up to": "]", "exactly": "=",
 }
 
 # ---------------------------------------------------------------- Recognizers
@@ -105,7 +105,8 @@ CUR_NAMES = {"Dollar": "USD", "United States dollar": "USD", "Pound": "GBP", "Br
 
 HEDGE_WORDS = set("more than over about around approximately nearly almost up to at least most some fewer "
                   "less under below above roughly estimated an just well close as many much no not greater in "
-                  "excess of upwards circa a minimum maximum shy approx.".split())
+                  "excess of upwards circa a minimum maximum shy approx. exactly equal equals equaling exceed exceeds "
+                  "exceeded exceeding surpass surpasses surpassed surpassing".split())
 
 
 def number_part(text, f):
@@ -134,6 +135,8 @@ def interval_of(f):
         return (v, None, d)
     if d in ")]":
         return (None, v, d)
+    if d == "=":
+        return (v, v)
     return None
 
 

@@ -113,6 +113,10 @@ static const numbers_hedge hedges[] = {
     H("larger or equal than", "at least"), H("greater or equal than", "at least"),
     H("less than or equal to", "up to"), H("smaller than or equal to", "up to"),
     H("smaller or equal than", "up to"), H("lower or equal than", "up to"), H("less or equal than", "up to"),
+    H("equal to or more than", "at least"), H("equal to or greater than", "at least"),
+    H("at least or equal to", "at least"), H("equal to or less than", "up to"), H("equal to or fewer than", "up to"),
+    H("exceeding", "more than"), H("exceeded", "more than"), H("exceeds", "more than"), H("exceed", "more than"),
+    H("surpassing", "more than"), H("surpassed", "more than"), H("surpasses", "more than"), H("surpass", "more than"),
     H("larger than", "more than"), H("bigger than", "more than"), H("higher than", "more than"),
     H("smaller than", "fewer than"), H("lower than", "fewer than"),
     H(">=", "at least"), H("> =", "at least"), H("\xe2\x89\xa5", "at least"),
@@ -125,6 +129,8 @@ static const numbers_hedge hedges[] = {
     H("in excess of", "more than"), H("upwards of", "more than"),
     H("well over", "over"), H("just over", "over"), H("over", "over"), H("above", "over"),
     H("at least", "at least"), H("a minimum of", "at least"),
+    H("exactly", "exactly"), H("equal to", "exactly"), H("equals to", "exactly"), H("equaling to", "exactly"),
+    H("equals", "exactly"),
     H("approximately", "about"), H("roughly", "about"), H("an estimated", "about"),
     H("estimated", "about"), H("approx.", "about"), H("circa", "about"),
     H("about", "about"), H("around", "around"), H("some", "some"),
@@ -652,6 +658,17 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
         while (r + 3 < n + 0 && s[r] == ',' && is_dg((unsigned char)s[r + 1]) && is_dg((unsigned char)s[r + 2]) &&
                is_dg((unsigned char)s[r + 3]) && (r + 4 >= n || !is_dg((unsigned char)s[r + 4])))
             r += 4, commas = 1;
+        if (!commas && run <= 2 && r + 3 < n && s[r] == ',' && is_dg((unsigned char)s[r + 1]) &&
+            is_dg((unsigned char)s[r + 2]) && s[r + 3] == ',') {
+            /* 12,34,567: Indian grouping, pairs then a last group of three */
+            size_t t = r;
+            while (t + 3 < n && s[t] == ',' && is_dg((unsigned char)s[t + 1]) && is_dg((unsigned char)s[t + 2]) &&
+                   s[t + 3] == ',')
+                t += 3;
+            if (t + 3 < n && s[t] == ',' && is_dg((unsigned char)s[t + 1]) && is_dg((unsigned char)s[t + 2]) &&
+                is_dg((unsigned char)s[t + 3]) && (t + 4 >= n || !is_dg((unsigned char)s[t + 4])))
+                r = t + 4, commas = 1;
+        }
         if (!commas) {
             /* 1 234 567, 40\u202f000, 12\u00a0000: groups of three after a space */
             for (;;) {
@@ -976,6 +993,14 @@ static size_t parse_denom(const numbers_inst *I, const char *s, size_t n, size_t
     }
 }
 
+/* A denominator word at q (a half, a third)? */
+static int parse_denom_word(const numbers_inst *I, const char *s, size_t n, size_t q)
+{
+    int64_t den;
+    int plural;
+    return parse_denom(I, s, n, q, &den, &plural) != 0;
+}
+
 /* Words for the decimals after "point": five point five, two point zero three. */
 static size_t parse_point(const numbers_inst *I, const char *s, size_t n, size_t e, numv *v)
 {
@@ -1041,6 +1066,43 @@ static size_t small_digits(const char *s, size_t n, size_t q, int64_t *v)
     return e;
 }
 
+/* A scale word after a fraction: three quarters billion, two thirds of a
+ * million.  Returns its end (0 when none) and sets *mult. */
+static size_t frac_scale(const numbers_inst *I, const char *s, size_t n, size_t e, int64_t *mult)
+{
+    size_t r = skip_sp(s, n, e), se;
+    if (r == e)
+        return 0;
+    if (ci_word(s, n, r, "of")) {
+        size_t a = skip_sp(s, n, r + 2);
+        if (a == r + 2 || !ci_word(s, n, a, "a"))
+            return 0;
+        r = skip_sp(s, n, a + 1);
+        if (r == a + 1)
+            return 0;
+    }
+    if ((se = scale_word(I, s, n, r, mult)) != 0 && *mult >= 1000)
+        return se;
+    return 0;
+}
+
+/* base + num * unit / den, exact where it divides. */
+static numv numv_ratio(int64_t base, int64_t num, int64_t unit, int64_t den)
+{
+    int64_t p, q;
+    if (den != 0 && !__builtin_mul_overflow(num, unit, &p) && p % den == 0 &&
+        !__builtin_add_overflow(base, p / den, &q))
+        return numv_int(q);
+    /* tenths, hundredths, ...: exact as a decimal */
+    if (den > 0 && pow10_of(den) > 0 && !__builtin_mul_overflow(num, unit, &p) &&
+        !__builtin_mul_overflow(base, den, &q) && !__builtin_add_overflow(q, p, &q)) {
+        numv v = numv_int(q);
+        v.e = -pow10_of(den);
+        return v;
+    }
+    return numv_real((double)base + (double)num * (double)unit / (double)den);
+}
+
 /* Spelled-out numbers at p, by a small grammar over words:
  *   number := group (scale group)* [and fraction] [point digits]
  *   group  := [unit|tens[-unit]] [hundred [and] [unit|tens[-unit]]]
@@ -1050,8 +1112,8 @@ static size_t small_digits(const char *s, size_t n, size_t q, int64_t *v)
  * lead_a: an "a"/"an" came before.  Returns 1 with c filled, else 0. */
 static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p, int lead_a, numbers_core *c)
 {
-    int64_t total = 0, group = 0, lastscale = INT64_MAX, and_base = -1;
-    int last = 0; /* 0 none, 1 unit, 2 tens, 3 hundred, 4 scale */
+    int64_t total = 0, group = 0, lastscale = INT64_MAX, and_base = -1, and_scale = 1;
+    int last = 0, and_last = 0; /* 0 none, 1 unit, 2 tens, 3 hundred, 4 scale */
     size_t q = p, end = p;
     int words = 0;
     const numbers_lex *L;
@@ -1090,20 +1152,37 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
         we = word_end(s, n, q);
         if (we == q || (L = lex_find(I, s + q, we - q)) == NULL)
             break;
-        /* a fraction after a numerator: two thirds, one twenty-fifth */
-        if ((last == 1 || last == 2) && (de = parse_denom(I, s, n, q, &den, &plural)) != 0 &&
-            (plural || group % 100 == 1 || L->kind == W_HALF || L->kind == W_QUARTER || L->kind == W_FRAC)) {
-            int64_t num = total + group;
-            double base = 0.0;
+        /* a fraction after a numerator: two thirds, one twenty-fifth, a
+         * hundred thousandths */
+        if ((last == 1 || last == 2 || ((last == 3 || last == 4) && (L->kind == W_FRAC || L->kind == W_ORDSCALE))) &&
+            (de = parse_denom(I, s, n, q, &den, &plural)) != 0 &&
+            (plural || group % 100 == 1 || L->kind == W_HALF || L->kind == W_QUARTER || L->kind == W_FRAC) &&
+            (last <= 2 || plural)) {
+            int64_t num = total + group, base = 0, unit = 1, mult;
+            size_t se;
             if (and_base >= 0) {
-                /* one hundred and three quarters: 100 + 3/4 */
-                base = (double)(and_base);
+                /* one hundred and three quarters: 100 + 3/4; two million
+                 * and three fifths: 2 million + 3/5 million */
+                base = and_base;
                 num = total + group - and_base;
+                if (and_last == 4)
+                    unit = and_scale;
             }
             if (L->kind == W_ORDSCALE && !plural && num != 1)
                 goto ordinal;
-            c->v = numv_real(base + (double)num / (double)den);
-            c->flags |= F_FRAC;
+            /* three quarters billion, two thirds of a million, one billion
+             * and three quarters million */
+            if ((se = frac_scale(I, s, n, de, &mult)) != 0) {
+                if (and_base >= 0 && and_last == 4 && mult < and_scale)
+                    unit = mult;
+                else
+                    unit = mult, base *= mult;
+                de = se;
+                c->flags |= F_SCALED;
+            } else {
+                c->flags |= F_FRAC;
+            }
+            c->v = numv_ratio(base, num, unit, den);
             c->e = de;
             return 1;
         }
@@ -1175,6 +1254,20 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
             q = we + 1;
             continue;
         }
+        /* the same with spaces, as tokenised text writes it: fifty - two,
+         * one - fourth (but not a range: twenty - thirty) */
+        if ((last == 1 || last == 2) && we + 3 < n && s[we] == ' ' && s[we + 1] == '-' && s[we + 2] == ' ' &&
+            is_al((unsigned char)s[we + 3])) {
+            size_t a = we + 3, ae = word_end(s, n, a);
+            const numbers_lex *N = lex_find(I, s + a, ae - a);
+            int64_t d2;
+            int pl2;
+            if ((last == 2 && N != NULL && (N->kind == W_UNIT || N->kind == W_ORD) && N->v >= 1 && N->v <= 9) ||
+                parse_denom(I, s, n, a, &d2, &pl2) != 0) {
+                q = a;
+                continue;
+            }
+        }
         nx = skip_sp(s, n, we);
         if (nx == we)
             break;
@@ -1186,6 +1279,8 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
                                               N->kind == W_ORDTENS)) ||
                                (is_dg((unsigned char)s[a]) && small_digits(s, n, a, &tmp)))) {
                 and_base = total + group;
+                and_last = last;
+                and_scale = lastscale;
                 q = a;
                 continue;
             }
@@ -1233,7 +1328,15 @@ done:
                 }
             }
             if (fe) {
-                int64_t base = total + group;
+                int64_t base = total + group, mult2 = 0;
+                size_t se2 = frac_scale(I, s, n, fe, &mult2);
+                if (se2 && last == 4 && group == 0 && mult2 < lastscale) {
+                    /* one billion and a half million */
+                    c->v = numv_ratio(total, num, mult2, den);
+                    c->flags |= F_SCALED;
+                    c->e = se2;
+                    return 1;
+                }
                 if (last == 4 && group == 0 && lastscale != INT64_MAX) {
                     /* one million and a half */
                     c->v = numv_int(total * den + num * lastscale);
@@ -1303,7 +1406,8 @@ static size_t read_hedge(const char *s, size_t p, const char **norm)
         if ((unsigned char)hedges[i].phrase[l - 1] != last)
             continue;
         if (l <= q && ci_eq(s + q - l, hedges[i].phrase, l) &&
-            (q - l == 0 || !is_al((unsigned char)s[q - l - 1]))) {
+            (q - l == 0 || (is_al((unsigned char)hedges[i].phrase[0]) ? !is_al((unsigned char)s[q - l - 1])
+                                                                       : !strchr("<>=", s[q - l - 1])))) {
             *norm = hedges[i].norm;
             return q - l;
         }
@@ -1413,6 +1517,14 @@ static size_t read_cur_suffix(const char *s, size_t n, size_t e, const char **is
     }
     if (q == e && !(q < n && is_al((unsigned char)s[q])))
         return e;
+    /* 30 MUSD, 120 MEUR: millions of a currency, as in company reports */
+    if (q + 4 <= n && s[q] == 'M' && is_up((unsigned char)s[q + 1]) && (q + 4 == n || !is_al((unsigned char)s[q + 4])))
+        for (size_t i = 0; i < ISO_CODES_N; i++)
+            if (memcmp(s + q + 1, iso_codes[i], 3) == 0) {
+                *iso = iso_codes[i];
+                *pow10 = 6;
+                return q + 4;
+            }
     if (q + 3 <= n && is_up((unsigned char)s[q]) && (q + 3 == n || !is_al((unsigned char)s[q + 3])))
         for (size_t i = 0; i < ISO_CODES_N; i++)
             if (memcmp(s + q, iso_codes[i], 3) == 0) {
@@ -1446,7 +1558,8 @@ static size_t read_cents(const numbers_inst *I, const char *s, size_t n, size_t 
         cents = 0;
         while (d < n && is_dg((unsigned char)s[d]) && d - a < 3)
             cents = cents * 10 + (s[d++] - '0');
-        if (d - a > 2 || (d < n && (is_dg((unsigned char)s[d]) || s[d] == '.' || s[d] == ',')))
+        if (d - a > 2 || (d < n && (is_dg((unsigned char)s[d]) ||
+                                    ((s[d] == '.' || s[d] == ',') && d + 1 < n && is_dg((unsigned char)s[d + 1])))))
             return e;
         ce = d;
     } else if (a < n && is_al((unsigned char)s[a]) && parse_words(I, s, n, a, 0, &k) == 1 &&
@@ -1741,6 +1854,98 @@ static void token_bounds(const char *s, size_t n, size_t p, size_t *ts, size_t *
     *te = b;
 }
 
+/* Does a number (digits or a number word) start after e, past spaces? */
+static int number_follows(const numbers_inst *I, const char *s, size_t n, size_t e)
+{
+    size_t a = skip_sp(s, n, e), ae;
+    if (a >= n)
+        return 0;
+    if (is_dg((unsigned char)s[a]))
+        return 1;
+    ae = word_end(s, n, a);
+    if (ae - a == 1 && lc((unsigned char)s[a]) == 'a')
+        return number_follows(I, s, n, ae) || parse_denom_word(I, s, n, skip_sp(s, n, ae));
+    return ae > a && lex_find(I, s + a, ae - a) != NULL;
+}
+
+/* A ratio after the number in c: one over three, 1 in 5, two out of five
+ * hundred.  Both numbers must be plain counts, the second not a year and
+ * not followed by a unit or a currency (over 3 years, in 2008). */
+static void read_ratio(const numbers_inst *I, const char *s, size_t n, numbers_core *c)
+{
+    size_t a = skip_sp(s, n, c->e), r, r2;
+    numbers_core d;
+    int in = 0, ok;
+    int pts, pw;
+    const char *iso = NULL;
+    const numbers_unit *u = NULL;
+    if (a == c->e || !c->v.exact || c->v.m <= 0 || c->v.e < 0)
+        return;
+    if (ci_word(s, n, a, "over"))
+        r = a + 4;
+    else if (ci_word(s, n, a, "in"))
+        r = a + 2, in = 1;
+    else if (ci_word(s, n, a, "out") && ci_word(s, n, skip_sp(s, n, a + 3), "of"))
+        r = skip_sp(s, n, a + 3) + 2;
+    else
+        return;
+    r2 = skip_sp(s, n, r);
+    if (r2 == r || r2 >= n)
+        return;
+    memset(&d, 0, sizeof d);
+    if (is_dg((unsigned char)s[r2]))
+        ok = parse_digits(I, s, n, r2, &d) == 1;
+    else if (is_al((unsigned char)s[r2]))
+        ok = parse_words(I, s, n, r2, 0, &d) == 1;
+    else
+        return;
+    if (!ok || (d.flags & (F_ORD | F_FRAC | F_DECADE)) || d.unit != NULL || !d.v.exact || d.v.m <= 0 ||
+        (in && d.ndig == 4) || read_percent(s, n, d.e, &pts) > d.e || read_unit(s, n, d.e, &u) > d.e ||
+        read_cur_suffix(s, n, d.e, &iso, &pw) > d.e)
+        return;
+    if (is_al((unsigned char)s[r2]) && ci_word(s, n, r2, "hundreds"))
+        return;
+    {
+        numv x = c->v, y = d.v;
+        numv_norm(&x);
+        numv_norm(&y);
+        if (x.e > 6 || y.e > 6)
+            return;
+        for (; x.e > 0; x.e--)
+            x.m *= 10;
+        for (; y.e > 0; y.e--)
+            y.m *= 10;
+        c->v = numv_ratio(0, x.m, 1, y.m);
+    }
+    c->flags = (c->flags & ~(F_PLAIN | F_SCALED)) | F_FRAC;
+    c->e = d.e;
+}
+
+/* "percent of" right before p (not after a number): returns its start, or p. */
+static size_t percent_of(const numbers_inst *I, const char *s, size_t p)
+{
+    size_t ws, we, ps, pe;
+    if (!prev_word(s, p, &ws, &we) || we - ws != 2 || !ci_eq(s + ws, "of", 2) || !prev_word(s, ws, &ps, &pe))
+        return p;
+    if (!((pe - ps == 7 && ci_eq(s + ps, "percent", 7)) || (pe - ps == 8 && ci_eq(s + ps, "percents", 8)) ||
+          (pe - ps == 4 && ci_eq(s + ps, "cent", 4))))
+        return p;
+    if (pe - ps == 4) { /* per cent */
+        size_t a, b;
+        if (!prev_word(s, ps, &a, &b) || b - a != 3 || !ci_eq(s + a, "per", 3))
+            return p;
+        ps = a;
+    }
+    {
+        size_t q = skip_sp_back(s, ps), a, b;
+        if (q > 0 && (is_dg((unsigned char)s[q - 1]) || s[q - 1] == '%'))
+            return p;
+        if (prev_word(s, ps, &a, &b) && lex_find(I, s + a, b - a) != NULL)
+            return p;
+    }
+    return ps;
+}
+
 /* ------------------------------------------------------------------ */
 /* One finding at candidate p.  Returns 1 (f filled), 0 (none; *next set). */
 
@@ -1820,7 +2025,9 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             int neg = 0;
             if (q >= 1 && s[q - 1] == '.' && (q == 1 || s[q - 2] == ' ' || s[q - 2] == '('))
                 q--;
-            if (q >= 1 && s[q - 1] == '-' && (q == 1 || s[q - 2] == ' ' || s[q - 2] == '(' || s[q - 2] == '\n'))
+            if (q >= 1 && s[q - 1] == '-' &&
+                (q == 1 || s[q - 2] == ' ' || s[q - 2] == '(' || s[q - 2] == '\n' || s[q - 2] == '<' || s[q - 2] == '>' ||
+                 s[q - 2] == '='))
                 q--, neg = 1;
             else if (q >= 3 && memcmp(s + q - 3, "\xe2\x88\x92", 3) == 0)
                 q -= 3, neg = 1;
@@ -1924,11 +2131,10 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             c.v.e = L->kind == W_HALF ? -1 : -2;
             c.flags = F_WORDS | F_FRAC;
             {
-                /* a quarter of a million */
-                size_t r = skip_sp(s, n, we), b, be;
+                /* a quarter of a million, a quarter million */
+                size_t be;
                 int64_t mult = 0;
-                if (r > we && ci_word(s, n, r, "of") && (b = skip_sp(s, n, r + 2)) > r + 2 && ci_word(s, n, b, "a") &&
-                    (b = skip_sp(s, n, b + 1)) > 0 && (be = scale_word(I, s, n, b, &mult)) != 0 && mult >= 1000) {
+                if ((be = frac_scale(I, s, n, we, &mult)) != 0) {
                     numv_times(&c.v, mult);
                     c.flags = F_WORDS | F_SCALED;
                     c.e = be;
@@ -1992,6 +2198,12 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         }
     }
 
+    /* one over three, 1 in 5, two out of five hundred */
+    if (!(c.flags & (F_ORD | F_FRAC | F_VAGUE | F_PERIOD | F_DECADE | F_NEG)) && c.unit == NULL) {
+        const char *iso = NULL;
+        if (read_cur_prefix(s, c.s, &iso) == c.s)
+            read_ratio(I, s, n, &c);
+    }
     start = c.s;
     end = c.e;
     /* minus five, negative ten */
@@ -2037,6 +2249,22 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         goto hedge;
     }
 
+    /* percent of 10, per cent of twenty-two */
+    if (!cur && !(c.flags & (F_ORD | F_FRAC | F_VAGUE | F_PERIOD))) {
+        size_t ps = percent_of(I, s, start);
+        if (ps < start) {
+            f->kind = "percent";
+            snprintf(f->unit, sizeof f->unit, "percent");
+            start = ps;
+            c.flags |= F_PCT;
+            f->value = c.v;
+            f->has_value = 1;
+            f->s = start;
+            f->e = end;
+            goto hedge;
+        }
+    }
+
     /* suffixes: percent, currency */
     {
         int points = 0, pw = 0;
@@ -2052,10 +2280,20 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                 if (!cur)
                     cur = iso;
                 end = pe;
-                if (pw)
+                if (pw) {
                     numv_scale(&c.v, pw);
-                else
-                    end = read_cents(I, s, n, end, &c.v, 1);
+                } else {
+                    /* 75 USD million */
+                    size_t r = skip_sp(s, n, end), se;
+                    int64_t mult = 0;
+                    if (!(c.flags & F_SCALED) && r > end && (se = scale_word(I, s, n, r, &mult)) != 0 && mult >= 1000) {
+                        numv_times(&c.v, mult);
+                        c.flags |= F_SCALED;
+                        end = se;
+                    } else {
+                        end = read_cents(I, s, n, end, &c.v, 1);
+                    }
+                }
                 /* $5 million dollars: keep the sign's currency */
             }
         }
@@ -2083,6 +2321,8 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             r = q + 1;
         else if (q + 3 < n && memcmp(s + q, "\xe2\x80\x93", 3) == 0)
             r = q + 3;
+        else if (q + 1 < n && s[q] == '~' && is_dg((unsigned char)s[q + 1]))
+            r = q + 1;
         else {
             size_t a = skip_sp(s, n, q);
             if (a > q) {
@@ -2092,6 +2332,10 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                     r = skip_sp(s, n, a + 2);
                 else if (s[a] == '-' && a + 1 < n && s[a + 1] == ' ')
                     r = skip_sp(s, n, a + 1);
+                else if (a + 3 < n && memcmp(s + a, "\xe2\x80\x93", 3) == 0)
+                    r = skip_sp(s, n, a + 3);
+                else if (ci_word(s, n, a, "through"))
+                    r = skip_sp(s, n, a + 7);
                 if (r && r == skip_sp_back(s, r))
                     r = 0;
             }
@@ -2124,6 +2368,9 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                     hi = numv_int(c.v.m / 100 * 100 + c2.v.m);
                     if (hi.m < lo.m)
                         hi.m += 100;
+                    /* 1995-01 is a month; 2004-05 and 1939-45 are spans of years */
+                    if (c2.v.m >= 1 && c2.v.m <= 12 && hi.m - lo.m != 1)
+                        goto not_range;
                 }
                 /* 5 to 10 million */
                 if (!(c.flags & F_SCALED) && (c2.flags & F_SCALED) && c2.scale)
@@ -2165,6 +2412,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             }
         }
     }
+not_range:
     if (f->kind == NULL) {
         if (c.flags & F_ORD)
             f->kind = "ordinal";
@@ -2221,7 +2469,9 @@ range_done:
         size_t a = skip_sp(s, n, f->e);
         if (a > f->e)
             for (size_t i = 0; i < sizeof post / sizeof post[0]; i++)
-                if (ci_word(s, n, a, post[i].w) && !ci_word(s, n, skip_sp(s, n, a + strlen(post[i].w)), "than")) {
+                if (ci_word(s, n, a, post[i].w) && !ci_word(s, n, skip_sp(s, n, a + strlen(post[i].w)), "than") &&
+                    !number_follows(I, s, n, a + strlen(post[i].w)) &&
+                    !ci_word(s, n, skip_sp(s, n, a + strlen(post[i].w)), "or")) {
                     f->approx = post[i].norm;
                     f->e = a + strlen(post[i].w);
                     f->unit[0] = '\0';
@@ -2351,6 +2601,9 @@ static int merge_bounds(const char *s, numbers_finding *a, const numbers_finding
     a_high = !strcmp(a->approx, "fewer than") || !strcmp(a->approx, "up to");
     b_low = !strcmp(b->approx, "more than") || !strcmp(b->approx, "over") || !strcmp(b->approx, "at least");
     b_high = !strcmp(b->approx, "fewer than") || !strcmp(b->approx, "up to");
+    if ((a_low && b_high && numv_double(a->value) > numv_double(b->value)) ||
+        (a_high && b_low && numv_double(b->value) > numv_double(a->value)))
+        return 0; /* more than 40 and less than 10: two claims, not a range */
     if (a_low && b_high) {
         a->low = a->value;
         a->high = b->value;
