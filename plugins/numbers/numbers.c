@@ -609,7 +609,7 @@ static size_t scale_word(const numbers_inst *I, const char *s, size_t n, size_t 
         static const struct { const char *w; int64_t m; } extra[] = {
             {"bln", 1000000000LL}, {"mln", 1000000LL}, {"tln", 1000000000000LL}, {"mil", 1000000LL},
             {"lakh", 100000LL}, {"lakhs", 100000LL}, {"lac", 100000LL}, {"crore", 10000000LL}, {"crores", 10000000LL},
-            {"k", 1000LL},
+            {"k", 1000LL}, {"doz", 12LL}, {"dozs", 12LL}, {"dz", 12LL}, {"dzs", 12LL},
         };
         for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
             if (strlen(extra[i].w) == we - p && ci_eq(s + p, extra[i].w, we - p)) {
@@ -1019,6 +1019,12 @@ static size_t parse_point(const numbers_inst *I, const char *s, size_t n, size_t
             frac = frac * 10 + L->v;
             digits++;
             end = we;
+        } else if (L->kind == W_UNIT && L->v >= 10 && digits == 0) {
+            /* nought point eleven */
+            frac = L->v;
+            digits = 2;
+            end = we;
+            break;
         } else if (L->kind == W_TENS && digits == 0) {
             int64_t t = L->v;
             end = we;
@@ -1275,6 +1281,11 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
             size_t a = skip_sp(s, n, nx + 3), ae = word_end(s, n, a);
             const numbers_lex *N = ae > a ? lex_find(I, s + a, ae - a) : NULL;
             int64_t tmp;
+            size_t ne = N != NULL ? ae : is_dg((unsigned char)s[a]) ? small_digits(s, n, a, &tmp) : 0, h;
+            /* 3 hundred and 2 hundred: two numbers */
+            h = ne ? skip_sp(s, n, ne) : 0;
+            if (ne && last == 3 && h > ne && ci_word(s, n, h, "hundred"))
+                break;
             if (a > nx + 3 && ((N != NULL && (N->kind == W_UNIT || N->kind == W_TENS || N->kind == W_ORD ||
                                               N->kind == W_ORDTENS)) ||
                                (is_dg((unsigned char)s[a]) && small_digits(s, n, a, &tmp)))) {
