@@ -259,6 +259,7 @@ static const char *const stopwords[] = {
     "see", "spent", "take", "took", "told", "want", "went", "won", "work",
 };
 #define STOP_N (sizeof stopwords / sizeof stopwords[0])
+_Static_assert(STOP_N <= 256 && HEDGE_N <= 256 && CUR_N <= 256 && UNIT_N <= 256, "word tables are indexed by 256-bit sets");
 
 /* Words before a 4-digit number that make it a year. */
 static const char *const year_cues[] = {
@@ -278,6 +279,50 @@ static const char *const month_names[12] = {
 /* ------------------------------------------------------------------ */
 /* Instance and worker. */
 
+#define LEX_HASH_N 512
+
+/* The letters of a word (at most 16), lower-cased and packed in two words. */
+static inline void lex_pack(const char *s, size_t len, uint64_t *a, uint64_t *b)
+{
+    uint64_t x = 0, y = 0;
+    for (size_t i = 0; i < len && i < 8; i++)
+        x |= (uint64_t)((unsigned char)s[i] | 32) << (8 * i);
+    for (size_t i = 8; i < len && i < 16; i++)
+        y |= (uint64_t)((unsigned char)s[i] | 32) << (8 * (i - 8));
+    *a = x;
+    *b = y;
+}
+
+static inline size_t lex_slot(uint64_t a, uint64_t b)
+{
+    return (size_t)(((a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL)) >> 55) & (LEX_HASH_N - 1);
+}
+
+/* A set of up to 256 table entries: which entries of a word table start
+ * (or end) with a given byte, built once in create. */
+typedef struct {
+    uint64_t m[4];
+} numbers_bits;
+
+static void bits_set(numbers_bits *b, size_t i)
+{
+    b->m[i >> 6] |= (uint64_t)1 << (i & 63);
+}
+
+/* The first entry >= i in b, or SIZE_MAX. */
+static inline size_t bits_next(const numbers_bits *b, size_t i)
+{
+    while (i < 256) {
+        uint64_t w = b->m[i >> 6] >> (i & 63);
+        if (w)
+            return i + (size_t)__builtin_ctzll(w);
+        i = (i | 63) + 1;
+    }
+    return SIZE_MAX;
+}
+
+#define BITS_FOR(b, i) for (size_t i = bits_next((b), 0); i != SIZE_MAX; i = bits_next((b), i + 1))
+
 typedef struct {
     char *text;       /* a name, or a prefix word */
     size_t len;
@@ -291,14 +336,24 @@ typedef struct {
     pcre2_code *date_md; /* Month day[, year] | Month year (anchored) */
     pcre2_code *date_dm; /* day Month[ year] (anchored) */
     pcre2_code *date_iso;/* yyyy-mm-dd (anchored) */
-    const numbers_lex *lex_sorted[LEX_N];
+    /* number words by a hash of their lower-case letters (open addressing) */
+    struct {
+        uint64_t a, b;
+        const numbers_lex *L;
+    } lex_hash[LEX_HASH_N];
     uint16_t first2[26][26]; /* lengths (bit per length) of number words by their first two letters */
     numbers_name *names;
     size_t n_names;
     uint32_t match_limit;
     int pcre2_scan;
-    unsigned char name_first[256]; /* first byte of the number part of a name */
-    uint64_t prefix_lens;          /* lengths of prefix words, a bit each */   /* find candidates with the pattern, not the word scan */
+    size_t name_head[256];  /* names by the first byte of their number part: first index */
+    size_t prefix_head;     /* prefix words: first index */
+    size_t *name_link;      /* next index in the same chain, SIZE_MAX at the end */
+    uint64_t prefix_lens;   /* lengths of prefix words, a bit each */
+    numbers_bits cur_by[256];   /* currency_words by lower-case first byte */
+    numbers_bits unit_by[256];  /* units by lower-case first byte */
+    numbers_bits hedge_by[256]; /* hedges by lower-case last byte */
+    numbers_bits stop_by[256];  /* stopwords by first byte */
     size_t max_findings;
 } numbers_inst;
 
@@ -407,31 +462,17 @@ static int prev_word(const char *s, size_t p, size_t *ws, size_t *we)
     return 1;
 }
 
-static int lex_cmp(const void *a, const void *b)
-{
-    const numbers_lex *x = *(const numbers_lex *const *)a, *y = *(const numbers_lex *const *)b;
-    return strcmp(x->word, y->word);
-}
-
+/* The number word s[0..len) (letters only, any case), or NULL. */
 static const numbers_lex *lex_find(const numbers_inst *I, const char *s, size_t len)
 {
-    char buf[16];
-    size_t lo = 0, hi = LEX_N;
+    uint64_t a, b;
+    size_t h;
     if (len < 3 || len > 11)
         return NULL;
-    for (size_t i = 0; i < len; i++)
-        buf[i] = (char)lc((unsigned char)s[i]);
-    buf[len] = '\0';
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(buf, I->lex_sorted[mid]->word);
-        if (c == 0)
-            return I->lex_sorted[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
+    lex_pack(s, len, &a, &b);
+    for (h = lex_slot(a, b); I->lex_hash[h].L != NULL; h = (h + 1) & (LEX_HASH_N - 1))
+        if (I->lex_hash[h].a == a && I->lex_hash[h].b == b)
+            return I->lex_hash[h].L;
     return NULL;
 }
 
@@ -1401,7 +1442,7 @@ typedef struct {
 /* Context readers. */
 
 /* A hedge right before p: returns its start and sets *norm, or p. */
-static size_t read_hedge(const char *s, size_t p, const char **norm)
+static size_t read_hedge(const numbers_inst *I, const char *s, size_t p, const char **norm)
 {
     size_t q = skip_sp_back(s, p);
     unsigned char last;
@@ -1412,10 +1453,8 @@ static size_t read_hedge(const char *s, size_t p, const char **norm)
         return p;
     if (!is_al(last) && last != '.' && last != '>' && last != '<' && last != '=' && last != 0xa5 && last != 0xa4)
         return p;
-    for (size_t i = 0; i < HEDGE_N; i++) {
+    BITS_FOR(&I->hedge_by[last], i) {
         size_t l = hedges[i].len;
-        if ((unsigned char)hedges[i].phrase[l - 1] != last)
-            continue;
         if (l <= q && ci_eq(s + q - l, hedges[i].phrase, l) &&
             (q - l == 0 || (is_al((unsigned char)hedges[i].phrase[0]) ? !is_al((unsigned char)s[q - l - 1])
                                                                        : !strchr("<>=", s[q - l - 1])))) {
@@ -1449,8 +1488,18 @@ static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
         {"MYR", "MYR"}, {"myr", "MYR"}, {"SEK", "SEK"}, {"NOK", "NOK"}, {"KRW", "KRW"},
     };
     size_t q = p;
+    unsigned char bc;
     if (q > 0 && s[q - 1] == ' ')
         q--;
+    if (q == 0)
+        return p;
+    /* most numbers follow a space and a word that is no currency code */
+    bc = (unsigned char)s[q - 1];
+    if (bc < 0x80 && bc != '$' && bc != '.' && !is_al(bc))
+        return p;
+    if (is_al(bc) && q >= 2 && is_al((unsigned char)s[q - 2]) && q >= 3 && is_al((unsigned char)s[q - 3]) &&
+        q >= 4 && is_al((unsigned char)s[q - 4]))
+        return p; /* a word of four letters or more */
     if (q >= 1 && s[q - 1] == '$') {
         size_t a = q - 1, b = a;
         *iso = "USD";
@@ -1472,13 +1521,14 @@ static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
         }
         return a;
     }
-    for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
-        size_t l = strlen(signs[i].sign);
-        if (q >= l && memcmp(s + q - l, signs[i].sign, l) == 0) {
-            *iso = signs[i].iso;
-            return q - l;
+    if (bc >= 0x80)
+        for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
+            size_t l = strlen(signs[i].sign);
+            if (q >= l && memcmp(s + q - l, signs[i].sign, l) == 0) {
+                *iso = signs[i].iso;
+                return q - l;
+            }
         }
-    }
     {
         size_t e = q, ws;
         if (e > 0 && s[e - 1] == '.')
@@ -1498,7 +1548,7 @@ static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
 }
 
 /* A currency word or sign after e: returns its end and sets *iso. */
-static size_t read_cur_suffix(const char *s, size_t n, size_t e, const char **iso, int *pow10)
+static size_t read_cur_suffix(const numbers_inst *I, const char *s, size_t n, size_t e, const char **iso, int *pow10)
 {
     static const struct { const char *sign; const char *iso; } signs[] = {
         {"\xe2\x82\xac", "EUR"}, {"\xe5\x85\x83", "CNY"}, {"\xe2\x82\xa1", "CRC"}, {"\xe2\x82\xbe", "GEL"},
@@ -1543,7 +1593,7 @@ static size_t read_cur_suffix(const char *s, size_t n, size_t e, const char **is
                 *pow10 = 0;
                 return q + 3;
             }
-    for (size_t i = 0; i < CUR_N; i++)
+    BITS_FOR(&I->cur_by[lc((unsigned char)s[q])], i)
         if (ci_word(s, n, q, currency_words[i].word)) {
             *iso = currency_words[i].iso;
             *pow10 = currency_words[i].pow10;
@@ -1630,7 +1680,7 @@ static size_t read_percent(const char *s, size_t n, size_t e, int *points)
 }
 
 /* A measurement or time unit after e. */
-static size_t read_unit(const char *s, size_t n, size_t e, const numbers_unit **u)
+static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e, const numbers_unit **u)
 {
     size_t q = skip_sp(s, n, e);
     int hyph = 0;
@@ -1642,11 +1692,9 @@ static size_t read_unit(const char *s, size_t n, size_t e, const numbers_unit **
     }
     if (q >= n)
         return e;
-    for (size_t i = 0; i < UNIT_N; i++) {
+    BITS_FOR(&I->unit_by[lc((unsigned char)s[q])], i) {
         size_t l;
         int ok;
-        if (lc((unsigned char)units[i].word[0]) != lc((unsigned char)s[q]))
-            continue;
         l = strlen(units[i].word);
         if (hyph && units[i].kind != 'd')
             continue;
@@ -1662,7 +1710,15 @@ static size_t read_unit(const char *s, size_t n, size_t e, const numbers_unit **
 }
 
 /* The words after e naming what is counted. */
-static size_t read_counted(const char *s, size_t n, size_t e, char *out, size_t outsz)
+static int is_stopword(const numbers_inst *I, const char *s, size_t len)
+{
+    BITS_FOR(&I->stop_by[lc((unsigned char)s[0])], i)
+        if (strlen(stopwords[i]) == len && ci_eq(s, stopwords[i], len))
+            return 1;
+    return 0;
+}
+
+static size_t read_counted(const numbers_inst *I, const char *s, size_t n, size_t e, char *out, size_t outsz)
 {
     size_t q = e, end = e;
     int words = 0;
@@ -1675,7 +1731,7 @@ static size_t read_counted(const char *s, size_t n, size_t e, char *out, size_t 
         while (we < n && (is_al((unsigned char)s[we]) ||
                           ((s[we] == '-' || s[we] == '\'') && we + 1 < n && is_al((unsigned char)s[we + 1]))))
             we++;
-        if (in_list(stopwords, STOP_N, s + a, we - a))
+        if (is_stopword(I, s + a, we - a))
             break;
         if (words > 0 && we - a > 4 && (ci_eq(s + we - 2, "ed", 2) || ci_eq(s + we - 2, "ly", 2)))
             break;
@@ -1824,15 +1880,18 @@ static int read_date(const numbers_inst *I, numbers_worker *W, const char *s, si
 /* Is the number at p part of a known name?  Returns the end of the name. */
 static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t p)
 {
-    size_t ws = 0, we = 0;
+    size_t ws = 0, we = 0, i, j;
     int has_prev = p >= 2 && s[p - 1] == ' ' && prev_word(s, p, &ws, &we) && we - ws < 64 &&
                    (I->prefix_lens >> (we - ws) & 1);
-    if (!has_prev && !I->name_first[(unsigned char)s[p]])
-        return 0;
-    for (size_t i = 0; i < I->n_names; i++) {
-        const numbers_name *nm = &I->names[i];
-        if (nm->prefix) {
-            if (has_prev && we - ws == nm->len && memcmp(s + ws, nm->text, nm->len) == 0 && we + 1 == p) {
+    i = I->name_head[(unsigned char)s[p]];
+    j = has_prev ? I->prefix_head : SIZE_MAX;
+    /* the two chains in the order of the lists */
+    while (i != SIZE_MAX || j != SIZE_MAX) {
+        const numbers_name *nm;
+        if (j < i) {
+            nm = &I->names[j];
+            j = I->name_link[j];
+            if (we - ws == nm->len && memcmp(s + ws, nm->text, nm->len) == 0 && we + 1 == p) {
                 size_t e = p;
                 while (e < n && s[e] != ' ' && s[e] != ',' && s[e] != ';' && !(s[e] == '.' && (e + 1 >= n || s[e + 1] == ' ')))
                     e++;
@@ -1840,7 +1899,9 @@ static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t 
             }
             continue;
         }
-        if (p >= nm->numpos && p - nm->numpos + nm->len <= n && s[p] == nm->text[nm->numpos] &&
+        nm = &I->names[i];
+        i = I->name_link[i];
+        if (p >= nm->numpos && p - nm->numpos + nm->len <= n &&
             memcmp(s + p - nm->numpos, nm->text, nm->len) == 0) {
             size_t a = p - nm->numpos, b = a + nm->len;
             if ((a == 0 || !is_al((unsigned char)s[a - 1]) ) && (a == 0 || !is_dg((unsigned char)s[a - 1])) &&
@@ -1911,8 +1972,8 @@ static void read_ratio(const numbers_inst *I, const char *s, size_t n, numbers_c
     else
         return;
     if (!ok || (d.flags & (F_ORD | F_FRAC | F_DECADE)) || d.unit != NULL || !d.v.exact || d.v.m <= 0 ||
-        (in && d.ndig == 4) || read_percent(s, n, d.e, &pts) > d.e || read_unit(s, n, d.e, &u) > d.e ||
-        read_cur_suffix(s, n, d.e, &iso, &pw) > d.e)
+        (in && d.ndig == 4) || read_percent(s, n, d.e, &pts) > d.e || read_unit(I, s, n, d.e, &u) > d.e ||
+        read_cur_suffix(I, s, n, d.e, &iso, &pw) > d.e)
         return;
     if (is_al((unsigned char)s[r2]) && ci_word(s, n, r2, "hundreds"))
         return;
@@ -2286,7 +2347,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             snprintf(f->unit, sizeof f->unit, "%s", points ? "percentage points" : "percent");
             end = pe;
             c.flags |= F_PCT;
-        } else if (!(c.flags & (F_ORD | F_DECADE)) && (pe = read_cur_suffix(s, n, end, &iso, &pw)) > end) {
+        } else if (!(c.flags & (F_ORD | F_DECADE)) && (pe = read_cur_suffix(I, s, n, end, &iso, &pw)) > end) {
             if (!cur || strcmp(cur, iso) == 0 || pw == 0) {
                 if (!cur)
                     cur = iso;
@@ -2393,7 +2454,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                         snprintf(f->unit, sizeof f->unit, "%s", pts ? "percentage points" : "percent");
                     }
                     e2 = pe;
-                } else if (!(c.flags & F_PCT) && (pe = read_cur_suffix(s, n, e2, &iso3, &pw)) > e2 &&
+                } else if (!(c.flags & F_PCT) && (pe = read_cur_suffix(I, s, n, e2, &iso3, &pw)) > e2 &&
                            (!cur || strcmp(cur, iso3) == 0)) {
                     if (pw) {
                         numv_scale(&lo, pw);
@@ -2440,7 +2501,7 @@ range_done:
         if (c.unit) {
             f->kind = f->kind ? f->kind : (c.ukind == 'd' ? "duration" : "quantity");
             snprintf(f->unit, sizeof f->unit, "%s", c.unit);
-        } else if (f->unit[0] == '\0' && (ue = read_unit(s, n, end, &u)) > end) {
+        } else if (f->unit[0] == '\0' && (ue = read_unit(I, s, n, end, &u)) > end) {
             f->kind = f->kind ? f->kind : (u->kind == 'd' ? "duration" : "quantity");
             snprintf(f->unit, sizeof f->unit, "%s", u->unit);
             end = ue;
@@ -2453,7 +2514,7 @@ range_done:
             size_t ws, pwe;
             const char *h = NULL;
             int cue = prev_word(s, start, &ws, &pwe) && in_list(year_cues, YEAR_CUES_N, s + ws, pwe - ws);
-            if ((cue || (y >= 1900 && y <= 2099)) && read_hedge(s, start, &h) == start) {
+            if ((cue || (y >= 1900 && y <= 2099)) && read_hedge(I, s, start, &h) == start) {
                 f->kind = "year";
                 snprintf(f->iso, sizeof f->iso, "%04lld", (long long)y);
                 f->has_value = 0;
@@ -2466,7 +2527,7 @@ range_done:
         f->approx = c.approx;
     /* what is counted */
     if (f->unit[0] == '\0' && (strcmp(f->kind, "cardinal") == 0 || strcmp(f->kind, "range") == 0))
-        read_counted(s, n, end, f->unit, sizeof f->unit);
+        read_counted(I, s, n, end, f->unit, sizeof f->unit);
     f->s = start;
     f->e = end;
     /* 500 or more, ten or fewer */
@@ -2487,14 +2548,14 @@ range_done:
                     f->e = a + strlen(post[i].w);
                     f->unit[0] = '\0';
                     if (strcmp(f->kind, "cardinal") == 0)
-                        read_counted(s, n, f->e, f->unit, sizeof f->unit);
+                        read_counted(I, s, n, f->e, f->unit, sizeof f->unit);
                     break;
                 }
     }
 hedge:
     if (f->approx == NULL) {
         const char *h = NULL;
-        size_t hs = read_hedge(s, f->s, &h);
+        size_t hs = read_hedge(I, s, f->s, &h);
         if (h != NULL && strcmp(f->kind, "date") != 0) {
             /* "some" and "over" only before a count, not "over 2020" */
             f->approx = h;
@@ -2758,8 +2819,7 @@ static int add_names(numbers_inst *I, const char *data, size_t len, const char *
         }
         if (prefix)
             I->prefix_lens |= nm->len < 64 ? (uint64_t)1 << nm->len : 0;
-        else
-            I->name_first[(unsigned char)nm->text[nm->numpos]] = 1;
+
         I->n_names++;
     }
     return 0;
@@ -2815,6 +2875,7 @@ static void numbers_destroy(void *instance)
     for (size_t i = 0; i < I->n_names; i++)
         free(I->names[i].text);
     free(I->names);
+    free(I->name_link);
     free(I);
 }
 
@@ -2838,6 +2899,41 @@ static pcre2_code *compile(const char *pat, uint32_t opts, tp_error *err, const 
 #define MONTHS "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
                "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 
+/* Indexes of the word tables and of the names, for quick look-ups. */
+static int numbers_index(numbers_inst *I)
+{
+    size_t last[257];
+    for (size_t i = 0; i < CUR_N; i++)
+        bits_set(&I->cur_by[lc((unsigned char)currency_words[i].word[0])], i);
+    for (size_t i = 0; i < UNIT_N; i++)
+        bits_set(&I->unit_by[lc((unsigned char)units[i].word[0])], i);
+    for (size_t i = 0; i < HEDGE_N; i++)
+        bits_set(&I->hedge_by[lc((unsigned char)hedges[i].phrase[hedges[i].len - 1])], i);
+    for (size_t i = 0; i < STOP_N; i++)
+        bits_set(&I->stop_by[(unsigned char)stopwords[i][0]], i);
+    free(I->name_link);
+    I->name_link = malloc((I->n_names + 1) * sizeof *I->name_link);
+    if (I->name_link == NULL)
+        return -1;
+    for (size_t c = 0; c < 256; c++)
+        I->name_head[c] = SIZE_MAX;
+    I->prefix_head = SIZE_MAX;
+    for (size_t c = 0; c < 257; c++)
+        last[c] = SIZE_MAX;
+    for (size_t i = 0; i < I->n_names; i++) {
+        const numbers_name *nm = &I->names[i];
+        size_t c = nm->prefix ? 256 : (unsigned char)nm->text[nm->numpos];
+        size_t *head = c == 256 ? &I->prefix_head : &I->name_head[c];
+        I->name_link[i] = SIZE_MAX;
+        if (last[c] == SIZE_MAX)
+            *head = i;
+        else
+            I->name_link[last[c]] = i;
+        last[c] = i;
+    }
+    return 0;
+}
+
 static int numbers_create(void **out, const json_t *options, tp_error *err)
 {
     numbers_inst *I = calloc(1, sizeof *I);
@@ -2847,9 +2943,16 @@ static int numbers_create(void **out, const json_t *options, tp_error *err)
 
     if (I == NULL)
         return tp_error_set(err, NULL, "out of memory");
-    for (size_t i = 0; i < LEX_N; i++)
-        I->lex_sorted[i] = &lexicon[i];
-    qsort(I->lex_sorted, LEX_N, sizeof I->lex_sorted[0], lex_cmp);
+    for (size_t i = 0; i < LEX_N; i++) {
+        uint64_t a, b;
+        size_t h;
+        lex_pack(lexicon[i].word, strlen(lexicon[i].word), &a, &b);
+        for (h = lex_slot(a, b); I->lex_hash[h].L != NULL; h = (h + 1) & (LEX_HASH_N - 1))
+            ;
+        I->lex_hash[h].a = a;
+        I->lex_hash[h].b = b;
+        I->lex_hash[h].L = &lexicon[i];
+    }
     for (size_t i = 0; i < LEX_N; i++)
         I->first2[lexicon[i].word[0] - 'a'][lexicon[i].word[1] - 'a'] |= (uint16_t)(1u << strlen(lexicon[i].word));
     I->match_limit = 1000000;
@@ -2926,6 +3029,10 @@ static int numbers_create(void **out, const json_t *options, tp_error *err)
             free(buf);
         }
         json_decref(one);
+    }
+    if (numbers_index(I) != 0) {
+        tp_error_set(err, NULL, "out of memory");
+        goto fail;
     }
     *out = I;
     return TP_OK;
