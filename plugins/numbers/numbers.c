@@ -357,8 +357,14 @@ typedef struct {
     size_t max_findings;
 } numbers_inst;
 
+#define NUMBERS_SHARED_N 512
+
 typedef struct {
     tp_text *t;
+    struct {
+        const char *key;
+        json_t *v;
+    } shared[NUMBERS_SHARED_N]; /* see shared_str */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *stack;
@@ -1436,7 +1442,19 @@ typedef struct {
     const char *currency;
     const char *approx;
     char unit[96];
+    const char *unit_ref;    /* the constant string unit was copied from, if any */
 } numbers_finding;
+
+/* The unit of f from a constant string (a table entry or a literal). */
+static void set_unit(numbers_finding *f, const char *u)
+{
+    size_t l = strlen(u);
+    if (l >= sizeof f->unit)
+        l = sizeof f->unit - 1;
+    memcpy(f->unit, u, l);
+    f->unit[l] = '\0';
+    f->unit_ref = u;
+}
 
 /* ------------------------------------------------------------------ */
 /* Context readers. */
@@ -1534,10 +1552,10 @@ static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
         if (e > 0 && s[e - 1] == '.')
             e--;
         ws = word_start(s, e);
-        if (ws < e && (ws == 0 || !is_al((unsigned char)s[ws - 1]))) {
+        if ((e - ws == 2 || e - ws == 3) && (ws == 0 || !is_al((unsigned char)s[ws - 1]))) {
             for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
-                size_t l = strlen(codes[i][0]);
-                if (e - ws == l && memcmp(s + ws, codes[i][0], l) == 0 && (q < p || s[e] == '.' || e == p)) {
+                size_t l = e - ws;
+                if (codes[i][0][0] == s[ws] && strlen(codes[i][0]) == l && memcmp(s + ws, codes[i][0], l) == 0 && (q < p || s[e] == '.' || e == p)) {
                     *iso = codes[i][1];
                     return ws;
                 }
@@ -1961,6 +1979,9 @@ static void read_ratio(const numbers_inst *I, const char *s, size_t n, numbers_c
         r = skip_sp(s, n, a + 3) + 2;
     else
         return;
+    if (read_cur_prefix(s, c->s, &iso) < c->s)
+        return; /* $2000 over 3 years */
+    iso = NULL;
     r2 = skip_sp(s, n, r);
     if (r2 == r || r2 >= n)
         return;
@@ -2272,9 +2293,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
 
     /* one over three, 1 in 5, two out of five hundred */
     if (!(c.flags & (F_ORD | F_FRAC | F_VAGUE | F_PERIOD | F_DECADE | F_NEG)) && c.unit == NULL) {
-        const char *iso = NULL;
-        if (read_cur_prefix(s, c.s, &iso) == c.s)
-            read_ratio(I, s, n, &c);
+        read_ratio(I, s, n, &c);
     }
     start = c.s;
     end = c.e;
@@ -2326,7 +2345,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         size_t ps = percent_of(I, s, start);
         if (ps < start) {
             f->kind = "percent";
-            snprintf(f->unit, sizeof f->unit, "percent");
+            set_unit(f, "percent");
             start = ps;
             c.flags |= F_PCT;
             f->value = c.v;
@@ -2344,7 +2363,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         size_t pe = (c.flags & (F_ORD | F_DECADE)) ? end : read_percent(s, n, end, &points);
         if (pe > end) {
             f->kind = "percent";
-            snprintf(f->unit, sizeof f->unit, "%s", points ? "percentage points" : "percent");
+            set_unit(f, points ? "percentage points" : "percent");
             end = pe;
             c.flags |= F_PCT;
         } else if (!(c.flags & (F_ORD | F_DECADE)) && (pe = read_cur_suffix(I, s, n, end, &iso, &pw)) > end) {
@@ -2375,7 +2394,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
     if (cur) {
         f->kind = "money";
         f->currency = cur;
-        snprintf(f->unit, sizeof f->unit, "%s", cur);
+        set_unit(f, cur);
     }
 
     /* ranges: 20-30, 20 to 30, between 20 and 30, from 5 to 10 million */
@@ -2451,7 +2470,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                 if (pe > e2) {
                     if (!(c.flags & F_PCT)) {
                         f->kind = "percent";
-                        snprintf(f->unit, sizeof f->unit, "%s", pts ? "percentage points" : "percent");
+                        set_unit(f, pts ? "percentage points" : "percent");
                     }
                     e2 = pe;
                 } else if (!(c.flags & F_PCT) && (pe = read_cur_suffix(I, s, n, e2, &iso3, &pw)) > e2 &&
@@ -2473,7 +2492,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                     f->kind = "range";
                     if (cur) {
                         f->currency = cur;
-                        snprintf(f->unit, sizeof f->unit, "%s", cur);
+                        set_unit(f, cur);
                     }
                     if (between || from)
                         start = pre;
@@ -2500,10 +2519,10 @@ range_done:
         size_t ue = end;
         if (c.unit) {
             f->kind = f->kind ? f->kind : (c.ukind == 'd' ? "duration" : "quantity");
-            snprintf(f->unit, sizeof f->unit, "%s", c.unit);
+            set_unit(f, c.unit);
         } else if (f->unit[0] == '\0' && (ue = read_unit(I, s, n, end, &u)) > end) {
             f->kind = f->kind ? f->kind : (u->kind == 'd' ? "duration" : "quantity");
-            snprintf(f->unit, sizeof f->unit, "%s", u->unit);
+            set_unit(f, u->unit);
             end = ue;
         }
     }
@@ -2547,6 +2566,7 @@ range_done:
                     f->approx = post[i].norm;
                     f->e = a + strlen(post[i].w);
                     f->unit[0] = '\0';
+                    f->unit_ref = NULL;
                     if (strcmp(f->kind, "cardinal") == 0)
                         read_counted(I, s, n, f->e, f->unit, sizeof f->unit);
                     break;
@@ -2637,25 +2657,56 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
 /* ------------------------------------------------------------------ */
 /* Emitting. */
 
+/* A string value for the constant string p: one json_t per worker and
+ * string, shared by reference between the findings of that worker.  Shared
+ * values are never modified; their reference counts are atomic in jansson
+ * built with JANSSON_THREAD_SAFE_REFCOUNT (checked at compile time), so
+ * records may be freed on any thread. */
+static json_t *shared_str(numbers_worker *W, const char *p)
+{
+#ifdef JANSSON_THREAD_SAFE_REFCOUNT
+    size_t h = (size_t)(((uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL) >> 55) & (NUMBERS_SHARED_N - 1);
+    for (size_t k = 0; k < 16; k++, h = (h + 1) & (NUMBERS_SHARED_N - 1)) {
+        if (W->shared[h].key == p)
+            return json_incref(W->shared[h].v);
+        if (W->shared[h].key == NULL) {
+            json_t *v = json_string_nocheck(p);
+            if (v == NULL)
+                return NULL;
+            W->shared[h].key = p;
+            W->shared[h].v = v;
+            return json_incref(v);
+        }
+    }
+#else
+    (void)W;
+#endif
+    return json_string_nocheck(p);
+}
+
 static int emit(numbers_worker *W, json_t *arr, const numbers_finding *f)
 {
     json_t *o = tp_span_new(W->t, f->s, f->e);
     if (o == NULL)
         return -1;
-    json_object_set_new_nocheck(o, "kind", json_string_nocheck(f->kind));
+    json_object_set_new_nocheck(o, "kind", shared_str(W, f->kind));
     if (f->iso[0])
         json_object_set_new_nocheck(o, "value", json_string_nocheck(f->iso));
-    else if (strcmp(f->kind, "range") == 0) {
+    else if (f->kind[0] == 'r' && strcmp(f->kind, "range") == 0) {
         json_object_set_new_nocheck(o, "low", numv_json(f->low));
         json_object_set_new_nocheck(o, "high", numv_json(f->high));
     } else if (f->has_value)
         json_object_set_new_nocheck(o, "value", numv_json(f->value));
     if (f->currency)
-        json_object_set_new_nocheck(o, "currency", json_string_nocheck(f->currency));
+        json_object_set_new_nocheck(o, "currency", shared_str(W, f->currency));
     if (f->approx)
-        json_object_set_new_nocheck(o, "approx", json_string_nocheck(f->approx));
-    if (f->unit[0])
-        json_object_set_new(o, "unit", json_string(f->unit));
+        json_object_set_new_nocheck(o, "approx", shared_str(W, f->approx));
+    if (f->unit[0]) {
+        /* counted words are ASCII letters, hyphens and apostrophes */
+        json_t *u = f->unit_ref && strcmp(f->unit_ref, f->unit) == 0 ? shared_str(W, f->unit_ref)
+                                                                       : json_string_nocheck(f->unit);
+        json_object_set_new_nocheck(o, "unit", u);
+    }
     return json_array_append_new(arr, o);
 }
 
@@ -2689,7 +2740,7 @@ static int merge_bounds(const char *s, numbers_finding *a, const numbers_finding
     a->e = b->e;
     a->approx = NULL;
     if (b->unit[0])
-        memcpy(a->unit, b->unit, sizeof a->unit);
+        memcpy(a->unit, b->unit, sizeof a->unit), a->unit_ref = b->unit_ref;
     return 1;
 }
 
@@ -3072,6 +3123,8 @@ static void numbers_worker_fini(void *instance, void *worker)
     (void)instance;
     if (W == NULL)
         return;
+    for (size_t i = 0; i < NUMBERS_SHARED_N; i++)
+        json_decref(W->shared[i].v);
     tp_text_free(W->t);
     pcre2_match_data_free(W->md);
     pcre2_match_context_free(W->mctx);
