@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Score the numbers stage on data nobody on the project wrote.
 
-    bench/numbers/score.py --driver BUILD/bench/numbers/numbers-driver [DATA]
-    bench/numbers/score.py --textpipe BUILD/textpipe [DATA]
+    bench/numbers/score.py --textpipe BUILD/textpipe [DATA] [--failures] [--only SET]
+    bench/numbers/score.py --driver BUILD/bench/numbers/numbers-driver [DATA] ...
 
-DATA defaults to ../shared/data relative to the repository root.  Either the
-driver built next to this script (reads JSON Lines, writes records) or the
-runner (`textpipe run PIPELINE -`, with a one-stage pipeline written to a
-temporary file) runs the stage over every case.
+DATA defaults to ../shared/data relative to the repository root (of the main
+checkout when run from a git worktree).  The runner (`textpipe run PIPELINE -
+-q`, with a one-stage pipeline written to a temporary file) runs the stage
+over every case; the driver built next to this script (JSON Lines in,
+records out) gives the same findings without the runner.
 
 Figures printed:
   * Recognizers-Text (recognizers-text-number-en): per file and per category
@@ -34,6 +35,25 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
+def default_data():
+    """../shared/data relative to the repository root.  In a git worktree
+    the root of the main checkout (found through git's common directory)
+    is tried as well, so the default works from any checkout."""
+    roots = [ROOT]
+    try:
+        common = subprocess.run(["git", "-C", ROOT, "rev-parse", "--path-format=absolute", "--git-common-dir"],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True).stdout.decode().strip()
+        if common:
+            roots.append(os.path.dirname(common))
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    for r in roots:
+        d = os.path.normpath(os.path.join(r, "..", "shared", "data"))
+        if os.path.isdir(d):
+            return d
+    return os.path.normpath(os.path.join(ROOT, "..", "shared", "data"))
+
+
 def run_stage(args, texts):
     """Run the stage over a list of texts; returns a list of findings lists."""
     lines = "".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(texts))
@@ -41,7 +61,7 @@ def run_stage(args, texts):
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as fp:
             fp.write("pipeline: numbers-only\nversion: 1\nstages:\n  - plugin: numbers\n")
             pipe = fp.name
-        cmd = [args.textpipe, "run", pipe, "-"]
+        cmd = [args.textpipe, "run", pipe, "-", "-q"]
     else:
         cmd = [args.driver]
     try:
@@ -481,7 +501,8 @@ def score_re3d(args, data):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("data", nargs="?", default=os.path.join(ROOT, "..", "shared", "data"))
+    ap.add_argument("data", nargs="?", default=default_data(),
+                    help="the data folder (default: ../shared/data relative to the repository root)")
     ap.add_argument("--driver", help="path of the built numbers-driver")
     ap.add_argument("--textpipe", help="path of the built textpipe program (uses `run PIPELINE -`)")
     ap.add_argument("--only", choices=["recognizers", "duckling", "re3d"], help="one data set only")
