@@ -399,7 +399,11 @@ def score_duckling(args, data):
     for (dim, exp, text), found in zip(rows, outs):
         t = text.strip()
         s0 = len(text) - len(text.lstrip())
-        whole = [f for f in found if f["start"] == s0 and f["end"] == s0 + len(t)]
+        tend = s0 + len(t)
+        m = re.search(r"\s+of\s+\S.*$", t)
+        if dim == "Quantity" and "(Just " in exp and m:
+            tend = s0 + m.start()  # Duckling's product ("of meat") is a field of its own
+        whole = [f for f in found if f["start"] == s0 and f["end"] == tend]
         want, unit, how = duck_expect(dim, exp)
         ok = False
         if len(found) == 1 and whole:

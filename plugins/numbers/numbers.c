@@ -168,6 +168,12 @@ static const numbers_cur currency_words[] = {
     {"dutch guilders", "NLG", 0}, {"guilders", "NLG", 0}, {"turkish lira", "TRY", 0},
     {"chinese yuan", "CNY", 0}, {"us dollar", "USD", 0}, {"bitcoins", "XBT", 0}, {"bitcoin", "XBT", 0},
     {"btc", "XBT", 0}, {"ringgit", "MYR", 0}, {"ringgits", "MYR", 0}, {"baht", "THB", 0},
+    {"malaysian ringgits", "MYR", 0}, {"malaysian ringgit", "MYR", 0}, {"malaysia ringgits", "MYR", 0},
+    {"malaysia ringgit", "MYR", 0}, {"kuwaiti dinars", "KWD", 0}, {"kuwaiti dinar", "KWD", 0},
+    {"qatari riyals", "QAR", 0}, {"qatari riyal", "QAR", 0}, {"saudi riyals", "SAR", 0}, {"saudi riyal", "SAR", 0},
+    {"lebanese pounds", "LBP", 0}, {"lebanese pound", "LBP", 0}, {"egyptian pounds", "EGP", 0},
+    {"egyptian pound", "EGP", 0}, {"tugriks", "MNT", 0}, {"tugrik", "MNT", 0}, {"hryvnias", "UAH", 0},
+    {"hryvnia", "UAH", 0}, {"rs", "INR", 0},
     {"rials", "IRR", 0}, {"zloty", "PLN", 0}, {"forint", "HUF", 0},
     {"cents", "USD", -2}, {"cent", "USD", -2}, {"pence", "GBP", -2}, {"penny", "GBP", -2},
     {"usd", "USD", 0}, {"eur", "EUR", 0}, {"gbp", "GBP", 0}, {"cny", "CNY", 0},
@@ -214,6 +220,7 @@ static const numbers_unit units[] = {
     {"Mbps", "Mbps", 'q', 1}, {"Gbps", "Gbps", 'q', 1}, {"TB", "TB", 'q', 1}, {"GB", "GB", 'q', 1},
     {"MB", "MB", 'q', 1}, {"KB", "KB", 'q', 1}, {"megabytes", "megabytes", 'q', 0},
     {"gigabytes", "gigabytes", 'q', 0}, {"calories", "calories", 'q', 0},
+    {"milligrams", "milligrams", 'q', 0}, {"g", "grams", 'q', 1},
     {"centuries", "centuries", 'd', 0}, {"century", "centuries", 'd', 0},
     {"decades", "decades", 'd', 0}, {"decade", "decades", 'd', 0},
     {"years", "years", 'd', 0}, {"year", "years", 'd', 0}, {"yrs", "years", 'd', 0},
@@ -903,6 +910,12 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
                 return 1;
             }
         }
+        /* 115usd, 42MYR, 20Rs, 50p */
+        if (in_list(cur_codes, CUR_CODES_N, s + q, wl) || (wl == 1 && s[q] == 'p')) {
+            c->flags &= ~F_PLAIN;
+            c->e = q; /* the currency reader takes the code */
+            return 1;
+        }
         /* scale suffixes: 10k, 1.5m, 3bn, 2tn */
         if (after_ok && (wl == 1 || wl == 2 || wl == 3)) {
             int64_t mult = 0;
@@ -931,12 +944,7 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
                 return 1;
             }
         }
-        /* 115usd, 42MYR, 50p */
-        if (in_list(cur_codes, CUR_CODES_N, s + q, wl) || (wl == 1 && s[q] == 'p')) {
-            c->flags &= ~F_PLAIN;
-            c->e = q; /* the currency reader takes the p */
-            return 1;
-        }
+
     ident:
         /* a name or an identifier: 4G, 3D, 10am */
         c->e = we;
@@ -1354,10 +1362,18 @@ done:
     c->e = end;
     if (last == 4 || last == 3)
         c->flags |= F_SCALED;
-    /* two hundred point zero three */
+    /* two hundred point zero three, two point two million */
     c->e = parse_point(I, s, n, end, &c->v);
-    if (c->e > end)
+    if (c->e > end) {
+        size_t r = skip_sp(s, n, c->e), se;
+        int64_t mult = 0;
+        if (r > c->e && (se = scale_word(I, s, n, r, &mult)) != 0 && mult >= 1000 && last != 4) {
+            numv_times(&c->v, mult);
+            c->flags |= F_SCALED;
+            c->e = se;
+        }
         return 1;
+    }
     /* and a half, and a fifth, and three fifths */
     {
         size_t nx = skip_sp(s, n, end);
@@ -1503,7 +1519,8 @@ static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
         {"USD", "USD"}, {"EUR", "EUR"}, {"GBP", "GBP"}, {"CNY", "CNY"}, {"JPY", "JPY"}, {"RMB", "CNY"},
         {"INR", "INR"}, {"Rs", "INR"}, {"CHF", "CHF"}, {"AUD", "AUD"}, {"CAD", "CAD"}, {"HKD", "HKD"},
         {"RUB", "RUB"}, {"usd", "USD"}, {"rmb", "CNY"}, {"eur", "EUR"}, {"gbp", "GBP"}, {"rs", "INR"},
-        {"MYR", "MYR"}, {"myr", "MYR"}, {"SEK", "SEK"}, {"NOK", "NOK"}, {"KRW", "KRW"},
+        {"MYR", "MYR"}, {"myr", "MYR"}, {"SEK", "SEK"}, {"NOK", "NOK"}, {"KRW", "KRW"}, {"UAH", "UAH"},
+        {"RM", "MYR"},
     };
     size_t q = p;
     unsigned char bc;
@@ -1573,6 +1590,11 @@ static size_t read_cur_suffix(const numbers_inst *I, const char *s, size_t n, si
         {"\xe2\x82\xad", "LAK"}, {"\xc2\xa3", "GBP"}, {"\xe2\x82\xb9", "INR"},
     };
     size_t q = skip_sp(s, n, e);
+    if (q + 1 < n && (unsigned char)s[q] == 0xc2 && (unsigned char)s[q + 1] == 0xa2) { /* 10¢ */
+        *iso = "USD";
+        *pow10 = -2;
+        return q + 2;
+    }
     for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
         size_t l = strlen(signs[i].sign);
         if (q + l <= n && memcmp(s + q, signs[i].sign, l) == 0) {
