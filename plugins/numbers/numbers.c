@@ -1175,6 +1175,7 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
 {
     int64_t total = 0, group = 0, lastscale = INT64_MAX, and_base = -1, and_scale = 1;
     int last = 0, and_last = 0; /* 0 none, 1 unit, 2 tens, 3 hundred, 4 scale */
+    int tens_after_and = 0, after_and = 0;
     size_t q = p, end = p;
     int words = 0;
     const numbers_lex *L;
@@ -1221,13 +1222,18 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
             (last <= 2 || plural)) {
             int64_t num = total + group, base = 0, unit = 1, mult;
             size_t se;
-            if (and_base >= 0) {
+            if (and_base >= 0 && (and_last == 4 || total + group - and_base < 20)) {
                 /* one hundred and three quarters: 100 + 3/4; two million
-                 * and three fifths: 2 million + 3/5 million */
+                 * and three fifths: 2 million + 3/5 million (but one
+                 * hundred and thirty fifths is 130/5) */
                 base = and_base;
                 num = total + group - and_base;
                 if (and_last == 4)
                     unit = and_scale;
+            } else if (last == 2 && !tens_after_and && den >= 1 && den <= 9 && total + group > group % 100) {
+                /* one hundred thirty fifths: 100 over 35 */
+                den += group % 100;
+                num = total + group - group % 100;
             }
             if (L->kind == W_ORDSCALE && !plural && num != 1)
                 goto ordinal;
@@ -1310,6 +1316,8 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
     accept:
         end = we;
         words++;
+        tens_after_and = after_and && last == 2;
+        after_and = 0;
         /* next word: after a hyphen or a space */
         if (we + 1 < n && s[we] == '-' && is_al((unsigned char)s[we + 1])) {
             q = we + 1;
@@ -1347,6 +1355,7 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
                 and_base = total + group;
                 and_last = last;
                 and_scale = lastscale;
+                after_and = 1;
                 q = a;
                 continue;
             }
@@ -2229,6 +2238,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                 be = scale_word(I, s, n, b, &mult);
             else if (r > we)
                 be = scale_word(I, s, n, r, &mult);
+            const char *h = NULL;
             if (be && (mult >= 1000 || (mult == 12 && L->kind == W_HALF))) {
                 c.s = p;
                 c.e = be;
@@ -2236,6 +2246,13 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                 c.v.e = L->kind == W_HALF ? -1 : -2;
                 numv_times(&c.v, mult);
                 c.flags = F_WORDS | F_SCALED;
+            } else if (L->kind == W_HALF && read_hedge(I, s, p, &h) < p) {
+                /* more than half, almost half */
+                c.s = p;
+                c.e = we;
+                c.v = numv_int(5);
+                c.v.e = -1;
+                c.flags = F_WORDS | F_FRAC;
             } else {
                 return 0;
             }
