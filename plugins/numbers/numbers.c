@@ -71,7 +71,7 @@ static const numbers_lex lexicon[] = {
     {"dozen", W_DOZEN, 12}, {"dozens", W_DOZEN, 12},
     {"first", W_ORD, 1}, {"second", W_ORD, 2}, {"third", W_ORD, 3},
     {"fourth", W_ORD, 4}, {"fifth", W_ORD, 5}, {"sixth", W_ORD, 6},
-    {"seventh", W_ORD, 7}, {"eighth", W_ORD, 8}, {"ninth", W_ORD, 9},
+    {"seventh", W_ORD, 7}, {"eighth", W_ORD, 8}, {"ninth", W_ORD, 9}, {"nineth", W_ORD, 9},
     {"tenth", W_ORD, 10}, {"eleventh", W_ORD, 11}, {"twelfth", W_ORD, 12},
     {"thirteenth", W_ORD, 13}, {"fourteenth", W_ORD, 14}, {"fifteenth", W_ORD, 15},
     {"sixteenth", W_ORD, 16}, {"seventeenth", W_ORD, 17}, {"eighteenth", W_ORD, 18},
@@ -1299,6 +1299,10 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
                 goto stop;
             if (last == 1 || (lead_a && last == 0))
                 goto stop;
+            /* the second to last: a relative ordinal, not a rank */
+            if (ci_word(s, n, skip_sp(s, n, we), "to") &&
+                ci_word(s, n, skip_sp(s, n, skip_sp(s, n, we) + 2), "last"))
+                return 0;
             c->v = numv_int(total + group + L->v);
             c->flags |= F_ORD;
             c->e = we;
