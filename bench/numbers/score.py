@@ -346,8 +346,8 @@ def score_recognizers(args, data):
         print("%-48s %6d %6d %6.1f%%" % (fname, len(cases), npass, 100.0 * npass / max(1, len(cases))))
     print("by category (file, their TypeName): cases, pass, raw rate; deliberate differences set aside, rate without them")
     for (fname, sub), (nc, npass, nd) in sorted(bycat.items()):
-        print("  %-46s %-18s %5d %5d %6.1f%%  %4d %6.1f%%" % (fname, sub, nc, npass, 100.0 * npass / max(1, nc),
-                                                          nd, 100.0 * npass / max(1, nc - nd)))
+        rest = "%6.1f%%" % (100.0 * npass / (nc - nd)) if nc > nd else "    n/a"
+        print("  %-46s %-18s %5d %5d %6.1f%%  %4d %s" % (fname, sub, nc, npass, 100.0 * npass / max(1, nc), nd, rest))
     print("deliberate differences (failing cases set aside, by reason and file):")
     for why in sorted(delib):
         print("  %-20s %4d  %s" % (why, sum(delib[why].values()), DELIBERATE[why]))
