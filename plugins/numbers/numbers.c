@@ -16,6 +16,10 @@
 #include <string.h>
 #include <strings.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -2647,6 +2651,33 @@ static const unsigned char scan_class[256] = {
     [0xc2] = 3, [0xe2] = 3, ['_'] = 4,
 };
 
+#if defined(__SSE2__)
+/* Sixteen bytes at p: a bit for each ASCII letter. */
+static inline unsigned letters16(const unsigned char *p)
+{
+    __m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), _mm_set1_epi8(0x20));
+    __m128i ge = _mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1));
+    __m128i le = _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1));
+    return (unsigned)_mm_movemask_epi8(_mm_and_si128(ge, le));
+}
+#endif
+
+/* The end of the run of ASCII letters that starts at i. */
+static inline size_t letters_end(const unsigned char *u, size_t n, size_t i)
+{
+#if defined(__SSE2__)
+    while (i + 16 <= n) {
+        unsigned m = ~letters16(u + i) & 0xffffu;
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i < n && scan_class[u[i]] == 2)
+        i++;
+    return i;
+}
+
 static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -2663,9 +2694,7 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
             return i;
         }
         if (k == 2) {
-            size_t e = i + 1;
-            while (e < n && scan_class[u[e]] == 2)
-                e++;
+            size_t e = letters_end(u, n, i + 1);
             if (e - i >= 3 && e - i <= 11 && (I->first2[(u[i] | 32) - 'a'][(u[i + 1] | 32) - 'a'] >> (e - i) & 1) &&
                 (i == 0 || scan_class[u[i - 1]] != 1) && (e == n || (scan_class[u[e]] != 1 && scan_class[u[e]] != 4)) &&
                 lex_find(I, s + i, e - i) != NULL) {
