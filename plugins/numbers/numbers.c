@@ -16,6 +16,10 @@
 #include <string.h>
 #include <strings.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -71,7 +75,7 @@ static const numbers_lex lexicon[] = {
     {"dozen", W_DOZEN, 12}, {"dozens", W_DOZEN, 12},
     {"first", W_ORD, 1}, {"second", W_ORD, 2}, {"third", W_ORD, 3},
     {"fourth", W_ORD, 4}, {"fifth", W_ORD, 5}, {"sixth", W_ORD, 6},
-    {"seventh", W_ORD, 7}, {"eighth", W_ORD, 8}, {"ninth", W_ORD, 9},
+    {"seventh", W_ORD, 7}, {"eighth", W_ORD, 8}, {"ninth", W_ORD, 9}, {"nineth", W_ORD, 9},
     {"tenth", W_ORD, 10}, {"eleventh", W_ORD, 11}, {"twelfth", W_ORD, 12},
     {"thirteenth", W_ORD, 13}, {"fourteenth", W_ORD, 14}, {"fifteenth", W_ORD, 15},
     {"sixteenth", W_ORD, 16}, {"seventeenth", W_ORD, 17}, {"eighteenth", W_ORD, 18},
@@ -113,6 +117,10 @@ static const numbers_hedge hedges[] = {
     H("larger or equal than", "at least"), H("greater or equal than", "at least"),
     H("less than or equal to", "up to"), H("smaller than or equal to", "up to"),
     H("smaller or equal than", "up to"), H("lower or equal than", "up to"), H("less or equal than", "up to"),
+    H("equal to or more than", "at least"), H("equal to or greater than", "at least"),
+    H("at least or equal to", "at least"), H("equal to or less than", "up to"), H("equal to or fewer than", "up to"),
+    H("exceeding", "more than"), H("exceeded", "more than"), H("exceeds", "more than"), H("exceed", "more than"),
+    H("surpassing", "more than"), H("surpassed", "more than"), H("surpasses", "more than"), H("surpass", "more than"),
     H("larger than", "more than"), H("bigger than", "more than"), H("higher than", "more than"),
     H("smaller than", "fewer than"), H("lower than", "fewer than"),
     H(">=", "at least"), H("> =", "at least"), H("\xe2\x89\xa5", "at least"),
@@ -125,6 +133,8 @@ static const numbers_hedge hedges[] = {
     H("in excess of", "more than"), H("upwards of", "more than"),
     H("well over", "over"), H("just over", "over"), H("over", "over"), H("above", "over"),
     H("at least", "at least"), H("a minimum of", "at least"),
+    H("exactly", "exactly"), H("equal to", "exactly"), H("equals to", "exactly"), H("equaling to", "exactly"),
+    H("equals", "exactly"),
     H("approximately", "about"), H("roughly", "about"), H("an estimated", "about"),
     H("estimated", "about"), H("approx.", "about"), H("circa", "about"),
     H("about", "about"), H("around", "around"), H("some", "some"),
@@ -162,6 +172,12 @@ static const numbers_cur currency_words[] = {
     {"dutch guilders", "NLG", 0}, {"guilders", "NLG", 0}, {"turkish lira", "TRY", 0},
     {"chinese yuan", "CNY", 0}, {"us dollar", "USD", 0}, {"bitcoins", "XBT", 0}, {"bitcoin", "XBT", 0},
     {"btc", "XBT", 0}, {"ringgit", "MYR", 0}, {"ringgits", "MYR", 0}, {"baht", "THB", 0},
+    {"malaysian ringgits", "MYR", 0}, {"malaysian ringgit", "MYR", 0}, {"malaysia ringgits", "MYR", 0},
+    {"malaysia ringgit", "MYR", 0}, {"kuwaiti dinars", "KWD", 0}, {"kuwaiti dinar", "KWD", 0},
+    {"qatari riyals", "QAR", 0}, {"qatari riyal", "QAR", 0}, {"saudi riyals", "SAR", 0}, {"saudi riyal", "SAR", 0},
+    {"lebanese pounds", "LBP", 0}, {"lebanese pound", "LBP", 0}, {"egyptian pounds", "EGP", 0},
+    {"egyptian pound", "EGP", 0}, {"tugriks", "MNT", 0}, {"tugrik", "MNT", 0}, {"hryvnias", "UAH", 0},
+    {"hryvnia", "UAH", 0}, {"rs", "INR", 0},
     {"rials", "IRR", 0}, {"zloty", "PLN", 0}, {"forint", "HUF", 0},
     {"cents", "USD", -2}, {"cent", "USD", -2}, {"pence", "GBP", -2}, {"penny", "GBP", -2},
     {"usd", "USD", 0}, {"eur", "EUR", 0}, {"gbp", "GBP", 0}, {"cny", "CNY", 0},
@@ -208,6 +224,7 @@ static const numbers_unit units[] = {
     {"Mbps", "Mbps", 'q', 1}, {"Gbps", "Gbps", 'q', 1}, {"TB", "TB", 'q', 1}, {"GB", "GB", 'q', 1},
     {"MB", "MB", 'q', 1}, {"KB", "KB", 'q', 1}, {"megabytes", "megabytes", 'q', 0},
     {"gigabytes", "gigabytes", 'q', 0}, {"calories", "calories", 'q', 0},
+    {"milligrams", "milligrams", 'q', 0}, {"g", "grams", 'q', 1},
     {"centuries", "centuries", 'd', 0}, {"century", "centuries", 'd', 0},
     {"decades", "decades", 'd', 0}, {"decade", "decades", 'd', 0},
     {"years", "years", 'd', 0}, {"year", "years", 'd', 0}, {"yrs", "years", 'd', 0},
@@ -253,6 +270,7 @@ static const char *const stopwords[] = {
     "see", "spent", "take", "took", "told", "want", "went", "won", "work",
 };
 #define STOP_N (sizeof stopwords / sizeof stopwords[0])
+_Static_assert(STOP_N <= 256 && HEDGE_N <= 256 && CUR_N <= 256 && UNIT_N <= 256, "word tables are indexed by 256-bit sets");
 
 /* Words before a 4-digit number that make it a year. */
 static const char *const year_cues[] = {
@@ -272,6 +290,50 @@ static const char *const month_names[12] = {
 /* ------------------------------------------------------------------ */
 /* Instance and worker. */
 
+#define LEX_HASH_N 512
+
+/* The letters of a word (at most 16), lower-cased and packed in two words. */
+static inline void lex_pack(const char *s, size_t len, uint64_t *a, uint64_t *b)
+{
+    uint64_t x = 0, y = 0;
+    for (size_t i = 0; i < len && i < 8; i++)
+        x |= (uint64_t)((unsigned char)s[i] | 32) << (8 * i);
+    for (size_t i = 8; i < len && i < 16; i++)
+        y |= (uint64_t)((unsigned char)s[i] | 32) << (8 * (i - 8));
+    *a = x;
+    *b = y;
+}
+
+static inline size_t lex_slot(uint64_t a, uint64_t b)
+{
+    return (size_t)(((a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL)) >> 55) & (LEX_HASH_N - 1);
+}
+
+/* A set of up to 256 table entries: which entries of a word table start
+ * (or end) with a given byte, built once in create. */
+typedef struct {
+    uint64_t m[4];
+} numbers_bits;
+
+static void bits_set(numbers_bits *b, size_t i)
+{
+    b->m[i >> 6] |= (uint64_t)1 << (i & 63);
+}
+
+/* The first entry >= i in b, or SIZE_MAX. */
+static inline size_t bits_next(const numbers_bits *b, size_t i)
+{
+    while (i < 256) {
+        uint64_t w = b->m[i >> 6] >> (i & 63);
+        if (w)
+            return i + (size_t)__builtin_ctzll(w);
+        i = (i | 63) + 1;
+    }
+    return SIZE_MAX;
+}
+
+#define BITS_FOR(b, i) for (size_t i = bits_next((b), 0); i != SIZE_MAX; i = bits_next((b), i + 1))
+
 typedef struct {
     char *text;       /* a name, or a prefix word */
     size_t len;
@@ -285,19 +347,35 @@ typedef struct {
     pcre2_code *date_md; /* Month day[, year] | Month year (anchored) */
     pcre2_code *date_dm; /* day Month[ year] (anchored) */
     pcre2_code *date_iso;/* yyyy-mm-dd (anchored) */
-    const numbers_lex *lex_sorted[LEX_N];
+    /* number words by a hash of their lower-case letters (open addressing) */
+    struct {
+        uint64_t a, b;
+        const numbers_lex *L;
+    } lex_hash[LEX_HASH_N];
     uint16_t first2[26][26]; /* lengths (bit per length) of number words by their first two letters */
     numbers_name *names;
     size_t n_names;
     uint32_t match_limit;
     int pcre2_scan;
-    unsigned char name_first[256]; /* first byte of the number part of a name */
-    uint64_t prefix_lens;          /* lengths of prefix words, a bit each */   /* find candidates with the pattern, not the word scan */
+    size_t name_head[256];  /* names by the first byte of their number part: first index */
+    size_t prefix_head;     /* prefix words: first index */
+    size_t *name_link;      /* next index in the same chain, SIZE_MAX at the end */
+    uint64_t prefix_lens;   /* lengths of prefix words, a bit each */
+    numbers_bits cur_by[256];   /* currency_words by lower-case first byte */
+    numbers_bits unit_by[256];  /* units by lower-case first byte */
+    numbers_bits hedge_by[256]; /* hedges by lower-case last byte */
+    numbers_bits stop_by[256];  /* stopwords by first byte */
     size_t max_findings;
 } numbers_inst;
 
+#define NUMBERS_SHARED_N 512
+
 typedef struct {
     tp_text *t;
+    struct {
+        const char *key;
+        json_t *v;
+    } shared[NUMBERS_SHARED_N]; /* see shared_str */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *stack;
@@ -401,31 +479,17 @@ static int prev_word(const char *s, size_t p, size_t *ws, size_t *we)
     return 1;
 }
 
-static int lex_cmp(const void *a, const void *b)
-{
-    const numbers_lex *x = *(const numbers_lex *const *)a, *y = *(const numbers_lex *const *)b;
-    return strcmp(x->word, y->word);
-}
-
+/* The number word s[0..len) (letters only, any case), or NULL. */
 static const numbers_lex *lex_find(const numbers_inst *I, const char *s, size_t len)
 {
-    char buf[16];
-    size_t lo = 0, hi = LEX_N;
+    uint64_t a, b;
+    size_t h;
     if (len < 3 || len > 11)
         return NULL;
-    for (size_t i = 0; i < len; i++)
-        buf[i] = (char)lc((unsigned char)s[i]);
-    buf[len] = '\0';
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(buf, I->lex_sorted[mid]->word);
-        if (c == 0)
-            return I->lex_sorted[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
+    lex_pack(s, len, &a, &b);
+    for (h = lex_slot(a, b); I->lex_hash[h].L != NULL; h = (h + 1) & (LEX_HASH_N - 1))
+        if (I->lex_hash[h].a == a && I->lex_hash[h].b == b)
+            return I->lex_hash[h].L;
     return NULL;
 }
 
@@ -603,7 +667,7 @@ static size_t scale_word(const numbers_inst *I, const char *s, size_t n, size_t 
         static const struct { const char *w; int64_t m; } extra[] = {
             {"bln", 1000000000LL}, {"mln", 1000000LL}, {"tln", 1000000000000LL}, {"mil", 1000000LL},
             {"lakh", 100000LL}, {"lakhs", 100000LL}, {"lac", 100000LL}, {"crore", 10000000LL}, {"crores", 10000000LL},
-            {"k", 1000LL},
+            {"k", 1000LL}, {"doz", 12LL}, {"dozs", 12LL}, {"dz", 12LL}, {"dzs", 12LL},
         };
         for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
             if (strlen(extra[i].w) == we - p && ci_eq(s + p, extra[i].w, we - p)) {
@@ -652,6 +716,17 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
         while (r + 3 < n + 0 && s[r] == ',' && is_dg((unsigned char)s[r + 1]) && is_dg((unsigned char)s[r + 2]) &&
                is_dg((unsigned char)s[r + 3]) && (r + 4 >= n || !is_dg((unsigned char)s[r + 4])))
             r += 4, commas = 1;
+        if (!commas && run <= 2 && r + 3 < n && s[r] == ',' && is_dg((unsigned char)s[r + 1]) &&
+            is_dg((unsigned char)s[r + 2]) && s[r + 3] == ',') {
+            /* 12,34,567: Indian grouping, pairs then a last group of three */
+            size_t t = r;
+            while (t + 3 < n && s[t] == ',' && is_dg((unsigned char)s[t + 1]) && is_dg((unsigned char)s[t + 2]) &&
+                   s[t + 3] == ',')
+                t += 3;
+            if (t + 3 < n && s[t] == ',' && is_dg((unsigned char)s[t + 1]) && is_dg((unsigned char)s[t + 2]) &&
+                is_dg((unsigned char)s[t + 3]) && (t + 4 >= n || !is_dg((unsigned char)s[t + 4])))
+                r = t + 4, commas = 1;
+        }
         if (!commas) {
             /* 1 234 567, 40\u202f000, 12\u00a0000: groups of three after a space */
             for (;;) {
@@ -839,6 +914,12 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
                 return 1;
             }
         }
+        /* 115usd, 42MYR, 20Rs, 50p */
+        if (in_list(cur_codes, CUR_CODES_N, s + q, wl) || (wl == 1 && s[q] == 'p')) {
+            c->flags &= ~F_PLAIN;
+            c->e = q; /* the currency reader takes the code */
+            return 1;
+        }
         /* scale suffixes: 10k, 1.5m, 3bn, 2tn */
         if (after_ok && (wl == 1 || wl == 2 || wl == 3)) {
             int64_t mult = 0;
@@ -867,12 +948,7 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
                 return 1;
             }
         }
-        /* 115usd, 42MYR, 50p */
-        if (in_list(cur_codes, CUR_CODES_N, s + q, wl) || (wl == 1 && s[q] == 'p')) {
-            c->flags &= ~F_PLAIN;
-            c->e = q; /* the currency reader takes the p */
-            return 1;
-        }
+
     ident:
         /* a name or an identifier: 4G, 3D, 10am */
         c->e = we;
@@ -976,6 +1052,14 @@ static size_t parse_denom(const numbers_inst *I, const char *s, size_t n, size_t
     }
 }
 
+/* A denominator word at q (a half, a third)? */
+static int parse_denom_word(const numbers_inst *I, const char *s, size_t n, size_t q)
+{
+    int64_t den;
+    int plural;
+    return parse_denom(I, s, n, q, &den, &plural) != 0;
+}
+
 /* Words for the decimals after "point": five point five, two point zero three. */
 static size_t parse_point(const numbers_inst *I, const char *s, size_t n, size_t e, numv *v)
 {
@@ -994,6 +1078,12 @@ static size_t parse_point(const numbers_inst *I, const char *s, size_t n, size_t
             frac = frac * 10 + L->v;
             digits++;
             end = we;
+        } else if (L->kind == W_UNIT && L->v >= 10 && digits == 0) {
+            /* nought point eleven */
+            frac = L->v;
+            digits = 2;
+            end = we;
+            break;
         } else if (L->kind == W_TENS && digits == 0) {
             int64_t t = L->v;
             end = we;
@@ -1041,6 +1131,43 @@ static size_t small_digits(const char *s, size_t n, size_t q, int64_t *v)
     return e;
 }
 
+/* A scale word after a fraction: three quarters billion, two thirds of a
+ * million.  Returns its end (0 when none) and sets *mult. */
+static size_t frac_scale(const numbers_inst *I, const char *s, size_t n, size_t e, int64_t *mult)
+{
+    size_t r = skip_sp(s, n, e), se;
+    if (r == e)
+        return 0;
+    if (ci_word(s, n, r, "of")) {
+        size_t a = skip_sp(s, n, r + 2);
+        if (a == r + 2 || !ci_word(s, n, a, "a"))
+            return 0;
+        r = skip_sp(s, n, a + 1);
+        if (r == a + 1)
+            return 0;
+    }
+    if ((se = scale_word(I, s, n, r, mult)) != 0 && *mult >= 1000)
+        return se;
+    return 0;
+}
+
+/* base + num * unit / den, exact where it divides. */
+static numv numv_ratio(int64_t base, int64_t num, int64_t unit, int64_t den)
+{
+    int64_t p, q;
+    if (den != 0 && !__builtin_mul_overflow(num, unit, &p) && p % den == 0 &&
+        !__builtin_add_overflow(base, p / den, &q))
+        return numv_int(q);
+    /* tenths, hundredths, ...: exact as a decimal */
+    if (den > 0 && pow10_of(den) > 0 && !__builtin_mul_overflow(num, unit, &p) &&
+        !__builtin_mul_overflow(base, den, &q) && !__builtin_add_overflow(q, p, &q)) {
+        numv v = numv_int(q);
+        v.e = -pow10_of(den);
+        return v;
+    }
+    return numv_real((double)base + (double)num * (double)unit / (double)den);
+}
+
 /* Spelled-out numbers at p, by a small grammar over words:
  *   number := group (scale group)* [and fraction] [point digits]
  *   group  := [unit|tens[-unit]] [hundred [and] [unit|tens[-unit]]]
@@ -1050,8 +1177,9 @@ static size_t small_digits(const char *s, size_t n, size_t q, int64_t *v)
  * lead_a: an "a"/"an" came before.  Returns 1 with c filled, else 0. */
 static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p, int lead_a, numbers_core *c)
 {
-    int64_t total = 0, group = 0, lastscale = INT64_MAX, and_base = -1;
-    int last = 0; /* 0 none, 1 unit, 2 tens, 3 hundred, 4 scale */
+    int64_t total = 0, group = 0, lastscale = INT64_MAX, and_base = -1, and_scale = 1;
+    int last = 0, and_last = 0; /* 0 none, 1 unit, 2 tens, 3 hundred, 4 scale */
+    int tens_after_and = 0, after_and = 0;
     size_t q = p, end = p;
     int words = 0;
     const numbers_lex *L;
@@ -1090,20 +1218,42 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
         we = word_end(s, n, q);
         if (we == q || (L = lex_find(I, s + q, we - q)) == NULL)
             break;
-        /* a fraction after a numerator: two thirds, one twenty-fifth */
-        if ((last == 1 || last == 2) && (de = parse_denom(I, s, n, q, &den, &plural)) != 0 &&
-            (plural || group % 100 == 1 || L->kind == W_HALF || L->kind == W_QUARTER || L->kind == W_FRAC)) {
-            int64_t num = total + group;
-            double base = 0.0;
-            if (and_base >= 0) {
-                /* one hundred and three quarters: 100 + 3/4 */
-                base = (double)(and_base);
+        /* a fraction after a numerator: two thirds, one twenty-fifth, a
+         * hundred thousandths */
+        if ((last == 1 || last == 2 || ((last == 3 || last == 4) && (L->kind == W_FRAC || L->kind == W_ORDSCALE))) &&
+            (de = parse_denom(I, s, n, q, &den, &plural)) != 0 &&
+            (plural || group % 100 == 1 || L->kind == W_HALF || L->kind == W_QUARTER || L->kind == W_FRAC) &&
+            (last <= 2 || plural)) {
+            int64_t num = total + group, base = 0, unit = 1, mult;
+            size_t se;
+            if (and_base >= 0 && (and_last == 4 || total + group - and_base < 20)) {
+                /* one hundred and three quarters: 100 + 3/4; two million
+                 * and three fifths: 2 million + 3/5 million (but one
+                 * hundred and thirty fifths is 130/5) */
+                base = and_base;
                 num = total + group - and_base;
+                if (and_last == 4)
+                    unit = and_scale;
+            } else if (last == 2 && !tens_after_and && den >= 1 && den <= 9 && total + group > group % 100) {
+                /* one hundred thirty fifths: 100 over 35 */
+                den += group % 100;
+                num = total + group - group % 100;
             }
             if (L->kind == W_ORDSCALE && !plural && num != 1)
                 goto ordinal;
-            c->v = numv_real(base + (double)num / (double)den);
-            c->flags |= F_FRAC;
+            /* three quarters billion, two thirds of a million, one billion
+             * and three quarters million */
+            if ((se = frac_scale(I, s, n, de, &mult)) != 0) {
+                if (and_base >= 0 && and_last == 4 && mult < and_scale)
+                    unit = mult;
+                else
+                    unit = mult, base *= mult;
+                de = se;
+                c->flags |= F_SCALED;
+            } else {
+                c->flags |= F_FRAC;
+            }
+            c->v = numv_ratio(base, num, unit, den);
             c->e = de;
             return 1;
         }
@@ -1153,6 +1303,10 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
                 goto stop;
             if (last == 1 || (lead_a && last == 0))
                 goto stop;
+            /* the second to last: a relative ordinal, not a rank */
+            if (ci_word(s, n, skip_sp(s, n, we), "to") &&
+                ci_word(s, n, skip_sp(s, n, skip_sp(s, n, we) + 2), "last"))
+                return 0;
             c->v = numv_int(total + group + L->v);
             c->flags |= F_ORD;
             c->e = we;
@@ -1170,10 +1324,26 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
     accept:
         end = we;
         words++;
+        tens_after_and = after_and && last == 2;
+        after_and = 0;
         /* next word: after a hyphen or a space */
         if (we + 1 < n && s[we] == '-' && is_al((unsigned char)s[we + 1])) {
             q = we + 1;
             continue;
+        }
+        /* the same with spaces, as tokenised text writes it: fifty - two,
+         * one - fourth (but not a range: twenty - thirty) */
+        if ((last == 1 || last == 2) && we + 3 < n && s[we] == ' ' && s[we + 1] == '-' && s[we + 2] == ' ' &&
+            is_al((unsigned char)s[we + 3])) {
+            size_t a = we + 3, ae = word_end(s, n, a);
+            const numbers_lex *N = lex_find(I, s + a, ae - a);
+            int64_t d2;
+            int pl2;
+            if ((last == 2 && N != NULL && (N->kind == W_UNIT || N->kind == W_ORD) && N->v >= 1 && N->v <= 9) ||
+                parse_denom(I, s, n, a, &d2, &pl2) != 0) {
+                q = a;
+                continue;
+            }
         }
         nx = skip_sp(s, n, we);
         if (nx == we)
@@ -1182,10 +1352,18 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
             size_t a = skip_sp(s, n, nx + 3), ae = word_end(s, n, a);
             const numbers_lex *N = ae > a ? lex_find(I, s + a, ae - a) : NULL;
             int64_t tmp;
+            size_t ne = N != NULL ? ae : is_dg((unsigned char)s[a]) ? small_digits(s, n, a, &tmp) : 0, h;
+            /* 3 hundred and 2 hundred: two numbers */
+            h = ne ? skip_sp(s, n, ne) : 0;
+            if (ne && last == 3 && h > ne && ci_word(s, n, h, "hundred"))
+                break;
             if (a > nx + 3 && ((N != NULL && (N->kind == W_UNIT || N->kind == W_TENS || N->kind == W_ORD ||
                                               N->kind == W_ORDTENS)) ||
                                (is_dg((unsigned char)s[a]) && small_digits(s, n, a, &tmp)))) {
                 and_base = total + group;
+                and_last = last;
+                and_scale = lastscale;
+                after_and = 1;
                 q = a;
                 continue;
             }
@@ -1201,10 +1379,18 @@ done:
     c->e = end;
     if (last == 4 || last == 3)
         c->flags |= F_SCALED;
-    /* two hundred point zero three */
+    /* two hundred point zero three, two point two million */
     c->e = parse_point(I, s, n, end, &c->v);
-    if (c->e > end)
+    if (c->e > end) {
+        size_t r = skip_sp(s, n, c->e), se;
+        int64_t mult = 0;
+        if (r > c->e && (se = scale_word(I, s, n, r, &mult)) != 0 && mult >= 1000 && last != 4) {
+            numv_times(&c->v, mult);
+            c->flags |= F_SCALED;
+            c->e = se;
+        }
         return 1;
+    }
     /* and a half, and a fifth, and three fifths */
     {
         size_t nx = skip_sp(s, n, end);
@@ -1233,7 +1419,15 @@ done:
                 }
             }
             if (fe) {
-                int64_t base = total + group;
+                int64_t base = total + group, mult2 = 0;
+                size_t se2 = frac_scale(I, s, n, fe, &mult2);
+                if (se2 && last == 4 && group == 0 && mult2 < lastscale) {
+                    /* one billion and a half million */
+                    c->v = numv_ratio(total, num, mult2, den);
+                    c->flags |= F_SCALED;
+                    c->e = se2;
+                    return 1;
+                }
                 if (last == 4 && group == 0 && lastscale != INT64_MAX) {
                     /* one million and a half */
                     c->v = numv_int(total * den + num * lastscale);
@@ -1281,13 +1475,25 @@ typedef struct {
     const char *currency;
     const char *approx;
     char unit[96];
+    const char *unit_ref;    /* the constant string unit was copied from, if any */
 } numbers_finding;
+
+/* The unit of f from a constant string (a table entry or a literal). */
+static void set_unit(numbers_finding *f, const char *u)
+{
+    size_t l = strlen(u);
+    if (l >= sizeof f->unit)
+        l = sizeof f->unit - 1;
+    memcpy(f->unit, u, l);
+    f->unit[l] = '\0';
+    f->unit_ref = u;
+}
 
 /* ------------------------------------------------------------------ */
 /* Context readers. */
 
 /* A hedge right before p: returns its start and sets *norm, or p. */
-static size_t read_hedge(const char *s, size_t p, const char **norm)
+static size_t read_hedge(const numbers_inst *I, const char *s, size_t p, const char **norm)
 {
     size_t q = skip_sp_back(s, p);
     unsigned char last;
@@ -1298,12 +1504,11 @@ static size_t read_hedge(const char *s, size_t p, const char **norm)
         return p;
     if (!is_al(last) && last != '.' && last != '>' && last != '<' && last != '=' && last != 0xa5 && last != 0xa4)
         return p;
-    for (size_t i = 0; i < HEDGE_N; i++) {
+    BITS_FOR(&I->hedge_by[last], i) {
         size_t l = hedges[i].len;
-        if ((unsigned char)hedges[i].phrase[l - 1] != last)
-            continue;
         if (l <= q && ci_eq(s + q - l, hedges[i].phrase, l) &&
-            (q - l == 0 || !is_al((unsigned char)s[q - l - 1]))) {
+            (q - l == 0 || (is_al((unsigned char)hedges[i].phrase[0]) ? !is_al((unsigned char)s[q - l - 1])
+                                                                       : !strchr("<>=", s[q - l - 1])))) {
             *norm = hedges[i].norm;
             return q - l;
         }
@@ -1331,11 +1536,22 @@ static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
         {"USD", "USD"}, {"EUR", "EUR"}, {"GBP", "GBP"}, {"CNY", "CNY"}, {"JPY", "JPY"}, {"RMB", "CNY"},
         {"INR", "INR"}, {"Rs", "INR"}, {"CHF", "CHF"}, {"AUD", "AUD"}, {"CAD", "CAD"}, {"HKD", "HKD"},
         {"RUB", "RUB"}, {"usd", "USD"}, {"rmb", "CNY"}, {"eur", "EUR"}, {"gbp", "GBP"}, {"rs", "INR"},
-        {"MYR", "MYR"}, {"myr", "MYR"}, {"SEK", "SEK"}, {"NOK", "NOK"}, {"KRW", "KRW"},
+        {"MYR", "MYR"}, {"myr", "MYR"}, {"SEK", "SEK"}, {"NOK", "NOK"}, {"KRW", "KRW"}, {"UAH", "UAH"},
+        {"RM", "MYR"},
     };
     size_t q = p;
+    unsigned char bc;
     if (q > 0 && s[q - 1] == ' ')
         q--;
+    if (q == 0)
+        return p;
+    /* most numbers follow a space and a word that is no currency code */
+    bc = (unsigned char)s[q - 1];
+    if (bc < 0x80 && bc != '$' && bc != '.' && !is_al(bc))
+        return p;
+    if (is_al(bc) && q >= 2 && is_al((unsigned char)s[q - 2]) && q >= 3 && is_al((unsigned char)s[q - 3]) &&
+        q >= 4 && is_al((unsigned char)s[q - 4]))
+        return p; /* a word of four letters or more */
     if (q >= 1 && s[q - 1] == '$') {
         size_t a = q - 1, b = a;
         *iso = "USD";
@@ -1357,22 +1573,23 @@ static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
         }
         return a;
     }
-    for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
-        size_t l = strlen(signs[i].sign);
-        if (q >= l && memcmp(s + q - l, signs[i].sign, l) == 0) {
-            *iso = signs[i].iso;
-            return q - l;
+    if (bc >= 0x80)
+        for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
+            size_t l = strlen(signs[i].sign);
+            if (q >= l && memcmp(s + q - l, signs[i].sign, l) == 0) {
+                *iso = signs[i].iso;
+                return q - l;
+            }
         }
-    }
     {
         size_t e = q, ws;
         if (e > 0 && s[e - 1] == '.')
             e--;
         ws = word_start(s, e);
-        if (ws < e && (ws == 0 || !is_al((unsigned char)s[ws - 1]))) {
+        if ((e - ws == 2 || e - ws == 3) && (ws == 0 || !is_al((unsigned char)s[ws - 1]))) {
             for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
-                size_t l = strlen(codes[i][0]);
-                if (e - ws == l && memcmp(s + ws, codes[i][0], l) == 0 && (q < p || s[e] == '.' || e == p)) {
+                size_t l = e - ws;
+                if (codes[i][0][0] == s[ws] && strlen(codes[i][0]) == l && memcmp(s + ws, codes[i][0], l) == 0 && (q < p || s[e] == '.' || e == p)) {
                     *iso = codes[i][1];
                     return ws;
                 }
@@ -1383,13 +1600,18 @@ static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
 }
 
 /* A currency word or sign after e: returns its end and sets *iso. */
-static size_t read_cur_suffix(const char *s, size_t n, size_t e, const char **iso, int *pow10)
+static size_t read_cur_suffix(const numbers_inst *I, const char *s, size_t n, size_t e, const char **iso, int *pow10)
 {
     static const struct { const char *sign; const char *iso; } signs[] = {
         {"\xe2\x82\xac", "EUR"}, {"\xe5\x85\x83", "CNY"}, {"\xe2\x82\xa1", "CRC"}, {"\xe2\x82\xbe", "GEL"},
         {"\xe2\x82\xad", "LAK"}, {"\xc2\xa3", "GBP"}, {"\xe2\x82\xb9", "INR"},
     };
     size_t q = skip_sp(s, n, e);
+    if (q + 1 < n && (unsigned char)s[q] == 0xc2 && (unsigned char)s[q + 1] == 0xa2) { /* 10¢ */
+        *iso = "USD";
+        *pow10 = -2;
+        return q + 2;
+    }
     for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
         size_t l = strlen(signs[i].sign);
         if (q + l <= n && memcmp(s + q, signs[i].sign, l) == 0) {
@@ -1413,6 +1635,14 @@ static size_t read_cur_suffix(const char *s, size_t n, size_t e, const char **is
     }
     if (q == e && !(q < n && is_al((unsigned char)s[q])))
         return e;
+    /* 30 MUSD, 120 MEUR: millions of a currency, as in company reports */
+    if (q + 4 <= n && s[q] == 'M' && is_up((unsigned char)s[q + 1]) && (q + 4 == n || !is_al((unsigned char)s[q + 4])))
+        for (size_t i = 0; i < ISO_CODES_N; i++)
+            if (memcmp(s + q + 1, iso_codes[i], 3) == 0) {
+                *iso = iso_codes[i];
+                *pow10 = 6;
+                return q + 4;
+            }
     if (q + 3 <= n && is_up((unsigned char)s[q]) && (q + 3 == n || !is_al((unsigned char)s[q + 3])))
         for (size_t i = 0; i < ISO_CODES_N; i++)
             if (memcmp(s + q, iso_codes[i], 3) == 0) {
@@ -1420,7 +1650,7 @@ static size_t read_cur_suffix(const char *s, size_t n, size_t e, const char **is
                 *pow10 = 0;
                 return q + 3;
             }
-    for (size_t i = 0; i < CUR_N; i++)
+    BITS_FOR(&I->cur_by[lc((unsigned char)s[q])], i)
         if (ci_word(s, n, q, currency_words[i].word)) {
             *iso = currency_words[i].iso;
             *pow10 = currency_words[i].pow10;
@@ -1446,7 +1676,8 @@ static size_t read_cents(const numbers_inst *I, const char *s, size_t n, size_t 
         cents = 0;
         while (d < n && is_dg((unsigned char)s[d]) && d - a < 3)
             cents = cents * 10 + (s[d++] - '0');
-        if (d - a > 2 || (d < n && (is_dg((unsigned char)s[d]) || s[d] == '.' || s[d] == ',')))
+        if (d - a > 2 || (d < n && (is_dg((unsigned char)s[d]) ||
+                                    ((s[d] == '.' || s[d] == ',') && d + 1 < n && is_dg((unsigned char)s[d + 1])))))
             return e;
         ce = d;
     } else if (a < n && is_al((unsigned char)s[a]) && parse_words(I, s, n, a, 0, &k) == 1 &&
@@ -1506,7 +1737,7 @@ static size_t read_percent(const char *s, size_t n, size_t e, int *points)
 }
 
 /* A measurement or time unit after e. */
-static size_t read_unit(const char *s, size_t n, size_t e, const numbers_unit **u)
+static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e, const numbers_unit **u)
 {
     size_t q = skip_sp(s, n, e);
     int hyph = 0;
@@ -1518,11 +1749,9 @@ static size_t read_unit(const char *s, size_t n, size_t e, const numbers_unit **
     }
     if (q >= n)
         return e;
-    for (size_t i = 0; i < UNIT_N; i++) {
+    BITS_FOR(&I->unit_by[lc((unsigned char)s[q])], i) {
         size_t l;
         int ok;
-        if (lc((unsigned char)units[i].word[0]) != lc((unsigned char)s[q]))
-            continue;
         l = strlen(units[i].word);
         if (hyph && units[i].kind != 'd')
             continue;
@@ -1538,7 +1767,15 @@ static size_t read_unit(const char *s, size_t n, size_t e, const numbers_unit **
 }
 
 /* The words after e naming what is counted. */
-static size_t read_counted(const char *s, size_t n, size_t e, char *out, size_t outsz)
+static int is_stopword(const numbers_inst *I, const char *s, size_t len)
+{
+    BITS_FOR(&I->stop_by[lc((unsigned char)s[0])], i)
+        if (strlen(stopwords[i]) == len && ci_eq(s, stopwords[i], len))
+            return 1;
+    return 0;
+}
+
+static size_t read_counted(const numbers_inst *I, const char *s, size_t n, size_t e, char *out, size_t outsz)
 {
     size_t q = e, end = e;
     int words = 0;
@@ -1551,7 +1788,7 @@ static size_t read_counted(const char *s, size_t n, size_t e, char *out, size_t 
         while (we < n && (is_al((unsigned char)s[we]) ||
                           ((s[we] == '-' || s[we] == '\'') && we + 1 < n && is_al((unsigned char)s[we + 1]))))
             we++;
-        if (in_list(stopwords, STOP_N, s + a, we - a))
+        if (is_stopword(I, s + a, we - a))
             break;
         if (words > 0 && we - a > 4 && (ci_eq(s + we - 2, "ed", 2) || ci_eq(s + we - 2, "ly", 2)))
             break;
@@ -1700,15 +1937,18 @@ static int read_date(const numbers_inst *I, numbers_worker *W, const char *s, si
 /* Is the number at p part of a known name?  Returns the end of the name. */
 static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t p)
 {
-    size_t ws = 0, we = 0;
+    size_t ws = 0, we = 0, i, j;
     int has_prev = p >= 2 && s[p - 1] == ' ' && prev_word(s, p, &ws, &we) && we - ws < 64 &&
                    (I->prefix_lens >> (we - ws) & 1);
-    if (!has_prev && !I->name_first[(unsigned char)s[p]])
-        return 0;
-    for (size_t i = 0; i < I->n_names; i++) {
-        const numbers_name *nm = &I->names[i];
-        if (nm->prefix) {
-            if (has_prev && we - ws == nm->len && memcmp(s + ws, nm->text, nm->len) == 0 && we + 1 == p) {
+    i = I->name_head[(unsigned char)s[p]];
+    j = has_prev ? I->prefix_head : SIZE_MAX;
+    /* the two chains in the order of the lists */
+    while (i != SIZE_MAX || j != SIZE_MAX) {
+        const numbers_name *nm;
+        if (j < i) {
+            nm = &I->names[j];
+            j = I->name_link[j];
+            if (we - ws == nm->len && memcmp(s + ws, nm->text, nm->len) == 0 && we + 1 == p) {
                 size_t e = p;
                 while (e < n && s[e] != ' ' && s[e] != ',' && s[e] != ';' && !(s[e] == '.' && (e + 1 >= n || s[e + 1] == ' ')))
                     e++;
@@ -1716,7 +1956,9 @@ static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t 
             }
             continue;
         }
-        if (p >= nm->numpos && p - nm->numpos + nm->len <= n && s[p] == nm->text[nm->numpos] &&
+        nm = &I->names[i];
+        i = I->name_link[i];
+        if (p >= nm->numpos && p - nm->numpos + nm->len <= n &&
             memcmp(s + p - nm->numpos, nm->text, nm->len) == 0) {
             size_t a = p - nm->numpos, b = a + nm->len;
             if ((a == 0 || !is_al((unsigned char)s[a - 1]) ) && (a == 0 || !is_dg((unsigned char)s[a - 1])) &&
@@ -1739,6 +1981,101 @@ static void token_bounds(const char *s, size_t n, size_t p, size_t *ts, size_t *
         a--;
     *ts = a;
     *te = b;
+}
+
+/* Does a number (digits or a number word) start after e, past spaces? */
+static int number_follows(const numbers_inst *I, const char *s, size_t n, size_t e)
+{
+    size_t a = skip_sp(s, n, e), ae;
+    if (a >= n)
+        return 0;
+    if (is_dg((unsigned char)s[a]))
+        return 1;
+    ae = word_end(s, n, a);
+    if (ae - a == 1 && lc((unsigned char)s[a]) == 'a')
+        return number_follows(I, s, n, ae) || parse_denom_word(I, s, n, skip_sp(s, n, ae));
+    return ae > a && lex_find(I, s + a, ae - a) != NULL;
+}
+
+/* A ratio after the number in c: one over three, 1 in 5, two out of five
+ * hundred.  Both numbers must be plain counts, the second not a year and
+ * not followed by a unit or a currency (over 3 years, in 2008). */
+static void read_ratio(const numbers_inst *I, const char *s, size_t n, numbers_core *c)
+{
+    size_t a = skip_sp(s, n, c->e), r, r2;
+    numbers_core d;
+    int in = 0, ok;
+    int pts, pw;
+    const char *iso = NULL;
+    const numbers_unit *u = NULL;
+    if (a == c->e || !c->v.exact || c->v.m <= 0 || c->v.e < 0)
+        return;
+    if (ci_word(s, n, a, "over"))
+        r = a + 4;
+    else if (ci_word(s, n, a, "in"))
+        r = a + 2, in = 1;
+    else if (ci_word(s, n, a, "out") && ci_word(s, n, skip_sp(s, n, a + 3), "of"))
+        r = skip_sp(s, n, a + 3) + 2;
+    else
+        return;
+    if (read_cur_prefix(s, c->s, &iso) < c->s)
+        return; /* $2000 over 3 years */
+    iso = NULL;
+    r2 = skip_sp(s, n, r);
+    if (r2 == r || r2 >= n)
+        return;
+    memset(&d, 0, sizeof d);
+    if (is_dg((unsigned char)s[r2]))
+        ok = parse_digits(I, s, n, r2, &d) == 1;
+    else if (is_al((unsigned char)s[r2]))
+        ok = parse_words(I, s, n, r2, 0, &d) == 1;
+    else
+        return;
+    if (!ok || (d.flags & (F_ORD | F_FRAC | F_DECADE)) || d.unit != NULL || !d.v.exact || d.v.m <= 0 ||
+        (in && d.ndig == 4) || read_percent(s, n, d.e, &pts) > d.e || read_unit(I, s, n, d.e, &u) > d.e ||
+        read_cur_suffix(I, s, n, d.e, &iso, &pw) > d.e)
+        return;
+    if (is_al((unsigned char)s[r2]) && ci_word(s, n, r2, "hundreds"))
+        return;
+    {
+        numv x = c->v, y = d.v;
+        numv_norm(&x);
+        numv_norm(&y);
+        if (x.e > 6 || y.e > 6)
+            return;
+        for (; x.e > 0; x.e--)
+            x.m *= 10;
+        for (; y.e > 0; y.e--)
+            y.m *= 10;
+        c->v = numv_ratio(0, x.m, 1, y.m);
+    }
+    c->flags = (c->flags & ~(F_PLAIN | F_SCALED)) | F_FRAC;
+    c->e = d.e;
+}
+
+/* "percent of" right before p (not after a number): returns its start, or p. */
+static size_t percent_of(const numbers_inst *I, const char *s, size_t p)
+{
+    size_t ws, we, ps, pe;
+    if (!prev_word(s, p, &ws, &we) || we - ws != 2 || !ci_eq(s + ws, "of", 2) || !prev_word(s, ws, &ps, &pe))
+        return p;
+    if (!((pe - ps == 7 && ci_eq(s + ps, "percent", 7)) || (pe - ps == 8 && ci_eq(s + ps, "percents", 8)) ||
+          (pe - ps == 4 && ci_eq(s + ps, "cent", 4))))
+        return p;
+    if (pe - ps == 4) { /* per cent */
+        size_t a, b;
+        if (!prev_word(s, ps, &a, &b) || b - a != 3 || !ci_eq(s + a, "per", 3))
+            return p;
+        ps = a;
+    }
+    {
+        size_t q = skip_sp_back(s, ps), a, b;
+        if (q > 0 && (is_dg((unsigned char)s[q - 1]) || s[q - 1] == '%'))
+            return p;
+        if (prev_word(s, ps, &a, &b) && lex_find(I, s + a, b - a) != NULL)
+            return p;
+    }
+    return ps;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1820,7 +2157,9 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             int neg = 0;
             if (q >= 1 && s[q - 1] == '.' && (q == 1 || s[q - 2] == ' ' || s[q - 2] == '('))
                 q--;
-            if (q >= 1 && s[q - 1] == '-' && (q == 1 || s[q - 2] == ' ' || s[q - 2] == '(' || s[q - 2] == '\n'))
+            if (q >= 1 && s[q - 1] == '-' &&
+                (q == 1 || s[q - 2] == ' ' || s[q - 2] == '(' || s[q - 2] == '\n' || s[q - 2] == '<' || s[q - 2] == '>' ||
+                 s[q - 2] == '='))
                 q--, neg = 1;
             else if (q >= 3 && memcmp(s + q - 3, "\xe2\x88\x92", 3) == 0)
                 q -= 3, neg = 1;
@@ -1907,6 +2246,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                 be = scale_word(I, s, n, b, &mult);
             else if (r > we)
                 be = scale_word(I, s, n, r, &mult);
+            const char *h = NULL;
             if (be && (mult >= 1000 || (mult == 12 && L->kind == W_HALF))) {
                 c.s = p;
                 c.e = be;
@@ -1914,6 +2254,13 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                 c.v.e = L->kind == W_HALF ? -1 : -2;
                 numv_times(&c.v, mult);
                 c.flags = F_WORDS | F_SCALED;
+            } else if (L->kind == W_HALF && read_hedge(I, s, p, &h) < p) {
+                /* more than half, almost half */
+                c.s = p;
+                c.e = we;
+                c.v = numv_int(5);
+                c.v.e = -1;
+                c.flags = F_WORDS | F_FRAC;
             } else {
                 return 0;
             }
@@ -1924,11 +2271,10 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             c.v.e = L->kind == W_HALF ? -1 : -2;
             c.flags = F_WORDS | F_FRAC;
             {
-                /* a quarter of a million */
-                size_t r = skip_sp(s, n, we), b, be;
+                /* a quarter of a million, a quarter million */
+                size_t be;
                 int64_t mult = 0;
-                if (r > we && ci_word(s, n, r, "of") && (b = skip_sp(s, n, r + 2)) > r + 2 && ci_word(s, n, b, "a") &&
-                    (b = skip_sp(s, n, b + 1)) > 0 && (be = scale_word(I, s, n, b, &mult)) != 0 && mult >= 1000) {
+                if ((be = frac_scale(I, s, n, we, &mult)) != 0) {
                     numv_times(&c.v, mult);
                     c.flags = F_WORDS | F_SCALED;
                     c.e = be;
@@ -1992,6 +2338,10 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         }
     }
 
+    /* one over three, 1 in 5, two out of five hundred */
+    if (!(c.flags & (F_ORD | F_FRAC | F_VAGUE | F_PERIOD | F_DECADE | F_NEG)) && c.unit == NULL) {
+        read_ratio(I, s, n, &c);
+    }
     start = c.s;
     end = c.e;
     /* minus five, negative ten */
@@ -2037,6 +2387,22 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         goto hedge;
     }
 
+    /* percent of 10, per cent of twenty-two */
+    if (!cur && !(c.flags & (F_ORD | F_FRAC | F_VAGUE | F_PERIOD))) {
+        size_t ps = percent_of(I, s, start);
+        if (ps < start) {
+            f->kind = "percent";
+            set_unit(f, "percent");
+            start = ps;
+            c.flags |= F_PCT;
+            f->value = c.v;
+            f->has_value = 1;
+            f->s = start;
+            f->e = end;
+            goto hedge;
+        }
+    }
+
     /* suffixes: percent, currency */
     {
         int points = 0, pw = 0;
@@ -2044,18 +2410,28 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         size_t pe = (c.flags & (F_ORD | F_DECADE)) ? end : read_percent(s, n, end, &points);
         if (pe > end) {
             f->kind = "percent";
-            snprintf(f->unit, sizeof f->unit, "%s", points ? "percentage points" : "percent");
+            set_unit(f, points ? "percentage points" : "percent");
             end = pe;
             c.flags |= F_PCT;
-        } else if (!(c.flags & (F_ORD | F_DECADE)) && (pe = read_cur_suffix(s, n, end, &iso, &pw)) > end) {
+        } else if (!(c.flags & (F_ORD | F_DECADE)) && (pe = read_cur_suffix(I, s, n, end, &iso, &pw)) > end) {
             if (!cur || strcmp(cur, iso) == 0 || pw == 0) {
                 if (!cur)
                     cur = iso;
                 end = pe;
-                if (pw)
+                if (pw) {
                     numv_scale(&c.v, pw);
-                else
-                    end = read_cents(I, s, n, end, &c.v, 1);
+                } else {
+                    /* 75 USD million */
+                    size_t r = skip_sp(s, n, end), se;
+                    int64_t mult = 0;
+                    if (!(c.flags & F_SCALED) && r > end && (se = scale_word(I, s, n, r, &mult)) != 0 && mult >= 1000) {
+                        numv_times(&c.v, mult);
+                        c.flags |= F_SCALED;
+                        end = se;
+                    } else {
+                        end = read_cents(I, s, n, end, &c.v, 1);
+                    }
+                }
                 /* $5 million dollars: keep the sign's currency */
             }
         }
@@ -2065,7 +2441,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
     if (cur) {
         f->kind = "money";
         f->currency = cur;
-        snprintf(f->unit, sizeof f->unit, "%s", cur);
+        set_unit(f, cur);
     }
 
     /* ranges: 20-30, 20 to 30, between 20 and 30, from 5 to 10 million */
@@ -2083,6 +2459,8 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             r = q + 1;
         else if (q + 3 < n && memcmp(s + q, "\xe2\x80\x93", 3) == 0)
             r = q + 3;
+        else if (q + 1 < n && s[q] == '~' && is_dg((unsigned char)s[q + 1]))
+            r = q + 1;
         else {
             size_t a = skip_sp(s, n, q);
             if (a > q) {
@@ -2092,6 +2470,10 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                     r = skip_sp(s, n, a + 2);
                 else if (s[a] == '-' && a + 1 < n && s[a + 1] == ' ')
                     r = skip_sp(s, n, a + 1);
+                else if (a + 3 < n && memcmp(s + a, "\xe2\x80\x93", 3) == 0)
+                    r = skip_sp(s, n, a + 3);
+                else if (ci_word(s, n, a, "through"))
+                    r = skip_sp(s, n, a + 7);
                 if (r && r == skip_sp_back(s, r))
                     r = 0;
             }
@@ -2124,6 +2506,9 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                     hi = numv_int(c.v.m / 100 * 100 + c2.v.m);
                     if (hi.m < lo.m)
                         hi.m += 100;
+                    /* 1995-01 is a month; 2004-05 and 1939-45 are spans of years */
+                    if (c2.v.m >= 1 && c2.v.m <= 12 && hi.m - lo.m != 1)
+                        goto not_range;
                 }
                 /* 5 to 10 million */
                 if (!(c.flags & F_SCALED) && (c2.flags & F_SCALED) && c2.scale)
@@ -2132,10 +2517,10 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                 if (pe > e2) {
                     if (!(c.flags & F_PCT)) {
                         f->kind = "percent";
-                        snprintf(f->unit, sizeof f->unit, "%s", pts ? "percentage points" : "percent");
+                        set_unit(f, pts ? "percentage points" : "percent");
                     }
                     e2 = pe;
-                } else if (!(c.flags & F_PCT) && (pe = read_cur_suffix(s, n, e2, &iso3, &pw)) > e2 &&
+                } else if (!(c.flags & F_PCT) && (pe = read_cur_suffix(I, s, n, e2, &iso3, &pw)) > e2 &&
                            (!cur || strcmp(cur, iso3) == 0)) {
                     if (pw) {
                         numv_scale(&lo, pw);
@@ -2154,7 +2539,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                     f->kind = "range";
                     if (cur) {
                         f->currency = cur;
-                        snprintf(f->unit, sizeof f->unit, "%s", cur);
+                        set_unit(f, cur);
                     }
                     if (between || from)
                         start = pre;
@@ -2165,6 +2550,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             }
         }
     }
+not_range:
     if (f->kind == NULL) {
         if (c.flags & F_ORD)
             f->kind = "ordinal";
@@ -2180,10 +2566,10 @@ range_done:
         size_t ue = end;
         if (c.unit) {
             f->kind = f->kind ? f->kind : (c.ukind == 'd' ? "duration" : "quantity");
-            snprintf(f->unit, sizeof f->unit, "%s", c.unit);
-        } else if (f->unit[0] == '\0' && (ue = read_unit(s, n, end, &u)) > end) {
+            set_unit(f, c.unit);
+        } else if (f->unit[0] == '\0' && (ue = read_unit(I, s, n, end, &u)) > end) {
             f->kind = f->kind ? f->kind : (u->kind == 'd' ? "duration" : "quantity");
-            snprintf(f->unit, sizeof f->unit, "%s", u->unit);
+            set_unit(f, u->unit);
             end = ue;
         }
     }
@@ -2194,7 +2580,7 @@ range_done:
             size_t ws, pwe;
             const char *h = NULL;
             int cue = prev_word(s, start, &ws, &pwe) && in_list(year_cues, YEAR_CUES_N, s + ws, pwe - ws);
-            if ((cue || (y >= 1900 && y <= 2099)) && read_hedge(s, start, &h) == start) {
+            if ((cue || (y >= 1900 && y <= 2099)) && read_hedge(I, s, start, &h) == start) {
                 f->kind = "year";
                 snprintf(f->iso, sizeof f->iso, "%04lld", (long long)y);
                 f->has_value = 0;
@@ -2207,7 +2593,7 @@ range_done:
         f->approx = c.approx;
     /* what is counted */
     if (f->unit[0] == '\0' && (strcmp(f->kind, "cardinal") == 0 || strcmp(f->kind, "range") == 0))
-        read_counted(s, n, end, f->unit, sizeof f->unit);
+        read_counted(I, s, n, end, f->unit, sizeof f->unit);
     f->s = start;
     f->e = end;
     /* 500 or more, ten or fewer */
@@ -2221,19 +2607,22 @@ range_done:
         size_t a = skip_sp(s, n, f->e);
         if (a > f->e)
             for (size_t i = 0; i < sizeof post / sizeof post[0]; i++)
-                if (ci_word(s, n, a, post[i].w) && !ci_word(s, n, skip_sp(s, n, a + strlen(post[i].w)), "than")) {
+                if (ci_word(s, n, a, post[i].w) && !ci_word(s, n, skip_sp(s, n, a + strlen(post[i].w)), "than") &&
+                    !number_follows(I, s, n, a + strlen(post[i].w)) &&
+                    !ci_word(s, n, skip_sp(s, n, a + strlen(post[i].w)), "or")) {
                     f->approx = post[i].norm;
                     f->e = a + strlen(post[i].w);
                     f->unit[0] = '\0';
+                    f->unit_ref = NULL;
                     if (strcmp(f->kind, "cardinal") == 0)
-                        read_counted(s, n, f->e, f->unit, sizeof f->unit);
+                        read_counted(I, s, n, f->e, f->unit, sizeof f->unit);
                     break;
                 }
     }
 hedge:
     if (f->approx == NULL) {
         const char *h = NULL;
-        size_t hs = read_hedge(s, f->s, &h);
+        size_t hs = read_hedge(I, s, f->s, &h);
         if (h != NULL && strcmp(f->kind, "date") != 0) {
             /* "some" and "over" only before a count, not "over 2020" */
             f->approx = h;
@@ -2262,6 +2651,33 @@ static const unsigned char scan_class[256] = {
     [0xc2] = 3, [0xe2] = 3, ['_'] = 4,
 };
 
+#if defined(__SSE2__)
+/* Sixteen bytes at p: a bit for each ASCII letter. */
+static inline unsigned letters16(const unsigned char *p)
+{
+    __m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), _mm_set1_epi8(0x20));
+    __m128i ge = _mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1));
+    __m128i le = _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1));
+    return (unsigned)_mm_movemask_epi8(_mm_and_si128(ge, le));
+}
+#endif
+
+/* The end of the run of ASCII letters that starts at i. */
+static inline size_t letters_end(const unsigned char *u, size_t n, size_t i)
+{
+#if defined(__SSE2__)
+    while (i + 16 <= n) {
+        unsigned m = ~letters16(u + i) & 0xffffu;
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i < n && scan_class[u[i]] == 2)
+        i++;
+    return i;
+}
+
 static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -2278,9 +2694,7 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
             return i;
         }
         if (k == 2) {
-            size_t e = i + 1;
-            while (e < n && scan_class[u[e]] == 2)
-                e++;
+            size_t e = letters_end(u, n, i + 1);
             if (e - i >= 3 && e - i <= 11 && (I->first2[(u[i] | 32) - 'a'][(u[i + 1] | 32) - 'a'] >> (e - i) & 1) &&
                 (i == 0 || scan_class[u[i - 1]] != 1) && (e == n || (scan_class[u[e]] != 1 && scan_class[u[e]] != 4)) &&
                 lex_find(I, s + i, e - i) != NULL) {
@@ -2315,25 +2729,56 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
 /* ------------------------------------------------------------------ */
 /* Emitting. */
 
+/* A string value for the constant string p: one json_t per worker and
+ * string, shared by reference between the findings of that worker.  Shared
+ * values are never modified; their reference counts are atomic in jansson
+ * built with JANSSON_THREAD_SAFE_REFCOUNT (checked at compile time), so
+ * records may be freed on any thread. */
+static json_t *shared_str(numbers_worker *W, const char *p)
+{
+#ifdef JANSSON_THREAD_SAFE_REFCOUNT
+    size_t h = (size_t)(((uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL) >> 55) & (NUMBERS_SHARED_N - 1);
+    for (size_t k = 0; k < 16; k++, h = (h + 1) & (NUMBERS_SHARED_N - 1)) {
+        if (W->shared[h].key == p)
+            return json_incref(W->shared[h].v);
+        if (W->shared[h].key == NULL) {
+            json_t *v = json_string_nocheck(p);
+            if (v == NULL)
+                return NULL;
+            W->shared[h].key = p;
+            W->shared[h].v = v;
+            return json_incref(v);
+        }
+    }
+#else
+    (void)W;
+#endif
+    return json_string_nocheck(p);
+}
+
 static int emit(numbers_worker *W, json_t *arr, const numbers_finding *f)
 {
     json_t *o = tp_span_new(W->t, f->s, f->e);
     if (o == NULL)
         return -1;
-    json_object_set_new_nocheck(o, "kind", json_string_nocheck(f->kind));
+    json_object_set_new_nocheck(o, "kind", shared_str(W, f->kind));
     if (f->iso[0])
         json_object_set_new_nocheck(o, "value", json_string_nocheck(f->iso));
-    else if (strcmp(f->kind, "range") == 0) {
+    else if (f->kind[0] == 'r' && strcmp(f->kind, "range") == 0) {
         json_object_set_new_nocheck(o, "low", numv_json(f->low));
         json_object_set_new_nocheck(o, "high", numv_json(f->high));
     } else if (f->has_value)
         json_object_set_new_nocheck(o, "value", numv_json(f->value));
     if (f->currency)
-        json_object_set_new_nocheck(o, "currency", json_string_nocheck(f->currency));
+        json_object_set_new_nocheck(o, "currency", shared_str(W, f->currency));
     if (f->approx)
-        json_object_set_new_nocheck(o, "approx", json_string_nocheck(f->approx));
-    if (f->unit[0])
-        json_object_set_new(o, "unit", json_string(f->unit));
+        json_object_set_new_nocheck(o, "approx", shared_str(W, f->approx));
+    if (f->unit[0]) {
+        /* counted words are ASCII letters, hyphens and apostrophes */
+        json_t *u = f->unit_ref && strcmp(f->unit_ref, f->unit) == 0 ? shared_str(W, f->unit_ref)
+                                                                       : json_string_nocheck(f->unit);
+        json_object_set_new_nocheck(o, "unit", u);
+    }
     return json_array_append_new(arr, o);
 }
 
@@ -2351,6 +2796,9 @@ static int merge_bounds(const char *s, numbers_finding *a, const numbers_finding
     a_high = !strcmp(a->approx, "fewer than") || !strcmp(a->approx, "up to");
     b_low = !strcmp(b->approx, "more than") || !strcmp(b->approx, "over") || !strcmp(b->approx, "at least");
     b_high = !strcmp(b->approx, "fewer than") || !strcmp(b->approx, "up to");
+    if ((a_low && b_high && numv_double(a->value) > numv_double(b->value)) ||
+        (a_high && b_low && numv_double(b->value) > numv_double(a->value)))
+        return 0; /* more than 40 and less than 10: two claims, not a range */
     if (a_low && b_high) {
         a->low = a->value;
         a->high = b->value;
@@ -2364,7 +2812,7 @@ static int merge_bounds(const char *s, numbers_finding *a, const numbers_finding
     a->e = b->e;
     a->approx = NULL;
     if (b->unit[0])
-        memcpy(a->unit, b->unit, sizeof a->unit);
+        memcpy(a->unit, b->unit, sizeof a->unit), a->unit_ref = b->unit_ref;
     return 1;
 }
 
@@ -2494,8 +2942,7 @@ static int add_names(numbers_inst *I, const char *data, size_t len, const char *
         }
         if (prefix)
             I->prefix_lens |= nm->len < 64 ? (uint64_t)1 << nm->len : 0;
-        else
-            I->name_first[(unsigned char)nm->text[nm->numpos]] = 1;
+
         I->n_names++;
     }
     return 0;
@@ -2551,6 +2998,7 @@ static void numbers_destroy(void *instance)
     for (size_t i = 0; i < I->n_names; i++)
         free(I->names[i].text);
     free(I->names);
+    free(I->name_link);
     free(I);
 }
 
@@ -2574,6 +3022,41 @@ static pcre2_code *compile(const char *pat, uint32_t opts, tp_error *err, const 
 #define MONTHS "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
                "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 
+/* Indexes of the word tables and of the names, for quick look-ups. */
+static int numbers_index(numbers_inst *I)
+{
+    size_t last[257];
+    for (size_t i = 0; i < CUR_N; i++)
+        bits_set(&I->cur_by[lc((unsigned char)currency_words[i].word[0])], i);
+    for (size_t i = 0; i < UNIT_N; i++)
+        bits_set(&I->unit_by[lc((unsigned char)units[i].word[0])], i);
+    for (size_t i = 0; i < HEDGE_N; i++)
+        bits_set(&I->hedge_by[lc((unsigned char)hedges[i].phrase[hedges[i].len - 1])], i);
+    for (size_t i = 0; i < STOP_N; i++)
+        bits_set(&I->stop_by[(unsigned char)stopwords[i][0]], i);
+    free(I->name_link);
+    I->name_link = malloc((I->n_names + 1) * sizeof *I->name_link);
+    if (I->name_link == NULL)
+        return -1;
+    for (size_t c = 0; c < 256; c++)
+        I->name_head[c] = SIZE_MAX;
+    I->prefix_head = SIZE_MAX;
+    for (size_t c = 0; c < 257; c++)
+        last[c] = SIZE_MAX;
+    for (size_t i = 0; i < I->n_names; i++) {
+        const numbers_name *nm = &I->names[i];
+        size_t c = nm->prefix ? 256 : (unsigned char)nm->text[nm->numpos];
+        size_t *head = c == 256 ? &I->prefix_head : &I->name_head[c];
+        I->name_link[i] = SIZE_MAX;
+        if (last[c] == SIZE_MAX)
+            *head = i;
+        else
+            I->name_link[last[c]] = i;
+        last[c] = i;
+    }
+    return 0;
+}
+
 static int numbers_create(void **out, const json_t *options, tp_error *err)
 {
     numbers_inst *I = calloc(1, sizeof *I);
@@ -2583,9 +3066,16 @@ static int numbers_create(void **out, const json_t *options, tp_error *err)
 
     if (I == NULL)
         return tp_error_set(err, NULL, "out of memory");
-    for (size_t i = 0; i < LEX_N; i++)
-        I->lex_sorted[i] = &lexicon[i];
-    qsort(I->lex_sorted, LEX_N, sizeof I->lex_sorted[0], lex_cmp);
+    for (size_t i = 0; i < LEX_N; i++) {
+        uint64_t a, b;
+        size_t h;
+        lex_pack(lexicon[i].word, strlen(lexicon[i].word), &a, &b);
+        for (h = lex_slot(a, b); I->lex_hash[h].L != NULL; h = (h + 1) & (LEX_HASH_N - 1))
+            ;
+        I->lex_hash[h].a = a;
+        I->lex_hash[h].b = b;
+        I->lex_hash[h].L = &lexicon[i];
+    }
     for (size_t i = 0; i < LEX_N; i++)
         I->first2[lexicon[i].word[0] - 'a'][lexicon[i].word[1] - 'a'] |= (uint16_t)(1u << strlen(lexicon[i].word));
     I->match_limit = 1000000;
@@ -2663,6 +3153,10 @@ static int numbers_create(void **out, const json_t *options, tp_error *err)
         }
         json_decref(one);
     }
+    if (numbers_index(I) != 0) {
+        tp_error_set(err, NULL, "out of memory");
+        goto fail;
+    }
     *out = I;
     return TP_OK;
 fail:
@@ -2701,6 +3195,8 @@ static void numbers_worker_fini(void *instance, void *worker)
     (void)instance;
     if (W == NULL)
         return;
+    for (size_t i = 0; i < NUMBERS_SHARED_N; i++)
+        json_decref(W->shared[i].v);
     tp_text_free(W->t);
     pcre2_match_data_free(W->md);
     pcre2_match_context_free(W->mctx);
