@@ -292,14 +292,14 @@ json_t *tp_span_new(tp_text *t, size_t byte_start, size_t byte_end)
     span = json_object();
     if (span == NULL)
         return NULL;
-    if (json_object_set_new(span, "start", json_integer((json_int_t)s)) != 0 ||
-        json_object_set_new(span, "end", json_integer((json_int_t)e)) != 0 ||
-        json_object_set_new(span, "text",
+    if (json_object_set_new_nocheck(span, "start", json_integer((json_int_t)s)) != 0 ||
+        json_object_set_new_nocheck(span, "end", json_integer((json_int_t)e)) != 0 ||
+        json_object_set_new_nocheck(span, "text",
                             json_stringn_nocheck(t->bytes + byte_start, byte_end - byte_start)) != 0)
         goto fail;
     if (tp_text_orig(t, s, e, &os, &oe)) {
-        if (json_object_set_new(span, "orig_start", json_integer((json_int_t)os)) != 0 ||
-            json_object_set_new(span, "orig_end", json_integer((json_int_t)oe)) != 0)
+        if (json_object_set_new_nocheck(span, "orig_start", json_integer((json_int_t)os)) != 0 ||
+            json_object_set_new_nocheck(span, "orig_end", json_integer((json_int_t)oe)) != 0)
             goto fail;
     }
     return span;
