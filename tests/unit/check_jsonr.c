@@ -12,21 +12,7 @@
 
 #include "jsonr.h"
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    /* xorshift64*: small, and the same sequence everywhere. */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * UINT64_C(2685821657736338717);
-}
-
-static unsigned rng_below(unsigned n)
-{
-    return (unsigned)(rng() % n);
-}
+#include "random_text.h"
 
 /* ---- a growing byte buffer ---- */
 
@@ -150,52 +136,10 @@ static int agree(const char *buf, size_t n)
 
 static void random_utf8(sbuf *s, unsigned max_chars)
 {
-    unsigned len = rng_below(max_chars + 1), cp;
+    unsigned len = rng_below(max_chars + 1);
     char u[4];
-    while (len-- > 0) {
-        switch (rng_below(9)) {
-        case 0:
-            cp = 1 + rng_below(0x1F); /* control, not NUL: \u0000 is refused */
-            break;
-        case 1: {
-            static const char special[] = "\"\\/\x7f '";
-            cp = (unsigned char)special[rng_below(sizeof special - 1)];
-            break;
-        }
-        case 2:
-            cp = 0x80 + rng_below(0x800 - 0x80);
-            break;
-        case 3:
-            do
-                cp = 0x800 + rng_below(0x10000 - 0x800);
-            while (cp >= 0xD800 && cp <= 0xDFFF);
-            break;
-        case 4:
-            cp = 0x10000 + rng_below(0x110000 - 0x10000);
-            break;
-        default:
-            cp = 0x20 + rng_below(0x7F - 0x20);
-            break;
-        }
-        if (cp < 0x80) {
-            sb_byte(s, (char)cp);
-        } else if (cp < 0x800) {
-            u[0] = (char)(0xC0 | (cp >> 6));
-            u[1] = (char)(0x80 | (cp & 0x3F));
-            sb_add(s, u, 2);
-        } else if (cp < 0x10000) {
-            u[0] = (char)(0xE0 | (cp >> 12));
-            u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            u[2] = (char)(0x80 | (cp & 0x3F));
-            sb_add(s, u, 3);
-        } else {
-            u[0] = (char)(0xF0 | (cp >> 18));
-            u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-            u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            u[3] = (char)(0x80 | (cp & 0x3F));
-            sb_add(s, u, 4);
-        }
-    }
+    while (len-- > 0)
+        sb_add(s, u, utf8_encode(random_codepoint(0), u)); /* \u0000 is refused */
 }
 
 static const double special_reals[] = {

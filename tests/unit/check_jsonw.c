@@ -11,21 +11,7 @@
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    /* xorshift64*: small, and the same sequence everywhere. */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * UINT64_C(2685821657736338717);
-}
-
-static unsigned rng_below(unsigned n)
-{
-    return (unsigned)(rng() % n);
-}
+#include "random_text.h"
 
 /* Compare tp_json_write with json_dumps on v (not consumed). */
 static void expect_same(const json_t *v)
@@ -53,49 +39,8 @@ static void expect_same_new(json_t *v)
 static size_t random_utf8(char *s, size_t max)
 {
     size_t n = 0, len = rng_below((unsigned)max / 4 + 1);
-    unsigned cp;
-
-    while (n + 4 <= max && len-- > 0) {
-        switch (rng_below(8)) {
-        case 0:
-            cp = rng_below(0x20);               /* control, NUL included */
-            break;
-        case 1: {
-            static const char special[] = "\"\\/\x7f '";
-            cp = (unsigned char)special[rng_below(sizeof special - 1)];
-            break;
-        }
-        case 2:
-            cp = 0x80 + rng_below(0x800 - 0x80);
-            break;
-        case 3:
-            do
-                cp = 0x800 + rng_below(0x10000 - 0x800);
-            while (cp >= 0xD800 && cp <= 0xDFFF);
-            break;
-        case 4:
-            cp = 0x10000 + rng_below(0x110000 - 0x10000);
-            break;
-        default:
-            cp = 0x20 + rng_below(0x7F - 0x20);
-            break;
-        }
-        if (cp < 0x80) {
-            s[n++] = (char)cp;
-        } else if (cp < 0x800) {
-            s[n++] = (char)(0xC0 | (cp >> 6));
-            s[n++] = (char)(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            s[n++] = (char)(0xE0 | (cp >> 12));
-            s[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            s[n++] = (char)(0x80 | (cp & 0x3F));
-        } else {
-            s[n++] = (char)(0xF0 | (cp >> 18));
-            s[n++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-            s[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            s[n++] = (char)(0x80 | (cp & 0x3F));
-        }
-    }
+    while (n + 4 <= max && len-- > 0)
+        n += utf8_encode(random_codepoint(1), s + n);
     return n;
 }
 
