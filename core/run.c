@@ -94,6 +94,7 @@ struct run_state {
     pthread_mutex_t trace_mu;
     size_t resumed;       /* inputs skipped by --resume */
     size_t total_docs, total_bytes; /* counted ahead, for progress */
+    int tty;              /* standard error is a terminal */
     int counted;
 };
 
@@ -696,12 +697,18 @@ static void slot_free(slot *s)
     tp_buf_free(&s->out);
 }
 
+/* One progress line.  On a terminal it is redrawn in place and cleared at
+ * the end; elsewhere (a log file, with --progress) each one is a line of
+ * its own, at most one a second. */
 static void show_progress(run_state *rs, size_t docs, size_t bytes, double elapsed, int final)
 {
     double mb = (double)bytes / 1e6, rate = elapsed > 0 ? mb / elapsed : 0;
     char left[64] = "";
+    const char *start = rs->tty ? "\r\033[K" : "";
+    const char *end = rs->tty ? "" : "\n";
     if (final) {
-        fprintf(stderr, "\r\033[K");
+        if (rs->tty)
+            fprintf(stderr, "\r\033[K");
         return;
     }
     pthread_mutex_lock(&rs->mu);
@@ -710,10 +717,10 @@ static void show_progress(run_state *rs, size_t docs, size_t bytes, double elaps
         snprintf(left, sizeof left, ", %d:%02d left", (int)secs / 60, (int)secs % 60);
     }
     if (rs->counted)
-        fprintf(stderr, "\r\033[Ktextpipe: %zu/%zu documents, %.1f/%.1f MB, %.1f MB/s%s", docs,
-                rs->total_docs, mb, (double)rs->total_bytes / 1e6, rate, left);
+        fprintf(stderr, "%stextpipe: %zu/%zu documents, %.1f/%.1f MB, %.1f MB/s%s%s", start, docs,
+                rs->total_docs, mb, (double)rs->total_bytes / 1e6, rate, left, end);
     else
-        fprintf(stderr, "\r\033[Ktextpipe: %zu documents, %.1f MB, %.1f MB/s", docs, mb, rate);
+        fprintf(stderr, "%stextpipe: %zu documents, %.1f MB, %.1f MB/s%s", start, docs, mb, rate, end);
     pthread_mutex_unlock(&rs->mu);
 }
 
@@ -856,7 +863,7 @@ static int write_slots(run_state *rs, tp_render *render, totals *t, double t0)
             s->stop_message = NULL;
         }
         release(rs, s, status != 0 || t->stop_message != NULL);
-        if (rs->o->progress && now() - last_progress > 0.2) {
+        if (rs->o->progress && now() - last_progress > (rs->tty ? 0.2 : 1.0)) {
             last_progress = now();
             show_progress(rs, t->docs, t->bytes, last_progress - t0, 0);
         }
@@ -904,6 +911,7 @@ int tp_run(tp_pipeline *p, const tp_run_options *o)
     rs.o = o;
     rs.cap = (size_t)jobs * SLOTS_PER_WORKER;
     rs.fail_seq = (size_t)-1;
+    rs.tty = isatty(2);
     rs.slots = calloc(rs.cap, sizeof *rs.slots);
     ws = calloc((size_t)jobs, sizeof *ws);
     if (rs.slots == NULL || ws == NULL) {
