@@ -3,9 +3,10 @@
  * Reads `text`, `sentences`, `numbers` and `entities`; writes
  * `attributions` (cue, source, content, quality, kind) and `claims` (one per
  * sentence that asserts something checkable, with its status and reasons).
- * Everything is found by scanning the words of each sentence against word
+ * Attributions are found by scanning the words of each sentence against word
  * lists compiled into the plugin (data/ (cues, weasels, lexicon)) and extendable by options.
- * See README.md. */
+ * A small sequence model (unsourced_tag.h, data/model.bin) then checks and
+ * completes them.  See README.md. */
 #include <stdlib.h>
 #include <string.h>
 
