@@ -77,11 +77,17 @@ int main(int argc, char **argv)
             split = 1;
         else if (strcmp(argv[i], "-E") == 0)
             drop_entities = 1;
+        else if (strcmp(argv[i], "-R") == 0)
+            json_object_set_new(opts, "tagger", json_false());
+        else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
+            json_object_set_new(opts, "model", json_string(argv[++i]));
         else {
-            fprintf(stderr, "usage: unsourced-driver [-n] [-s] [-E] < records.jsonl\n"
+            fprintf(stderr, "usage: unsourced-driver [-n] [-s] [-E] [-R] [-m MODEL] < records.jsonl\n"
                             "  -n  no output, only the time\n"
                             "  -s  fill \"sentences\" with the shared splitter first\n"
-                            "  -E  drop \"entities\" from the records first\n");
+                            "  -E  drop \"entities\" from the records first\n"
+                            "  -R  rules only (option tagger: false)\n"
+                            "  -m  the attribution model from this file (option model)\n");
             return 2;
         }
     }

@@ -2,7 +2,7 @@
 """PolNeAR: how well the unsourced stage finds attributions.
 
     python3 bench/unsourced/polnear.py [DATA] [--split test] [--driver PATH] [-s]
-            [--pre PIPELINE --textpipe PROGRAM]
+            [--rules] [--model FILE] [--pre PIPELINE --textpipe PROGRAM]
 
 Prints precision, recall and F1 for cues and for sources (a predicted span
 counts when it overlaps a gold span of its kind, and a gold span is found
@@ -66,6 +66,8 @@ def main():
     ap.add_argument('--driver')
     ap.add_argument('-s', action='store_true', help='sentences from the shared splitter')
     ap.add_argument('--show', type=int, default=0, help='print this many errors of each kind')
+    ap.add_argument('--rules', action='store_true', help='rules only, without the attribution model')
+    ap.add_argument('--model', help='the attribution model from this file')
     add_pre_args(ap)
     args = ap.parse_args()
     base = os.path.join(data_dir(args.data), 'polnear', args.split)
@@ -78,7 +80,8 @@ def main():
         with open(tf, encoding='utf-8') as f:
             docs.append((name, f.read(), parse_ann(anns[0])))
     out, stats = run(driver_path(args.driver), [{'id': n, 'text': t} for n, t, _ in docs],
-                     ['-s'] if args.s else [], pre=pre_of(args))
+                     (['-s'] if args.s else []) + (['-R'] if args.rules else []) +
+                     (['-m', args.model] if args.model else []), pre=pre_of(args))
     c = collections.Counter()
     nosrc = collections.Counter()
     shown = collections.Counter()

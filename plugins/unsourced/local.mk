@@ -9,12 +9,22 @@ unsourced_lists = \
 	plugins/unsourced/unsourced_lexicon.inc
 unsourced_sources = \
 	plugins/unsourced/unsourced.c \
-	plugins/unsourced/unsourced_lex.h
-BUILT_SOURCES += $(unsourced_lists)
+	plugins/unsourced/unsourced_lex.h \
+	plugins/unsourced/unsourced_tag.h
+BUILT_SOURCES += $(unsourced_lists) plugins/unsourced/unsourced_model.h
+
+## Where the built-in attribution model is, for the .incbin in unsourced.c;
+## remade when the model changes, so that unsourced.c is compiled again.
+plugins/unsourced/unsourced_model.h: $(srcdir)/plugins/unsourced/data/model.bin
+	$(AM_V_GEN)$(MKDIR_P) plugins/unsourced && \
+	printf '/* generated from local.mk; do not edit */\n#define UNSOURCED_MODEL_PATH "%s"\n' \
+	  '$(abs_top_srcdir)/plugins/unsourced/data/model.bin' >$@
+CLEANFILES += plugins/unsourced/unsourced_model.h
 # ... and before any object that includes them, when a target is made alone.
 plugins/unsourced/unsourced.lo \
 plugins/unsourced/tests_check_unsourced-unsourced.$(OBJEXT) \
-plugins/unsourced/bench_unsourced_unsourced_driver-unsourced.$(OBJEXT): $(unsourced_lists)
+plugins/unsourced/bench_unsourced_unsourced_driver-unsourced.$(OBJEXT): $(unsourced_lists) plugins/unsourced/unsourced_model.h
+plugins/unsourced/textpipe_unsourced_train-train.$(OBJEXT): $(unsourced_lists)
 
 pluginabi_LTLIBRARIES += plugins/unsourced/unsourced.la
 plugins_unsourced_unsourced_la_SOURCES = $(unsourced_sources)
@@ -32,7 +42,14 @@ plugins/unsourced/unsourced_lexicon.inc: $(srcdir)/plugins/unsourced/data/lexico
 	$(AM_V_GEN)$(MKDIR_P) plugins/unsourced && $(BIN2C) unsourced_lexicon $(srcdir)/plugins/unsourced/data/lexicon.txt $@.tmp \
 	  && sed -e '/^extern /d' -e 's/^const /static const /' $@.tmp > $@ && rm -f $@.tmp
 CLEANFILES += $(unsourced_lists)
+## The trainer of the attribution model (see README.md).  Not installed.
+noinst_PROGRAMS += textpipe-unsourced-train
+textpipe_unsourced_train_SOURCES = plugins/unsourced/train.c plugins/unsourced/unsourced_lex.h plugins/unsourced/unsourced_tag.h
+textpipe_unsourced_train_CFLAGS = $(AM_CFLAGS)
+textpipe_unsourced_train_LDADD = libtextpipe.la $(JANSSON_LIBS) -lm
+
 EXTRA_DIST += \
+	plugins/unsourced/data/model.bin \
 	plugins/unsourced/data/cues.txt \
 	plugins/unsourced/data/weasels.txt \
 	plugins/unsourced/data/lexicon.txt \
@@ -49,6 +66,7 @@ EXTRA_DIST += \
 	bench/unsourced/polnear.py \
 	bench/unsourced/checkworthy.py \
 	bench/unsourced/speed.py \
+	bench/unsourced/polnear_spans.py \
 	bench/unsourced/common.py
 
 if HAVE_CHECK

@@ -3,21 +3,38 @@
  * Reads `text`, `sentences`, `numbers` and `entities`; writes
  * `attributions` (cue, source, content, quality, kind) and `claims` (one per
  * sentence that asserts something checkable, with its status and reasons).
- * Everything is found by scanning the words of each sentence against word
+ * Attributions are found by scanning the words of each sentence against word
  * lists compiled into the plugin (data/ (cues, weasels, lexicon)) and extendable by options.
- * See README.md. */
+ * A small sequence model (unsourced_tag.h, data/model.bin) then checks and
+ * completes them.  See README.md. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "textpipe/plugin.h"
 #include "textpipe/record.h"
 #include "unsourced_lex.h"
+#include "unsourced_tag.h"
 
 /* The built-in lists, made by bin2c and turned static by the rules in
  * local.mk (a preloaded module may export nothing but its entry). */
 #include "plugins/unsourced/unsourced_cues.inc"
 #include "plugins/unsourced/unsourced_weasels.inc"
 #include "plugins/unsourced/unsourced_lexicon.inc"
+
+/* The built-in attribution model (data/model.bin), linked in as it is.
+ * The generated header names it (and changes when it does). */
+#ifndef US_NO_BUILTIN_MODEL
+#include "plugins/unsourced/unsourced_model.h"
+__asm__(".section .rodata\n"
+        ".balign 64\n"
+        "unsourced_model_blob:\n"
+        ".incbin \"" UNSOURCED_MODEL_PATH "\"\n"
+        "unsourced_model_blob_end:\n"
+        ".byte 0\n"
+        ".previous\n");
+extern const unsigned char unsourced_model_blob[] __attribute__((visibility("hidden")));
+extern const unsigned char unsourced_model_blob_end[] __attribute__((visibility("hidden")));
+#endif
 
 #define US_NP_MAX 12     /* words in a source */
 #define US_QUOTE_GAP 3   /* punctuation between a quotation and its source */
@@ -41,6 +58,9 @@ static const char *const us_reason_names[] = {"number", "superlative", "comparis
 
 typedef struct us_instance {
     us_lexicon lex;
+    us_model model;
+    int tagger;      /* 0: rules only; 1: rules checked and completed by the model */
+    int train_only;  /* the trainer: keep the tagger's per-token facts, no model */
     /* Constant strings, shared by every record written (jansson counts
      * references atomically). */
     json_t *s_quality[4], *s_kind[5], *s_reason[6], *s_status[4];
@@ -102,6 +122,17 @@ typedef struct us_worker {
     size_t cap_sent_arrays, cap_best, cap_order;
     json_t **srcs;       /* per attribution: its source as written */
     size_t cap_srcs;
+    /* the tagger */
+    us_tokinfo *ti;      /* per token */
+    uint8_t *tlab;       /* per token: its label */
+    size_t cap_ti;
+    uint64_t *F;         /* per token of a sentence: features */
+    uint32_t *near;
+    float *em;
+    uint8_t *back;
+    size_t cap_sent_tok;
+    int32_t *remap;      /* per attribution */
+    size_t cap_remap;
 } us_worker;
 
 #define US_GROW(ptr, n, cap, want)                                           \
@@ -129,6 +160,10 @@ static const tp_option_spec us_options[] = {
      "extra files of vague sources, in the format of data/weasels.txt", NULL, 0, 0, 0},
     {"lexicon_lists", TP_OPT_LIST, NULL,
      "extra files of word classes, in the format of data/lexicon.txt", NULL, 0, 0, 0},
+    {"model", TP_OPT_STRING, NULL,
+     "attribution model file made by textpipe-unsourced-train (default: the built-in model)", NULL, 0, 0, 0},
+    {"tagger", TP_OPT_BOOL, "true",
+     "check and complete the rules' cues and sources with the model (false: rules only)", NULL, 0, 0, 0},
     {NULL, 0, NULL, NULL, NULL, 0, 0, 0}};
 
 static const char *const us_reads[] = {"sentences", "numbers", "entities", NULL};
@@ -200,6 +235,7 @@ static void us_destroy(void *instance)
     if (in == NULL)
         return;
     unsourced_lex_free(&in->lex);
+    us_model_close(&in->model);
     for (k = 0; k < 4; k++) {
         json_decref(in->s_quality[k]);
         json_decref(in->s_status[k]);
@@ -252,6 +288,31 @@ static int us_create(void **out, const json_t *options, tp_error *err)
         us_destroy(in);
         return TP_ERROR;
     }
+    {
+        const json_t *v = json_object_get(options, "tagger");
+        const json_t *mf = json_object_get(options, "model");
+        in->tagger = v == NULL || json_is_true(v);
+        if (mf != NULL && !json_is_null(mf)) {
+            if (!json_is_string(mf)) {
+                us_destroy(in);
+                return tp_error_set(err, "model", "\"model\" must be a file name");
+            }
+            if (us_model_open_file(&in->model, json_string_value(mf), msg, sizeof msg) != 0) {
+                us_destroy(in);
+                return tp_error_set(err, "model", "%s", msg);
+            }
+        } else {
+#ifndef US_NO_BUILTIN_MODEL
+            if (us_model_open(&in->model, unsourced_model_blob,
+                              (size_t)(unsourced_model_blob_end - unsourced_model_blob), msg, sizeof msg) != 0) {
+                us_destroy(in);
+                return tp_error_set(err, "model", "built-in model: %s", msg);
+            }
+#else
+            in->tagger = 0;
+#endif
+        }
+    }
     *out = in;
     return TP_OK;
 }
@@ -289,6 +350,13 @@ static void us_worker_fini(void *instance, void *worker)
     free(w->best);
     free(w->order);
     free(w->srcs);
+    free(w->ti);
+    free(w->tlab);
+    free(w->F);
+    free(w->near);
+    free(w->em);
+    free(w->back);
+    free(w->remap);
     free(w);
 }
 
@@ -1847,6 +1915,243 @@ oom:
 
 /* ---- process ---- */
 
+
+/* ---- the attribution tagger ---- */
+
+/* Per-token facts for the tagger: word hashes, shapes, quotations, and
+ * what the rules found. */
+static int us_tag_prepare(us_doc *d)
+{
+    us_worker *w = d->w;
+    size_t k, q;
+    char buf[US_MAX_WORD];
+    if (d->nt > w->cap_ti) {
+        size_t c = w->cap_ti ? w->cap_ti : 256;
+        void *p;
+        while (c < d->nt)
+            c *= 2;
+        if ((p = realloc(w->ti, c * sizeof *w->ti)) == NULL)
+            return -1;
+        w->ti = p;
+        if ((p = realloc(w->tlab, c)) == NULL)
+            return -1;
+        w->tlab = p;
+        w->cap_ti = c;
+    }
+    for (k = 0; k < d->nt; k++) {
+        const us_tok *t = &d->tk[k];
+        us_tokinfo *x = &w->ti[k];
+        const char *str = d->text + t->s;
+        size_t n = t->e - t->s, m;
+        x->rule = 0;
+        x->suf = 0;
+        switch (t->kind) {
+        case US_T_NUM:
+            x->h = 0x6e756dull;
+            x->shape = 3;
+            break;
+        case US_T_WORD:
+            m = us_fold(buf, str, n);
+            if (m == 0) {
+                str = buf;
+                m = 0;
+                x->h = 0x6c6f6e67ull;
+            } else {
+                x->h = us_fnv64(buf, m);
+            }
+            x->suf = m > 3 ? us_fnv64(buf + m - 3, 3) : x->h;
+            x->shape = (t->flags & US_F_CAP) ? 1 : 0;
+            if ((t->flags & US_F_CAP) && n > 1 && str[1] >= 'A' && str[1] <= 'Z')
+                x->shape = 2;
+            break;
+        case US_T_QUOTE:
+            x->h = 0x71756f7465ull;
+            x->shape = (t->flags & US_F_QOPEN) ? 5 : (t->flags & US_F_QCLOSE) ? 6 : 7;
+            break;
+        default:
+            x->h = us_fnv64(str, n < 4 ? n : 4);
+            x->shape = 4;
+            break;
+        }
+    }
+    for (q = 0; q < w->n_quotes; q++)
+        for (k = w->quotes[q].a; k <= w->quotes[q].b; k++)
+            w->ti[k].rule = 4;
+    for (q = 0; q < w->n_attrs; q++) {
+        const us_attr *at = &w->attrs[q];
+        for (k = at->con0; k < at->con1; k++)
+            w->ti[k].rule = (uint8_t)((w->ti[k].rule & 4) | 3);
+        if (at->src0 >= 0)
+            for (k = (size_t)at->src0; k < (size_t)at->src1; k++)
+                w->ti[k].rule = (uint8_t)((w->ti[k].rule & 4) | 1);
+        for (k = at->cue0; k < at->cue1; k++)
+            w->ti[k].rule = (uint8_t)((w->ti[k].rule & 4) | 2);
+    }
+    return 0;
+}
+
+/* Room for the features of a sentence of n tokens. */
+static int us_tag_fit(us_worker *w, size_t n)
+{
+    void *p;
+    size_t c = w->cap_sent_tok ? w->cap_sent_tok : 128;
+    if (n <= w->cap_sent_tok)
+        return 0;
+    while (c < n)
+        c *= 2;
+    if ((p = realloc(w->F, c * US_NF * sizeof *w->F)) == NULL)
+        return -1;
+    w->F = p;
+    if ((p = realloc(w->near, 2 * c * sizeof *w->near)) == NULL)
+        return -1;
+    w->near = p;
+    if ((p = realloc(w->em, c * US_NL * sizeof *w->em)) == NULL)
+        return -1;
+    w->em = p;
+    if ((p = realloc(w->back, c * US_NL)) == NULL)
+        return -1;
+    w->back = p;
+    w->cap_sent_tok = c;
+    return 0;
+}
+
+/* Label every token of the document with the model. */
+static int us_tag_doc(const us_model *m, us_doc *d)
+{
+    us_worker *w = d->w;
+    size_t s;
+    for (s = 0; s < w->n_sents; s++) {
+        const us_sent *st = &w->sents[s];
+        uint32_t n = st->te - st->ts;
+        if (n == 0)
+            continue;
+        if (us_tag_fit(w, n) != 0)
+            return -1;
+        us_tag_feats(w->ti, d->tk, st->ts, st->te, w->F, w->near);
+        us_model_emissions(m, w->F, n, w->em);
+        us_viterbi(w->em, n, m->trans, m->start, m->end, w->back, w->tlab + st->ts);
+    }
+    return 0;
+}
+
+/* The end of the span of kind `kind` (1 source, 2 cue, 3 content) that
+ * starts at token i. */
+static uint32_t us_tag_span_end(const us_worker *w, uint32_t i, uint32_t te)
+{
+    int inside = w->tlab[i] + 1;
+    uint32_t j = i + 1;
+    while (j < te && w->tlab[j] == inside)
+        j++;
+    return j;
+}
+
+/* Rules and model together: a rule attribution stands when the model
+ * labels part of its cue a cue; a cue only the model found becomes an
+ * attribution with the model's nearest source and content in its
+ * sentence. */
+static int us_tag_merge(us_doc *d)
+{
+    us_worker *w = d->w;
+    size_t k, n0 = w->n_attrs, kept = 0, s;
+    US_GROW(w->remap, 0, w->cap_remap, n0 + 1);
+    for (k = 0; k < n0; k++) {
+        const us_attr *at = &w->attrs[k];
+        uint32_t i;
+        int hit = 0;
+        for (i = at->cue0; i < at->cue1 && !hit; i++)
+            hit = US_KIND_OF(w->tlab[i]) == 2;
+        /* A headline's or a transcript's colon ("LEE: ..."): structure
+         * the model rarely sees; keep what the rules say. */
+        if (at->kind == K_HEADLINE || d->tk[at->cue0].kind == US_T_PUNCT)
+            hit = 1;
+        if (hit) {
+            w->remap[k] = (int32_t)kept;
+            if (kept != k)
+                w->attrs[kept] = w->attrs[k];
+            kept++;
+        } else {
+            w->remap[k] = -1;
+        }
+    }
+    w->n_attrs = kept;
+    for (k = 0; k < w->n_quotes; k++)
+        if (w->quotes[k].attr >= 0)
+            w->quotes[k].attr = w->remap[w->quotes[k].attr];
+    /* Mark the cues still standing. */
+    for (k = 0; k < kept; k++) {
+        uint32_t i;
+        for (i = w->attrs[k].cue0; i < w->attrs[k].cue1; i++)
+            w->ti[i].rule |= 8;
+    }
+    for (s = 0; s < w->n_sents; s++) {
+        const us_sent *st = &w->sents[s];
+        uint32_t i = st->ts;
+        while (i < st->te) {
+            uint32_t c0 = i, c1, j, best_a = 0, best_b = 0, con_a = 0, con_b = 0;
+            uint32_t bestd = UINT32_MAX, cond = UINT32_MAX;
+            int taken = 0;
+            int32_t aid;
+            us_attr *at;
+            if (w->tlab[i] != US_L_BCUE) {
+                i++;
+                continue;
+            }
+            c1 = us_tag_span_end(w, i, st->te);
+            i = c1;
+            for (j = c0; j < c1; j++)
+                taken |= (w->ti[j].rule & 8) != 0;
+            if (taken)
+                continue;
+            for (j = st->ts; j < st->te;) {
+                uint32_t e, dist;
+                int kind = w->tlab[j] == US_L_BSRC ? 1 : w->tlab[j] == US_L_BCON ? 3 : 0;
+                if (kind == 0) {
+                    j++;
+                    continue;
+                }
+                e = us_tag_span_end(w, j, st->te);
+                dist = e <= c0 ? c0 - e : j - c1;
+                if (kind == 1 && dist < bestd)
+                    bestd = dist, best_a = j, best_b = e;
+                if (kind == 3 && dist < cond)
+                    cond = dist, con_a = j, con_b = e;
+                j = e;
+            }
+            if ((aid = us_new_attr(w)) < 0)
+                return -1;
+            at = &w->attrs[aid];
+            at->cue0 = c0;
+            at->cue1 = c1;
+            at->sent = (int)s;
+            at->kind = K_INDIRECT;
+            if (bestd != UINT32_MAX) {
+                at->src0 = (int32_t)best_a;
+                at->src1 = (int32_t)best_b;
+            }
+            if (cond != UINT32_MAX) {
+                us_set_content(d, at, con_a, con_b);
+            } else if (at->src0 >= 0 && (uint32_t)at->src0 >= c1 && c0 > st->ts) {
+                us_set_content(d, at, st->ts, c0);
+            } else if (c1 < st->te) {
+                us_set_content(d, at, at->src0 >= 0 && (uint32_t)at->src1 > c1 ? (uint32_t)at->src1 : c1, st->te);
+            } else {
+                us_set_content(d, at, st->ts, c0);
+            }
+            if (at->con1 <= at->con0) {
+                w->n_attrs--;
+                continue;
+            }
+            if (at->src0 >= 0 && (uint32_t)at->src0 >= c1 && at->con1 <= c0)
+                at->source_last = 1;
+            if (w->q_open[at->con0] >= 0 && w->quotes[w->q_open[at->con0]].attr < 0)
+                us_set_quote_content(d, at, w->q_open[at->con0], aid);
+        }
+    }
+    return 0;
+oom:
+    return -1;
+}
+
 static int us_process(void *instance, void *worker, json_t *record, tp_error *err)
 {
     us_instance *in = instance;
@@ -1957,7 +2262,13 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
                 w->num_at[lo]++;
         }
     }
-    if (us_find_quotes(&d) != 0 || us_find_attributions(&d) != 0 || us_continue_quotes(&d) != 0)
+    if (us_find_quotes(&d) != 0 || us_find_attributions(&d) != 0)
+        goto oom;
+    if ((in->tagger || in->train_only) && us_tag_prepare(&d) != 0)
+        goto oom;
+    if (in->tagger && (us_tag_doc(&in->model, &d) != 0 || us_tag_merge(&d) != 0))
+        goto oom;
+    if (us_continue_quotes(&d) != 0)
         goto oom;
     for (k = 0; k < w->n_attrs; k++)
         us_quality(&d, (int32_t)k);

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "textpipe/plugin.h"
 #include "textpipe/record.h"
@@ -525,6 +526,102 @@ START_TEST(option_files)
 }
 END_TEST
 
+/* The model finds a cue outside the lists; with tagger: false (rules
+ * only) the sentence has no attribution. */
+START_TEST(tagger_option)
+{
+    tp_error err;
+    int on;
+    for (on = 0; on <= 1; on++) {
+        void *i2 = NULL, *w2 = NULL;
+        json_t *opts = json_pack("{s:b}", "tagger", on);
+        json_t *rec = json_pack("{s:s}", "text", "Sanders railed against Wall Street banks for hours.");
+        json_t *a;
+        ck_assert_int_eq(P->create(&i2, opts, &err), TP_OK);
+        ck_assert_int_eq(P->worker_init(&w2, i2, &err), TP_OK);
+        ck_assert_int_eq(P->process(i2, w2, rec, &err), TP_OK);
+        a = json_object_get(rec, "attributions");
+        ck_assert_int_eq(json_array_size(a), (size_t)on);
+        if (on) {
+            json_t *x = json_array_get(a, 0);
+            ck_assert_str_eq(json_string_value(json_object_get(json_object_get(x, "cue"), "text")), "railed against");
+            ck_assert_str_eq(json_string_value(json_object_get(json_object_get(x, "source"), "text")), "Sanders");
+            ck_assert_str_eq(json_string_value(json_object_get(x, "quality")), "named");
+        }
+        json_decref(rec);
+        json_decref(opts);
+        P->worker_fini(i2, w2);
+        P->destroy(i2);
+    }
+}
+END_TEST
+
+START_TEST(model_file)
+{
+    tp_error err;
+    void *i2 = NULL;
+    const char *top = getenv("top_srcdir");
+    char src[4096], path[] = "/tmp/unsourced_model_XXXXXX";
+    unsigned char *buf;
+    long n;
+    FILE *f;
+    int fd;
+    json_t *opts;
+    snprintf(src, sizeof src, "%s/plugins/unsourced/data/model.bin", top ? top : ".");
+    f = fopen(src, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    ck_assert_int_gt(n, 64);
+    buf = malloc((size_t)n);
+    ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    opts = json_pack("{s:s}", "model", path);
+    /* The model as shipped loads from a file too. */
+    f = fopen(path, "wb");
+    fwrite(buf, 1, (size_t)n, f);
+    fclose(f);
+    ck_assert_int_eq(P->create(&i2, opts, &err), TP_OK);
+    P->destroy(i2);
+    /* Truncated. */
+    f = fopen(path, "wb");
+    fwrite(buf, 1, (size_t)n - 100, f);
+    fclose(f);
+    ck_assert_int_eq(P->create(&i2, opts, &err), TP_ERROR);
+    ck_assert_str_eq(err.option, "model");
+    ck_assert_ptr_nonnull(strstr(err.message, "truncated"));
+    /* Shorter than its header. */
+    f = fopen(path, "wb");
+    fwrite(buf, 1, 20, f);
+    fclose(f);
+    ck_assert_int_eq(P->create(&i2, opts, &err), TP_ERROR);
+    ck_assert_ptr_nonnull(strstr(err.message, "truncated"));
+    /* One weight changed. */
+    buf[n - 7] ^= 0x40;
+    f = fopen(path, "wb");
+    fwrite(buf, 1, (size_t)n, f);
+    fclose(f);
+    ck_assert_int_eq(P->create(&i2, opts, &err), TP_ERROR);
+    ck_assert_ptr_nonnull(strstr(err.message, "checksum"));
+    /* Not a model at all. */
+    f = fopen(path, "wb");
+    fputs("speech: said, told, claimed, denied, warned, added, stated, announced\n"
+          "speech: said, told, claimed, denied, warned, added, stated, announced\n", f);
+    fclose(f);
+    ck_assert_int_eq(P->create(&i2, opts, &err), TP_ERROR);
+    ck_assert_ptr_nonnull(strstr(err.message, "magic"));
+    remove(path);
+    ck_assert_int_eq(P->create(&i2, opts, &err), TP_ERROR);
+    ck_assert_ptr_nonnull(strstr(err.message, "cannot open"));
+    json_decref(opts);
+    free(buf);
+}
+END_TEST
+
 START_TEST(descriptor)
 {
     const char *const *r;
@@ -550,6 +647,8 @@ int main(void)
     tcase_add_test(tc, only_quotations);
     tcase_add_test(tc, empty_and_odd_records);
     tcase_add_test(tc, option_files);
+    tcase_add_test(tc, model_file);
+    tcase_add_test(tc, tagger_option);
     tcase_add_test(tc, descriptor);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

@@ -1,0 +1,374 @@
+/* unsourced: a small sequence tagger for attributions.
+ *
+ * One label a token, BIO over three kinds: source, cue, content.  A linear
+ * model (averaged perceptron, trained by plugins/unsourced/train.c) scores
+ * hashed features of each token; a first-order Viterbi pass picks the best
+ * label sequence of a sentence under the BIO constraints.
+ *
+ * Features are the words around the token, their shapes and list tags,
+ * quotation state, and what the rules found (cue, source, content), so the
+ * model learns where to trust the rules and what they miss.
+ *
+ * The model file (little-endian, as written on the machine that trained it):
+ *   us_model_header (64 bytes)
+ *   float trans[US_NL * US_NL], start[US_NL], end[US_NL]   (padded to 8 bytes)
+ *   uint32 keys[cap]     feature rows, US_EMPTY where free (open addressing)
+ *   int16  w[cap * US_NL] weights; weight = value * wscale
+ * checksum: FNV-1a 64 of everything after the header.
+ *
+ * Included by unsourced.c (and the trainer) only: everything is static. */
+#ifndef UNSOURCED_TAG_H
+#define UNSOURCED_TAG_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { US_L_O = 0, US_L_BSRC, US_L_ISRC, US_L_BCUE, US_L_ICUE, US_L_BCON, US_L_ICON, US_NL };
+#define US_KIND_OF(l) (((l) + 1) / 2) /* 0 none, 1 source, 2 cue, 3 content */
+#define US_ROW_BITS 20                /* feature hashing space */
+#define US_NF 26                      /* features of one token */
+#define US_EMPTY 0xffffffffu
+#define US_MODEL_MAGIC "TPUSATTR"
+#define US_MODEL_VERSION 1u
+
+typedef struct us_model_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t nlabels;
+    uint32_t row_bits;
+    uint32_t cap;        /* slots of the table, a power of two */
+    uint32_t nfeat;      /* slots in use */
+    float wscale;
+    uint64_t payload_bytes;
+    uint64_t checksum;
+    uint32_t reserved[4];
+} us_model_header;
+
+typedef struct us_model {
+    const float *trans, *start, *end;
+    const uint32_t *keys;
+    const int16_t *w;
+    uint32_t mask, shift;
+    float wscale;
+    void *map;          /* a mapped file, or NULL */
+    size_t map_size;
+} us_model;
+
+static size_t us_pad8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+static size_t us_model_payload(uint32_t cap)
+{
+    return us_pad8((US_NL * US_NL + 2 * US_NL) * sizeof(float)) + us_pad8((size_t)cap * 4) +
+           us_pad8((size_t)cap * US_NL * 2);
+}
+
+static uint64_t us_fnv64(const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    uint64_t h = 14695981039346656037ull;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= c[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* Check a model image and point m into it (not copied).  0, or -1 with a
+ * message. */
+static int us_model_open(us_model *m, const void *data, size_t size, char *msg, size_t msglen)
+{
+    us_model_header h;
+    const unsigned char *p = data;
+    size_t k;
+    memset(m, 0, sizeof *m);
+    if (size < sizeof h) {
+        snprintf(msg, msglen, "truncated: %zu bytes, shorter than the header", size);
+        return -1;
+    }
+    memcpy(&h, data, sizeof h);
+    if (memcmp(h.magic, US_MODEL_MAGIC, 8) != 0) {
+        snprintf(msg, msglen, "not an attribution model (bad magic)");
+        return -1;
+    }
+    if (h.version != US_MODEL_VERSION || h.nlabels != US_NL || h.row_bits != US_ROW_BITS) {
+        snprintf(msg, msglen, "model version %u with %u labels over %u bits; this build reads version %u, %d labels, %d bits",
+                 h.version, h.nlabels, h.row_bits, US_MODEL_VERSION, US_NL, US_ROW_BITS);
+        return -1;
+    }
+    if (h.cap < 2 || h.cap > (1u << 26) || (h.cap & (h.cap - 1)) != 0 || h.nfeat >= h.cap) {
+        snprintf(msg, msglen, "bad table size %u (%u in use)", h.cap, h.nfeat);
+        return -1;
+    }
+    if (h.payload_bytes != us_model_payload(h.cap) || size - sizeof h < h.payload_bytes) {
+        snprintf(msg, msglen, "truncated or wrong size: %zu payload bytes, %llu expected",
+                 size - sizeof h, (unsigned long long)us_model_payload(h.cap));
+        return -1;
+    }
+    if (size - sizeof h != h.payload_bytes) {
+        snprintf(msg, msglen, "%zu bytes after the model", size - sizeof h - (size_t)h.payload_bytes);
+        return -1;
+    }
+    if (((uintptr_t)p & 7) != 0) {
+        snprintf(msg, msglen, "model image not aligned");
+        return -1;
+    }
+    if (us_fnv64(p + sizeof h, (size_t)h.payload_bytes) != h.checksum) {
+        snprintf(msg, msglen, "checksum mismatch (corrupt model)");
+        return -1;
+    }
+    if (!(h.wscale > 0 && h.wscale < 1e3f)) {
+        snprintf(msg, msglen, "bad weight scale");
+        return -1;
+    }
+    p += sizeof h;
+    m->trans = (const float *)(const void *)p;
+    m->start = m->trans + US_NL * US_NL;
+    m->end = m->start + US_NL;
+    for (k = 0; k < US_NL * US_NL + 2 * US_NL; k++)
+        if (!isfinite(m->trans[k])) {
+            snprintf(msg, msglen, "transition scores are not finite");
+            return -1;
+        }
+    p += us_pad8((US_NL * US_NL + 2 * US_NL) * sizeof(float));
+    m->keys = (const uint32_t *)(const void *)p;
+    p += us_pad8((size_t)h.cap * 4);
+    m->w = (const int16_t *)(const void *)p;
+    m->mask = h.cap - 1;
+    for (m->shift = 32; (1u << (32 - m->shift)) < h.cap; m->shift--)
+        ;
+    m->wscale = h.wscale;
+    return 0;
+}
+
+static void us_model_close(us_model *m)
+{
+    if (m->map != NULL)
+        munmap(m->map, m->map_size);
+    memset(m, 0, sizeof *m);
+}
+
+static int us_model_open_file(us_model *m, const char *path, char *msg, size_t msglen)
+{
+    struct stat st;
+    void *map;
+    char sub[300];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(msg, msglen, "cannot open model %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+        snprintf(msg, msglen, "model %s is not a regular file or is empty", path);
+        close(fd);
+        return -1;
+    }
+    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED) {
+        snprintf(msg, msglen, "cannot map model %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (us_model_open(m, map, (size_t)st.st_size, sub, sizeof sub) != 0) {
+        snprintf(msg, msglen, "model %s: %s", path, sub);
+        munmap(map, (size_t)st.st_size);
+        return -1;
+    }
+    m->map = map;
+    m->map_size = (size_t)st.st_size;
+    return 0;
+}
+
+/* The slot of a feature row in the model's table, or -1. */
+static inline int64_t us_model_find(const us_model *m, uint32_t row)
+{
+    uint32_t i = (row * 2654435761u) >> m->shift;
+    for (;;) {
+        uint32_t k = m->keys[i & m->mask];
+        if (k == row)
+            return (int64_t)(i & m->mask);
+        if (k == US_EMPTY)
+            return -1;
+        i++;
+    }
+}
+
+/* ---- features ---- */
+
+static inline uint64_t us_mix(uint64_t a, uint64_t b)
+{
+    uint64_t x = a ^ (b + 0x9e3779b97f4a7c15ull + (a << 6) + (a >> 2));
+    x ^= x >> 31;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 29;
+    return x;
+}
+
+/* What the tagger keeps per token of a document (filled by the stage). */
+typedef struct us_tokinfo {
+    uint64_t h;      /* hash of the lower-cased form */
+    uint64_t suf;    /* hash of its last three bytes */
+    uint8_t shape;   /* 0 lower word, 1 capitalised, 2 all capitals, 3 number, 4 punctuation,
+                        5 opening quote, 6 closing quote, 7 other quote */
+    uint8_t rule;    /* 0 none, 1 source, 2 cue, 3 content (by the rules); | 4 in a quotation */
+    uint8_t pad[6];
+} us_tokinfo;
+
+#define US_TAGMASK (US_CUE | US_WEAK | US_NOUN | US_STMT | US_WEASEL | US_PRON | US_DET | US_AUX | \
+                    US_PREP | US_ROLE | US_STOP)
+
+static unsigned us_dist_bucket(uint32_t d)
+{
+    return d == 0 ? 0 : d <= 3 ? d : d <= 5 ? 4 : d <= 9 ? 5 : d <= 20 ? 6 : 7;
+}
+
+/* Features of the tokens [ts, te) of a sentence into F[(i - ts) * US_NF ...].
+ * tags: each token's list tags; near: scratch of 2 * (te - ts) uint32. */
+static void us_tag_feats(const us_tokinfo *ti, const us_tok *tk, uint32_t ts, uint32_t te,
+                         uint64_t *F, uint32_t *near)
+{
+    uint32_t n = te - ts, i;
+    uint32_t last = UINT32_MAX, lastrule = UINT32_MAX;
+    int has_quote = 0, has_rule = 0;
+    /* near[2i]: distance to the nearest cue-list word on the left (0 none),
+     * near[2i+1] ... to the right; the high half: the same for rule cues. */
+    for (i = 0; i < n; i++) {
+        const us_tok *t = &tk[ts + i];
+        near[2 * i] = (last == UINT32_MAX ? 0 : us_dist_bucket(i - last)) |
+                      (lastrule == UINT32_MAX ? 0 : us_dist_bucket(i - lastrule)) << 8;
+        if (t->tags & US_CUE)
+            last = i;
+        if ((ti[ts + i].rule & 3) == 2)
+            lastrule = i, has_rule = 1;
+        if (ti[ts + i].rule & 4)
+            has_quote = 1;
+    }
+    last = lastrule = UINT32_MAX;
+    for (i = n; i-- > 0;) {
+        const us_tok *t = &tk[ts + i];
+        near[2 * i + 1] = (last == UINT32_MAX ? 0 : us_dist_bucket(last - i)) |
+                          (lastrule == UINT32_MAX ? 0 : us_dist_bucket(lastrule - i)) << 8;
+        if (t->tags & US_CUE)
+            last = i;
+        if ((ti[ts + i].rule & 3) == 2)
+            lastrule = i;
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t k = ts + i;
+        uint64_t *f = F + (size_t)i * US_NF;
+        uint64_t w0 = ti[k].h;
+        uint64_t wm1 = i > 0 ? ti[k - 1].h : 11, wp1 = i + 1 < n ? ti[k + 1].h : 13;
+        uint64_t wm2 = i > 1 ? ti[k - 2].h : 17, wp2 = i + 2 < n ? ti[k + 2].h : 19;
+        unsigned s0 = ti[k].shape, sm1 = i > 0 ? ti[k - 1].shape : 8, sp1 = i + 1 < n ? ti[k + 1].shape : 9;
+        unsigned r0 = ti[k].rule, rm1 = i > 0 ? ti[k - 1].rule : 8, rp1 = i + 1 < n ? ti[k + 1].rule : 9;
+        uint64_t g0 = tk[k].tags & US_TAGMASK, gm1 = i > 0 ? tk[k - 1].tags & US_TAGMASK : 1ull << 40,
+                 gp1 = i + 1 < n ? tk[k + 1].tags & US_TAGMASK : 1ull << 41;
+        unsigned pos = (i == 0) | (i + 1 == n) << 1 | ((tk[k].flags & US_F_PARA) != 0) << 2;
+        unsigned cl = near[2 * i] & 0xff, cr = near[2 * i + 1] & 0xff;
+        unsigned rl = near[2 * i] >> 8, rr = near[2 * i + 1] >> 8;
+        f[0] = us_mix(1, 0);
+        f[1] = us_mix(2, w0);
+        f[2] = us_mix(3, wm1);
+        f[3] = us_mix(4, wp1);
+        f[4] = us_mix(5, wm2);
+        f[5] = us_mix(6, wp2);
+        f[6] = us_mix(us_mix(7, wm1), w0);
+        f[7] = us_mix(us_mix(8, w0), wp1);
+        f[8] = us_mix(9, ti[k].suf);
+        f[9] = us_mix(10, s0);
+        f[10] = us_mix(11, s0 | sm1 << 4 | sp1 << 8);
+        f[11] = us_mix(12, g0);
+        f[12] = us_mix(13, gm1);
+        f[13] = us_mix(14, gp1);
+        f[14] = us_mix(15, r0);
+        f[15] = us_mix(16, r0 | rm1 << 4 | rp1 << 8);
+        f[16] = us_mix(17, rl | rr << 4);
+        f[17] = us_mix(18, rl | rr << 4 | s0 << 8 | r0 << 12);
+        f[18] = us_mix(19, cl | cr << 4);
+        f[19] = us_mix(20, cl | cr << 4 | s0 << 8);
+        f[20] = us_mix(21, pos | (unsigned)has_quote << 3 | (unsigned)has_rule << 4);
+        f[21] = us_mix(us_mix(22, w0), r0);
+        f[22] = us_mix(us_mix(23, wm1), rl | rr << 4);
+        f[23] = us_mix(24, cl | cr << 4 | (unsigned)(g0 & US_CUE ? 1 : 0) << 8 | r0 << 12);
+        f[24] = us_mix(us_mix(25, w0), cl | cr << 4);
+        f[25] = us_mix(26, pos | s0 << 4 | r0 << 8);
+    }
+}
+
+static inline uint32_t us_row(uint64_t f)
+{
+    return (uint32_t)(f >> (64 - US_ROW_BITS));
+}
+
+/* Emission scores em[n * US_NL] of n tokens' features. */
+static void us_model_emissions(const us_model *m, const uint64_t *F, uint32_t n, float *em)
+{
+    uint32_t i, j, l;
+    for (i = 0; i < n; i++) {
+        int32_t acc[US_NL] = {0};
+        for (j = 0; j < US_NF; j++) {
+            int64_t slot = us_model_find(m, us_row(F[(size_t)i * US_NF + j]));
+            if (slot >= 0) {
+                const int16_t *wr = m->w + (size_t)slot * US_NL;
+                for (l = 0; l < US_NL; l++)
+                    acc[l] += wr[l];
+            }
+        }
+        for (l = 0; l < US_NL; l++)
+            em[(size_t)i * US_NL + l] = (float)acc[l] * m->wscale;
+    }
+}
+
+/* BIO: an inside label only after its own kind. */
+static int us_bio_ok(int prev, int cur)
+{
+    if (cur == US_L_ISRC || cur == US_L_ICUE || cur == US_L_ICON)
+        return prev == cur || prev == cur - 1;
+    return 1;
+}
+
+/* Best labels out[n] for emissions em; back: n * US_NL bytes of scratch. */
+static void us_viterbi(const float *em, uint32_t n, const float *trans, const float *start,
+                       const float *end, uint8_t *back, uint8_t *out)
+{
+    float a[US_NL], b[US_NL];
+    uint32_t i;
+    int l, p, best = 0;
+    if (n == 0)
+        return;
+    for (l = 0; l < US_NL; l++)
+        a[l] = us_bio_ok(US_L_O, l) ? start[l] + em[l] : -1e30f;
+    for (i = 1; i < n; i++) {
+        for (l = 0; l < US_NL; l++) {
+            float bv = -1e30f;
+            int bp = 0;
+            for (p = 0; p < US_NL; p++) {
+                float v;
+                if (!us_bio_ok(p, l))
+                    continue;
+                v = a[p] + trans[p * US_NL + l];
+                if (v > bv)
+                    bv = v, bp = p;
+            }
+            b[l] = bv + em[(size_t)i * US_NL + l];
+            back[(size_t)i * US_NL + l] = (uint8_t)bp;
+        }
+        memcpy(a, b, sizeof a);
+    }
+    for (l = 0; l < US_NL; l++)
+        if (a[l] + end[l] > a[best] + end[best])
+            best = l;
+    out[n - 1] = (uint8_t)best;
+    for (i = n - 1; i > 0; i--)
+        out[i - 1] = back[(size_t)i * US_NL + out[i]];
+}
+
+#endif /* UNSOURCED_TAG_H */
