@@ -192,6 +192,12 @@ int tp_output_write(tp_output *o, const char *id, const char *json, size_t len,
     return rc;
 }
 
+void tp_output_flush(tp_output *o)
+{
+    if (o->stream != NULL)
+        fflush(o->stream);
+}
+
 int tp_output_close(tp_output *o, char *err, size_t errlen)
 {
     int rc = 0;

@@ -23,6 +23,9 @@ int tp_output_exists(tp_output *o, const char *id);
 int tp_output_write(tp_output *o, const char *id, const char *json, size_t len,
                     char *err, size_t errlen);
 
+/* Push what is buffered to the stream (no-op for folders). */
+void tp_output_flush(tp_output *o);
+
 /* Flush and close.  0, or -1 with err. */
 int tp_output_close(tp_output *o, char *err, size_t errlen);
 

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,9 +28,14 @@
 #include "run.h"
 #include "textpipe/record.h"
 
+/* The ring holds SLOTS_PER_WORKER slots a worker.  A slot is a batch of
+ * inputs: one large file, up to FILES_PER_SLOT small ones, or up to
+ * LINES_PER_SLOT lines of JSON Lines, and about BATCH_BYTES at most (a
+ * single larger document still travels alone). */
 #define SLOTS_PER_WORKER 4
-#define LINES_PER_SLOT 64
-#define LINE_BYTES_PER_SLOT (1u << 20)
+#define FILES_PER_SLOT 32
+#define LINES_PER_SLOT 4096
+#define BATCH_BYTES (1u << 20)
 
 enum item_kind { ITEM_FILE = 1, ITEM_LINE, ITEM_ERROR };
 enum slot_state { SLOT_EMPTY = 0, SLOT_FILLED, SLOT_DONE };
@@ -487,6 +493,16 @@ static int add_error_line(slot *s, size_t lineno, const char *message)
     return 0;
 }
 
+/* Whether reading fd would not block. */
+static int input_ready(int fd)
+{
+    struct pollfd p;
+    p.fd = fd;
+    p.events = POLLIN;
+    p.revents = 0;
+    return poll(&p, 1, 0) > 0;
+}
+
 static int blank(const char *s, size_t n)
 {
     size_t i;
@@ -509,7 +525,14 @@ static void read_stdin(run_state *rs)
         char *nl;
         size_t consumed = 0;
         if (!eof && len < cap) {
-            ssize_t n = read(0, buf + len, cap - len);
+            ssize_t n;
+            /* Before waiting for more input, let the workers have what
+             * has come, so a slow stream is processed as it arrives. */
+            if (s != NULL && s->n_items > 0 && !input_ready(0)) {
+                publish(rs, s);
+                s = NULL;
+            }
+            n = read(0, buf + len, cap - len);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0)
@@ -543,7 +566,7 @@ static void read_stdin(run_state *rs)
                 } else {
                     add_line(s, line, ll, lineno);
                 }
-                if (s->n_items >= LINES_PER_SLOT || s->lines_len >= LINE_BYTES_PER_SLOT) {
+                if (s->n_items >= LINES_PER_SLOT || s->lines_len >= BATCH_BYTES) {
                     publish(rs, s);
                     s = NULL;
                 }
@@ -606,11 +629,15 @@ static void *reader_main(void *arg)
     const tp_run_options *o = rs->o;
     tp_walk *walk = tp_walk_new(o->inputs, o->n_inputs, &o->walk);
     tp_walk_item wi;
-    int rc;
-    while (walk != NULL && !g_interrupted && (rc = tp_walk_next(walk, &wi)) == 1) {
-        slot *s;
+    slot *s = NULL;       /* the batch being filled */
+    size_t batch_bytes = 0;
+    while (walk != NULL && !g_interrupted && tp_walk_next(walk, &wi) == 1) {
         item *it;
+        struct stat st;
         if (wi.kind == TP_WALK_STDIN) {
+            if (s != NULL)
+                publish(rs, s);
+            s = NULL;
             read_stdin(rs);
             continue;
         }
@@ -618,8 +645,11 @@ static void *reader_main(void *arg)
             rs->resumed++;
             continue;
         }
-        if ((s = acquire(rs)) == NULL)
-            break;
+        if (s == NULL) {
+            if ((s = acquire(rs)) == NULL)
+                break;
+            batch_bytes = 0;
+        }
         it = new_item(s);
         if (it == NULL)
             break;
@@ -628,8 +658,17 @@ static void *reader_main(void *arg)
         it->id = strdup(wi.id);
         if (wi.kind == TP_WALK_ERROR)
             it->message = strdup(wi.message ? wi.message : "cannot read");
-        publish(rs, s);
+        else if (stat(wi.path, &st) == 0)
+            batch_bytes += (size_t)st.st_size;
+        /* Small files travel in batches: handing a slot to a worker costs
+         * a wake-up, which would otherwise outweigh a short document. */
+        if (s->n_items >= FILES_PER_SLOT || batch_bytes >= BATCH_BYTES) {
+            publish(rs, s);
+            s = NULL;
+        }
     }
+    if (s != NULL && s->n_items > 0)
+        publish(rs, s);
     tp_walk_free(walk);
     pthread_mutex_lock(&rs->mu);
     rs->reader_done = 1;
@@ -816,6 +855,16 @@ static slot *next_done(run_state *rs, int *skip)
     return s;
 }
 
+/* Whether the next slot to write is already done. */
+static int next_ready(run_state *rs)
+{
+    int ready;
+    pthread_mutex_lock(&rs->mu);
+    ready = rs->written < rs->next_fill && rs->slots[rs->written % rs->cap].state == SLOT_DONE;
+    pthread_mutex_unlock(&rs->mu);
+    return ready;
+}
+
 /* Hand a written slot back to the reader. */
 static void release(run_state *rs, slot *s, int stop)
 {
@@ -863,6 +912,10 @@ static int write_slots(run_state *rs, tp_render *render, totals *t, double t0)
             s->stop_message = NULL;
         }
         release(rs, s, status != 0 || t->stop_message != NULL);
+        /* Nothing more ready: let what is written reach the reader of a
+         * stream now rather than when the buffer fills. */
+        if (!next_ready(rs))
+            tp_output_flush(rs->out);
         if (rs->o->progress && now() - last_progress > (rs->tty ? 0.2 : 1.0)) {
             last_progress = now();
             show_progress(rs, t->docs, t->bytes, last_progress - t0, 0);

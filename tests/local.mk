@@ -68,6 +68,7 @@ CORE_SHELL_TESTS = \
 	tests/order.test \
 	tests/outdir.test \
 	tests/interrupt.test \
+	tests/stream.test \
 	tests/headers.test \
 	tests/install.test
 TESTS += $(CORE_SHELL_TESTS)
