@@ -11,9 +11,12 @@
 
 #include "output.h"
 
+#define STREAM_BUFFER (1u << 20)
+
 struct tp_output {
     FILE *stream;   /* stream mode */
     int own_stream;
+    char *buffer;   /* its stdio buffer, when the stream is ours to close */
     char *dir;      /* folder mode */
 };
 
@@ -25,17 +28,26 @@ tp_output *tp_output_stream(const char *path, char *err, size_t errlen)
         return NULL;
     }
     if (path == NULL || strcmp(path, "-") == 0) {
+        /* glibc sizes a buffer it allocates itself by the block size
+         * (4 KiB), whatever setvbuf is asked for: give it one.  Standard
+         * output lives until exit, so its buffer is static. */
+        static char stdout_buffer[STREAM_BUFFER];
         o->stream = stdout;
+        setvbuf(o->stream, stdout_buffer, _IOFBF, sizeof stdout_buffer);
     } else {
         o->stream = fopen(path, "wb");
-        if (o->stream == NULL) {
+        o->buffer = malloc(STREAM_BUFFER);
+        if (o->stream == NULL || o->buffer == NULL) {
             snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+            if (o->stream != NULL)
+                fclose(o->stream);
+            free(o->buffer);
             free(o);
             return NULL;
         }
         o->own_stream = 1;
+        setvbuf(o->stream, o->buffer, _IOFBF, STREAM_BUFFER);
     }
-    setvbuf(o->stream, NULL, _IOFBF, 1 << 20);
     return o;
 }
 
@@ -213,6 +225,7 @@ int tp_output_close(tp_output *o, char *err, size_t errlen)
             rc = -1;
         }
     }
+    free(o->buffer);
     free(o->dir);
     free(o);
     return rc;
