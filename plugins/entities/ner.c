@@ -326,6 +326,25 @@ static inline uint64_t posh(int kind, unsigned a, unsigned b, unsigned c)
     return entities_hash(v, 3, (uint64_t)kind + 1000);
 }
 
+static long doc_find(const ent_doc *d, uint64_t key);
+
+/* The feature of a word's history of predicted types (non-zero h). */
+static uint64_t hist_code(uint32_t h, size_t i)
+{
+    uint32_t c, best = 0, total = 0;
+    unsigned k, bt = 0, code;
+    for (k = 0; k < ENT_NTYPES; k++) {
+        c = (h >> (8 * k)) & 0xff;
+        total += c;
+        if (c > best) {
+            best = c;
+            bt = k;
+        }
+    }
+    code = best == total ? 1 + bt : 5 + bt;
+    return posh('h', code, i == 0, 0);
+}
+
 static inline const ent_lexinfo *tok_info(const ent_lex *lex, const ent_lexinfo *const *info,
                                           const ent_tok *t, size_t i)
 {
@@ -356,16 +375,23 @@ ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const en
             f[k++] = posh('a', (unsigned)cc, i == 0, 0);
         if (upper) {
             const ent_lexinfo *info = tok_info(lex, infos, &toks[i], i);
-            unsigned casing = info ? info->casing : 0;
-            unsigned d = entities_doc_get(doc, toks[i].s, toks[i].len);
+            unsigned casing = info ? info->casing : 0, d = 0;
+            uint32_t hist = 0;
+            if (doc != NULL && doc->cap > 0) {
+                /* one look-up for the casing seen and the types tagged */
+                char low[64];
+                size_t ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
+                long j = doc_find(doc, entities_hash(low, ln, 3));
+                if (j >= 0) {
+                    d = doc->e[j].bits;
+                    hist = doc->e[j].hist;
+                }
+            }
             if (i == 0)
                 f[k++] = posh('f', (unsigned)cc, casing, 0);
             f[k++] = posh('d', d, (unsigned)(i == 0) | (unsigned)ac << 1, (unsigned)cc);
-            if (doc != NULL && doc->nhist > 0) {
-                uint64_t hf = entities_hist_feat(doc, &toks[i], i);
-                if (hf != 0)
-                    f[k++] = hf;
-            }
+            if (hist != 0)
+                f[k++] = hist_code(hist, i);
         }
         npf[i] = (uint8_t)k;
     }
@@ -414,10 +440,7 @@ ENT_API void entities_doc_init(ent_doc *d)
 
 ENT_API void entities_doc_free(ent_doc *d)
 {
-    free(d->keys);
-    free(d->bits);
-    free(d->hist);
-    free(d->stamp);
+    free(d->e);
     memset(d, 0, sizeof *d);
 }
 
@@ -427,15 +450,9 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
     d->n = 0;
     d->nhist = 0;
     if (cap > d->cap) {
-        free(d->keys);
-        free(d->bits);
-        free(d->hist);
-        free(d->stamp);
-        d->keys = malloc(sizeof *d->keys * cap);
-        d->bits = malloc(cap);
-        d->hist = malloc(sizeof *d->hist * cap);
-        d->stamp = calloc(cap, sizeof *d->stamp);
-        if (d->keys == NULL || d->bits == NULL || d->hist == NULL || d->stamp == NULL) {
+        free(d->e);
+        d->e = calloc(cap, sizeof *d->e);
+        if (d->e == NULL) {
             entities_doc_free(d);
             return -1;
         }
@@ -444,7 +461,9 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
     }
     d->gen++;
     if (d->gen == 0) {
-        memset(d->stamp, 0, sizeof *d->stamp * d->cap);
+        uint32_t j;
+        for (j = 0; j < d->cap; j++)
+            d->e[j].stamp = 0;
         d->gen = 1;
     }
     return 0;
@@ -453,28 +472,28 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
 static long doc_find(const ent_doc *d, uint64_t key)
 {
     uint32_t j = (uint32_t)mix64(key) & (d->cap - 1);
-    while (d->stamp[j] == d->gen) {
-        if (d->keys[j] == key)
+    while (d->e[j].stamp == d->gen) {
+        if (d->e[j].key == key)
             return j;
         j = (j + 1) & (d->cap - 1);
     }
     return -1 - (long)j;
 }
 
-static uint8_t *doc_slot(ent_doc *d, uint64_t key, int create)
+static ent_docent *doc_slot(ent_doc *d, uint64_t key, int create)
 {
     long j = doc_find(d, key);
     if (j >= 0)
-        return &d->bits[j];
+        return &d->e[j];
     if (!create || (d->n + 1) * 2 > d->cap)
         return NULL;
     j = -1 - j;
-    d->stamp[j] = d->gen;
-    d->keys[j] = key;
-    d->bits[j] = 0;
-    d->hist[j] = 0;
+    d->e[j].stamp = d->gen;
+    d->e[j].key = key;
+    d->e[j].bits = 0;
+    d->e[j].hist = 0;
     d->n++;
-    return &d->bits[j];
+    return &d->e[j];
 }
 
 ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, const uint8_t *lab)
@@ -485,7 +504,7 @@ ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, 
     for (i = 0; i < n; i++) {
         char low[64];
         size_t ln;
-        uint8_t *b;
+        ent_docent *b;
         unsigned t, c;
         if (lab[i] == 0)
             continue;
@@ -494,9 +513,9 @@ ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, 
         if (b == NULL)
             continue;
         t = (unsigned)ENT_TYPE(lab[i]);
-        c = (d->hist[b - d->bits] >> (8 * t)) & 0xff;
+        c = (b->hist >> (8 * t)) & 0xff;
         if (c < 255)
-            d->hist[b - d->bits] += 1u << (8 * t);
+            b->hist += 1u << (8 * t);
         d->nhist++;
     }
 }
@@ -506,25 +525,15 @@ ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i
     char low[64];
     size_t ln;
     long j;
-    uint32_t h, c, best = 0, total = 0;
-    unsigned k, bt = 0, code;
+    uint32_t h;
     unsigned char c0 = (unsigned char)t->s[0];
     if (d == NULL || d->nhist == 0 || !(c0 >= 'A' && c0 <= 'Z'))
         return 0;
     ln = entities_lower(low, sizeof low, t->s, t->len);
     j = doc_find(d, entities_hash(low, ln, 3));
-    if (j < 0 || (h = d->hist[j]) == 0)
+    if (j < 0 || (h = d->e[j].hist) == 0)
         return 0;
-    for (k = 0; k < ENT_NTYPES; k++) {
-        c = (h >> (8 * k)) & 0xff;
-        total += c;
-        if (c > best) {
-            best = c;
-            bt = k;
-        }
-    }
-    code = best == total ? 1 + bt : 5 + bt;
-    return posh('h', code, i == 0, 0);
+    return hist_code(h, i);
 }
 
 ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n)
@@ -536,13 +545,13 @@ ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n
         int cc = capclass(toks[i].s, toks[i].len);
         char low[64];
         size_t ln;
-        uint8_t *b;
+        ent_docent *b;
         if (cc > 3)
             continue;
         ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
         b = doc_slot(d, entities_hash(low, ln, 3), 1);
         if (b != NULL)
-            *b |= cc == 0 ? 1 : 2;
+            b->bits |= cc == 0 ? 1 : 2;
     }
 }
 
@@ -550,12 +559,12 @@ ENT_API unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len)
 {
     char low[64];
     size_t ln;
-    uint8_t *b;
+    long j;
     if (d == NULL || d->cap == 0)
         return 0;
     ln = entities_lower(low, sizeof low, s, len);
-    b = doc_slot((ent_doc *)d, entities_hash(low, ln, 3), 0);
-    return b ? *b : 0;
+    j = doc_find(d, entities_hash(low, ln, 3));
+    return j >= 0 ? d->e[j].bits : 0;
 }
 
 /* ---- decoding ---- */
@@ -735,6 +744,8 @@ ENT_API uint64_t entities_payload_size(const ent_header *h)
     return s;
 }
 
+#define ENT_PTAB 2048
+
 struct ent_model {
     const unsigned char *data;
     size_t size;
@@ -755,6 +766,12 @@ struct ent_model {
     uint64_t *vindex;   /* open addressing: hash << 32 | (record + 1); 0 is empty */
     uint32_t vmask;
     struct vent *vent;  /* nvocab records */
+    /* position features (few, small values) with a row, and their rows
+     * in float: open addressing by feature hash; index 0 is empty */
+    uint64_t pkey[ENT_PTAB];
+    uint16_t pidx[ENT_PTAB];
+    float (*prow)[ENT_NL];
+    int ptab_ok;
 };
 
 /* A known word: what it adds at each offset, its lexicon entry and itself,
@@ -783,25 +800,86 @@ static inline const int16_t *model_row(const ent_model *m, uint32_t slot)
     return m->rows + (size_t)(m->rank[slot >> 6] + popcount64(w & (bit - 1))) * ENT_NL;
 }
 
-/* What word s adds at each offset: out[ENT_NOFF][ENT_NL]. */
+/* What word s adds at each offset: out[ENT_NOFF][ENT_NL].  The rows are
+ * spread over the table: all slots are worked out and their index words
+ * fetched first, then the rows, so that the misses overlap. */
 static void word_rows(const ent_model *m, const char *s, size_t len, float *out)
 {
     ent_wfeat f[ENT_MAXFEAT];
-    int nf = entities_word_feats(&m->lex, s, len, f), i, d, l;
-    memset(out, 0, sizeof(float) * ENT_NOFF * ENT_NL);
-    for (i = 0; i < nf; i++) {
-        for (d = -ENT_WIN; d <= ENT_WIN; d++) {
-            const int16_t *r;
-            float *o = out + (d + ENT_WIN) * ENT_NL;
-            if (!(f[i].mask & (1u << (d + ENT_WIN))))
-                continue;
-            r = model_row(m, entities_slot(f[i].h, d, m->h.hbits));
-            if (r == NULL)
-                continue;
-            for (l = 0; l < ENT_NL; l++)
-                o[l] += (float)r[l] * m->h.wscale;
-        }
+    uint32_t slot[ENT_MAXFEAT * ENT_NOFF];
+    uint8_t off[ENT_MAXFEAT * ENT_NOFF];
+    const int16_t *rows[ENT_MAXFEAT * ENT_NOFF];
+    int nf = entities_word_feats(&m->lex, s, len, f), i, d, l, ns = 0, nr = 0;
+    for (i = 0; i < nf; i++)
+        for (d = -ENT_WIN; d <= ENT_WIN; d++)
+            if (f[i].mask & (1u << (d + ENT_WIN))) {
+                uint32_t sl = entities_slot(f[i].h, d, m->h.hbits);
+                __builtin_prefetch(&m->bitmap[sl >> 6]);
+                __builtin_prefetch(&m->rank[sl >> 6]);
+                slot[ns] = sl;
+                off[ns++] = (uint8_t)(d + ENT_WIN);
+            }
+    for (i = 0; i < ns; i++) {
+        const int16_t *r = model_row(m, slot[i]);
+        if (r == NULL)
+            continue;
+        __builtin_prefetch(r);
+        __builtin_prefetch(r + ENT_NL - 1);
+        rows[nr] = r;
+        off[nr++] = off[i];
     }
+    memset(out, 0, sizeof(float) * ENT_NOFF * ENT_NL);
+    for (i = 0; i < nr; i++) {
+        float *o = out + off[i] * ENT_NL;
+        for (l = 0; l < ENT_NL; l++)
+            o[l] += (float)rows[i][l] * m->h.wscale;
+    }
+}
+
+static inline uint32_t ptab_home(uint64_t key)
+{
+    return (uint32_t)(key ^ (key >> 23) ^ (key >> 41)) & (ENT_PTAB - 1);
+}
+
+/* Every position feature entities_pos_feats() can make is posh(kind, a, b,
+ * c) with a < 16, b < 8 and c < 8: the rows of those the model has are
+ * kept in float, so that a position's features cost a small look-up each
+ * instead of a probe of the hashed table.  A feature not found has no row. */
+static int ptab_build(ent_model *m)
+{
+    static const char kinds[] = "bPQafdhm";
+    size_t nk, a, b, c, n = 0, cap = 0;
+    for (nk = 0; kinds[nk] != '\0'; nk++)
+        for (a = 0; a < 16; a++)
+            for (b = 0; b < 8; b++)
+                for (c = 0; c < 8; c++) {
+                    uint64_t key = posh(kinds[nk], (unsigned)a, (unsigned)b, (unsigned)c);
+                    const int16_t *r = model_row(m, entities_slot(key, 0, m->h.hbits));
+                    uint32_t j;
+                    int l;
+                    if (r == NULL)
+                        continue;
+                    if (n + 2 > ENT_PTAB / 2)
+                        return 0; /* more than expected: probe the table */
+                    if (n + 2 > cap) {
+                        void *p;
+                        cap = cap ? cap * 2 : 64;
+                        p = realloc(m->prow, sizeof *m->prow * cap);
+                        if (p == NULL)
+                            return -1;
+                        m->prow = p;
+                    }
+                    n++;
+                    for (l = 0; l < ENT_NL; l++)
+                        m->prow[n][l] = (float)r[l] * m->h.wscale;
+                    j = ptab_home(key);
+                    while (m->pidx[j] != 0)
+                        j = (j + 1) & (ENT_PTAB - 1);
+                    m->pkey[j] = key;
+                    m->pidx[j] = (uint16_t)n;
+                }
+    m->ptab_ok = 1;
+    return 0;
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, const char *a)
@@ -933,6 +1011,10 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
         fail(err, errlen, "%s", "out of memory");
         goto bad;
     }
+    if (ptab_build(m) != 0) {
+        fail(err, errlen, "%s", "out of memory");
+        goto bad;
+    }
     {
         uint32_t cap = pow2_at_least(m->nvocab * 2 + 1), j, nv = 0;
         m->vindex = calloc(cap, sizeof *m->vindex);
@@ -1038,6 +1120,7 @@ ENT_API void entities_model_free(ent_model *m)
     free(m->lex_lens);
     free(m->vindex);
     free(m->vent);
+    free(m->prow);
     if (m->map != NULL)
         munmap(m->map, m->map_size);
     free(m);
@@ -1098,9 +1181,9 @@ ENT_API void entities_scratch_free(ent_scratch *s)
 
 /* What token t adds at each offset, and its lexicon entry. */
 static inline const float *token_rows(const ent_model *m, ent_cache *cache, const char *s, size_t len,
-                                      const ent_lexinfo **info)
+                                      uint64_t h, const ent_lexinfo **info)
 {
-    uint64_t h = entities_hash(s, len, 2), e;
+    uint64_t e;
     uint32_t j = (uint32_t)h & m->vmask, slot;
     while ((e = m->vindex[j]) != 0) {
         if ((e >> 32) == (h >> 32)) {
@@ -1132,8 +1215,27 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
     size_t i;
     int l, k;
     const float **rp = sc->rows;
+    uint64_t *hs = sc->pf; /* the words' hashes, until the position features */
+    /* the look-ups of a sentence's words in three passes, so that their
+     * cache misses overlap: the index slots, then the records, then the rows */
+    for (i = 0; i < n; i++) {
+        hs[i] = entities_hash(toks[i].s, toks[i].len, 2);
+        __builtin_prefetch(&m->vindex[(uint32_t)hs[i] & m->vmask]);
+    }
+    for (i = 0; i < n; i++) {
+        uint64_t e = m->vindex[(uint32_t)hs[i] & m->vmask];
+        if (e != 0 && (e >> 32) == (hs[i] >> 32)) {
+            const char *v = (const char *)&m->vent[(uint32_t)e - 1];
+            size_t b;
+            for (b = 0; b < sizeof(struct vent); b += 64)
+                __builtin_prefetch(v + b);
+        } else {
+            uint64_t h = mix64(hs[i] ^ toks[i].len) | 1;
+            __builtin_prefetch(&sc->cache->key[h >> (64 - ENT_CACHE_BITS)]);
+        }
+    }
     for (i = 0; i < n; i++)
-        rp[i] = token_rows(m, sc->cache, toks[i].s, toks[i].len, &sc->info[i]);
+        rp[i] = token_rows(m, sc->cache, toks[i].s, toks[i].len, hs[i], &sc->info[i]);
     /* position p sums what the words at p-2 .. p+2 add at offsets -2 .. 2 */
     for (i = 0; i < n; i++) {
         float *e = em + i * ENT_NL;
@@ -1162,16 +1264,33 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
         }
     }
     entities_pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf);
-    for (i = 0; i < n; i++) {
-        float *e = em + i * ENT_NL;
-        for (k = 0; k < sc->npf[i]; k++) {
-            const int16_t *r = model_row(m, entities_slot(sc->pf[i * ENT_MAXPOS + k], 0, m->h.hbits));
-            if (r == NULL)
-                continue;
-            for (l = 0; l < ENT_NL; l++)
-                e[l] += (float)r[l] * m->h.wscale;
+    if (m->ptab_ok)
+        for (i = 0; i < n; i++) {
+            float *e = em + i * ENT_NL;
+            for (k = 0; k < sc->npf[i]; k++) {
+                uint64_t key = sc->pf[i * ENT_MAXPOS + k];
+                uint32_t j = ptab_home(key);
+                const float *r;
+                while (m->pidx[j] != 0 && m->pkey[j] != key)
+                    j = (j + 1) & (ENT_PTAB - 1);
+                if (m->pidx[j] == 0)
+                    continue;
+                r = m->prow[m->pidx[j]];
+                for (l = 0; l < ENT_NL; l++)
+                    e[l] += r[l];
+            }
         }
-    }
+    else
+        for (i = 0; i < n; i++) {
+            float *e = em + i * ENT_NL;
+            for (k = 0; k < sc->npf[i]; k++) {
+                const int16_t *r = model_row(m, entities_slot(sc->pf[i * ENT_MAXPOS + k], 0, m->h.hbits));
+                if (r == NULL)
+                    continue;
+                for (l = 0; l < ENT_NL; l++)
+                    e[l] += (float)r[l] * m->h.wscale;
+            }
+        }
 }
 
 ENT_API float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b)

@@ -88,11 +88,15 @@ typedef struct ent_wfeat {
 
 /* Per-document casing evidence (per worker; no allocation per record once
  * grown). */
+typedef struct ent_docent {
+    uint64_t key;       /* hash of the lower-cased word */
+    uint32_t stamp;     /* the document it belongs to (ent_doc.gen) */
+    uint32_t hist;      /* tagged so far: four 8-bit counts, PER ORG LOC MISC */
+    uint8_t bits;       /* 1: seen lower-case mid-sentence, 2: capitalised */
+} ent_docent;
+
 typedef struct ent_doc {
-    uint64_t *keys;
-    uint8_t *bits;      /* 1: seen lower-case mid-sentence, 2: capitalised */
-    uint32_t *hist;     /* tagged so far: four 8-bit counts, PER ORG LOC MISC */
-    uint32_t *stamp;
+    ent_docent *e;      /* open addressing; one cache line holds what a look-up needs */
     uint32_t cap, n, gen, nhist;
 } ent_doc;
 
