@@ -751,19 +751,26 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const float *em, siz
         float *cur = fwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
         uint8_t *bk = back + i * ENT_NL;
-        ent_v16f b = T[0] + prev[closed_set[0]];
-        ent_v16i p = {0};
-        for (q = 1; q < 9; q++) {
-            ent_v16f v = T[q] + prev[closed_set[q]];
-            ent_v16i m = v > b;
-            ent_v16i qq = {q, q, q, q, q, q, q, q, q, q, q, q, q, q, q, q};
-            p = (p & ~m) | (qq & m);
-            b = (ent_v16f)(((ent_v16i)v & m) | ((ent_v16i)b & ~m));
+        ent_v16f v[9], b;
+        ent_v16i p[9];
+        int w;
+        for (q = 0; q < 9; q++) {
+            v[q] = T[q] + prev[closed_set[q]];
+            p[q] = (ent_v16i){q, q, q, q, q, q, q, q, q, q, q, q, q, q, q, q};
         }
+        /* the first best of nine as a tree (pairs, the later one only when
+         * strictly greater): the same choice as a scan, in four steps */
+        for (w = 1; w < 9; w *= 2)
+            for (q = 0; q + w < 9; q += 2 * w) {
+                ent_v16i m = v[q + w] > v[q];
+                p[q] = (p[q] & ~m) | (p[q + w] & m);
+                v[q] = (ent_v16f)(((ent_v16i)v[q + w] & m) | ((ent_v16i)v[q] & ~m));
+            }
+        b = v[0];
         for (k = 0; k < 9; k++) {
             int cl = start_set[k];
             cur[cl] = b[k] + e[cl];
-            bk[cl] = closed_set[p[k]];
+            bk[cl] = closed_set[p[0][k]];
         }
         for (t = 0; t < ENT_NTYPES; t++) {
             int B = 1 + 4 * t, I = B + 1, L = B + 2;
@@ -811,14 +818,21 @@ __attribute__((target("avx512f"))) static void max_marginals_wide(const float *e
         const float *e = em + i * ENT_NL;
         float *cur = bwd + (i - 1) * ENT_NL;
         float v[ENT_NL];
-        ent_v16f a = {NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG};
+        ent_v16f xs[9], a = {NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG};
+        ent_v16i m;
+        int w;
         for (c = 0; c < ENT_NL; c++)
             v[c] = nx[c] + e[c];
-        for (k = 0; k < 9; k++) {
-            ent_v16f x = TT[k] + v[start_set[k]];
-            ent_v16i m = x > a;
-            a = (ent_v16f)(((ent_v16i)x & m) | ((ent_v16i)a & ~m));
-        }
+        for (k = 0; k < 9; k++)
+            xs[k] = TT[k] + v[start_set[k]];
+        /* the largest of NEG and the nine, as a tree */
+        for (w = 1; w < 9; w *= 2)
+            for (k = 0; k + w < 9; k += 2 * w) {
+                m = xs[k + w] > xs[k];
+                xs[k] = (ent_v16f)(((ent_v16i)xs[k + w] & m) | ((ent_v16i)xs[k] & ~m));
+            }
+        m = xs[0] > a;
+        a = (ent_v16f)(((ent_v16i)xs[0] & m) | ((ent_v16i)a & ~m));
         for (k = 0; k < 9; k++)
             cur[closed_set[k]] = a[k];
         for (t = 0; t < ENT_NTYPES; t++) {
