@@ -739,11 +739,14 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const float *em, siz
     int c, k, q, best, t;
     float bs;
     ent_v16f T[9];
+    ent_v16i Q[9];
     if (n == 0)
         return;
     for (q = 0; q < 9; q++)
-        for (k = 0; k < 16; k++)
+        for (k = 0; k < 16; k++) {
             T[q][k] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
+            Q[q][k] = q;
+        }
     for (c = 0; c < ENT_NL; c++)
         fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
     for (i = 1; i < n; i++) {
@@ -751,26 +754,39 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const float *em, siz
         float *cur = fwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
         uint8_t *bk = back + i * ENT_NL;
-        ent_v16f v[9], b;
-        ent_v16i p[9];
-        int w;
-        for (q = 0; q < 9; q++) {
-            v[q] = T[q] + prev[closed_set[q]];
-            p[q] = (ent_v16i){q, q, q, q, q, q, q, q, q, q, q, q, q, q, q, q};
-        }
-        /* the first best of nine as a tree (pairs, the later one only when
-         * strictly greater): the same choice as a scan, in four steps */
-        for (w = 1; w < 9; w *= 2)
-            for (q = 0; q + w < 9; q += 2 * w) {
-                ent_v16i m = v[q + w] > v[q];
-                p[q] = (p[q] & ~m) | (p[q + w] & m);
-                v[q] = (ent_v16f)(((ent_v16i)v[q + w] & m) | ((ent_v16i)v[q] & ~m));
-            }
-        b = v[0];
+        ent_v16f v0 = T[0] + prev[closed_set[0]], v1 = T[1] + prev[closed_set[1]],
+                 v2 = T[2] + prev[closed_set[2]], v3 = T[3] + prev[closed_set[3]],
+                 v4 = T[4] + prev[closed_set[4]], v5 = T[5] + prev[closed_set[5]],
+                 v6 = T[6] + prev[closed_set[6]], v7 = T[7] + prev[closed_set[7]],
+                 v8 = T[8] + prev[closed_set[8]], b;
+        ent_v16i p0, p2, p4, p6, m;
+        /* the first best of nine as a tree (of two, the later only when
+         * strictly greater): the same choice as a scan, in four steps, in
+         * registers */
+#define ENT_PICK(va, pa, vb, pb)                                                  \
+    do {                                                                          \
+        m = vb > va;                                                              \
+        pa = (pa & ~m) | (pb & m);                                                \
+        va = (ent_v16f)(((ent_v16i)vb & m) | ((ent_v16i)va & ~m));                \
+    } while (0)
+        p0 = Q[0];
+        p2 = Q[2];
+        p4 = Q[4];
+        p6 = Q[6];
+        ENT_PICK(v0, p0, v1, Q[1]);
+        ENT_PICK(v2, p2, v3, Q[3]);
+        ENT_PICK(v4, p4, v5, Q[5]);
+        ENT_PICK(v6, p6, v7, Q[7]);
+        ENT_PICK(v0, p0, v2, p2);
+        ENT_PICK(v4, p4, v6, p6);
+        ENT_PICK(v0, p0, v4, p4);
+        ENT_PICK(v0, p0, v8, Q[8]);
+#undef ENT_PICK
+        b = v0;
         for (k = 0; k < 9; k++) {
             int cl = start_set[k];
             cur[cl] = b[k] + e[cl];
-            bk[cl] = closed_set[p[0][k]];
+            bk[cl] = closed_set[p0[k]];
         }
         for (t = 0; t < ENT_NTYPES; t++) {
             int B = 1 + 4 * t, I = B + 1, L = B + 2;
@@ -818,21 +834,36 @@ __attribute__((target("avx512f"))) static void max_marginals_wide(const float *e
         const float *e = em + i * ENT_NL;
         float *cur = bwd + (i - 1) * ENT_NL;
         float v[ENT_NL];
-        ent_v16f xs[9], a = {NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG};
+        ent_v16f a = {NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG};
+        ent_v16f x0, x1, x2, x3, x4, x5, x6, x7, x8;
         ent_v16i m;
-        int w;
         for (c = 0; c < ENT_NL; c++)
             v[c] = nx[c] + e[c];
-        for (k = 0; k < 9; k++)
-            xs[k] = TT[k] + v[start_set[k]];
+        x0 = TT[0] + v[start_set[0]];
+        x1 = TT[1] + v[start_set[1]];
+        x2 = TT[2] + v[start_set[2]];
+        x3 = TT[3] + v[start_set[3]];
+        x4 = TT[4] + v[start_set[4]];
+        x5 = TT[5] + v[start_set[5]];
+        x6 = TT[6] + v[start_set[6]];
+        x7 = TT[7] + v[start_set[7]];
+        x8 = TT[8] + v[start_set[8]];
         /* the largest of NEG and the nine, as a tree */
-        for (w = 1; w < 9; w *= 2)
-            for (k = 0; k + w < 9; k += 2 * w) {
-                m = xs[k + w] > xs[k];
-                xs[k] = (ent_v16f)(((ent_v16i)xs[k + w] & m) | ((ent_v16i)xs[k] & ~m));
-            }
-        m = xs[0] > a;
-        a = (ent_v16f)(((ent_v16i)xs[0] & m) | ((ent_v16i)a & ~m));
+#define ENT_MAX(xa, xb)                                                           \
+    do {                                                                          \
+        m = xb > xa;                                                              \
+        xa = (ent_v16f)(((ent_v16i)xb & m) | ((ent_v16i)xa & ~m));                \
+    } while (0)
+        ENT_MAX(x0, x1);
+        ENT_MAX(x2, x3);
+        ENT_MAX(x4, x5);
+        ENT_MAX(x6, x7);
+        ENT_MAX(x0, x2);
+        ENT_MAX(x4, x6);
+        ENT_MAX(x0, x4);
+        ENT_MAX(x0, x8);
+        ENT_MAX(a, x0);
+#undef ENT_MAX
         for (k = 0; k < 9; k++)
             cur[closed_set[k]] = a[k];
         for (t = 0; t < ENT_NTYPES; t++) {
