@@ -39,6 +39,52 @@ static inline uint64_t mix64(uint64_t x)
     return x;
 }
 
+/* Up to 7 bytes of s as a little-endian word. */
+static inline uint64_t tail_word(const unsigned char *s, size_t n)
+{
+    uint64_t w = 0;
+    switch (n) {
+    case 7: w |= (uint64_t)s[6] << 48; /* fall through */
+    case 6: w |= (uint64_t)s[5] << 40; /* fall through */
+    case 5: w |= (uint64_t)s[4] << 32; /* fall through */
+    case 4: w |= (uint64_t)s[3] << 24; /* fall through */
+    case 3: w |= (uint64_t)s[2] << 16; /* fall through */
+    case 2: w |= (uint64_t)s[1] << 8;  /* fall through */
+    case 1: w |= (uint64_t)s[0];       /* fall through */
+    default: break;
+    }
+    return w;
+}
+
+/* ASCII A-Z of the eight bytes of w to a-z. */
+static inline uint64_t lower_word(uint64_t w)
+{
+    uint64_t h = w & 0x7f7f7f7f7f7f7f7full;
+    uint64_t ge_a = h + 0x3f3f3f3f3f3f3f3full;   /* bit 7 set from 'A' */
+    uint64_t gt_z = h + 0x2525252525252525ull;   /* bit 7 set above 'Z' */
+    uint64_t up = ge_a & ~gt_z & ~w & 0x8080808080808080ull;
+    return w | (up >> 2);
+}
+
+/* A hash of s (lower-cased when lower is set) eight bytes at a time, for
+ * the tables built at load or per document: never stored in a model. */
+static inline uint64_t word_key(const char *p, size_t n, uint64_t seed, int lower)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    uint64_t h = seed * 0x9e3779b97f4a7c15ull ^ (uint64_t)n, w;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        if (lower)
+            w = lower_word(w);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 31;
+    }
+    w = tail_word(s, n);
+    if (lower)
+        w = lower_word(w);
+    return mix64(h ^ w);
+}
+
 ENT_API uint32_t entities_slot(uint64_t h, int offset, unsigned hbits)
 {
     return (uint32_t)(mix64(h + (uint64_t)(offset + 3) * 0x9e3779b97f4a7c15ull) >> (64 - hbits));
@@ -155,7 +201,7 @@ ENT_API int entities_lex_index(ent_lex *lex)
     memset(lex->index, 0xff, sizeof *lex->index * cap);
     lex->index_mask = cap - 1;
     for (i = 0; i < lex->n; i++) {
-        uint32_t j = (uint32_t)entities_hash(lex->words[i], lex->lens[i], 1) & lex->index_mask;
+        uint32_t j = (uint32_t)word_key(lex->words[i], lex->lens[i], 1, 0) & lex->index_mask;
         while (lex->index[j] != UINT32_MAX)
             j = (j + 1) & lex->index_mask;
         lex->index[j] = i;
@@ -191,7 +237,7 @@ ENT_API const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *low
     uint32_t j, k;
     if (lex == NULL || lex->index == NULL)
         return NULL;
-    j = (uint32_t)entities_hash(lower, len, 1) & lex->index_mask;
+    j = (uint32_t)word_key(lower, len, 1, 0) & lex->index_mask;
     while ((k = lex->index[j]) != UINT32_MAX) {
         if (lex->lens[k] == len && memcmp(lex->words[k], lower, len) == 0)
             return &lex->info[k];
@@ -328,6 +374,12 @@ static inline uint64_t posh(int kind, unsigned a, unsigned b, unsigned c)
 
 static long doc_find(const ent_doc *d, uint64_t key);
 
+/* The key of a word in the document's table: its lower-cased form. */
+static inline uint64_t doc_key(const char *s, size_t len)
+{
+    return word_key(s, len > 64 ? 64 : len, 3, 1);
+}
+
 /* The feature of a word's history of predicted types (non-zero h). */
 static uint64_t hist_code(uint32_t h, size_t i)
 {
@@ -379,9 +431,7 @@ ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const en
             uint32_t hist = 0;
             if (doc != NULL && doc->cap > 0) {
                 /* one look-up for the casing seen and the types tagged */
-                char low[64];
-                size_t ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
-                long j = doc_find(doc, entities_hash(low, ln, 3));
+                long j = doc_find(doc, doc_key(toks[i].s, toks[i].len));
                 if (j >= 0) {
                     d = doc->e[j].bits;
                     hist = doc->e[j].hist;
@@ -502,14 +552,11 @@ ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, 
     if (d == NULL || d->cap == 0)
         return;
     for (i = 0; i < n; i++) {
-        char low[64];
-        size_t ln;
         ent_docent *b;
         unsigned t, c;
         if (lab[i] == 0)
             continue;
-        ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
-        b = doc_slot(d, entities_hash(low, ln, 3), 1);
+        b = doc_slot(d, doc_key(toks[i].s, toks[i].len), 1);
         if (b == NULL)
             continue;
         t = (unsigned)ENT_TYPE(lab[i]);
@@ -522,15 +569,12 @@ ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, 
 
 ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i)
 {
-    char low[64];
-    size_t ln;
     long j;
     uint32_t h;
     unsigned char c0 = (unsigned char)t->s[0];
     if (d == NULL || d->nhist == 0 || !(c0 >= 'A' && c0 <= 'Z'))
         return 0;
-    ln = entities_lower(low, sizeof low, t->s, t->len);
-    j = doc_find(d, entities_hash(low, ln, 3));
+    j = doc_find(d, doc_key(t->s, t->len));
     if (j < 0 || (h = d->e[j].hist) == 0)
         return 0;
     return hist_code(h, i);
@@ -543,13 +587,10 @@ ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n
         return;
     for (i = 1; i < n; i++) {
         int cc = capclass(toks[i].s, toks[i].len);
-        char low[64];
-        size_t ln;
         ent_docent *b;
         if (cc > 3)
             continue;
-        ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
-        b = doc_slot(d, entities_hash(low, ln, 3), 1);
+        b = doc_slot(d, doc_key(toks[i].s, toks[i].len), 1);
         if (b != NULL)
             b->bits |= cc == 0 ? 1 : 2;
     }
@@ -557,13 +598,10 @@ ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n
 
 ENT_API unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len)
 {
-    char low[64];
-    size_t ln;
     long j;
     if (d == NULL || d->cap == 0)
         return 0;
-    ln = entities_lower(low, sizeof low, s, len);
-    j = doc_find(d, entities_hash(low, ln, 3));
+    j = doc_find(d, doc_key(s, len));
     return j >= 0 ? d->e[j].bits : 0;
 }
 
@@ -1225,7 +1263,7 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
         for (i = 0; i < m->h.nvocab; i++) {
             const char *s = m->vocab_str + m->vocab_off[i];
             size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
-            uint64_t h = entities_hash(s, len, 2);
+            uint64_t h = word_key(s, len, 2, 0);
             struct vent *v = &m->vent[nv];
             char low[64];
             size_t ln;
@@ -1332,6 +1370,8 @@ ENT_API int entities_scratch_fit(ent_scratch *s, size_t n)
         madvise(s->cache, bytes, MADV_HUGEPAGE);
 #endif
         memset(s->cache->key, 0, sizeof s->cache->key);
+        memset(s->cache->stamp, 0, sizeof s->cache->stamp);
+        s->sent = 0;
     }
     if (n <= s->cap)
         return 0;
@@ -1352,6 +1392,10 @@ ENT_API int entities_scratch_fit(ent_scratch *s, size_t n)
     if (c == NULL)
         return -1;
     s->rows = c;
+    c = realloc(s->spill, sizeof *s->spill * ENT_NOFF * ENT_NL * n);
+    if (c == NULL)
+        return -1;
+    s->spill = c;
     s->cap = n;
     return 0;
 }
@@ -1362,16 +1406,21 @@ ENT_API void entities_scratch_free(ent_scratch *s)
     free(s->npf);
     free(s->info);
     free(s->rows);
+    free(s->spill);
     free(s->cache);
     memset(s, 0, sizeof *s);
 }
 
 /* What token t adds at each offset, and its lexicon entry. */
-static inline const float *token_rows(const ent_model *m, ent_cache *cache, const char *s, size_t len,
-                                      uint64_t h, const ent_lexinfo **info)
+static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const char *s, size_t len,
+                                      uint64_t h, size_t i, const ent_lexinfo **info)
 {
+    ent_cache *cache = sc->cache;
     uint64_t e;
     uint32_t j = (uint32_t)h & m->vmask, slot;
+    float *rows;
+    char low[64];
+    size_t ln;
     while ((e = m->vindex[j]) != 0) {
         if ((e >> 32) == (h >> 32)) {
             const struct vent *v = &m->vent[(uint32_t)e - 1];
@@ -1385,15 +1434,26 @@ static inline const float *token_rows(const ent_model *m, ent_cache *cache, cons
     /* not in the vocabulary: the worker's cache, keyed by hash and length */
     h = mix64(h ^ len) | 1;
     slot = (uint32_t)(h >> (64 - ENT_CACHE_BITS));
-    if (cache->key[slot] != h) {
-        char low[64];
-        size_t ln = entities_lower(low, sizeof low, s, len);
-        word_rows(m, s, len, cache->rows[slot]);
-        cache->info[slot] = entities_lex_find(&m->lex, low, ln);
-        cache->key[slot] = h;
+    if (cache->key[slot] == h) {
+        cache->stamp[slot] = sc->sent;
+        *info = cache->info[slot];
+        return cache->rows[slot];
     }
-    *info = cache->info[slot];
-    return cache->rows[slot];
+    ln = entities_lower(low, sizeof low, s, len);
+    *info = entities_lex_find(&m->lex, low, ln);
+    if (cache->stamp[slot] == sc->sent) {
+        /* another word of this sentence holds the slot: its rows are in
+         * use, so this word's go to the sentence's own spare rows */
+        rows = sc->spill + i * ENT_NOFF * ENT_NL;
+        word_rows(m, s, len, rows);
+        return rows;
+    }
+    rows = cache->rows[slot];
+    word_rows(m, s, len, rows);
+    cache->info[slot] = *info;
+    cache->key[slot] = h;
+    cache->stamp[slot] = sc->sent;
+    return rows;
 }
 
 ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
@@ -1406,7 +1466,7 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
     /* the look-ups of a sentence's words in three passes, so that their
      * cache misses overlap: the index slots, then the records, then the rows */
     for (i = 0; i < n; i++) {
-        hs[i] = entities_hash(toks[i].s, toks[i].len, 2);
+        hs[i] = word_key(toks[i].s, toks[i].len, 2, 0);
         __builtin_prefetch(&m->vindex[(uint32_t)hs[i] & m->vmask]);
     }
     for (i = 0; i < n; i++) {
@@ -1421,8 +1481,12 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
             __builtin_prefetch(&sc->cache->key[h >> (64 - ENT_CACHE_BITS)]);
         }
     }
+    if (++sc->sent == 0) {
+        memset(sc->cache->stamp, 0, sizeof sc->cache->stamp);
+        sc->sent = 1;
+    }
     for (i = 0; i < n; i++)
-        rp[i] = token_rows(m, sc->cache, toks[i].s, toks[i].len, hs[i], &sc->info[i]);
+        rp[i] = token_rows(m, sc, toks[i].s, toks[i].len, hs[i], i, &sc->info[i]);
     /* position p sums what the words at p-2 .. p+2 add at offsets -2 .. 2 */
     for (i = 0; i < n; i++) {
         float *e = em + i * ENT_NL;
