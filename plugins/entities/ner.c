@@ -292,7 +292,9 @@ static inline int addf(ent_wfeat *out, int n, int kind, const void *p, size_t le
     return n;
 }
 
-ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out)
+/* The word features of s, and its lexicon entry in *infop. */
+static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out,
+                           const ent_lexinfo **infop)
 {
     char low[64] = "", shp[16];
     size_t n, sn, k;
@@ -302,6 +304,7 @@ ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, e
 
     n = entities_lower(low, sizeof low, s, len);
     info = entities_lex_find(lex, low, n);
+    *infop = info;
     cc = capclass(s, len);
     nf = addf(out, nf, 'w', low, n, OFF_ALL);
     nf = addf(out, nf, 'e', s, len < 64 ? len : 64, OFF_0);
@@ -339,6 +342,12 @@ ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, e
         }
     }
     return nf;
+}
+
+ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out)
+{
+    const ent_lexinfo *info;
+    return word_feats_info(lex, s, len, out, &info);
 }
 
 ENT_API int entities_all_caps(const ent_tok *toks, size_t n)
@@ -1028,13 +1037,14 @@ static inline const int16_t *model_row(const ent_model *m, uint32_t slot)
 /* What word s adds at each offset: out[ENT_NOFF][ENT_NL].  The rows are
  * spread over the table: all slots are worked out and their index words
  * fetched first, then the rows, so that the misses overlap. */
-static void word_rows(const ent_model *m, const char *s, size_t len, float *out)
+static const ent_lexinfo *word_rows(const ent_model *m, const char *s, size_t len, float *out)
 {
     ent_wfeat f[ENT_MAXFEAT];
     uint32_t slot[ENT_MAXFEAT * ENT_NOFF];
     uint8_t off[ENT_MAXFEAT * ENT_NOFF];
     const int16_t *rows[ENT_MAXFEAT * ENT_NOFF];
-    int nf = entities_word_feats(&m->lex, s, len, f), i, d, l, ns = 0, nr = 0;
+    const ent_lexinfo *info;
+    int nf = word_feats_info(&m->lex, s, len, f, &info), i, d, l, ns = 0, nr = 0;
     for (i = 0; i < nf; i++)
         for (d = -ENT_WIN; d <= ENT_WIN; d++)
             if (f[i].mask & (1u << (d + ENT_WIN))) {
@@ -1059,6 +1069,7 @@ static void word_rows(const ent_model *m, const char *s, size_t len, float *out)
         for (l = 0; l < ENT_NL; l++)
             o[l] += (float)rows[i][l] * m->h.wscale;
     }
+    return info;
 }
 
 static inline uint32_t ptab_home(uint64_t key)
@@ -1265,17 +1276,13 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
             size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
             uint64_t h = word_key(s, len, 2, 0);
             struct vent *v = &m->vent[nv];
-            char low[64];
-            size_t ln;
             if (len == 0 || len > VENT_MAXLEN)
                 continue;
             j = (uint32_t)h & m->vmask;
             while (m->vindex[j] != 0)
                 j = (j + 1) & m->vmask;
             m->vindex[j] = (h & 0xffffffff00000000ull) | (nv + 1);
-            word_rows(m, s, len, v->rows);
-            ln = entities_lower(low, sizeof low, s, len);
-            v->info = entities_lex_find(&m->lex, low, ln);
+            v->info = word_rows(m, s, len, v->rows);
             v->len = (uint8_t)len;
             memcpy(v->s, s, len);
             nv++;
@@ -1419,8 +1426,6 @@ static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const
     uint64_t e;
     uint32_t j = (uint32_t)h & m->vmask, slot;
     float *rows;
-    char low[64];
-    size_t ln;
     while ((e = m->vindex[j]) != 0) {
         if ((e >> 32) == (h >> 32)) {
             const struct vent *v = &m->vent[(uint32_t)e - 1];
@@ -1439,17 +1444,15 @@ static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const
         *info = cache->info[slot];
         return cache->rows[slot];
     }
-    ln = entities_lower(low, sizeof low, s, len);
-    *info = entities_lex_find(&m->lex, low, ln);
     if (cache->stamp[slot] == sc->sent) {
         /* another word of this sentence holds the slot: its rows are in
          * use, so this word's go to the sentence's own spare rows */
         rows = sc->spill + i * ENT_NOFF * ENT_NL;
-        word_rows(m, s, len, rows);
+        *info = word_rows(m, s, len, rows);
         return rows;
     }
     rows = cache->rows[slot];
-    word_rows(m, s, len, rows);
+    *info = word_rows(m, s, len, rows);
     cache->info[slot] = *info;
     cache->key[slot] = h;
     cache->stamp[slot] = sc->sent;
