@@ -770,7 +770,7 @@ static void max_marginals_sse(const float *em, size_t n, const float *trans, con
     }
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(ENT_NO_WIDE)
 /* The same two passes with the nine closed labels in one 16-lane vector,
  * for processors with AVX-512: the same additions and comparisons in the
  * same order, so the same results. */
