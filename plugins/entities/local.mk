@@ -48,6 +48,15 @@ plugins_entities_tests_check_entities_SOURCES = plugins/entities/tests/check_ent
 nodist_plugins_entities_tests_check_entities_SOURCES = plugins/entities/entities_model.h
 plugins_entities_tests_check_entities_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 plugins_entities_tests_check_entities_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS) $(PCRE2_LIBS)
+## The same tests with a cache of two unknown words: the words of a
+## sentence then share slots, and must still be tagged as with a large one.
+## They also use the SSE Viterbi where the processor has AVX-512.
+check_PROGRAMS += plugins/entities/tests/check_entities_tinycache
+TESTS += plugins/entities/tests/check_entities_tinycache
+plugins_entities_tests_check_entities_tinycache_SOURCES = $(plugins_entities_tests_check_entities_SOURCES)
+nodist_plugins_entities_tests_check_entities_tinycache_SOURCES = plugins/entities/entities_model.h
+plugins_entities_tests_check_entities_tinycache_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -DENT_CACHE_BITS=1 -DENT_NO_WIDE
+plugins_entities_tests_check_entities_tinycache_LDADD = $(plugins_entities_tests_check_entities_LDADD)
 endif
 TESTS += plugins/entities/tests/jobs.test
 EXTRA_DIST += plugins/entities/tests/train.conll plugins/entities/tests/cases.txt \

@@ -39,6 +39,52 @@ static inline uint64_t mix64(uint64_t x)
     return x;
 }
 
+/* Up to 7 bytes of s as a little-endian word. */
+static inline uint64_t tail_word(const unsigned char *s, size_t n)
+{
+    uint64_t w = 0;
+    switch (n) {
+    case 7: w |= (uint64_t)s[6] << 48; /* fall through */
+    case 6: w |= (uint64_t)s[5] << 40; /* fall through */
+    case 5: w |= (uint64_t)s[4] << 32; /* fall through */
+    case 4: w |= (uint64_t)s[3] << 24; /* fall through */
+    case 3: w |= (uint64_t)s[2] << 16; /* fall through */
+    case 2: w |= (uint64_t)s[1] << 8;  /* fall through */
+    case 1: w |= (uint64_t)s[0];       /* fall through */
+    default: break;
+    }
+    return w;
+}
+
+/* ASCII A-Z of the eight bytes of w to a-z. */
+static inline uint64_t lower_word(uint64_t w)
+{
+    uint64_t h = w & 0x7f7f7f7f7f7f7f7full;
+    uint64_t ge_a = h + 0x3f3f3f3f3f3f3f3full;   /* bit 7 set from 'A' */
+    uint64_t gt_z = h + 0x2525252525252525ull;   /* bit 7 set above 'Z' */
+    uint64_t up = ge_a & ~gt_z & ~w & 0x8080808080808080ull;
+    return w | (up >> 2);
+}
+
+/* A hash of s (lower-cased when lower is set) eight bytes at a time, for
+ * the tables built at load or per document: never stored in a model. */
+static inline uint64_t word_key(const char *p, size_t n, uint64_t seed, int lower)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    uint64_t h = seed * 0x9e3779b97f4a7c15ull ^ (uint64_t)n, w;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        if (lower)
+            w = lower_word(w);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 31;
+    }
+    w = tail_word(s, n);
+    if (lower)
+        w = lower_word(w);
+    return mix64(h ^ w);
+}
+
 ENT_API uint32_t entities_slot(uint64_t h, int offset, unsigned hbits)
 {
     return (uint32_t)(mix64(h + (uint64_t)(offset + 3) * 0x9e3779b97f4a7c15ull) >> (64 - hbits));
@@ -155,7 +201,7 @@ ENT_API int entities_lex_index(ent_lex *lex)
     memset(lex->index, 0xff, sizeof *lex->index * cap);
     lex->index_mask = cap - 1;
     for (i = 0; i < lex->n; i++) {
-        uint32_t j = (uint32_t)entities_hash(lex->words[i], lex->lens[i], 1) & lex->index_mask;
+        uint32_t j = (uint32_t)word_key(lex->words[i], lex->lens[i], 1, 0) & lex->index_mask;
         while (lex->index[j] != UINT32_MAX)
             j = (j + 1) & lex->index_mask;
         lex->index[j] = i;
@@ -191,7 +237,7 @@ ENT_API const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *low
     uint32_t j, k;
     if (lex == NULL || lex->index == NULL)
         return NULL;
-    j = (uint32_t)entities_hash(lower, len, 1) & lex->index_mask;
+    j = (uint32_t)word_key(lower, len, 1, 0) & lex->index_mask;
     while ((k = lex->index[j]) != UINT32_MAX) {
         if (lex->lens[k] == len && memcmp(lex->words[k], lower, len) == 0)
             return &lex->info[k];
@@ -246,7 +292,9 @@ static inline int addf(ent_wfeat *out, int n, int kind, const void *p, size_t le
     return n;
 }
 
-ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out)
+/* The word features of s, and its lexicon entry in *infop. */
+static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out,
+                           const ent_lexinfo **infop)
 {
     char low[64] = "", shp[16];
     size_t n, sn, k;
@@ -256,6 +304,7 @@ ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, e
 
     n = entities_lower(low, sizeof low, s, len);
     info = entities_lex_find(lex, low, n);
+    *infop = info;
     cc = capclass(s, len);
     nf = addf(out, nf, 'w', low, n, OFF_ALL);
     nf = addf(out, nf, 'e', s, len < 64 ? len : 64, OFF_0);
@@ -295,6 +344,12 @@ ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, e
     return nf;
 }
 
+ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out)
+{
+    const ent_lexinfo *info;
+    return word_feats_info(lex, s, len, out, &info);
+}
+
 ENT_API int entities_all_caps(const ent_tok *toks, size_t n)
 {
     size_t i, words = 0, caps = 0;
@@ -324,6 +379,31 @@ static inline uint64_t posh(int kind, unsigned a, unsigned b, unsigned c)
 {
     unsigned char v[3] = {(unsigned char)a, (unsigned char)b, (unsigned char)c};
     return entities_hash(v, 3, (uint64_t)kind + 1000);
+}
+
+static long doc_find(const ent_doc *d, uint64_t key);
+
+/* The key of a word in the document's table: its lower-cased form. */
+static inline uint64_t doc_key(const char *s, size_t len)
+{
+    return word_key(s, len > 64 ? 64 : len, 3, 1);
+}
+
+/* The feature of a word's history of predicted types (non-zero h). */
+static uint64_t hist_code(uint32_t h, size_t i)
+{
+    uint32_t c, best = 0, total = 0;
+    unsigned k, bt = 0, code;
+    for (k = 0; k < ENT_NTYPES; k++) {
+        c = (h >> (8 * k)) & 0xff;
+        total += c;
+        if (c > best) {
+            best = c;
+            bt = k;
+        }
+    }
+    code = best == total ? 1 + bt : 5 + bt;
+    return posh('h', code, i == 0, 0);
 }
 
 static inline const ent_lexinfo *tok_info(const ent_lex *lex, const ent_lexinfo *const *info,
@@ -356,16 +436,21 @@ ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const en
             f[k++] = posh('a', (unsigned)cc, i == 0, 0);
         if (upper) {
             const ent_lexinfo *info = tok_info(lex, infos, &toks[i], i);
-            unsigned casing = info ? info->casing : 0;
-            unsigned d = entities_doc_get(doc, toks[i].s, toks[i].len);
+            unsigned casing = info ? info->casing : 0, d = 0;
+            uint32_t hist = 0;
+            if (doc != NULL && doc->cap > 0) {
+                /* one look-up for the casing seen and the types tagged */
+                long j = doc_find(doc, doc_key(toks[i].s, toks[i].len));
+                if (j >= 0) {
+                    d = doc->e[j].bits;
+                    hist = doc->e[j].hist;
+                }
+            }
             if (i == 0)
                 f[k++] = posh('f', (unsigned)cc, casing, 0);
             f[k++] = posh('d', d, (unsigned)(i == 0) | (unsigned)ac << 1, (unsigned)cc);
-            if (doc != NULL && doc->nhist > 0) {
-                uint64_t hf = entities_hist_feat(doc, &toks[i], i);
-                if (hf != 0)
-                    f[k++] = hf;
-            }
+            if (hist != 0)
+                f[k++] = hist_code(hist, i);
         }
         npf[i] = (uint8_t)k;
     }
@@ -414,10 +499,7 @@ ENT_API void entities_doc_init(ent_doc *d)
 
 ENT_API void entities_doc_free(ent_doc *d)
 {
-    free(d->keys);
-    free(d->bits);
-    free(d->hist);
-    free(d->stamp);
+    free(d->e);
     memset(d, 0, sizeof *d);
 }
 
@@ -427,15 +509,9 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
     d->n = 0;
     d->nhist = 0;
     if (cap > d->cap) {
-        free(d->keys);
-        free(d->bits);
-        free(d->hist);
-        free(d->stamp);
-        d->keys = malloc(sizeof *d->keys * cap);
-        d->bits = malloc(cap);
-        d->hist = malloc(sizeof *d->hist * cap);
-        d->stamp = calloc(cap, sizeof *d->stamp);
-        if (d->keys == NULL || d->bits == NULL || d->hist == NULL || d->stamp == NULL) {
+        free(d->e);
+        d->e = calloc(cap, sizeof *d->e);
+        if (d->e == NULL) {
             entities_doc_free(d);
             return -1;
         }
@@ -444,7 +520,9 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
     }
     d->gen++;
     if (d->gen == 0) {
-        memset(d->stamp, 0, sizeof *d->stamp * d->cap);
+        uint32_t j;
+        for (j = 0; j < d->cap; j++)
+            d->e[j].stamp = 0;
         d->gen = 1;
     }
     return 0;
@@ -453,28 +531,28 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
 static long doc_find(const ent_doc *d, uint64_t key)
 {
     uint32_t j = (uint32_t)mix64(key) & (d->cap - 1);
-    while (d->stamp[j] == d->gen) {
-        if (d->keys[j] == key)
+    while (d->e[j].stamp == d->gen) {
+        if (d->e[j].key == key)
             return j;
         j = (j + 1) & (d->cap - 1);
     }
     return -1 - (long)j;
 }
 
-static uint8_t *doc_slot(ent_doc *d, uint64_t key, int create)
+static ent_docent *doc_slot(ent_doc *d, uint64_t key, int create)
 {
     long j = doc_find(d, key);
     if (j >= 0)
-        return &d->bits[j];
+        return &d->e[j];
     if (!create || (d->n + 1) * 2 > d->cap)
         return NULL;
     j = -1 - j;
-    d->stamp[j] = d->gen;
-    d->keys[j] = key;
-    d->bits[j] = 0;
-    d->hist[j] = 0;
+    d->e[j].stamp = d->gen;
+    d->e[j].key = key;
+    d->e[j].bits = 0;
+    d->e[j].hist = 0;
     d->n++;
-    return &d->bits[j];
+    return &d->e[j];
 }
 
 ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, const uint8_t *lab)
@@ -483,48 +561,32 @@ ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, 
     if (d == NULL || d->cap == 0)
         return;
     for (i = 0; i < n; i++) {
-        char low[64];
-        size_t ln;
-        uint8_t *b;
+        ent_docent *b;
         unsigned t, c;
         if (lab[i] == 0)
             continue;
-        ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
-        b = doc_slot(d, entities_hash(low, ln, 3), 1);
+        b = doc_slot(d, doc_key(toks[i].s, toks[i].len), 1);
         if (b == NULL)
             continue;
         t = (unsigned)ENT_TYPE(lab[i]);
-        c = (d->hist[b - d->bits] >> (8 * t)) & 0xff;
+        c = (b->hist >> (8 * t)) & 0xff;
         if (c < 255)
-            d->hist[b - d->bits] += 1u << (8 * t);
+            b->hist += 1u << (8 * t);
         d->nhist++;
     }
 }
 
 ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i)
 {
-    char low[64];
-    size_t ln;
     long j;
-    uint32_t h, c, best = 0, total = 0;
-    unsigned k, bt = 0, code;
+    uint32_t h;
     unsigned char c0 = (unsigned char)t->s[0];
     if (d == NULL || d->nhist == 0 || !(c0 >= 'A' && c0 <= 'Z'))
         return 0;
-    ln = entities_lower(low, sizeof low, t->s, t->len);
-    j = doc_find(d, entities_hash(low, ln, 3));
-    if (j < 0 || (h = d->hist[j]) == 0)
+    j = doc_find(d, doc_key(t->s, t->len));
+    if (j < 0 || (h = d->e[j].hist) == 0)
         return 0;
-    for (k = 0; k < ENT_NTYPES; k++) {
-        c = (h >> (8 * k)) & 0xff;
-        total += c;
-        if (c > best) {
-            best = c;
-            bt = k;
-        }
-    }
-    code = best == total ? 1 + bt : 5 + bt;
-    return posh('h', code, i == 0, 0);
+    return hist_code(h, i);
 }
 
 ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n)
@@ -534,28 +596,22 @@ ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n
         return;
     for (i = 1; i < n; i++) {
         int cc = capclass(toks[i].s, toks[i].len);
-        char low[64];
-        size_t ln;
-        uint8_t *b;
+        ent_docent *b;
         if (cc > 3)
             continue;
-        ln = entities_lower(low, sizeof low, toks[i].s, toks[i].len);
-        b = doc_slot(d, entities_hash(low, ln, 3), 1);
+        b = doc_slot(d, doc_key(toks[i].s, toks[i].len), 1);
         if (b != NULL)
-            *b |= cc == 0 ? 1 : 2;
+            b->bits |= cc == 0 ? 1 : 2;
     }
 }
 
 ENT_API unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len)
 {
-    char low[64];
-    size_t ln;
-    uint8_t *b;
+    long j;
     if (d == NULL || d->cap == 0)
         return 0;
-    ln = entities_lower(low, sizeof low, s, len);
-    b = doc_slot((ent_doc *)d, entities_hash(low, ln, 3), 0);
-    return b ? *b : 0;
+    j = doc_find(d, doc_key(s, len));
+    return j >= 0 ? d->e[j].bits : 0;
 }
 
 /* ---- decoding ---- */
@@ -589,8 +645,8 @@ static const uint8_t start_set[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
 typedef float ent_v4f __attribute__((vector_size(16)));
 typedef int32_t ent_v4i __attribute__((vector_size(16)));
 
-ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
-                      const float *end, uint8_t *back, float *fwd, uint8_t *out)
+static void viterbi_sse(const float *em, size_t n, const float *trans, const float *start,
+                        const float *end, uint8_t *back, float *fwd, uint8_t *out)
 {
     size_t i;
     int c, k, q, best, t;
@@ -664,8 +720,8 @@ ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, con
         out[i - 1] = back[i * ENT_NL + out[i]];
 }
 
-ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
-                            const float *end, const float *fwd, float *bwd)
+static void max_marginals_sse(const float *em, size_t n, const float *trans, const float *start,
+                              const float *end, const float *fwd, float *bwd)
 {
     size_t i;
     int c, k, t, q;
@@ -714,6 +770,193 @@ ENT_API void entities_max_marginals(const float *em, size_t n, const float *tran
     }
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(ENT_NO_WIDE)
+/* The same two passes with the nine closed labels in one 16-lane vector,
+ * for processors with AVX-512: the same additions and comparisons in the
+ * same order, so the same results. */
+#define ENT_WIDE 1
+typedef float ent_v16f __attribute__((vector_size(64)));
+typedef int32_t ent_v16i __attribute__((vector_size(64)));
+
+__attribute__((target("avx512f"))) static void viterbi_wide(const float *em, size_t n, const float *trans,
+                                                           const float *start, const float *end,
+                                                           uint8_t *back, float *fwd, uint8_t *out)
+{
+    size_t i;
+    int c, k, q, best, t;
+    float bs;
+    ent_v16f T[9];
+    ent_v16i Q[9];
+    if (n == 0)
+        return;
+    for (q = 0; q < 9; q++)
+        for (k = 0; k < 16; k++) {
+            T[q][k] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
+            Q[q][k] = q;
+        }
+    for (c = 0; c < ENT_NL; c++)
+        fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
+    for (i = 1; i < n; i++) {
+        const float *prev = fwd + (i - 1) * ENT_NL;
+        float *cur = fwd + i * ENT_NL;
+        const float *e = em + i * ENT_NL;
+        uint8_t *bk = back + i * ENT_NL;
+        ent_v16f v0 = T[0] + prev[closed_set[0]], v1 = T[1] + prev[closed_set[1]],
+                 v2 = T[2] + prev[closed_set[2]], v3 = T[3] + prev[closed_set[3]],
+                 v4 = T[4] + prev[closed_set[4]], v5 = T[5] + prev[closed_set[5]],
+                 v6 = T[6] + prev[closed_set[6]], v7 = T[7] + prev[closed_set[7]],
+                 v8 = T[8] + prev[closed_set[8]], b;
+        ent_v16i p0, p2, p4, p6, m;
+        /* the first best of nine as a tree (of two, the later only when
+         * strictly greater): the same choice as a scan, in four steps, in
+         * registers */
+#define ENT_PICK(va, pa, vb, pb)                                                  \
+    do {                                                                          \
+        m = vb > va;                                                              \
+        pa = (pa & ~m) | (pb & m);                                                \
+        va = (ent_v16f)(((ent_v16i)vb & m) | ((ent_v16i)va & ~m));                \
+    } while (0)
+        p0 = Q[0];
+        p2 = Q[2];
+        p4 = Q[4];
+        p6 = Q[6];
+        ENT_PICK(v0, p0, v1, Q[1]);
+        ENT_PICK(v2, p2, v3, Q[3]);
+        ENT_PICK(v4, p4, v5, Q[5]);
+        ENT_PICK(v6, p6, v7, Q[7]);
+        ENT_PICK(v0, p0, v2, p2);
+        ENT_PICK(v4, p4, v6, p6);
+        ENT_PICK(v0, p0, v4, p4);
+        ENT_PICK(v0, p0, v8, Q[8]);
+#undef ENT_PICK
+        b = v0;
+        for (k = 0; k < 9; k++) {
+            int cl = start_set[k];
+            cur[cl] = b[k] + e[cl];
+            bk[cl] = closed_set[p0[k]];
+        }
+        for (t = 0; t < ENT_NTYPES; t++) {
+            int B = 1 + 4 * t, I = B + 1, L = B + 2;
+            float vb = prev[B] + trans[B * ENT_NL + I], vi = prev[I] + trans[I * ENT_NL + I];
+            cur[I] = (vi > vb ? vi : vb) + e[I];
+            bk[I] = (uint8_t)(vi > vb ? I : B);
+            vb = prev[B] + trans[B * ENT_NL + L];
+            vi = prev[I] + trans[I * ENT_NL + L];
+            cur[L] = (vi > vb ? vi : vb) + e[L];
+            bk[L] = (uint8_t)(vi > vb ? I : B);
+        }
+    }
+    best = 0;
+    bs = NEG * 2;
+    for (k = 0; k < 9; k++) {
+        float v;
+        c = closed_set[k];
+        v = fwd[(n - 1) * ENT_NL + c] + end[c];
+        if (v > bs) {
+            bs = v;
+            best = c;
+        }
+    }
+    out[n - 1] = (uint8_t)best;
+    for (i = n - 1; i > 0; i--)
+        out[i - 1] = back[i * ENT_NL + out[i]];
+}
+
+__attribute__((target("avx512f"))) static void max_marginals_wide(const float *em, size_t n,
+                                                                 const float *trans, const float *end,
+                                                                 float *bwd)
+{
+    size_t i;
+    int c, k, t, q;
+    ent_v16f TT[9];
+    if (n == 0)
+        return;
+    for (k = 0; k < 9; k++)
+        for (q = 0; q < 16; q++)
+            TT[k][q] = q < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
+    for (c = 0; c < ENT_NL; c++)
+        bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? end[c] : NEG;
+    for (i = n - 1; i > 0; i--) {
+        const float *nx = bwd + i * ENT_NL;
+        const float *e = em + i * ENT_NL;
+        float *cur = bwd + (i - 1) * ENT_NL;
+        float v[ENT_NL];
+        ent_v16f a = {NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG};
+        ent_v16f x0, x1, x2, x3, x4, x5, x6, x7, x8;
+        ent_v16i m;
+        for (c = 0; c < ENT_NL; c++)
+            v[c] = nx[c] + e[c];
+        x0 = TT[0] + v[start_set[0]];
+        x1 = TT[1] + v[start_set[1]];
+        x2 = TT[2] + v[start_set[2]];
+        x3 = TT[3] + v[start_set[3]];
+        x4 = TT[4] + v[start_set[4]];
+        x5 = TT[5] + v[start_set[5]];
+        x6 = TT[6] + v[start_set[6]];
+        x7 = TT[7] + v[start_set[7]];
+        x8 = TT[8] + v[start_set[8]];
+        /* the largest of NEG and the nine, as a tree */
+#define ENT_MAX(xa, xb)                                                           \
+    do {                                                                          \
+        m = xb > xa;                                                              \
+        xa = (ent_v16f)(((ent_v16i)xb & m) | ((ent_v16i)xa & ~m));                \
+    } while (0)
+        ENT_MAX(x0, x1);
+        ENT_MAX(x2, x3);
+        ENT_MAX(x4, x5);
+        ENT_MAX(x6, x7);
+        ENT_MAX(x0, x2);
+        ENT_MAX(x4, x6);
+        ENT_MAX(x0, x4);
+        ENT_MAX(x0, x8);
+        ENT_MAX(a, x0);
+#undef ENT_MAX
+        for (k = 0; k < 9; k++)
+            cur[closed_set[k]] = a[k];
+        for (t = 0; t < ENT_NTYPES; t++) {
+            int B = 1 + 4 * t, I = B + 1, L = B + 2;
+            float x = v[I] + trans[B * ENT_NL + I], y = v[L] + trans[B * ENT_NL + L];
+            cur[B] = x > y ? x : y;
+            x = v[I] + trans[I * ENT_NL + I];
+            y = v[L] + trans[I * ENT_NL + L];
+            cur[I] = x > y ? x : y;
+        }
+    }
+}
+
+static int have_wide(void)
+{
+    static int known = -1;
+    if (known < 0)
+        known = __builtin_cpu_supports("avx512f") ? 1 : 0;
+    return known;
+}
+#endif
+
+ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
+                      const float *end, uint8_t *back, float *fwd, uint8_t *out)
+{
+#ifdef ENT_WIDE
+    if (have_wide()) {
+        viterbi_wide(em, n, trans, start, end, back, fwd, out);
+        return;
+    }
+#endif
+    viterbi_sse(em, n, trans, start, end, back, fwd, out);
+}
+
+ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
+                            const float *end, const float *fwd, float *bwd)
+{
+#ifdef ENT_WIDE
+    if (have_wide()) {
+        max_marginals_wide(em, n, trans, end, bwd);
+        return;
+    }
+#endif
+    max_marginals_sse(em, n, trans, start, end, fwd, bwd);
+}
+
 /* ---- the model ---- */
 
 #define PAD8(x) (((x) + 7u) & ~(uint64_t)7u)
@@ -735,6 +978,8 @@ ENT_API uint64_t entities_payload_size(const ent_header *h)
     return s;
 }
 
+#define ENT_PTAB 2048
+
 struct ent_model {
     const unsigned char *data;
     size_t size;
@@ -755,6 +1000,12 @@ struct ent_model {
     uint64_t *vindex;   /* open addressing: hash << 32 | (record + 1); 0 is empty */
     uint32_t vmask;
     struct vent *vent;  /* nvocab records */
+    /* position features (few, small values) with a row, and their rows
+     * in float: open addressing by feature hash; index 0 is empty */
+    uint64_t pkey[ENT_PTAB];
+    uint16_t pidx[ENT_PTAB];
+    float (*prow)[ENT_NL];
+    int ptab_ok;
 };
 
 /* A known word: what it adds at each offset, its lexicon entry and itself,
@@ -783,25 +1034,88 @@ static inline const int16_t *model_row(const ent_model *m, uint32_t slot)
     return m->rows + (size_t)(m->rank[slot >> 6] + popcount64(w & (bit - 1))) * ENT_NL;
 }
 
-/* What word s adds at each offset: out[ENT_NOFF][ENT_NL]. */
-static void word_rows(const ent_model *m, const char *s, size_t len, float *out)
+/* What word s adds at each offset: out[ENT_NOFF][ENT_NL].  The rows are
+ * spread over the table: all slots are worked out and their index words
+ * fetched first, then the rows, so that the misses overlap. */
+static const ent_lexinfo *word_rows(const ent_model *m, const char *s, size_t len, float *out)
 {
     ent_wfeat f[ENT_MAXFEAT];
-    int nf = entities_word_feats(&m->lex, s, len, f), i, d, l;
-    memset(out, 0, sizeof(float) * ENT_NOFF * ENT_NL);
-    for (i = 0; i < nf; i++) {
-        for (d = -ENT_WIN; d <= ENT_WIN; d++) {
-            const int16_t *r;
-            float *o = out + (d + ENT_WIN) * ENT_NL;
-            if (!(f[i].mask & (1u << (d + ENT_WIN))))
-                continue;
-            r = model_row(m, entities_slot(f[i].h, d, m->h.hbits));
-            if (r == NULL)
-                continue;
-            for (l = 0; l < ENT_NL; l++)
-                o[l] += (float)r[l] * m->h.wscale;
-        }
+    uint32_t slot[ENT_MAXFEAT * ENT_NOFF];
+    uint8_t off[ENT_MAXFEAT * ENT_NOFF];
+    const int16_t *rows[ENT_MAXFEAT * ENT_NOFF];
+    const ent_lexinfo *info;
+    int nf = word_feats_info(&m->lex, s, len, f, &info), i, d, l, ns = 0, nr = 0;
+    for (i = 0; i < nf; i++)
+        for (d = -ENT_WIN; d <= ENT_WIN; d++)
+            if (f[i].mask & (1u << (d + ENT_WIN))) {
+                uint32_t sl = entities_slot(f[i].h, d, m->h.hbits);
+                __builtin_prefetch(&m->bitmap[sl >> 6]);
+                __builtin_prefetch(&m->rank[sl >> 6]);
+                slot[ns] = sl;
+                off[ns++] = (uint8_t)(d + ENT_WIN);
+            }
+    for (i = 0; i < ns; i++) {
+        const int16_t *r = model_row(m, slot[i]);
+        if (r == NULL)
+            continue;
+        __builtin_prefetch(r);
+        __builtin_prefetch(r + ENT_NL - 1);
+        rows[nr] = r;
+        off[nr++] = off[i];
     }
+    memset(out, 0, sizeof(float) * ENT_NOFF * ENT_NL);
+    for (i = 0; i < nr; i++) {
+        float *o = out + off[i] * ENT_NL;
+        for (l = 0; l < ENT_NL; l++)
+            o[l] += (float)rows[i][l] * m->h.wscale;
+    }
+    return info;
+}
+
+static inline uint32_t ptab_home(uint64_t key)
+{
+    return (uint32_t)(key ^ (key >> 23) ^ (key >> 41)) & (ENT_PTAB - 1);
+}
+
+/* Every position feature entities_pos_feats() can make is posh(kind, a, b,
+ * c) with a < 16, b < 8 and c < 8: the rows of those the model has are
+ * kept in float, so that a position's features cost a small look-up each
+ * instead of a probe of the hashed table.  A feature not found has no row. */
+static int ptab_build(ent_model *m)
+{
+    static const char kinds[] = "bPQafdhm";
+    size_t nk, a, b, c, n = 0, cap = 0;
+    for (nk = 0; kinds[nk] != '\0'; nk++)
+        for (a = 0; a < 16; a++)
+            for (b = 0; b < 8; b++)
+                for (c = 0; c < 8; c++) {
+                    uint64_t key = posh(kinds[nk], (unsigned)a, (unsigned)b, (unsigned)c);
+                    const int16_t *r = model_row(m, entities_slot(key, 0, m->h.hbits));
+                    uint32_t j;
+                    int l;
+                    if (r == NULL)
+                        continue;
+                    if (n + 2 > ENT_PTAB / 2)
+                        return 0; /* more than expected: probe the table */
+                    if (n + 2 > cap) {
+                        void *p;
+                        cap = cap ? cap * 2 : 64;
+                        p = realloc(m->prow, sizeof *m->prow * cap);
+                        if (p == NULL)
+                            return -1;
+                        m->prow = p;
+                    }
+                    n++;
+                    for (l = 0; l < ENT_NL; l++)
+                        m->prow[n][l] = (float)r[l] * m->h.wscale;
+                    j = ptab_home(key);
+                    while (m->pidx[j] != 0)
+                        j = (j + 1) & (ENT_PTAB - 1);
+                    m->pkey[j] = key;
+                    m->pidx[j] = (uint16_t)n;
+                }
+    m->ptab_ok = 1;
+    return 0;
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, const char *a)
@@ -933,6 +1247,10 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
         fail(err, errlen, "%s", "out of memory");
         goto bad;
     }
+    if (ptab_build(m) != 0) {
+        fail(err, errlen, "%s", "out of memory");
+        goto bad;
+    }
     {
         uint32_t cap = pow2_at_least(m->nvocab * 2 + 1), j, nv = 0;
         m->vindex = calloc(cap, sizeof *m->vindex);
@@ -956,19 +1274,15 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
         for (i = 0; i < m->h.nvocab; i++) {
             const char *s = m->vocab_str + m->vocab_off[i];
             size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
-            uint64_t h = entities_hash(s, len, 2);
+            uint64_t h = word_key(s, len, 2, 0);
             struct vent *v = &m->vent[nv];
-            char low[64];
-            size_t ln;
             if (len == 0 || len > VENT_MAXLEN)
                 continue;
             j = (uint32_t)h & m->vmask;
             while (m->vindex[j] != 0)
                 j = (j + 1) & m->vmask;
             m->vindex[j] = (h & 0xffffffff00000000ull) | (nv + 1);
-            word_rows(m, s, len, v->rows);
-            ln = entities_lower(low, sizeof low, s, len);
-            v->info = entities_lex_find(&m->lex, low, ln);
+            v->info = word_rows(m, s, len, v->rows);
             v->len = (uint8_t)len;
             memcpy(v->s, s, len);
             nv++;
@@ -1038,6 +1352,7 @@ ENT_API void entities_model_free(ent_model *m)
     free(m->lex_lens);
     free(m->vindex);
     free(m->vent);
+    free(m->prow);
     if (m->map != NULL)
         munmap(m->map, m->map_size);
     free(m);
@@ -1062,6 +1377,8 @@ ENT_API int entities_scratch_fit(ent_scratch *s, size_t n)
         madvise(s->cache, bytes, MADV_HUGEPAGE);
 #endif
         memset(s->cache->key, 0, sizeof s->cache->key);
+        memset(s->cache->stamp, 0, sizeof s->cache->stamp);
+        s->sent = 0;
     }
     if (n <= s->cap)
         return 0;
@@ -1082,6 +1399,10 @@ ENT_API int entities_scratch_fit(ent_scratch *s, size_t n)
     if (c == NULL)
         return -1;
     s->rows = c;
+    c = realloc(s->spill, sizeof *s->spill * ENT_NOFF * ENT_NL * n);
+    if (c == NULL)
+        return -1;
+    s->spill = c;
     s->cap = n;
     return 0;
 }
@@ -1092,16 +1413,19 @@ ENT_API void entities_scratch_free(ent_scratch *s)
     free(s->npf);
     free(s->info);
     free(s->rows);
+    free(s->spill);
     free(s->cache);
     memset(s, 0, sizeof *s);
 }
 
 /* What token t adds at each offset, and its lexicon entry. */
-static inline const float *token_rows(const ent_model *m, ent_cache *cache, const char *s, size_t len,
-                                      const ent_lexinfo **info)
+static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const char *s, size_t len,
+                                      uint64_t h, size_t i, const ent_lexinfo **info)
 {
-    uint64_t h = entities_hash(s, len, 2), e;
+    ent_cache *cache = sc->cache;
+    uint64_t e;
     uint32_t j = (uint32_t)h & m->vmask, slot;
+    float *rows;
     while ((e = m->vindex[j]) != 0) {
         if ((e >> 32) == (h >> 32)) {
             const struct vent *v = &m->vent[(uint32_t)e - 1];
@@ -1115,15 +1439,24 @@ static inline const float *token_rows(const ent_model *m, ent_cache *cache, cons
     /* not in the vocabulary: the worker's cache, keyed by hash and length */
     h = mix64(h ^ len) | 1;
     slot = (uint32_t)(h >> (64 - ENT_CACHE_BITS));
-    if (cache->key[slot] != h) {
-        char low[64];
-        size_t ln = entities_lower(low, sizeof low, s, len);
-        word_rows(m, s, len, cache->rows[slot]);
-        cache->info[slot] = entities_lex_find(&m->lex, low, ln);
-        cache->key[slot] = h;
+    if (cache->key[slot] == h) {
+        cache->stamp[slot] = sc->sent;
+        *info = cache->info[slot];
+        return cache->rows[slot];
     }
-    *info = cache->info[slot];
-    return cache->rows[slot];
+    if (cache->stamp[slot] == sc->sent) {
+        /* another word of this sentence holds the slot: its rows are in
+         * use, so this word's go to the sentence's own spare rows */
+        rows = sc->spill + i * ENT_NOFF * ENT_NL;
+        *info = word_rows(m, s, len, rows);
+        return rows;
+    }
+    rows = cache->rows[slot];
+    *info = word_rows(m, s, len, rows);
+    cache->info[slot] = *info;
+    cache->key[slot] = h;
+    cache->stamp[slot] = sc->sent;
+    return rows;
 }
 
 ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
@@ -1132,8 +1465,31 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
     size_t i;
     int l, k;
     const float **rp = sc->rows;
+    uint64_t *hs = sc->pf; /* the words' hashes, until the position features */
+    /* the look-ups of a sentence's words in three passes, so that their
+     * cache misses overlap: the index slots, then the records, then the rows */
+    for (i = 0; i < n; i++) {
+        hs[i] = word_key(toks[i].s, toks[i].len, 2, 0);
+        __builtin_prefetch(&m->vindex[(uint32_t)hs[i] & m->vmask]);
+    }
+    for (i = 0; i < n; i++) {
+        uint64_t e = m->vindex[(uint32_t)hs[i] & m->vmask];
+        if (e != 0 && (e >> 32) == (hs[i] >> 32)) {
+            const char *v = (const char *)&m->vent[(uint32_t)e - 1];
+            size_t b;
+            for (b = 0; b < sizeof(struct vent); b += 64)
+                __builtin_prefetch(v + b);
+        } else {
+            uint64_t h = mix64(hs[i] ^ toks[i].len) | 1;
+            __builtin_prefetch(&sc->cache->key[h >> (64 - ENT_CACHE_BITS)]);
+        }
+    }
+    if (++sc->sent == 0) {
+        memset(sc->cache->stamp, 0, sizeof sc->cache->stamp);
+        sc->sent = 1;
+    }
     for (i = 0; i < n; i++)
-        rp[i] = token_rows(m, sc->cache, toks[i].s, toks[i].len, &sc->info[i]);
+        rp[i] = token_rows(m, sc, toks[i].s, toks[i].len, hs[i], i, &sc->info[i]);
     /* position p sums what the words at p-2 .. p+2 add at offsets -2 .. 2 */
     for (i = 0; i < n; i++) {
         float *e = em + i * ENT_NL;
@@ -1162,16 +1518,33 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
         }
     }
     entities_pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf);
-    for (i = 0; i < n; i++) {
-        float *e = em + i * ENT_NL;
-        for (k = 0; k < sc->npf[i]; k++) {
-            const int16_t *r = model_row(m, entities_slot(sc->pf[i * ENT_MAXPOS + k], 0, m->h.hbits));
-            if (r == NULL)
-                continue;
-            for (l = 0; l < ENT_NL; l++)
-                e[l] += (float)r[l] * m->h.wscale;
+    if (m->ptab_ok)
+        for (i = 0; i < n; i++) {
+            float *e = em + i * ENT_NL;
+            for (k = 0; k < sc->npf[i]; k++) {
+                uint64_t key = sc->pf[i * ENT_MAXPOS + k];
+                uint32_t j = ptab_home(key);
+                const float *r;
+                while (m->pidx[j] != 0 && m->pkey[j] != key)
+                    j = (j + 1) & (ENT_PTAB - 1);
+                if (m->pidx[j] == 0)
+                    continue;
+                r = m->prow[m->pidx[j]];
+                for (l = 0; l < ENT_NL; l++)
+                    e[l] += r[l];
+            }
         }
-    }
+    else
+        for (i = 0; i < n; i++) {
+            float *e = em + i * ENT_NL;
+            for (k = 0; k < sc->npf[i]; k++) {
+                const int16_t *r = model_row(m, entities_slot(sc->pf[i * ENT_MAXPOS + k], 0, m->h.hbits));
+                if (r == NULL)
+                    continue;
+                for (l = 0; l < ENT_NL; l++)
+                    e[l] += (float)r[l] * m->h.wscale;
+            }
+        }
 }
 
 ENT_API float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b)

@@ -88,11 +88,15 @@ typedef struct ent_wfeat {
 
 /* Per-document casing evidence (per worker; no allocation per record once
  * grown). */
+typedef struct ent_docent {
+    uint64_t key;       /* hash of the lower-cased word */
+    uint32_t stamp;     /* the document it belongs to (ent_doc.gen) */
+    uint32_t hist;      /* tagged so far: four 8-bit counts, PER ORG LOC MISC */
+    uint8_t bits;       /* 1: seen lower-case mid-sentence, 2: capitalised */
+} ent_docent;
+
 typedef struct ent_doc {
-    uint64_t *keys;
-    uint8_t *bits;      /* 1: seen lower-case mid-sentence, 2: capitalised */
-    uint32_t *hist;     /* tagged so far: four 8-bit counts, PER ORG LOC MISC */
-    uint32_t *stamp;
+    ent_docent *e;      /* open addressing; one cache line holds what a look-up needs */
     uint32_t cap, n, gen, nhist;
 } ent_doc;
 
@@ -192,10 +196,13 @@ ENT_API const ent_lex *entities_model_lex(const ent_model *m);
 
 /* A worker's cache of what words the model does not know add (it
  * belongs to one model). */
+#ifndef ENT_CACHE_BITS /* (the tests also build with a cache of two words) */
 #define ENT_CACHE_BITS 14
+#endif
 typedef struct ent_cache {
     uint64_t key[1u << ENT_CACHE_BITS];
     const ent_lexinfo *info[1u << ENT_CACHE_BITS];
+    uint32_t stamp[1u << ENT_CACHE_BITS];   /* the sentence that last used it */
     float rows[1u << ENT_CACHE_BITS][ENT_NOFF * ENT_NL];
 } ent_cache;
 
@@ -205,8 +212,11 @@ typedef struct ent_scratch {
     uint8_t *npf;
     const ent_lexinfo **info;
     const float **rows;
+    float *spill;       /* rows of words whose cache slot another word of
+                           the sentence holds: ENT_NOFF * ENT_NL per token */
     size_t cap;
     ent_cache *cache;
+    uint32_t sent;      /* sentences tagged, for the cache's stamps */
 } ent_scratch;
 
 ENT_API int entities_scratch_fit(ent_scratch *s, size_t n);
