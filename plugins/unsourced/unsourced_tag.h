@@ -24,6 +24,8 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,14 +51,31 @@ typedef struct us_model_header {
     uint32_t reserved[4];
 } us_model_header;
 
+/* The look-up index built from the file's table when the model is opened:
+ * one bit per feature row (2^US_ROW_BITS), with the number of rows in use
+ * before each 64-row block kept next to the block's bits, and the weights
+ * of the rows in use packed in row order, 8 lanes (one 16-byte line
+ * piece) a row.  A row that is not in the model costs one look-up in a
+ * 256 kB index; one that is costs that and one 16-byte read, instead of
+ * a probe sequence in the key table and a read in a separate weight
+ * table. */
+#define US_LANES 8
+typedef struct us_rank {
+    uint64_t bits;
+    uint32_t base;      /* rows in use in the blocks before this one */
+    uint32_t pad;
+} us_rank;
+
 typedef struct us_model {
     const float *trans, *start, *end;
     const uint32_t *keys;
     const int16_t *w;
-    uint32_t mask, shift;
+    uint32_t mask, shift, nfeat;
     float wscale;
     void *map;          /* a mapped file, or NULL */
     size_t map_size;
+    us_rank *rank;      /* (1 << US_ROW_BITS) / 64 blocks */
+    int16_t *dense;     /* nfeat rows of US_LANES weights */
 } us_model;
 
 static size_t us_pad8(size_t n)
@@ -80,6 +99,73 @@ static uint64_t us_fnv64(const void *p, size_t n)
         h *= 1099511628211ull;
     }
     return h;
+}
+
+static inline uint32_t us_popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (uint32_t)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* The weights of a feature row, or NULL when the model has none. */
+static inline const int16_t *us_model_row(const us_model *m, uint32_t row)
+{
+    const us_rank *r = &m->rank[row >> 6];
+    uint64_t bit = 1ull << (row & 63);
+    if (!(r->bits & bit))
+        return NULL;
+    return m->dense + (size_t)(r->base + us_popcount64(r->bits & (bit - 1))) * US_LANES;
+}
+
+/* Build the look-up index of an opened table (see us_rank).  0, or -1 with
+ * a message (and nothing allocated). */
+static int us_model_index(us_model *m, char *msg, size_t msglen)
+{
+    size_t nblk = ((size_t)1 << US_ROW_BITS) / 64, b, k, l, n = 0;
+    uint32_t used = 0;
+    m->rank = calloc(nblk, sizeof *m->rank);
+    m->dense = calloc((size_t)m->nfeat + 1, US_LANES * sizeof *m->dense);
+    if (m->rank == NULL || m->dense == NULL)
+        goto oom;
+    for (k = 0; k <= m->mask; k++) {
+        uint32_t row = m->keys[k];
+        if (row == US_EMPTY)
+            continue;
+        if (row >> US_ROW_BITS || (m->rank[row >> 6].bits >> (row & 63) & 1)) {
+            snprintf(msg, msglen, "bad or repeated feature row %u in the table", row);
+            goto bad;
+        }
+        m->rank[row >> 6].bits |= 1ull << (row & 63);
+        n++;
+    }
+    if (n != m->nfeat) {
+        snprintf(msg, msglen, "%zu feature rows in the table, %u in the header", n, m->nfeat);
+        goto bad;
+    }
+    for (b = 0; b < nblk; b++) {
+        m->rank[b].base = used;
+        used += us_popcount64(m->rank[b].bits);
+    }
+    for (k = 0; k <= m->mask; k++) {
+        uint32_t row = m->keys[k];
+        int16_t *d;
+        if (row == US_EMPTY)
+            continue;
+        d = (int16_t *)(uintptr_t)us_model_row(m, row);
+        for (l = 0; l < US_NL; l++)
+            d[l] = m->w[k * US_NL + l];
+    }
+    return 0;
+oom:
+    snprintf(msg, msglen, "out of memory");
+bad:
+    free(m->rank);
+    free(m->dense);
+    m->rank = NULL;
+    m->dense = NULL;
+    return -1;
 }
 
 /* Check a model image and point m into it (not copied).  0, or -1 with a
@@ -146,13 +232,16 @@ static int us_model_open(us_model *m, const void *data, size_t size, char *msg, 
     for (m->shift = 32; (1u << (32 - m->shift)) < h.cap; m->shift--)
         ;
     m->wscale = h.wscale;
-    return 0;
+    m->nfeat = h.nfeat;
+    return us_model_index(m, msg, msglen);
 }
 
 static void us_model_close(us_model *m)
 {
     if (m->map != NULL)
         munmap(m->map, m->map_size);
+    free(m->rank);
+    free(m->dense);
     memset(m, 0, sizeof *m);
 }
 
@@ -185,20 +274,6 @@ static int us_model_open_file(us_model *m, const char *path, char *msg, size_t m
     m->map = map;
     m->map_size = (size_t)st.st_size;
     return 0;
-}
-
-/* The slot of a feature row in the model's table, or -1. */
-static inline int64_t us_model_find(const us_model *m, uint32_t row)
-{
-    uint32_t i = (row * 2654435761u) >> m->shift;
-    for (;;) {
-        uint32_t k = m->keys[i & m->mask];
-        if (k == row)
-            return (int64_t)(i & m->mask);
-        if (k == US_EMPTY)
-            return -1;
-        i++;
-    }
 }
 
 /* ---- features ---- */
@@ -313,14 +388,12 @@ static void us_model_emissions(const us_model *m, const uint64_t *F, uint32_t n,
 {
     uint32_t i, j, l;
     for (i = 0; i < n; i++) {
-        int32_t acc[US_NL] = {0};
+        int32_t acc[US_LANES] = {0};
         for (j = 0; j < US_NF; j++) {
-            int64_t slot = us_model_find(m, us_row(F[(size_t)i * US_NF + j]));
-            if (slot >= 0) {
-                const int16_t *wr = m->w + (size_t)slot * US_NL;
-                for (l = 0; l < US_NL; l++)
+            const int16_t *wr = us_model_row(m, us_row(F[(size_t)i * US_NF + j]));
+            if (wr != NULL)
+                for (l = 0; l < US_LANES; l++)
                     acc[l] += wr[l];
-            }
         }
         for (l = 0; l < US_NL; l++)
             em[(size_t)i * US_NL + l] = (float)acc[l] * m->wscale;
