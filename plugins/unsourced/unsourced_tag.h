@@ -674,16 +674,23 @@ static void us_viterbi(const float *em, uint32_t n, const float *trans, const fl
     for (l = 0; l < US_NL; l++)
         a[l] = us_bio_ok(US_L_O, l) ? start[l] + em[l] : -1e30f;
     for (i = 1; i < n; i++) {
+        /* outside and begin labels follow any label; an inside label only
+         * its own begin or inside (us_bio_ok), tried in the same order */
         for (l = 0; l < US_NL; l++) {
             float bv = -1e30f;
             int bp = 0;
-            for (p = 0; p < US_NL; p++) {
-                float v;
-                if (!us_bio_ok(p, l))
-                    continue;
-                v = a[p] + trans[p * US_NL + l];
-                if (v > bv)
-                    bv = v, bp = p;
+            if (l == US_L_ISRC || l == US_L_ICUE || l == US_L_ICON) {
+                float v0 = a[l - 1] + trans[(l - 1) * US_NL + l], v1 = a[l] + trans[l * US_NL + l];
+                if (v0 > bv)
+                    bv = v0, bp = l - 1;
+                if (v1 > bv)
+                    bv = v1, bp = l;
+            } else {
+                for (p = 0; p < US_NL; p++) {
+                    float v = a[p] + trans[p * US_NL + l];
+                    if (v > bv)
+                        bv = v, bp = p;
+                }
             }
             b[l] = bv + em[(size_t)i * US_NL + l];
             back[(size_t)i * US_NL + l] = (uint8_t)bp;
