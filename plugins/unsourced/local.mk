@@ -23,7 +23,8 @@ CLEANFILES += plugins/unsourced/unsourced_model.h
 # ... and before any object that includes them, when a target is made alone.
 plugins/unsourced/unsourced.lo \
 plugins/unsourced/tests_check_unsourced-unsourced.$(OBJEXT) \
-plugins/unsourced/bench_unsourced_unsourced_driver-unsourced.$(OBJEXT): $(unsourced_lists) plugins/unsourced/unsourced_model.h
+plugins/unsourced/bench_unsourced_unsourced_driver-unsourced.$(OBJEXT) \
+plugins/unsourced/tests/check_unsourced_tag-check_unsourced_tag.$(OBJEXT): $(unsourced_lists) plugins/unsourced/unsourced_model.h
 plugins/unsourced/textpipe_unsourced_train-train.$(OBJEXT): $(unsourced_lists)
 
 pluginabi_LTLIBRARIES += plugins/unsourced/unsourced.la
@@ -75,5 +76,12 @@ TESTS += plugins/unsourced/tests/check_unsourced
 plugins_unsourced_tests_check_unsourced_SOURCES = plugins/unsourced/tests/check_unsourced.c $(unsourced_sources)
 plugins_unsourced_tests_check_unsourced_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 plugins_unsourced_tests_check_unsourced_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS)
+## The tagger's fast path against the plain one (includes unsourced.c).
+check_PROGRAMS += plugins/unsourced/tests/check_unsourced_tag
+TESTS += plugins/unsourced/tests/check_unsourced_tag
+plugins_unsourced_tests_check_unsourced_tag_SOURCES = plugins/unsourced/tests/check_unsourced_tag.c
+EXTRA_plugins_unsourced_tests_check_unsourced_tag_SOURCES = $(unsourced_sources)
+plugins_unsourced_tests_check_unsourced_tag_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+plugins_unsourced_tests_check_unsourced_tag_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS)
 endif
 EXTRA_DIST += plugins/unsourced/tests/cases.txt

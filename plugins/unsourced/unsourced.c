@@ -130,7 +130,9 @@ typedef struct us_worker {
     uint32_t *near;
     float *em;
     uint8_t *back;
+    int32_t *acc;        /* per token of a sentence: integer scores */
     size_t cap_sent_tok;
+    us_wentry *wc;       /* the model's word cache (us_model_emissions_fast) */
     int32_t *remap;      /* per attribution */
     size_t cap_remap;
 } us_worker;
@@ -356,6 +358,8 @@ static void us_worker_fini(void *instance, void *worker)
     free(w->near);
     free(w->em);
     free(w->back);
+    free(w->acc);
+    free(w->wc);
     free(w->remap);
     free(w);
 }
@@ -2011,6 +2015,9 @@ static int us_tag_fit(us_worker *w, size_t n)
     if ((p = realloc(w->back, c * US_NL)) == NULL)
         return -1;
     w->back = p;
+    if ((p = realloc(w->acc, c * US_LANES * sizeof *w->acc)) == NULL)
+        return -1;
+    w->acc = p;
     w->cap_sent_tok = c;
     return 0;
 }
@@ -2020,6 +2027,8 @@ static int us_tag_doc(const us_model *m, us_doc *d)
 {
     us_worker *w = d->w;
     size_t s;
+    if (w->wc == NULL && (w->wc = us_wcache_new()) == NULL)
+        return -1;
     for (s = 0; s < w->n_sents; s++) {
         const us_sent *st = &w->sents[s];
         uint32_t n = st->te - st->ts;
@@ -2027,8 +2036,11 @@ static int us_tag_doc(const us_model *m, us_doc *d)
             continue;
         if (us_tag_fit(w, n) != 0)
             return -1;
-        us_tag_feats(w->ti, d->tk, st->ts, st->te, w->F, w->near);
-        us_model_emissions(m, w->F, n, w->em);
+        if (us_model_emissions_fast(m, w->wc, w->ti, d->tk, st->ts, st->te, w->near, w->F, w->acc,
+                                    w->em) != 0) {
+            us_tag_feats(w->ti, d->tk, st->ts, st->te, w->F, w->near);
+            us_model_emissions(m, w->F, n, w->em);
+        }
         us_viterbi(w->em, n, m->trans, m->start, m->end, w->back, w->tlab + st->ts);
     }
     return 0;

@@ -24,6 +24,8 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,14 +51,32 @@ typedef struct us_model_header {
     uint32_t reserved[4];
 } us_model_header;
 
+/* The look-up index built from the file's table when the model is opened:
+ * one bit per feature row (2^US_ROW_BITS), with the number of rows in use
+ * before each 64-row block kept next to the block's bits, and the weights
+ * of the rows in use packed in row order, 8 lanes (one 16-byte line
+ * piece) a row.  A row that is not in the model costs one look-up in a
+ * 256 kB index; one that is costs that and one 16-byte read, instead of
+ * a probe sequence in the key table and a read in a separate weight
+ * table. */
+#define US_LANES 8
+typedef struct us_rank {
+    uint64_t bits;
+    uint32_t base;      /* rows in use in the blocks before this one */
+    uint32_t pad;
+} us_rank;
+
 typedef struct us_model {
     const float *trans, *start, *end;
     const uint32_t *keys;
     const int16_t *w;
-    uint32_t mask, shift;
+    uint32_t mask, shift, nfeat;
     float wscale;
     void *map;          /* a mapped file, or NULL */
     size_t map_size;
+    us_rank *rank;      /* (1 << US_ROW_BITS) / 64 blocks */
+    int16_t *dense;     /* nfeat rows of US_LANES weights */
+    int32_t *tab;       /* sums of the features of few values (us_model_tables) */
 } us_model;
 
 static size_t us_pad8(size_t n)
@@ -81,6 +101,75 @@ static uint64_t us_fnv64(const void *p, size_t n)
     }
     return h;
 }
+
+static inline uint32_t us_popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (uint32_t)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* The weights of a feature row, or NULL when the model has none. */
+static inline const int16_t *us_model_row(const us_model *m, uint32_t row)
+{
+    const us_rank *r = &m->rank[row >> 6];
+    uint64_t bit = 1ull << (row & 63);
+    if (!(r->bits & bit))
+        return NULL;
+    return m->dense + (size_t)(r->base + us_popcount64(r->bits & (bit - 1))) * US_LANES;
+}
+
+/* Build the look-up index of an opened table (see us_rank).  0, or -1 with
+ * a message (and nothing allocated). */
+static int us_model_index(us_model *m, char *msg, size_t msglen)
+{
+    size_t nblk = ((size_t)1 << US_ROW_BITS) / 64, b, k, l, n = 0;
+    uint32_t used = 0;
+    m->rank = calloc(nblk, sizeof *m->rank);
+    m->dense = calloc((size_t)m->nfeat + 1, US_LANES * sizeof *m->dense);
+    if (m->rank == NULL || m->dense == NULL)
+        goto oom;
+    for (k = 0; k <= m->mask; k++) {
+        uint32_t row = m->keys[k];
+        if (row == US_EMPTY)
+            continue;
+        if (row >> US_ROW_BITS || (m->rank[row >> 6].bits >> (row & 63) & 1)) {
+            snprintf(msg, msglen, "bad or repeated feature row %u in the table", row);
+            goto bad;
+        }
+        m->rank[row >> 6].bits |= 1ull << (row & 63);
+        n++;
+    }
+    if (n != m->nfeat) {
+        snprintf(msg, msglen, "%zu feature rows in the table, %u in the header", n, m->nfeat);
+        goto bad;
+    }
+    for (b = 0; b < nblk; b++) {
+        m->rank[b].base = used;
+        used += us_popcount64(m->rank[b].bits);
+    }
+    for (k = 0; k <= m->mask; k++) {
+        uint32_t row = m->keys[k];
+        int16_t *d;
+        if (row == US_EMPTY)
+            continue;
+        d = (int16_t *)(uintptr_t)us_model_row(m, row);
+        for (l = 0; l < US_NL; l++)
+            d[l] = m->w[k * US_NL + l];
+    }
+    return 0;
+oom:
+    snprintf(msg, msglen, "out of memory");
+bad:
+    free(m->rank);
+    free(m->dense);
+    m->rank = NULL;
+    m->dense = NULL;
+    return -1;
+}
+
+static int us_model_tables(us_model *m);
 
 /* Check a model image and point m into it (not copied).  0, or -1 with a
  * message. */
@@ -146,6 +235,17 @@ static int us_model_open(us_model *m, const void *data, size_t size, char *msg, 
     for (m->shift = 32; (1u << (32 - m->shift)) < h.cap; m->shift--)
         ;
     m->wscale = h.wscale;
+    m->nfeat = h.nfeat;
+    if (us_model_index(m, msg, msglen) != 0)
+        return -1;
+    if (us_model_tables(m) != 0) {
+        snprintf(msg, msglen, "out of memory");
+        free(m->rank);
+        free(m->dense);
+        m->rank = NULL;
+        m->dense = NULL;
+        return -1;
+    }
     return 0;
 }
 
@@ -153,6 +253,9 @@ static void us_model_close(us_model *m)
 {
     if (m->map != NULL)
         munmap(m->map, m->map_size);
+    free(m->rank);
+    free(m->dense);
+    free(m->tab);
     memset(m, 0, sizeof *m);
 }
 
@@ -187,20 +290,6 @@ static int us_model_open_file(us_model *m, const char *path, char *msg, size_t m
     return 0;
 }
 
-/* The slot of a feature row in the model's table, or -1. */
-static inline int64_t us_model_find(const us_model *m, uint32_t row)
-{
-    uint32_t i = (row * 2654435761u) >> m->shift;
-    for (;;) {
-        uint32_t k = m->keys[i & m->mask];
-        if (k == row)
-            return (int64_t)(i & m->mask);
-        if (k == US_EMPTY)
-            return -1;
-        i++;
-    }
-}
-
 /* ---- features ---- */
 
 static inline uint64_t us_mix(uint64_t a, uint64_t b)
@@ -232,12 +321,14 @@ static unsigned us_dist_bucket(uint32_t d)
 
 /* Features of the tokens [ts, te) of a sentence into F[(i - ts) * US_NF ...].
  * tags: each token's list tags; near: scratch of 2 * (te - ts) uint32. */
-static void us_tag_feats(const us_tokinfo *ti, const us_tok *tk, uint32_t ts, uint32_t te,
-                         uint64_t *F, uint32_t *near)
+/* near[2i], near[2i+1] of the tokens [ts, te) (see below); returns
+ * has_quote | has_rule << 1. */
+static unsigned us_tag_near(const us_tokinfo *ti, const us_tok *tk, uint32_t ts, uint32_t te,
+                            uint32_t *near)
 {
     uint32_t n = te - ts, i;
     uint32_t last = UINT32_MAX, lastrule = UINT32_MAX;
-    int has_quote = 0, has_rule = 0;
+    unsigned has_quote = 0, has_rule = 0;
     /* near[2i]: distance to the nearest cue-list word on the left (0 none),
      * near[2i+1] ... to the right; the high half: the same for rule cues. */
     for (i = 0; i < n; i++) {
@@ -261,6 +352,15 @@ static void us_tag_feats(const us_tokinfo *ti, const us_tok *tk, uint32_t ts, ui
         if ((ti[ts + i].rule & 3) == 2)
             lastrule = i;
     }
+    return has_quote | has_rule << 1;
+}
+
+static void us_tag_feats(const us_tokinfo *ti, const us_tok *tk, uint32_t ts, uint32_t te,
+                         uint64_t *F, uint32_t *near)
+{
+    uint32_t n = te - ts, i;
+    unsigned hq = us_tag_near(ti, tk, ts, te, near);
+    unsigned has_quote = hq & 1, has_rule = hq >> 1;
     for (i = 0; i < n; i++) {
         uint32_t k = ts + i;
         uint64_t *f = F + (size_t)i * US_NF;
@@ -313,18 +413,245 @@ static void us_model_emissions(const us_model *m, const uint64_t *F, uint32_t n,
 {
     uint32_t i, j, l;
     for (i = 0; i < n; i++) {
-        int32_t acc[US_NL] = {0};
+        int32_t acc[US_LANES] = {0};
         for (j = 0; j < US_NF; j++) {
-            int64_t slot = us_model_find(m, us_row(F[(size_t)i * US_NF + j]));
-            if (slot >= 0) {
-                const int16_t *wr = m->w + (size_t)slot * US_NL;
-                for (l = 0; l < US_NL; l++)
+            const int16_t *wr = us_model_row(m, us_row(F[(size_t)i * US_NF + j]));
+            if (wr != NULL)
+                for (l = 0; l < US_LANES; l++)
                     acc[l] += wr[l];
-            }
         }
         for (l = 0; l < US_NL; l++)
             em[(size_t)i * US_NL + l] = (float)acc[l] * m->wscale;
     }
+}
+
+/* ---- the fast path of the emission scores ----
+ *
+ * The same sums as us_tag_feats + us_model_emissions, in fewer look-ups:
+ *
+ * - features of few values are summed once, in us_model_tables, into
+ *   tables indexed by those values: shapes at -1..1 (f9, f10), rule
+ *   labels at -1..1 (f14, f15), rule cue distances with shape and rule
+ *   (f16, f17), cue-word distances with shape, cue tag and rule (f18,
+ *   f19, f23), position, quotation state, shape and rule with the bias
+ *   (f0, f20, f25), and the sentence-edge values of the neighbour
+ *   features;
+ * - what a word adds to itself and to its neighbours at -2..2 (f1..f5,
+ *   f8, f11..f13, and f21 outside rule spans) is summed once per worker
+ *   and word in a small cache (us_wentry), so a token reads one entry;
+ * - the word pairs (f6, f7), f21 inside rule spans, f22 and f24 are looked
+ *   up as before.
+ * Integer sums are exact, so the scores are the same to the bit; a test
+ * compares both paths. */
+
+enum {
+    US_TB_SHAPE = 0,          /* s0 | sm1 << 4 | sp1 << 8 */
+    US_TB_RULE = 4096,        /* r0 | rm1 << 4 | rp1 << 8 */
+    US_TB_RCUE = 8192,        /* rl | rr << 3 | s0 << 6 | r0 << 9 */
+    US_TB_CUE = 12288,        /* cl | cr << 3 | s0 << 6 | cue << 9 | r0 << 10 */
+    US_TB_POS = 20480,        /* pos | hq << 3 | hr << 4 | s0 << 5 | r0 << 8, with the bias */
+    US_TB_EDGE = 22528,       /* 0: no left neighbour, 1: none at -2, 2: no right one, 3: none at +2 */
+    US_TB_ALL = 22532
+};
+
+static inline void us_add16(int32_t *a, const int16_t *r)
+{
+    int l;
+    for (l = 0; l < US_LANES; l++)
+        a[l] += r[l];
+}
+
+static inline void us_add32(int32_t *a, const int32_t *r)
+{
+    int l;
+    for (l = 0; l < US_LANES; l++)
+        a[l] += r[l];
+}
+
+static inline void us_add_feat(int32_t *a, const us_model *m, uint64_t f)
+{
+    const int16_t *r = us_model_row(m, us_row(f));
+    if (r != NULL)
+        us_add16(a, r);
+}
+
+/* The tables of us_model (US_TB_ALL vectors of US_LANES).  0, or -1 when
+ * out of memory. */
+static int us_model_tables(us_model *m)
+{
+    uint32_t a, b, c, d, e;
+    int32_t *t = calloc((size_t)US_TB_ALL * US_LANES, sizeof *t);
+    if (t == NULL)
+        return -1;
+    for (a = 0; a < 16; a++)
+        for (b = 0; b < 16; b++)
+            for (c = 0; c < 16; c++) {
+                int32_t *v = t + (size_t)(US_TB_SHAPE + (a | b << 4 | c << 8)) * US_LANES;
+                us_add_feat(v, m, us_mix(10, a));
+                us_add_feat(v, m, us_mix(11, a | b << 4 | c << 8));
+                v = t + (size_t)(US_TB_RULE + (a | b << 4 | c << 8)) * US_LANES;
+                us_add_feat(v, m, us_mix(15, a));
+                us_add_feat(v, m, us_mix(16, a | b << 4 | c << 8));
+            }
+    /* a, b: distances left and right (0..7); c: shape; d: rule; e: cue tag */
+    for (a = 0; a < 8; a++)
+        for (b = 0; b < 8; b++)
+            for (c = 0; c < 8; c++)
+                for (d = 0; d < 8; d++) {
+                    int32_t *v = t + (size_t)(US_TB_RCUE + (a | b << 3 | c << 6 | d << 9)) * US_LANES;
+                    us_add_feat(v, m, us_mix(17, a | b << 4));
+                    us_add_feat(v, m, us_mix(18, a | b << 4 | c << 8 | d << 12));
+                    for (e = 0; e < 2; e++) {
+                        v = t + (size_t)(US_TB_CUE + (a | b << 3 | c << 6 | e << 9 | d << 10)) * US_LANES;
+                        us_add_feat(v, m, us_mix(19, a | b << 4));
+                        us_add_feat(v, m, us_mix(20, a | b << 4 | c << 8));
+                        us_add_feat(v, m, us_mix(24, a | b << 4 | e << 8 | d << 12));
+                    }
+                }
+    /* a: position; b: has_quote | has_rule << 1; c: shape; d: rule */
+    for (a = 0; a < 8; a++)
+        for (b = 0; b < 4; b++)
+            for (c = 0; c < 8; c++)
+                for (d = 0; d < 8; d++) {
+                    int32_t *v = t + (size_t)(US_TB_POS + (a | b << 3 | c << 5 | d << 8)) * US_LANES;
+                    us_add_feat(v, m, us_mix(1, 0));
+                    us_add_feat(v, m, us_mix(21, a | (b & 1) << 3 | (b >> 1) << 4));
+                    us_add_feat(v, m, us_mix(26, a | c << 4 | d << 8));
+                }
+    us_add_feat(t + (size_t)(US_TB_EDGE + 0) * US_LANES, m, us_mix(3, 11));
+    us_add_feat(t + (size_t)(US_TB_EDGE + 0) * US_LANES, m, us_mix(13, 1ull << 40));
+    us_add_feat(t + (size_t)(US_TB_EDGE + 1) * US_LANES, m, us_mix(5, 17));
+    us_add_feat(t + (size_t)(US_TB_EDGE + 2) * US_LANES, m, us_mix(4, 13));
+    us_add_feat(t + (size_t)(US_TB_EDGE + 2) * US_LANES, m, us_mix(14, 1ull << 41));
+    us_add_feat(t + (size_t)(US_TB_EDGE + 3) * US_LANES, m, us_mix(6, 19));
+    m->tab = t;
+    return 0;
+}
+
+/* What one word adds to itself and its neighbours, for one worker. */
+#define US_WC_BITS 11
+typedef struct us_wentry {
+    uint64_t h, suf, tags;  /* the word; tags UINT64_MAX: empty */
+    uint64_t x7, x8, x23, x25; /* its hash mixed for the pair features */
+    uint64_t pad;
+    int32_t self[US_LANES];  /* f1, f8, f11 */
+    int32_t self0[US_LANES]; /* f21 with no rule label */
+    int32_t next[US_LANES];  /* f2, f12 of the token after it */
+    int32_t prev[US_LANES];  /* f3, f13 of the token before it */
+    int32_t next2[US_LANES]; /* f4 of the token two after */
+    int32_t prev2[US_LANES]; /* f5 of the token two before */
+} us_wentry;
+
+static us_wentry *us_wcache_new(void)
+{
+    size_t n = (size_t)1 << US_WC_BITS, k;
+    us_wentry *c = NULL;
+    if (posix_memalign((void **)&c, 64, n * sizeof *c) != 0)
+        return NULL;
+    for (k = 0; k < n; k++)
+        c[k].tags = UINT64_MAX;
+    return c;
+}
+
+static const us_wentry *us_wcache_get(const us_model *m, us_wentry *c, uint64_t h, uint64_t suf,
+                                      uint64_t tags)
+{
+    uint64_t x = us_mix(h ^ tags, suf);
+    us_wentry *e = &c[x >> (64 - US_WC_BITS)];
+    if (e->h == h && e->suf == suf && e->tags == tags)
+        return e;
+    memset(e, 0, sizeof *e);
+    e->h = h;
+    e->suf = suf;
+    e->tags = tags;
+    e->x7 = us_mix(7, h);
+    e->x8 = us_mix(8, h);
+    e->x23 = us_mix(23, h);
+    e->x25 = us_mix(25, h);
+    us_add_feat(e->self, m, us_mix(2, h));
+    us_add_feat(e->self, m, us_mix(9, suf));
+    us_add_feat(e->self, m, us_mix(12, tags));
+    us_add_feat(e->self0, m, us_mix(us_mix(22, h), 0));
+    us_add_feat(e->next, m, us_mix(3, h));
+    us_add_feat(e->next, m, us_mix(13, tags));
+    us_add_feat(e->prev, m, us_mix(4, h));
+    us_add_feat(e->prev, m, us_mix(14, tags));
+    us_add_feat(e->next2, m, us_mix(5, h));
+    us_add_feat(e->prev2, m, us_mix(6, h));
+    return e;
+}
+
+/* Emission scores em[n * US_NL] of the tokens [ts, te) of a sentence, as
+ * us_tag_feats + us_model_emissions give them.  near: 2n uint32, x: 4n
+ * uint64, acc: n * US_LANES int32 of scratch.  -1 (nothing done) when a
+ * token's shape or rule label is outside the tables. */
+static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_tokinfo *ti,
+                                   const us_tok *tk, uint32_t ts, uint32_t te, uint32_t *near,
+                                   uint64_t *x, int32_t *acc, float *em)
+{
+    uint32_t n = te - ts, i, l;
+    unsigned hqr;
+    const int32_t *tb = m->tab;
+    for (i = ts; i < te; i++)
+        if (ti[i].shape > 7 || ti[i].rule > 7)
+            return -1;
+    hqr = us_tag_near(ti, tk, ts, te, near);
+    memset(acc, 0, (size_t)n * US_LANES * sizeof *acc);
+    /* each word's share, to itself and its neighbours */
+    for (i = 0; i < n; i++) {
+        uint32_t k = ts + i;
+        const us_wentry *e = us_wcache_get(m, wc, ti[k].h, ti[k].suf, tk[k].tags & US_TAGMASK);
+        int32_t *a = acc + (size_t)i * US_LANES;
+        us_add32(a, e->self);
+        if (ti[k].rule == 0)
+            us_add32(a, e->self0);
+        if (i + 1 < n)
+            us_add32(a + US_LANES, e->next);
+        if (i > 0)
+            us_add32(a - US_LANES, e->prev);
+        if (i + 2 < n)
+            us_add32(a + 2 * US_LANES, e->next2);
+        if (i > 1)
+            us_add32(a - 2 * US_LANES, e->prev2);
+        x[4 * i] = e->x7;
+        x[4 * i + 1] = e->x8;
+        x[4 * i + 2] = e->x23;
+        x[4 * i + 3] = e->x25;
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t k = ts + i;
+        int32_t *a = acc + (size_t)i * US_LANES;
+        uint64_t w0 = ti[k].h;
+        uint64_t wm1 = i > 0 ? ti[k - 1].h : 11, wp1 = i + 1 < n ? ti[k + 1].h : 13;
+        unsigned s0 = ti[k].shape, sm1 = i > 0 ? ti[k - 1].shape : 8, sp1 = i + 1 < n ? ti[k + 1].shape : 9;
+        unsigned r0 = ti[k].rule, rm1 = i > 0 ? ti[k - 1].rule : 8, rp1 = i + 1 < n ? ti[k + 1].rule : 9;
+        unsigned cue = (tk[k].tags & US_CUE) != 0;
+        unsigned pos = (i == 0) | (i + 1 == n) << 1 | ((tk[k].flags & US_F_PARA) != 0) << 2;
+        unsigned cl = near[2 * i] & 0xff, cr = near[2 * i + 1] & 0xff;
+        unsigned rl = near[2 * i] >> 8, rr = near[2 * i + 1] >> 8;
+        us_add32(a, tb + (size_t)(US_TB_SHAPE + (s0 | sm1 << 4 | sp1 << 8)) * US_LANES);
+        us_add32(a, tb + (size_t)(US_TB_RULE + (r0 | rm1 << 4 | rp1 << 8)) * US_LANES);
+        us_add32(a, tb + (size_t)(US_TB_RCUE + (rl | rr << 3 | s0 << 6 | r0 << 9)) * US_LANES);
+        us_add32(a, tb + (size_t)(US_TB_CUE + (cl | cr << 3 | s0 << 6 | cue << 9 | r0 << 10)) * US_LANES);
+        us_add32(a, tb + (size_t)(US_TB_POS + (pos | hqr << 3 | s0 << 5 | r0 << 8)) * US_LANES);
+        if (i == 0)
+            us_add32(a, tb + (size_t)(US_TB_EDGE + 0) * US_LANES);
+        if (i < 2)
+            us_add32(a, tb + (size_t)(US_TB_EDGE + 1) * US_LANES);
+        if (i + 1 == n)
+            us_add32(a, tb + (size_t)(US_TB_EDGE + 2) * US_LANES);
+        if (i + 2 >= n)
+            us_add32(a, tb + (size_t)(US_TB_EDGE + 3) * US_LANES);
+        us_add_feat(a, m, us_mix(i > 0 ? x[4 * (i - 1)] : us_mix(7, wm1), w0));
+        us_add_feat(a, m, us_mix(x[4 * i + 1], wp1));
+        if (r0 != 0)
+            us_add_feat(a, m, us_mix(us_mix(22, w0), r0));
+        us_add_feat(a, m, us_mix(i > 0 ? x[4 * (i - 1) + 2] : us_mix(23, wm1), rl | rr << 4));
+        us_add_feat(a, m, us_mix(x[4 * i + 3], cl | cr << 4));
+        for (l = 0; l < US_NL; l++)
+            em[(size_t)i * US_NL + l] = (float)a[l] * m->wscale;
+    }
+    return 0;
 }
 
 /* BIO: an inside label only after its own kind. */
@@ -347,16 +674,23 @@ static void us_viterbi(const float *em, uint32_t n, const float *trans, const fl
     for (l = 0; l < US_NL; l++)
         a[l] = us_bio_ok(US_L_O, l) ? start[l] + em[l] : -1e30f;
     for (i = 1; i < n; i++) {
+        /* outside and begin labels follow any label; an inside label only
+         * its own begin or inside (us_bio_ok), tried in the same order */
         for (l = 0; l < US_NL; l++) {
             float bv = -1e30f;
             int bp = 0;
-            for (p = 0; p < US_NL; p++) {
-                float v;
-                if (!us_bio_ok(p, l))
-                    continue;
-                v = a[p] + trans[p * US_NL + l];
-                if (v > bv)
-                    bv = v, bp = p;
+            if (l == US_L_ISRC || l == US_L_ICUE || l == US_L_ICON) {
+                float v0 = a[l - 1] + trans[(l - 1) * US_NL + l], v1 = a[l] + trans[l * US_NL + l];
+                if (v0 > bv)
+                    bv = v0, bp = l - 1;
+                if (v1 > bv)
+                    bv = v1, bp = l;
+            } else {
+                for (p = 0; p < US_NL; p++) {
+                    float v = a[p] + trans[p * US_NL + l];
+                    if (v > bv)
+                        bv = v, bp = p;
+                }
             }
             b[l] = bv + em[(size_t)i * US_NL + l];
             back[(size_t)i * US_NL + l] = (uint8_t)bp;

@@ -1,0 +1,179 @@
+/* Tests of the attribution tagger's fast path: the look-up index and the
+ * summed tables and word cache must give the model's scores to the bit.
+ * Built on the stage's own source (its functions are static). */
+#include "../unsourced.c"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../../tests/unit/random_text.h"
+
+static us_instance *in;
+static us_worker *wk;
+
+static void setup(void)
+{
+    tp_error err;
+    void *i = NULL, *w = NULL;
+    memset(&err, 0, sizeof err);
+    ck_assert_int_eq(us_create(&i, NULL, &err), TP_OK);
+    ck_assert_int_eq(us_worker_init(&w, i, &err), TP_OK);
+    in = i;
+    wk = w;
+}
+
+static void teardown(void)
+{
+    us_worker_fini(in, wk);
+    us_destroy(in);
+}
+
+/* The slow path's row: a linear probe in the file's key table. */
+static const int16_t *probe(const us_model *m, uint32_t row)
+{
+    uint32_t i = (row * 2654435761u) >> m->shift;
+    for (;;) {
+        uint32_t k = m->keys[i & m->mask];
+        if (k == row)
+            return m->w + (size_t)(i & m->mask) * US_NL;
+        if (k == US_EMPTY)
+            return NULL;
+        i++;
+    }
+}
+
+START_TEST(index_matches_table)
+{
+    const us_model *m = &in->model;
+    uint32_t row, found = 0;
+    for (row = 0; row < (1u << US_ROW_BITS); row++) {
+        const int16_t *a = probe(m, row), *b = us_model_row(m, row);
+        ck_assert_msg((a == NULL) == (b == NULL), "row %u: in one table only", row);
+        if (a != NULL) {
+            ck_assert_msg(memcmp(a, b, US_NL * sizeof *a) == 0, "row %u: other weights", row);
+            ck_assert_int_eq(b[US_NL], 0);
+            found++;
+        }
+    }
+    ck_assert_uint_eq(found, m->nfeat);
+}
+END_TEST
+
+/* Run text through the stage, then score every sentence both ways. */
+static size_t compare_text(const char *text)
+{
+    tp_error err;
+    json_t *rec = json_pack("{s:s}", "text", text);
+    size_t s, n_sents, compared = 0;
+    float *slow;
+    memset(&err, 0, sizeof err);
+    ck_assert_int_eq(us_process(in, wk, rec, &err), TP_OK);
+    n_sents = wk->n_sents;
+    for (s = 0; s < n_sents; s++) {
+        const us_sent *st = &wk->sents[s];
+        uint32_t n = st->te - st->ts, k;
+        if (n == 0)
+            continue;
+        /* the labels as the tagger saw them (the merge marks kept cues) */
+        for (k = st->ts; k < st->te; k++)
+            wk->ti[k].rule &= 7;
+        ck_assert_int_eq(us_tag_fit(wk, n), 0);
+        us_tag_feats(wk->ti, wk->toks.v, st->ts, st->te, wk->F, wk->near);
+        slow = malloc((size_t)n * US_NL * sizeof *slow);
+        us_model_emissions(&in->model, wk->F, n, slow);
+        ck_assert_int_eq(us_model_emissions_fast(&in->model, wk->wc, wk->ti, wk->toks.v, st->ts, st->te,
+                                                 wk->near, wk->F, wk->acc, wk->em),
+                         0);
+        ck_assert_msg(memcmp(slow, wk->em, (size_t)n * US_NL * sizeof *slow) == 0,
+                      "sentence %zu: the fast path scores differ", s);
+        free(slow);
+        compared++;
+    }
+    json_decref(rec);
+    return compared;
+}
+
+/* Words of every kind the features look at: cue words, weak cues,
+ * pronouns, names, numbers, quotation marks, colons, odd characters. */
+static const char *const words[] = {
+    "said", "says", "told", "according", "to", "the", "a", "report", "he", "she", "they",
+    "Minister", "Zhao", "Lijian", "CNCERT/CC", "42", "million", "experts", "critics", "that",
+    "“", "”", "\"", "'", ":", ",", ".", "?", "in", "statement", "believe", "think", "showed",
+    "found", "warned", "denied", "added", "NATO", "percent", "more", "than", "largest", "accused",
+    "police", "spokesperson", "(", ")", "—", "of", "and", "was", "is", "has", "also"};
+
+START_TEST(fast_path_same_scores)
+{
+    size_t nw = sizeof words / sizeof *words, k, compared = 0;
+    int round;
+    char *buf = malloc(1 << 20);
+    size_t len = 0;
+    rng_state = 12345;
+    for (k = 0; k < 60000; k++) {
+        unsigned r = rng_below(100);
+        char tmp[8];
+        if (r < 2) {
+            len += (size_t)snprintf(buf + len, 16, "\n\n");
+        } else if (r < 4) {
+            size_t m = utf8_encode(random_codepoint(0), tmp);
+            memcpy(buf + len, tmp, m);
+            len += m;
+            buf[len++] = ' ';
+        } else if (r < 10) {
+            /* a word the lists and the cache have never seen */
+            len += (size_t)snprintf(buf + len, 32, "Word%u ", (unsigned)rng_below(50000));
+        } else {
+            len += (size_t)snprintf(buf + len, 64, "%s ", words[rng_below((unsigned)nw)]);
+        }
+    }
+    buf[len] = '\0';
+    /* twice: the second time the word cache is full of earlier words */
+    for (round = 0; round < 2; round++)
+        compared += compare_text(buf);
+    ck_assert_uint_gt(compared, 1000);
+    free(buf);
+}
+END_TEST
+
+START_TEST(fast_path_cases_file)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096];
+    FILE *f;
+    char *buf;
+    long n;
+    snprintf(path, sizeof path, "%s/plugins/unsourced/tests/cases.txt", top ? top : ".");
+    f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    ck_assert_int_eq((long)fread(buf, 1, (size_t)n, f), n);
+    buf[n] = '\0';
+    fclose(f);
+    ck_assert_uint_gt(compare_text(buf), 50);
+    free(buf);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("unsourced_tag");
+    TCase *tc = tcase_create("fast");
+    SRunner *sr;
+    int failed;
+    tcase_set_timeout(tc, 120);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, index_matches_table);
+    tcase_add_test(tc, fast_path_same_scores);
+    tcase_add_test(tc, fast_path_cases_file);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
