@@ -204,6 +204,20 @@ int tp_output_write(tp_output *o, const char *id, const char *json, size_t len,
     return rc;
 }
 
+int tp_output_is_stream(const tp_output *o)
+{
+    return o->stream != NULL;
+}
+
+int tp_output_write_lines(tp_output *o, const char *lines, size_t len, char *err, size_t errlen)
+{
+    if (fwrite(lines, 1, len, o->stream) != len) {
+        snprintf(err, errlen, "cannot write the output: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 void tp_output_flush(tp_output *o)
 {
     if (o->stream != NULL)

@@ -23,6 +23,13 @@ int tp_output_exists(tp_output *o, const char *id);
 int tp_output_write(tp_output *o, const char *id, const char *json, size_t len,
                     char *err, size_t errlen);
 
+/* Whether o is a JSON Lines stream (not a folder). */
+int tp_output_is_stream(const tp_output *o);
+
+/* Write records that are already JSON Lines (each ending in a newline) to a
+ * stream, in one piece.  0, or -1 with err. */
+int tp_output_write_lines(tp_output *o, const char *lines, size_t len, char *err, size_t errlen);
+
 /* Push what is buffered to the stream (no-op for folders). */
 void tp_output_flush(tp_output *o);
 

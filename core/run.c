@@ -310,6 +310,12 @@ static int add_out(slot *s, const char *id, json_t *r, int keep)
     if (tp_json_write(&s->out, r) != 0)
         return -1;
     o->end = s->out.len;
+    /* Each record is followed by a newline, so that a stream can take the
+     * slot's records in one write. */
+    if (tp_buf_append(&s->out, "\n", 1) != 0) {
+        s->out.len = o->start;
+        return -1;
+    }
     o->id = strdup(id);
     o->record = keep ? json_incref(r) : NULL;
     s->n_recs++;
@@ -891,9 +897,15 @@ static int write_slots(run_state *rs, tp_render *render, totals *t, double t0)
             release(rs, s, 0);
             continue;
         }
+        if (status == 0 && tp_output_is_stream(rs->out) && s->n_recs > 0 &&
+            tp_output_write_lines(rs->out, s->out.data, s->out.len, err, sizeof err) != 0) {
+            fprintf(stderr, "textpipe: %s\n", err);
+            status = 1;
+        }
         for (i = 0; i < s->n_recs && status == 0; i++) {
             out_rec *r = &s->recs[i];
-            if (tp_output_write(rs->out, r->id, s->out.data + r->start, r->end - r->start, err,
+            if (!tp_output_is_stream(rs->out) &&
+                tp_output_write(rs->out, r->id, s->out.data + r->start, r->end - r->start, err,
                                 sizeof err) != 0) {
                 fprintf(stderr, "textpipe: %s\n", err);
                 status = 1;
