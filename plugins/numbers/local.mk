@@ -32,4 +32,5 @@ noinst_PROGRAMS += bench/numbers/numbers-driver
 bench_numbers_numbers_driver_SOURCES = bench/numbers/driver.c plugins/numbers/numbers.c
 bench_numbers_numbers_driver_CFLAGS = $(AM_CFLAGS)
 bench_numbers_numbers_driver_LDADD = libtextpipe.la $(JANSSON_LIBS) $(PCRE2_LIBS)
-EXTRA_DIST += bench/numbers/README.md bench/numbers/score.py bench/numbers/speed.py
+EXTRA_DIST += bench/numbers/README.md bench/numbers/score.py bench/numbers/speed.py \
+	bench/numbers/paths.py
