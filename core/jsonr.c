@@ -413,6 +413,25 @@ static json_t *jsonr_number(jsonr *j)
 
 static json_t *jsonr_value(jsonr *j);
 
+
+/* After a member of an array or object: a ',' (returns 1, at the next
+ * member), the closing character (0, past it), or an error (-1). */
+static int jsonr_next_member(jsonr *j, char close)
+{
+    jsonr_skip_space(j);
+    if (j->p < j->end && *j->p == ',') {
+        j->p++;
+        jsonr_skip_space(j);
+        return 1;
+    }
+    if (j->p < j->end && *j->p == close) {
+        j->p++;
+        return 0;
+    }
+    jsonr_fail(j, j->p, json_error_invalid_syntax, close == ']' ? "']' expected" : "'}' expected");
+    return -1;
+}
+
 static json_t *jsonr_array(jsonr *j)
 {
     json_t *a = json_array();
@@ -434,15 +453,10 @@ static json_t *jsonr_array(jsonr *j)
             jsonr_fail(j, j->p, json_error_out_of_memory, "out of memory");
             goto fail;
         }
-        jsonr_skip_space(j);
-        if (j->p < j->end && *j->p == ',') {
-            j->p++;
-            jsonr_skip_space(j);
-        } else if (j->p < j->end && *j->p == ']') {
-            j->p++;
+        switch (jsonr_next_member(j, ']')) {
+        case 0:
             return a;
-        } else {
-            jsonr_fail(j, j->p, json_error_invalid_syntax, "']' expected");
+        case -1:
             goto fail;
         }
     }
@@ -499,15 +513,10 @@ static json_t *jsonr_object(jsonr *j)
             jsonr_fail(j, j->p, json_error_out_of_memory, "out of memory");
             goto fail;
         }
-        jsonr_skip_space(j);
-        if (j->p < j->end && *j->p == ',') {
-            j->p++;
-            jsonr_skip_space(j);
-        } else if (j->p < j->end && *j->p == '}') {
-            j->p++;
+        switch (jsonr_next_member(j, '}')) {
+        case 0:
             return o;
-        } else {
-            jsonr_fail(j, j->p, json_error_invalid_syntax, "'}' expected");
+        case -1:
             goto fail;
         }
     }
