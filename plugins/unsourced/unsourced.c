@@ -40,6 +40,7 @@ extern const unsigned char unsourced_model_blob_end[] __attribute__((visibility(
 #define US_QUOTE_GAP 3   /* punctuation between a quotation and its source */
 #define US_CONTENT_MAX 160 /* tokens of indirect content */
 /* The tags claims look at (phrases with other tags need no early look). */
+#define US_TAG_GATE (US_CUE | US_WEAK | US_NOUN | US_STMT | US_TAGGER)
 #define US_REASON_TAGS (US_NUMWORD | US_SUPERL | US_COMPAR | US_CAUSE | US_ACCUSE | US_EVENT | US_NOTEVENT)
 
 enum { Q_NAMED = 3, Q_VAGUE = 2, Q_NONE = 1 };
@@ -71,6 +72,7 @@ typedef struct us_sent {
     uint32_t bs, be;  /* bytes */
     int para;
     int headline;
+    int tag;          /* the tagger looks at it (us_tag_wanted) */
 } us_sent;
 
 typedef struct us_quote {
@@ -1922,12 +1924,32 @@ oom:
 
 /* ---- the attribution tagger ---- */
 
+/* Does the tagger look at sentence s?  Only where an attribution can be:
+ * a word of the cue lists (any form, weak or noun), a quotation mark, a
+ * colon, or something the rules found (a quotation or an attribution:
+ * rule labels, set before).  Elsewhere every label is "none".  Most of a
+ * news story's sentences hold none of these. */
+static int us_tag_wanted(const us_doc *d, const us_sent *st)
+{
+    const us_worker *w = d->w;
+    uint32_t k;
+    for (k = st->ts; k < st->te; k++) {
+        const us_tok *t = &d->tk[k];
+        if ((t->tags & US_TAG_GATE) || w->ti[k].rule != 0 || t->kind == US_T_QUOTE)
+            return 1;
+        if (t->kind == US_T_PUNCT && t->e - t->s == 1 && d->text[t->s] == ':')
+            return 1;
+    }
+    return 0;
+}
+
 /* Per-token facts for the tagger: word hashes, shapes, quotations, and
- * what the rules found. */
-static int us_tag_prepare(us_doc *d)
+ * what the rules found; for the tokens of the sentences the tagger looks
+ * at (all of them for the trainer). */
+static int us_tag_prepare(us_doc *d, int all)
 {
     us_worker *w = d->w;
-    size_t k, q;
+    size_t k, q, s;
     char buf[US_MAX_WORD];
     if (d->nt > w->cap_ti) {
         size_t c = w->cap_ti ? w->cap_ti : 256;
@@ -1942,42 +1964,8 @@ static int us_tag_prepare(us_doc *d)
         w->tlab = p;
         w->cap_ti = c;
     }
-    for (k = 0; k < d->nt; k++) {
-        const us_tok *t = &d->tk[k];
-        us_tokinfo *x = &w->ti[k];
-        const char *str = d->text + t->s;
-        size_t n = t->e - t->s, m;
-        x->rule = 0;
-        x->suf = 0;
-        switch (t->kind) {
-        case US_T_NUM:
-            x->h = 0x6e756dull;
-            x->shape = 3;
-            break;
-        case US_T_WORD:
-            m = us_fold(buf, str, n);
-            if (m == 0) {
-                str = buf;
-                m = 0;
-                x->h = 0x6c6f6e67ull;
-            } else {
-                x->h = us_fnv64(buf, m);
-            }
-            x->suf = m > 3 ? us_fnv64(buf + m - 3, 3) : x->h;
-            x->shape = (t->flags & US_F_CAP) ? 1 : 0;
-            if ((t->flags & US_F_CAP) && n > 1 && str[1] >= 'A' && str[1] <= 'Z')
-                x->shape = 2;
-            break;
-        case US_T_QUOTE:
-            x->h = 0x71756f7465ull;
-            x->shape = (t->flags & US_F_QOPEN) ? 5 : (t->flags & US_F_QCLOSE) ? 6 : 7;
-            break;
-        default:
-            x->h = us_fnv64(str, n < 4 ? n : 4);
-            x->shape = 4;
-            break;
-        }
-    }
+    for (k = 0; k < d->nt; k++)
+        w->ti[k].rule = 0;
     for (q = 0; q < w->n_quotes; q++)
         for (k = w->quotes[q].a; k <= w->quotes[q].b; k++)
             w->ti[k].rule = 4;
@@ -1990,6 +1978,47 @@ static int us_tag_prepare(us_doc *d)
                 w->ti[k].rule = (uint8_t)((w->ti[k].rule & 4) | 1);
         for (k = at->cue0; k < at->cue1; k++)
             w->ti[k].rule = (uint8_t)((w->ti[k].rule & 4) | 2);
+    }
+    for (s = 0; s < w->n_sents; s++) {
+        us_sent *st = &w->sents[s];
+        st->tag = all || us_tag_wanted(d, st);
+        if (!st->tag)
+            continue;
+        for (k = st->ts; k < st->te; k++) {
+            const us_tok *t = &d->tk[k];
+            us_tokinfo *x = &w->ti[k];
+            const char *str = d->text + t->s;
+            size_t n = t->e - t->s, m;
+            x->suf = 0;
+            switch (t->kind) {
+            case US_T_NUM:
+                x->h = 0x6e756dull;
+                x->shape = 3;
+                break;
+            case US_T_WORD:
+                m = us_fold(buf, str, n);
+                if (m == 0) {
+                    str = buf;
+                    m = 0;
+                    x->h = 0x6c6f6e67ull;
+                } else {
+                    x->h = us_fnv64(buf, m);
+                }
+                x->suf = m > 3 ? us_fnv64(buf + m - 3, 3) : x->h;
+                x->shape = (t->flags & US_F_CAP) ? 1 : 0;
+                if ((t->flags & US_F_CAP) && n > 1 && str[1] >= 'A' && str[1] <= 'Z')
+                    x->shape = 2;
+                break;
+            case US_T_QUOTE:
+                x->h = 0x71756f7465ull;
+                x->shape = (t->flags & US_F_QOPEN) ? 5 : (t->flags & US_F_QCLOSE) ? 6 : 7;
+                break;
+            default:
+                x->h = us_fnv64(str, n < 4 ? n : 4);
+                x->shape = 4;
+                break;
+            }
+        }
     }
     return 0;
 }
@@ -2034,6 +2063,10 @@ static int us_tag_doc(const us_model *m, us_doc *d)
         uint32_t n = st->te - st->ts;
         if (n == 0)
             continue;
+        if (!st->tag) {
+            memset(w->tlab + st->ts, US_L_O, n);
+            continue;
+        }
         if (us_tag_fit(w, n) != 0)
             return -1;
         if (us_model_emissions_fast(m, w->wc, w->ti, d->tk, st->ts, st->te, w->near, w->F, w->acc,
@@ -2276,7 +2309,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
     }
     if (us_find_quotes(&d) != 0 || us_find_attributions(&d) != 0)
         goto oom;
-    if ((in->tagger || in->train_only) && us_tag_prepare(&d) != 0)
+    if ((in->tagger || in->train_only) && us_tag_prepare(&d, in->train_only) != 0)
         goto oom;
     if (in->tagger && (us_tag_doc(&in->model, &d) != 0 || us_tag_merge(&d) != 0))
         goto oom;

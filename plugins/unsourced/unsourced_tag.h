@@ -454,18 +454,37 @@ enum {
     US_TB_ALL = 22532
 };
 
+/* Eight lanes as two 16-byte vectors (SSE2, NEON, or plain code the
+ * compiler makes of them): the scalar loops were not vectorised at -O2. */
+typedef int32_t us_v4i __attribute__((vector_size(16)));
+typedef int16_t us_v4s __attribute__((vector_size(8)));
+typedef float us_v4f __attribute__((vector_size(16)));
+
 static inline void us_add16(int32_t *a, const int16_t *r)
 {
-    int l;
-    for (l = 0; l < US_LANES; l++)
-        a[l] += r[l];
+    us_v4s x, y;
+    us_v4i p, q;
+    memcpy(&x, r, sizeof x);
+    memcpy(&y, r + 4, sizeof y);
+    memcpy(&p, a, sizeof p);
+    memcpy(&q, a + 4, sizeof q);
+    p += __builtin_convertvector(x, us_v4i);
+    q += __builtin_convertvector(y, us_v4i);
+    memcpy(a, &p, sizeof p);
+    memcpy(a + 4, &q, sizeof q);
 }
 
 static inline void us_add32(int32_t *a, const int32_t *r)
 {
-    int l;
-    for (l = 0; l < US_LANES; l++)
-        a[l] += r[l];
+    us_v4i x, y, p, q;
+    memcpy(&x, r, sizeof x);
+    memcpy(&y, r + 4, sizeof y);
+    memcpy(&p, a, sizeof p);
+    memcpy(&q, a + 4, sizeof q);
+    p += x;
+    q += y;
+    memcpy(a, &p, sizeof p);
+    memcpy(a + 4, &q, sizeof q);
 }
 
 static inline void us_add_feat(int32_t *a, const us_model *m, uint64_t f)
@@ -648,8 +667,21 @@ static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_to
             us_add_feat(a, m, us_mix(us_mix(22, w0), r0));
         us_add_feat(a, m, us_mix(i > 0 ? x[4 * (i - 1) + 2] : us_mix(23, wm1), rl | rr << 4));
         us_add_feat(a, m, us_mix(x[4 * i + 3], cl | cr << 4));
-        for (l = 0; l < US_NL; l++)
-            em[(size_t)i * US_NL + l] = (float)a[l] * m->wscale;
+        {
+            /* (float)a[l] * wscale, four lanes at a time (the same IEEE
+             * operations, so the same scores) */
+            us_v4i lo, hi;
+            us_v4f flo, fhi, sc = {m->wscale, m->wscale, m->wscale, m->wscale};
+            float tmp[4];
+            memcpy(&lo, a, sizeof lo);
+            memcpy(&hi, a + 4, sizeof hi);
+            flo = __builtin_convertvector(lo, us_v4f) * sc;
+            fhi = __builtin_convertvector(hi, us_v4f) * sc;
+            memcpy(em + (size_t)i * US_NL, &flo, sizeof flo);
+            memcpy(tmp, &fhi, sizeof fhi);
+            for (l = 4; l < US_NL; l++)
+                em[(size_t)i * US_NL + l] = tmp[l - 4];
+        }
     }
     return 0;
 }
@@ -662,8 +694,10 @@ static int us_bio_ok(int prev, int cur)
     return 1;
 }
 
-/* Best labels out[n] for emissions em; back: n * US_NL bytes of scratch. */
-static void us_viterbi(const float *em, uint32_t n, const float *trans, const float *start,
+/* Best labels out[n] for emissions em; back: n * US_NL bytes of scratch.
+ * The plain form; us_viterbi below gives the same labels faster (a test
+ * compares them). */
+static __attribute__((unused)) void us_viterbi_plain(const float *em, uint32_t n, const float *trans, const float *start,
                        const float *end, uint8_t *back, uint8_t *out)
 {
     float a[US_NL], b[US_NL];
@@ -699,6 +733,66 @@ static void us_viterbi(const float *em, uint32_t n, const float *trans, const fl
     }
     for (l = 0; l < US_NL; l++)
         if (a[l] + end[l] > a[best] + end[best])
+            best = l;
+    out[n - 1] = (uint8_t)best;
+    for (i = n - 1; i > 0; i--)
+        out[i - 1] = back[(size_t)i * US_NL + out[i]];
+}
+
+/* us_viterbi_plain with the previous labels as the loop and the current
+ * ones as lanes: a[p] + trans[p][l] for all l at once, a forbidden step
+ * scoring -inf.  Ties go to the lowest previous label, as there. */
+static void us_viterbi(const float *em, uint32_t n, const float *trans, const float *start,
+                       const float *end, uint8_t *back, uint8_t *out)
+{
+    us_v4f tlo[US_NL], thi[US_NL], alo, ahi;
+    float row[8], av[8];
+    uint32_t i;
+    int l, p, best = 0;
+    if (n == 0)
+        return;
+    for (p = 0; p < US_NL; p++) {
+        for (l = 0; l < 8; l++)
+            row[l] = l < US_NL && us_bio_ok(p, l) ? trans[p * US_NL + l] : -INFINITY;
+        memcpy(&tlo[p], row, sizeof tlo[p]);
+        memcpy(&thi[p], row + 4, sizeof thi[p]);
+    }
+    for (l = 0; l < 8; l++)
+        av[l] = l < US_NL && us_bio_ok(US_L_O, l) ? start[l] + em[l] : -1e30f;
+    memcpy(&alo, av, sizeof alo);
+    memcpy(&ahi, av + 4, sizeof ahi);
+    for (i = 1; i < n; i++) {
+        us_v4f blo, bhi, e;
+        us_v4i plo = {0, 0, 0, 0}, phi = {0, 0, 0, 0};
+        int32_t bp[8];
+        float ev[8];
+        blo = alo[0] + tlo[0];
+        bhi = alo[0] + thi[0];
+        for (p = 1; p < US_NL; p++) {
+            float ap = p < 4 ? alo[p] : ahi[p - 4];
+            us_v4f vlo = ap + tlo[p], vhi = ap + thi[p];
+            us_v4i mlo = vlo > blo, mhi = vhi > bhi;
+            us_v4i pv = {p, p, p, p};
+            blo = (us_v4f)((mlo & (us_v4i)vlo) | (~mlo & (us_v4i)blo));
+            bhi = (us_v4f)((mhi & (us_v4i)vhi) | (~mhi & (us_v4i)bhi));
+            plo = (mlo & pv) | (~mlo & plo);
+            phi = (mhi & pv) | (~mhi & phi);
+        }
+        memcpy(ev, em + (size_t)i * US_NL, US_NL * sizeof *ev);
+        ev[7] = 0;
+        memcpy(&e, ev, sizeof e);
+        alo = blo + e;
+        memcpy(&e, ev + 4, sizeof e);
+        ahi = bhi + e;
+        memcpy(bp, &plo, sizeof plo);
+        memcpy(bp + 4, &phi, sizeof phi);
+        for (l = 0; l < US_NL; l++)
+            back[(size_t)i * US_NL + l] = (uint8_t)bp[l];
+    }
+    memcpy(av, &alo, sizeof alo);
+    memcpy(av + 4, &ahi, sizeof ahi);
+    for (l = 0; l < US_NL; l++)
+        if (av[l] + end[l] > av[best] + end[best])
             best = l;
     out[n - 1] = (uint8_t)best;
     for (i = n - 1; i > 0; i--)

@@ -74,7 +74,7 @@ static size_t compare_text(const char *text)
     for (s = 0; s < n_sents; s++) {
         const us_sent *st = &wk->sents[s];
         uint32_t n = st->te - st->ts, k;
-        if (n == 0)
+        if (n == 0 || !st->tag)
             continue;
         /* the labels as the tagger saw them (the merge marks kept cues) */
         for (k = st->ts; k < st->te; k++)
