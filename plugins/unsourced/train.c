@@ -396,8 +396,8 @@ int main(int argc, char **argv)
             maxn = dv.v[k].n;
     W = calloc((size_t)NROWS * US_NL, sizeof *W);
     U = calloc((size_t)NROWS * US_NL, sizeof *U);
-    em = malloc(maxn * US_NL * sizeof *em);
-    back = malloc(maxn * US_NL);
+    em = calloc(maxn * US_NL + 8, sizeof *em); /* us_viterbi reads one float more */
+    back = malloc(maxn * US_BACK);
     pred = malloc(maxn);
     order = malloc(tr.n * sizeof *order);
     for (k = 0; k < tr.n; k++)

@@ -2038,10 +2038,10 @@ static int us_tag_fit(us_worker *w, size_t n)
     if ((p = realloc(w->near, 2 * c * sizeof *w->near)) == NULL)
         return -1;
     w->near = p;
-    if ((p = realloc(w->em, c * US_NL * sizeof *w->em)) == NULL)
+    if ((p = realloc(w->em, (c * US_NL + 8) * sizeof *w->em)) == NULL) /* us_viterbi reads one more */
         return -1;
     w->em = p;
-    if ((p = realloc(w->back, c * US_NL)) == NULL)
+    if ((p = realloc(w->back, c * US_BACK)) == NULL)
         return -1;
     w->back = p;
     if ((p = realloc(w->acc, c * US_LANES * sizeof *w->acc)) == NULL)
@@ -2074,6 +2074,7 @@ static int us_tag_doc(const us_model *m, us_doc *d)
             us_tag_feats(w->ti, d->tk, st->ts, st->te, w->F, w->near);
             us_model_emissions(m, w->F, n, w->em);
         }
+        w->em[(size_t)n * US_NL] = 0; /* read by us_viterbi, never used */
         us_viterbi(w->em, n, m->trans, m->start, m->end, w->back, w->tlab + st->ts);
     }
     return 0;

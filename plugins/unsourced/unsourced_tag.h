@@ -741,7 +741,11 @@ static __attribute__((unused)) void us_viterbi_plain(const float *em, uint32_t n
 
 /* us_viterbi_plain with the previous labels as the loop and the current
  * ones as lanes: a[p] + trans[p][l] for all l at once, a forbidden step
- * scoring -inf.  Ties go to the lowest previous label, as there. */
+ * scoring -inf.  Ties go to the lowest previous label, as there.  em must
+ * have one float to spare after its n * US_NL (read, never used); back:
+ * n * US_BACK bytes of scratch. */
+#define US_BACK 8
+typedef int8_t us_v4b __attribute__((vector_size(4)));
 static void us_viterbi(const float *em, uint32_t n, const float *trans, const float *start,
                        const float *end, uint8_t *back, uint8_t *out)
 {
@@ -764,30 +768,35 @@ static void us_viterbi(const float *em, uint32_t n, const float *trans, const fl
     for (i = 1; i < n; i++) {
         us_v4f blo, bhi, e;
         us_v4i plo = {0, 0, 0, 0}, phi = {0, 0, 0, 0};
-        int32_t bp[8];
-        float ev[8];
+        us_v4b b8;
         blo = alo[0] + tlo[0];
         bhi = alo[0] + thi[0];
-        for (p = 1; p < US_NL; p++) {
-            float ap = p < 4 ? alo[p] : ahi[p - 4];
-            us_v4f vlo = ap + tlo[p], vhi = ap + thi[p];
-            us_v4i mlo = vlo > blo, mhi = vhi > bhi;
-            us_v4i pv = {p, p, p, p};
-            blo = (us_v4f)((mlo & (us_v4i)vlo) | (~mlo & (us_v4i)blo));
-            bhi = (us_v4f)((mhi & (us_v4i)vhi) | (~mhi & (us_v4i)bhi));
-            plo = (mlo & pv) | (~mlo & plo);
-            phi = (mhi & pv) | (~mhi & phi);
-        }
-        memcpy(ev, em + (size_t)i * US_NL, US_NL * sizeof *ev);
-        ev[7] = 0;
-        memcpy(&e, ev, sizeof e);
+        /* the previous label p as a constant, so its score is a lane
+         * shuffle, not a trip through memory */
+#define US_VSTEP(P, AP)                                                                  \
+    do {                                                                                 \
+        us_v4f vlo = (AP) + tlo[P], vhi = (AP) + thi[P];                                 \
+        us_v4i mlo = vlo > blo, mhi = vhi > bhi, pv = {P, P, P, P};                      \
+        blo = (us_v4f)((mlo & (us_v4i)vlo) | (~mlo & (us_v4i)blo));                      \
+        bhi = (us_v4f)((mhi & (us_v4i)vhi) | (~mhi & (us_v4i)bhi));                      \
+        plo = (mlo & pv) | (~mlo & plo);                                                 \
+        phi = (mhi & pv) | (~mhi & phi);                                                 \
+    } while (0)
+        US_VSTEP(1, alo[1]);
+        US_VSTEP(2, alo[2]);
+        US_VSTEP(3, alo[3]);
+        US_VSTEP(4, ahi[0]);
+        US_VSTEP(5, ahi[1]);
+        US_VSTEP(6, ahi[2]);
+#undef US_VSTEP
+        memcpy(&e, em + (size_t)i * US_NL, sizeof e);
         alo = blo + e;
-        memcpy(&e, ev + 4, sizeof e);
+        memcpy(&e, em + (size_t)i * US_NL + 4, sizeof e); /* lane 7: the next float, unused */
         ahi = bhi + e;
-        memcpy(bp, &plo, sizeof plo);
-        memcpy(bp + 4, &phi, sizeof phi);
-        for (l = 0; l < US_NL; l++)
-            back[(size_t)i * US_NL + l] = (uint8_t)bp[l];
+        b8 = __builtin_convertvector(plo, us_v4b);
+        memcpy(back + (size_t)i * US_BACK, &b8, 4);
+        b8 = __builtin_convertvector(phi, us_v4b);
+        memcpy(back + (size_t)i * US_BACK + 4, &b8, 4);
     }
     memcpy(av, &alo, sizeof alo);
     memcpy(av + 4, &ahi, sizeof ahi);
@@ -796,7 +805,7 @@ static void us_viterbi(const float *em, uint32_t n, const float *trans, const fl
             best = l;
     out[n - 1] = (uint8_t)best;
     for (i = n - 1; i > 0; i--)
-        out[i - 1] = back[(size_t)i * US_NL + out[i]];
+        out[i - 1] = back[(size_t)i * US_BACK + out[i]];
 }
 
 #endif /* UNSOURCED_TAG_H */

@@ -104,6 +104,34 @@ static const char *const words[] = {
     "found", "warned", "denied", "added", "NATO", "percent", "more", "than", "largest", "accused",
     "police", "spokesperson", "(", ")", "—", "of", "and", "was", "is", "has", "also"};
 
+/* The lane-wise Viterbi picks the plain one's labels: random scores, some
+ * ties (coarse values), the model's transitions and random ones. */
+START_TEST(viterbi_same_labels)
+{
+    uint32_t round, n, i;
+    float *em = malloc((200 * US_NL + 8) * sizeof *em), trans[US_NL * US_NL + 2 * US_NL];
+    uint8_t *back = malloc(200 * US_BACK), *back2 = malloc(200 * US_NL), out[200], out2[200];
+    rng_state = 777;
+    for (round = 0; round < 4000; round++) {
+        const float *t = in->model.trans;
+        n = 1 + rng_below(199);
+        for (i = 0; i < n * US_NL + 8; i++)
+            em[i] = round % 3 == 0 ? (float)rng_below(4) : ((float)rng_below(20001) - 10000.0f) / 1000.0f;
+        if (round % 2) {
+            for (i = 0; i < US_NL * US_NL + 2 * US_NL; i++)
+                trans[i] = round % 3 == 0 ? (float)rng_below(3) : ((float)rng_below(2001) - 1000.0f) / 100.0f;
+            t = trans;
+        }
+        us_viterbi_plain(em, n, t, t + US_NL * US_NL, t + US_NL * US_NL + US_NL, back2, out2);
+        us_viterbi(em, n, t, t + US_NL * US_NL, t + US_NL * US_NL + US_NL, back, out);
+        ck_assert_msg(memcmp(out, out2, n) == 0, "round %u (%u tokens): other labels", round, n);
+    }
+    free(em);
+    free(back);
+    free(back2);
+}
+END_TEST
+
 START_TEST(fast_path_same_scores)
 {
     size_t nw = sizeof words / sizeof *words, k, compared = 0;
@@ -169,6 +197,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, index_matches_table);
     tcase_add_test(tc, fast_path_same_scores);
+    tcase_add_test(tc, viterbi_same_labels);
     tcase_add_test(tc, fast_path_cases_file);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
