@@ -1281,17 +1281,21 @@ static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
     q = i + 1 < d->nt ? w->q_open[i + 1] : -1;
     if (i == st->ts || i - st->ts > 6 || i + 1 >= st->te)
         return 0;
+    /* A transcript quoted whole opens each turn with a quotation mark:
+     * "“WALLACE: Let's start ..." */
+    a = st->ts;
+    if (d->tk[a].kind == US_T_QUOTE && (d->tk[a].flags & US_F_QOPEN) && a + 1 < i)
+        a++;
     if (q < 0 || w->quotes[q].attr >= 0) {
         /* A speaker's label opening a paragraph: "MAYOR LEE: We will ..." */
-        if (!(st->ts == 0 || (d->tk[st->ts].flags & US_F_LINE)) || i - st->ts > 4 ||
-            (d->tk[st->ts].tags & US_DET))
+        if (!(st->ts == 0 || (d->tk[st->ts].flags & US_F_LINE)) || i - a > 4 ||
+            (d->tk[a].tags & US_DET))
             return 0;
-        for (k = st->ts; k < i; k++)
+        for (k = a; k < i; k++)
             if (!(d->tk[k].flags & US_F_CAP) && !us_punct_is(d, k, '.'))
                 return 0;
         q = -1;
     }
-    a = st->ts;
     for (k = a; k < i; k++) {
         if (!us_np_word(d, k))
             return 0;
