@@ -1768,9 +1768,30 @@ static int us_not_claim(us_doc *d, size_t s)
 
 /* ---- output ---- */
 
+/* tp_span_new of the tokens [a, b): tokens begin and end on whole
+ * characters, so its clamping and its second conversion back to bytes
+ * change nothing and are left out (a test compares the two). */
 static json_t *us_tok_span(us_doc *d, uint32_t a, uint32_t b)
 {
-    return tp_span_new(d->w->t, d->tk[a].s, d->tk[b - 1].e);
+    tp_text *t = d->w->t;
+    size_t bs = d->tk[a].s, be = d->tk[b - 1].e, s, e, os, oe;
+    json_t *span = json_object();
+    if (span == NULL)
+        return NULL;
+    s = tp_text_cp(t, bs);
+    e = tp_text_cp(t, be);
+    if (json_object_set_new_nocheck(span, "start", json_integer((json_int_t)s)) != 0 ||
+        json_object_set_new_nocheck(span, "end", json_integer((json_int_t)e)) != 0 ||
+        json_object_set_new_nocheck(span, "text", json_stringn_nocheck(d->text + bs, be - bs)) != 0)
+        goto fail;
+    if (tp_text_orig(t, s, e, &os, &oe) &&
+        (json_object_set_new_nocheck(span, "orig_start", json_integer((json_int_t)os)) != 0 ||
+         json_object_set_new_nocheck(span, "orig_end", json_integer((json_int_t)oe)) != 0))
+        goto fail;
+    return span;
+fail:
+    json_decref(span);
+    return NULL;
 }
 
 static json_t *us_source_json(us_doc *d, const us_attr *at)

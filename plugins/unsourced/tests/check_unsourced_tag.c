@@ -104,6 +104,40 @@ static const char *const words[] = {
     "found", "warned", "denied", "added", "NATO", "percent", "more", "than", "largest", "accused",
     "police", "spokesperson", "(", ")", "—", "of", "and", "was", "is", "has", "also"};
 
+/* The stage's own span of tokens is tp_span_new's, with non-ASCII text and
+ * an offset map (orig_start, orig_end). */
+START_TEST(token_span_as_tp_span_new)
+{
+    tp_error err;
+    json_t *rec = json_pack("{s:s, s:s, s:[iiiiiiii]}",
+                            "text", "“Prices rose 5 %,” said Zoë Ångström — the café’s owner… «Ça va».",
+                            "original", "\"Prices rose 5%,\" said Zoe Angstrom -- the cafe's owner... <<Ca va>>.",
+                            "offset_map", 0, 0, 14, 13, 60, 59, 66, 70);
+    us_doc d;
+    uint32_t a, b;
+    size_t compared = 0;
+    memset(&err, 0, sizeof err);
+    ck_assert_int_eq(us_process(in, wk, rec, &err), TP_OK);
+    memset(&d, 0, sizeof d);
+    d.w = wk;
+    d.tk = wk->toks.v;
+    d.nt = wk->toks.n;
+    d.text = tp_text_bytes(wk->t);
+    ck_assert_uint_gt(d.nt, 10);
+    for (a = 0; a < d.nt; a++)
+        for (b = a + 1; b <= d.nt; b++) {
+            json_t *x = us_tok_span(&d, a, b), *y = tp_span_new(wk->t, d.tk[a].s, d.tk[b - 1].e);
+            ck_assert_msg(json_equal(x, y), "tokens %u..%u: other span", a, b);
+            ck_assert_ptr_nonnull(json_object_get(x, "orig_start"));
+            json_decref(x);
+            json_decref(y);
+            compared++;
+        }
+    ck_assert_uint_gt(compared, 100);
+    json_decref(rec);
+}
+END_TEST
+
 /* The lane-wise Viterbi picks the plain one's labels: random scores, some
  * ties (coarse values), the model's transitions and random ones. */
 START_TEST(viterbi_same_labels)
@@ -198,6 +232,7 @@ int main(void)
     tcase_add_test(tc, index_matches_table);
     tcase_add_test(tc, fast_path_same_scores);
     tcase_add_test(tc, viterbi_same_labels);
+    tcase_add_test(tc, token_span_as_tp_span_new);
     tcase_add_test(tc, fast_path_cases_file);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
