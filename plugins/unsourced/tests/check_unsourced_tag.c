@@ -104,6 +104,42 @@ static const char *const words[] = {
     "found", "warned", "denied", "added", "NATO", "percent", "more", "than", "largest", "accused",
     "police", "spokesperson", "(", ")", "—", "of", "and", "was", "is", "has", "also"};
 
+/* Which sentences the tagger looks at: one with a cue word of any list
+ * (the tagger's own included), a quotation mark or a colon; not one with
+ * none; and it labels those it skips "none". */
+START_TEST(tagger_gate)
+{
+    static const struct {
+        const char *text;
+        int tag;
+    } cases[] = {
+        {"The river flooded 300 homes on Monday.", 0},
+        {"Farmers planted wheat in the northern valley.", 0},
+        {"The mayor said the river flooded 300 homes.", 1},
+        {"Sanders railed against the banks.", 1},    /* tagger list */
+        {"Critics slammed the plan in May.", 1},      /* tagger list */
+        {"He wants a new bridge by June.", 1},        /* cognition */
+        {"Rain: the worst in a decade.", 1},          /* a colon */
+        {"It was \"a disaster\" for the town.", 1}, /* quotation marks */
+    };
+    size_t k;
+    for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        tp_error err;
+        json_t *rec = json_pack("{s:s}", "text", cases[k].text);
+        uint32_t i;
+        memset(&err, 0, sizeof err);
+        ck_assert_int_eq(us_process(in, wk, rec, &err), TP_OK);
+        ck_assert_uint_eq(wk->n_sents, 1);
+        ck_assert_msg(wk->sents[0].tag == cases[k].tag, "\"%s\": tagged %d, want %d", cases[k].text,
+                      wk->sents[0].tag, cases[k].tag);
+        if (!cases[k].tag)
+            for (i = wk->sents[0].ts; i < wk->sents[0].te; i++)
+                ck_assert_int_eq(wk->tlab[i], US_L_O);
+        json_decref(rec);
+    }
+}
+END_TEST
+
 /* The stage's own span of tokens is tp_span_new's, with non-ASCII text and
  * an offset map (orig_start, orig_end). */
 START_TEST(token_span_as_tp_span_new)
@@ -233,6 +269,7 @@ int main(void)
     tcase_add_test(tc, fast_path_same_scores);
     tcase_add_test(tc, viterbi_same_labels);
     tcase_add_test(tc, token_span_as_tp_span_new);
+    tcase_add_test(tc, tagger_gate);
     tcase_add_test(tc, fast_path_cases_file);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
