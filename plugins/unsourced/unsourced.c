@@ -62,6 +62,7 @@ typedef struct us_instance {
     us_model model;
     int tagger;      /* 0: rules only; 1: rules checked and completed by the model */
     int train_only;  /* the trainer: keep the tagger's per-token facts, no model */
+    int train_gated; /* ... of the sentences the tagger looks at only (us_tag_wanted) */
     /* Constant strings, shared by every record written (jansson counts
      * references atomically). */
     json_t *s_quality[4], *s_kind[5], *s_reason[6], *s_status[4];
@@ -2335,7 +2336,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
     }
     if (us_find_quotes(&d) != 0 || us_find_attributions(&d) != 0)
         goto oom;
-    if ((in->tagger || in->train_only) && us_tag_prepare(&d, in->train_only) != 0)
+    if ((in->tagger || in->train_only) && us_tag_prepare(&d, in->train_only && !in->train_gated) != 0)
         goto oom;
     if (in->tagger && (us_tag_doc(&in->model, &d) != 0 || us_tag_merge(&d) != 0))
         goto oom;
