@@ -1002,9 +1002,13 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
             }
         }
     }
-    /* An appositive: "Ann Lee, a labour economist at the institute, said". */
-    if (!have_src && j > (int64_t)ts && us_punct_is(d, (uint32_t)j, ',') && c1 < te &&
-        !(d->tk[c1].flags & US_F_CAP) && !us_article(d, c1) && !(d->tk[c1].tags & US_PRON)) {
+    /* An appositive: "Ann Lee, a labour economist at the institute, said".
+     * Before a name, an article or a pronoun the cue may rather be the
+     * inverted form (`..., said the minister`): then only a name that
+     * opens the sentence takes it ("Ann Lee, a spokeswoman for the union,
+     * said the union expected ..."). */
+    if (!have_src && j > (int64_t)ts && us_punct_is(d, (uint32_t)j, ',') && c1 < te) {
+        int opens_only = (d->tk[c1].flags & US_F_CAP) || us_article(d, c1) || (d->tk[c1].tags & US_PRON);
         int64_t k = j - 1;
         while (k > (int64_t)ts && k > j - 30 && !us_punct_is(d, (uint32_t)k, ',') &&
                d->tk[k].kind != US_T_QUOTE &&
@@ -1013,7 +1017,8 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
         if (k > (int64_t)ts && k < j - 1 && us_punct_is(d, (uint32_t)k, ',') &&
             d->tk[k - 1].kind == US_T_WORD && (d->tk[k - 1].flags & US_F_CAP) &&
             ((d->tk[k + 1].tags & US_DET) || (d->tk[k + 1].flags & US_F_CAP) || d->tk[k + 1].kind == US_T_NUM)) {
-            if (us_np_left(d, ts, (uint32_t)k - 1, &a, &b)) {
+            if (us_np_left(d, ts, (uint32_t)k - 1, &a, &b) &&
+                (!opens_only || a == ts || (a == ts + 1 && d->tk[ts].kind == US_T_QUOTE))) {
                 b = (uint32_t)j; /* the name and its appositive */
                 have_src = 1;
             }
