@@ -1012,12 +1012,25 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
         int64_t k = j - 1;
         while (k > (int64_t)ts && k > j - 30 && !us_punct_is(d, (uint32_t)k, ',') &&
                d->tk[k].kind != US_T_QUOTE &&
-               !((d->tk[k].tags & US_CUE) && !(d->tk[k].flags & US_F_CAP) && !us_article(d, (uint32_t)k - 1)))
+               !((d->tk[k].tags & US_CUE) && !(d->tk[k].flags & US_F_CAP) && !us_article(d, (uint32_t)k - 1) &&
+                 /* "Lee, speaking in Lyon, said": a participle opening it */
+                 !(us_punct_is(d, (uint32_t)k - 1, ',') && us_ends_with(d, (uint32_t)k, "ing"))))
             k--;
+        /* "Rep. Ann Lee (D-Ohio), chair of the caucus, said" */
+        int64_t nk = k - 1;
+        if (nk > (int64_t)ts && us_punct_is(d, (uint32_t)nk, ')')) {
+            int64_t o = nk - 1;
+            while (o > (int64_t)ts && o > nk - 8 && !us_punct_is(d, (uint32_t)o, '('))
+                o--;
+            if (o > (int64_t)ts && us_punct_is(d, (uint32_t)o, '('))
+                nk = o - 1;
+        }
         if (k > (int64_t)ts && k < j - 1 && us_punct_is(d, (uint32_t)k, ',') &&
-            d->tk[k - 1].kind == US_T_WORD && (d->tk[k - 1].flags & US_F_CAP) &&
-            ((d->tk[k + 1].tags & US_DET) || (d->tk[k + 1].flags & US_F_CAP) || d->tk[k + 1].kind == US_T_NUM)) {
-            if (us_np_left(d, ts, (uint32_t)k - 1, &a, &b) &&
+            d->tk[nk].kind == US_T_WORD && (d->tk[nk].flags & US_F_CAP) &&
+            ((d->tk[k + 1].tags & US_DET) || (d->tk[k + 1].flags & US_F_CAP) || d->tk[k + 1].kind == US_T_NUM ||
+             (d->tk[k + 1].kind == US_T_WORD && d->tk[nk].id < 0 && us_np_word(d, (uint32_t)nk) &&
+              (nk == (int64_t)ts || (d->tk[nk - 1].flags & US_F_CAP))))) {
+            if (us_np_left(d, ts, (uint32_t)nk, &a, &b) &&
                 (!opens_only || a == ts || (a == ts + 1 && d->tk[ts].kind == US_T_QUOTE))) {
                 b = (uint32_t)j; /* the name and its appositive */
                 have_src = 1;
