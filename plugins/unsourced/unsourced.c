@@ -1217,6 +1217,16 @@ static int us_according(us_doc *d, size_t s, uint32_t c0, uint32_t c1)
 }
 
 /* A headline of the form "Source: what they say". */
+/* Does [a, b) hold a word?  "Clinton: 547." is a table row, not a
+ * quotation. */
+static int us_has_word(const us_doc *d, uint32_t a, uint32_t b)
+{
+    for (; a < b; a++)
+        if (d->tk[a].kind == US_T_WORD)
+            return 1;
+    return 0;
+}
+
 static int us_headline_colon(us_doc *d, size_t s)
 {
     us_worker *w = d->w;
@@ -1235,6 +1245,10 @@ static int us_headline_colon(us_doc *d, size_t s)
             caps++;
     }
     if (k == st->ts || k >= st->te - 1 || !us_punct_is(d, k, ':') || caps == 0)
+        return 0;
+    /* "The Latest: ...", "The Ninth Circle: ...": a series or a title, not
+     * a speaker; and a colon before a number only is a table row. */
+    if ((d->tk[st->ts].tags & US_DET) || !us_has_word(d, k + 1, st->te))
         return 0;
     aid = us_new_attr(w);
     if (aid < 0)
@@ -1313,6 +1327,8 @@ static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
         for (k = a; k < i; k++)
             if (!(d->tk[k].flags & US_F_CAP) && !us_punct_is(d, k, '.'))
                 return 0;
+        if (!us_has_word(d, i + 1, st->te))
+            return 0;
         q = -1;
     }
     for (k = a; k < i; k++) {
