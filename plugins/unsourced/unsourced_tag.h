@@ -601,7 +601,7 @@ static const us_wentry *us_wcache_get(const us_model *m, us_wentry *c, uint64_t 
 }
 
 /* Emission scores em[n * US_NL] of the tokens [ts, te) of a sentence, as
- * us_tag_feats + us_model_emissions give them.  near: 2n uint32, x: 4n
+ * us_tag_feats + us_model_emissions give them.  near: 2n uint32, x: 12n
  * uint64, acc: n * US_LANES int32 of scratch.  -1 (nothing done) when a
  * token's shape or rule label is outside the tables. */
 static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_tokinfo *ti,
@@ -637,11 +637,40 @@ static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_to
         x[4 * i + 2] = e->x23;
         x[4 * i + 3] = e->x25;
     }
+    /* The model rows of the features a table cannot hold (word pairs,
+     * word and rule label, words and cue distances): all their addresses
+     * first, fetching the index blocks, then the rows, fetching them, then
+     * the sums, so that a sentence's look-ups overlap in memory instead of
+     * waiting one after the other. */
+    {
+        uint32_t *rows = (uint32_t *)(void *)(x + 4 * (size_t)n); /* 5n */
+        const int16_t **rp = (const int16_t **)(void *)(x + 7 * (size_t)n); /* 5n */
+        for (i = 0; i < n; i++) {
+            uint32_t k = ts + i, *r = rows + 5 * (size_t)i, j;
+            uint64_t w0 = ti[k].h;
+            uint64_t wm1 = i > 0 ? ti[k - 1].h : 11, wp1 = i + 1 < n ? ti[k + 1].h : 13;
+            unsigned r0 = ti[k].rule;
+            unsigned cl = near[2 * i] & 0xff, cr = near[2 * i + 1] & 0xff;
+            unsigned rl = near[2 * i] >> 8, rr = near[2 * i + 1] >> 8;
+            r[0] = us_row(us_mix(i > 0 ? x[4 * (i - 1)] : us_mix(7, wm1), w0));
+            r[1] = us_row(us_mix(x[4 * i + 1], wp1));
+            r[2] = r0 != 0 ? us_row(us_mix(us_mix(22, w0), r0)) : UINT32_MAX;
+            r[3] = us_row(us_mix(i > 0 ? x[4 * (i - 1) + 2] : us_mix(23, wm1), rl | rr << 4));
+            r[4] = us_row(us_mix(x[4 * i + 3], cl | cr << 4));
+            for (j = 0; j < 5; j++)
+                if (r[j] != UINT32_MAX)
+                    __builtin_prefetch(&m->rank[r[j] >> 6]);
+        }
+        for (i = 0; i < 5 * n; i++) {
+            rp[i] = rows[i] == UINT32_MAX ? NULL : us_model_row(m, rows[i]);
+            if (rp[i] != NULL)
+                __builtin_prefetch(rp[i]);
+        }
+    }
     for (i = 0; i < n; i++) {
-        uint32_t k = ts + i;
+        uint32_t k = ts + i, j;
         int32_t *a = acc + (size_t)i * US_LANES;
-        uint64_t w0 = ti[k].h;
-        uint64_t wm1 = i > 0 ? ti[k - 1].h : 11, wp1 = i + 1 < n ? ti[k + 1].h : 13;
+        const int16_t *const *rp = (const int16_t *const *)(void *)(x + 7 * (size_t)n) + 5 * (size_t)i;
         unsigned s0 = ti[k].shape, sm1 = i > 0 ? ti[k - 1].shape : 8, sp1 = i + 1 < n ? ti[k + 1].shape : 9;
         unsigned r0 = ti[k].rule, rm1 = i > 0 ? ti[k - 1].rule : 8, rp1 = i + 1 < n ? ti[k + 1].rule : 9;
         unsigned cue = (tk[k].tags & US_CUE) != 0;
@@ -661,12 +690,9 @@ static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_to
             us_add32(a, tb + (size_t)(US_TB_EDGE + 2) * US_LANES);
         if (i + 2 >= n)
             us_add32(a, tb + (size_t)(US_TB_EDGE + 3) * US_LANES);
-        us_add_feat(a, m, us_mix(i > 0 ? x[4 * (i - 1)] : us_mix(7, wm1), w0));
-        us_add_feat(a, m, us_mix(x[4 * i + 1], wp1));
-        if (r0 != 0)
-            us_add_feat(a, m, us_mix(us_mix(22, w0), r0));
-        us_add_feat(a, m, us_mix(i > 0 ? x[4 * (i - 1) + 2] : us_mix(23, wm1), rl | rr << 4));
-        us_add_feat(a, m, us_mix(x[4 * i + 3], cl | cr << 4));
+        for (j = 0; j < 5; j++)
+            if (rp[j] != NULL)
+                us_add16(a, rp[j]);
         {
             /* (float)a[l] * wscale, four lanes at a time (the same IEEE
              * operations, so the same scores) */
