@@ -1056,6 +1056,30 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
         if (!have_src)
             have_src = us_np_left(d, ts, (uint32_t)j, &a, &b);
     }
+    /* A relative clause: "Ann Lee, who said ...", "the agency, which
+     * reported ...": the source is the relative pronoun with the noun
+     * phrase it stands for. */
+    if (!have_src && j > (int64_t)ts && d->tk[j].kind == US_T_WORD &&
+        (us_word_is(d, (uint32_t)j, "who") || us_word_is(d, (uint32_t)j, "which"))) {
+        uint32_t a2, b2;
+        int64_t h = us_punct_is(d, (uint32_t)j - 1, ',') ? j - 2 : j - 1;
+        a = (uint32_t)j;
+        b = (uint32_t)j + 1;
+        if (h >= (int64_t)ts && us_np_left(d, ts, (uint32_t)h, &a2, &b2)) {
+            /* the phrase from its last determiner, or its run of names */
+            uint32_t k = (uint32_t)h + 1;
+            while (k > a2 && !(d->tk[k - 1].tags & US_DET))
+                k--;
+            if (k > a2 || (d->tk[a2].tags & US_DET)) {
+                a = k > a2 ? k - 1 : a2;
+            } else if (d->tk[h].flags & US_F_CAP) {
+                for (k = (uint32_t)h; k > a2 && (d->tk[k - 1].flags & US_F_CAP); k--)
+                    ;
+                a = k;
+            }
+        }
+        have_src = 1;
+    }
     after = c1;
     after = us_skip_after_cue(d, after, te);
     if (!have_src && (j < (int64_t)ts || d->tk[j].kind == US_T_QUOTE || us_punct_is(d, (uint32_t)j, ',') ||
