@@ -1016,8 +1016,25 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
                  /* "Lee, speaking in Lyon, said": a participle opening it */
                  !(us_punct_is(d, (uint32_t)k - 1, ',') && us_ends_with(d, (uint32_t)k, "ing"))))
             k--;
+        /* "Ann Lee, 21, a student from Lyon, said", "Ann Lee, speaking in
+         * Lyon, France, said": further commas of the appositive, when a
+         * name opening the sentence comes before them (checked below) */
+        int hops = 0;
+        int64_t nk;
+        while (hops < 3 && k > (int64_t)ts + 1 && us_punct_is(d, (uint32_t)k, ',') &&
+               !(d->tk[k - 1].kind == US_T_WORD && (d->tk[k - 1].flags & US_F_CAP)) &&
+               !us_punct_is(d, (uint32_t)k - 1, ')')) {
+            int64_t k2 = k - 1;
+            while (k2 > (int64_t)ts && k2 > k - 20 && !us_punct_is(d, (uint32_t)k2, ',') &&
+                   d->tk[k2].kind != US_T_QUOTE)
+                k2--;
+            if (k2 <= (int64_t)ts || !us_punct_is(d, (uint32_t)k2, ','))
+                break;
+            k = k2;
+            hops++;
+        }
         /* "Rep. Ann Lee (D-Ohio), chair of the caucus, said" */
-        int64_t nk = k - 1;
+        nk = k - 1;
         if (nk > (int64_t)ts && us_punct_is(d, (uint32_t)nk, ')')) {
             int64_t o = nk - 1;
             while (o > (int64_t)ts && o > nk - 8 && !us_punct_is(d, (uint32_t)o, '('))
@@ -1031,7 +1048,7 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
              (d->tk[k + 1].kind == US_T_WORD && d->tk[nk].id < 0 && us_np_word(d, (uint32_t)nk) &&
               (nk == (int64_t)ts || (d->tk[nk - 1].flags & US_F_CAP))))) {
             if (us_np_left(d, ts, (uint32_t)nk, &a, &b) &&
-                (!opens_only || a == ts || (a == ts + 1 && d->tk[ts].kind == US_T_QUOTE))) {
+                ((!opens_only && hops == 0) || a == ts || (a == ts + 1 && d->tk[ts].kind == US_T_QUOTE))) {
                 b = (uint32_t)j; /* the name and its appositive */
                 have_src = 1;
             }
@@ -1087,7 +1104,8 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
         /* Inverted: `"...," said Zhao` */
         if (after < te && ((d->tk[after].flags & US_F_CAP) || (d->tk[after].tags & (US_DET | US_PRON)) ||
                            us_np_has_cap(d, after, te))) {
-            have_src = us_np_right(d, after, te, &a, &b, US_NP_MAX);
+            /* a pronoun is a source of one word: `..." said she.` */
+            have_src = us_np_right(d, after, te, &a, &b, (d->tk[after].tags & US_PRON) ? 1 : US_NP_MAX);
             if (have_src) {
                 uint32_t k;
                 inverted = 1;
