@@ -1289,8 +1289,10 @@ static int us_headline_colon(us_doc *d, size_t s)
     if (k == st->ts || k >= st->te - 1 || !us_punct_is(d, k, ':') || caps == 0)
         return 0;
     /* "The Latest: ...", "The Ninth Circle: ...": a series or a title, not
-     * a speaker; and a colon before a number only is a table row. */
-    if ((d->tk[st->ts].tags & US_DET) || !us_has_word(d, k + 1, st->te))
+     * a speaker; "Correction: ...", "Q: ...": a label; and a colon before
+     * a number only is a table row. */
+    if ((d->tk[st->ts].tags & US_DET) || us_phrase_at(d, st->ts, k, US_LABEL) == k - st->ts ||
+        !us_has_word(d, k + 1, st->te))
         return 0;
     aid = us_new_attr(w);
     if (aid < 0)
@@ -1369,7 +1371,7 @@ static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
         for (k = a; k < i; k++)
             if (!(d->tk[k].flags & US_F_CAP) && !us_punct_is(d, k, '.'))
                 return 0;
-        if (!us_has_word(d, i + 1, st->te))
+        if (!us_has_word(d, i + 1, st->te) || us_phrase_at(d, a, i, US_LABEL) == i - a)
             return 0;
         q = -1;
     }
