@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Speed of the unsourced stage alone on the BBC folder.
 
-    python3 bench/unsourced/speed.py [DATA] [--driver PATH] [--repeat N] [-s]
+    python3 bench/unsourced/speed.py [DATA] [--driver PATH ...] [--repeat N] [-s] [-R]
 
 Feeds every article as a record to the driver (JSON parsing and output are
 outside the stage's time) and prints the driver's line
-`textpipe: stage unsourced: N records, S s, X MB/s`, the best of --repeat
-runs.  With -s the driver first fills `sentences` with the shared splitter,
-as the sentences stage would (also outside the stage's time).
+`textpipe: stage unsourced: N records, S s, X MB/s` of the median of
+--repeat runs (the machine is shared: the median is steadier than the best),
+then the best and the slowest.  --driver may be given several times (e.g. an
+older build and this one): the runs then alternate between them, so that
+both see the same load, and each gets its line.  With -s the driver first
+fills `sentences` with the shared splitter, as the sentences stage would
+(also outside the stage's time); -R: rules only.
 """
 import argparse
 import glob
@@ -20,7 +24,8 @@ from common import data_dir, driver_path, run
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('data', nargs='?')
-    ap.add_argument('--driver')
+    ap.add_argument('--driver', action='append')
+    ap.add_argument('-R', action='store_true', help='rules only (driver -R)')
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('-s', action='store_true')
     args = ap.parse_args()
@@ -29,14 +34,19 @@ def main():
     for f in files:
         with open(f, 'rb') as fh:
             recs.append({'id': f, 'text': fh.read().decode('utf-8', errors='replace')})
-    best = None
+    drivers = args.driver or [None]
+    runs = {k: [] for k in range(len(drivers))}
     for _ in range(args.repeat):
-        _, stats = run(driver_path(args.driver), recs, ['-n'] + (['-s'] if args.s else []))
-        line = [l for l in stats.splitlines() if l.startswith('textpipe: stage')][-1]
-        mbs = float(re.search(r'([\d.]+) MB/s', line).group(1))
-        if best is None or mbs > best[0]:
-            best = (mbs, line)
-    print(best[1])
+        for k, drv in enumerate(drivers):
+            _, stats = run(driver_path(drv), recs, ['-n'] + (['-s'] if args.s else []) + (['-R'] if args.R else []))
+            line = [l for l in stats.splitlines() if l.startswith('textpipe: stage')][-1]
+            secs = float(re.search(r'records, ([\d.]+) s', line).group(1))
+            runs[k].append((secs, line))
+    for k, drv in enumerate(drivers):
+        v = sorted(runs[k])
+        med = v[len(v) // 2]
+        name = f' ({drv})' if len(drivers) > 1 else ''
+        print(f'{med[1]}{name}; best {v[0][0]:.3f} s, slowest {v[-1][0]:.3f} s of {len(v)}')
 
 
 if __name__ == '__main__':

@@ -1,6 +1,6 @@
 /* textpipe-unsourced-train: train the unsourced stage's attribution tagger.
  *
- *     textpipe-unsourced-train [-e EPOCHS] [-k FEATURES] -o MODEL TRAIN.jsonl [DEV.jsonl]
+ *     textpipe-unsourced-train [-e EPOCHS] [-k FEATURES] [-g] -o MODEL TRAIN.jsonl [DEV.jsonl]
  *
  * Each input line: {"text": "...", "spans": [[start, end, "Source"|"Cue"|"Content"], ...]}
  * with code-point offsets (bench/unsourced/polnear_spans.py writes PolNeAR
@@ -9,7 +9,8 @@
  * span covering it (cue over source over content), BIO.  An averaged
  * structured perceptron learns the weights; after each epoch the token
  * scores on DEV are printed.  The model keeps the FEATURES (default 60000)
- * rows of largest weight. */
+ * rows of largest weight.  With -g it trains and checks on the sentences the
+ * stage gives the tagger only (us_tag_wanted); the others are "none". */
 #define US_NO_BUILTIN_MODEL
 #include "unsourced.c"
 
@@ -120,7 +121,7 @@ static void load(const char *path, us_instance *in, us_worker *w, corpus *c)
             uint32_t n = st->te - st->ts, i, j;
             sent *o;
             int32_t prev = -2;
-            if (n == 0)
+            if (n == 0 || !st->tag) /* with -g, the sentences the stage tags only */
                 continue;
             if (c->n == c->cap) {
                 c->cap = c->cap ? 2 * c->cap : 1024;
@@ -349,7 +350,7 @@ static void write_model(const char *path, const float *a, const float *t, size_t
 int main(int argc, char **argv)
 {
     const char *out = NULL, *trainf = NULL, *devf = NULL;
-    int epochs = 6, i, e;
+    int epochs = 6, i, e, gated = 0;
     size_t keep = 60000;
     us_instance *in;
     void *wp;
@@ -364,6 +365,8 @@ int main(int argc, char **argv)
             out = argv[++i];
         else if (strcmp(argv[i], "-e") == 0 && i + 1 < argc)
             epochs = atoi(argv[++i]);
+        else if (strcmp(argv[i], "-g") == 0)
+            gated = 1;
         else if (strcmp(argv[i], "-k") == 0 && i + 1 < argc)
             keep = (size_t)atol(argv[++i]);
         else if (trainf == NULL)
@@ -372,7 +375,7 @@ int main(int argc, char **argv)
             devf = argv[i];
     }
     if (out == NULL || trainf == NULL) {
-        fprintf(stderr, "usage: textpipe-unsourced-train [-e EPOCHS] [-k FEATURES] -o MODEL TRAIN.jsonl [DEV.jsonl]\n");
+        fprintf(stderr, "usage: textpipe-unsourced-train [-e EPOCHS] [-k FEATURES] [-g] -o MODEL TRAIN.jsonl [DEV.jsonl]\n");
         return 2;
     }
     memset(&err, 0, sizeof err);
@@ -382,6 +385,7 @@ int main(int argc, char **argv)
     }
     in->tagger = 0;
     in->train_only = 1;
+    in->train_gated = gated;
     memset(&tr, 0, sizeof tr);
     memset(&dv, 0, sizeof dv);
     load(trainf, in, wp, &tr);
@@ -396,8 +400,8 @@ int main(int argc, char **argv)
             maxn = dv.v[k].n;
     W = calloc((size_t)NROWS * US_NL, sizeof *W);
     U = calloc((size_t)NROWS * US_NL, sizeof *U);
-    em = malloc(maxn * US_NL * sizeof *em);
-    back = malloc(maxn * US_NL);
+    em = calloc(maxn * US_NL + 8, sizeof *em); /* us_viterbi reads one float more */
+    back = malloc(maxn * US_BACK);
     pred = malloc(maxn);
     order = malloc(tr.n * sizeof *order);
     for (k = 0; k < tr.n; k++)

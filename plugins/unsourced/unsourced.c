@@ -40,6 +40,7 @@ extern const unsigned char unsourced_model_blob_end[] __attribute__((visibility(
 #define US_QUOTE_GAP 3   /* punctuation between a quotation and its source */
 #define US_CONTENT_MAX 160 /* tokens of indirect content */
 /* The tags claims look at (phrases with other tags need no early look). */
+#define US_TAG_GATE (US_CUE | US_WEAK | US_NOUN | US_STMT | US_TAGGER)
 #define US_REASON_TAGS (US_NUMWORD | US_SUPERL | US_COMPAR | US_CAUSE | US_ACCUSE | US_EVENT | US_NOTEVENT)
 
 enum { Q_NAMED = 3, Q_VAGUE = 2, Q_NONE = 1 };
@@ -61,6 +62,7 @@ typedef struct us_instance {
     us_model model;
     int tagger;      /* 0: rules only; 1: rules checked and completed by the model */
     int train_only;  /* the trainer: keep the tagger's per-token facts, no model */
+    int train_gated; /* ... of the sentences the tagger looks at only (us_tag_wanted) */
     /* Constant strings, shared by every record written (jansson counts
      * references atomically). */
     json_t *s_quality[4], *s_kind[5], *s_reason[6], *s_status[4];
@@ -71,6 +73,7 @@ typedef struct us_sent {
     uint32_t bs, be;  /* bytes */
     int para;
     int headline;
+    int tag;          /* the tagger looks at it (us_tag_wanted) */
 } us_sent;
 
 typedef struct us_quote {
@@ -999,18 +1002,53 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
             }
         }
     }
-    /* An appositive: "Ann Lee, a labour economist at the institute, said". */
-    if (!have_src && j > (int64_t)ts && us_punct_is(d, (uint32_t)j, ',') && c1 < te &&
-        !(d->tk[c1].flags & US_F_CAP) && !us_article(d, c1) && !(d->tk[c1].tags & US_PRON)) {
+    /* An appositive: "Ann Lee, a labour economist at the institute, said".
+     * Before a name, an article or a pronoun the cue may rather be the
+     * inverted form (`..., said the minister`): then only a name that
+     * opens the sentence takes it ("Ann Lee, a spokeswoman for the union,
+     * said the union expected ..."). */
+    if (!have_src && j > (int64_t)ts && us_punct_is(d, (uint32_t)j, ',') && c1 < te) {
+        int opens_only = (d->tk[c1].flags & US_F_CAP) || us_article(d, c1) || (d->tk[c1].tags & US_PRON);
         int64_t k = j - 1;
         while (k > (int64_t)ts && k > j - 30 && !us_punct_is(d, (uint32_t)k, ',') &&
                d->tk[k].kind != US_T_QUOTE &&
-               !((d->tk[k].tags & US_CUE) && !(d->tk[k].flags & US_F_CAP) && !us_article(d, (uint32_t)k - 1)))
+               !((d->tk[k].tags & US_CUE) && !(d->tk[k].flags & US_F_CAP) && !us_article(d, (uint32_t)k - 1) &&
+                 /* "Lee, speaking in Lyon, said": a participle opening it */
+                 !(us_punct_is(d, (uint32_t)k - 1, ',') && us_ends_with(d, (uint32_t)k, "ing"))))
             k--;
+        /* "Ann Lee, 21, a student from Lyon, said", "Ann Lee, speaking in
+         * Lyon, France, said": further commas of the appositive, when a
+         * name opening the sentence comes before them (checked below) */
+        int hops = 0;
+        int64_t nk;
+        while (hops < 3 && k > (int64_t)ts + 1 && us_punct_is(d, (uint32_t)k, ',') &&
+               !(d->tk[k - 1].kind == US_T_WORD && (d->tk[k - 1].flags & US_F_CAP)) &&
+               !us_punct_is(d, (uint32_t)k - 1, ')')) {
+            int64_t k2 = k - 1;
+            while (k2 > (int64_t)ts && k2 > k - 20 && !us_punct_is(d, (uint32_t)k2, ',') &&
+                   d->tk[k2].kind != US_T_QUOTE)
+                k2--;
+            if (k2 <= (int64_t)ts || !us_punct_is(d, (uint32_t)k2, ','))
+                break;
+            k = k2;
+            hops++;
+        }
+        /* "Rep. Ann Lee (D-Ohio), chair of the caucus, said" */
+        nk = k - 1;
+        if (nk > (int64_t)ts && us_punct_is(d, (uint32_t)nk, ')')) {
+            int64_t o = nk - 1;
+            while (o > (int64_t)ts && o > nk - 8 && !us_punct_is(d, (uint32_t)o, '('))
+                o--;
+            if (o > (int64_t)ts && us_punct_is(d, (uint32_t)o, '('))
+                nk = o - 1;
+        }
         if (k > (int64_t)ts && k < j - 1 && us_punct_is(d, (uint32_t)k, ',') &&
-            d->tk[k - 1].kind == US_T_WORD && (d->tk[k - 1].flags & US_F_CAP) &&
-            ((d->tk[k + 1].tags & US_DET) || (d->tk[k + 1].flags & US_F_CAP) || d->tk[k + 1].kind == US_T_NUM)) {
-            if (us_np_left(d, ts, (uint32_t)k - 1, &a, &b)) {
+            d->tk[nk].kind == US_T_WORD && (d->tk[nk].flags & US_F_CAP) &&
+            ((d->tk[k + 1].tags & US_DET) || (d->tk[k + 1].flags & US_F_CAP) || d->tk[k + 1].kind == US_T_NUM ||
+             (d->tk[k + 1].kind == US_T_WORD && d->tk[nk].id < 0 && us_np_word(d, (uint32_t)nk) &&
+              (nk == (int64_t)ts || (d->tk[nk - 1].flags & US_F_CAP))))) {
+            if (us_np_left(d, ts, (uint32_t)nk, &a, &b) &&
+                ((!opens_only && hops == 0) || a == ts || (a == ts + 1 && d->tk[ts].kind == US_T_QUOTE))) {
                 b = (uint32_t)j; /* the name and its appositive */
                 have_src = 1;
             }
@@ -1035,6 +1073,30 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
         if (!have_src)
             have_src = us_np_left(d, ts, (uint32_t)j, &a, &b);
     }
+    /* A relative clause: "Ann Lee, who said ...", "the agency, which
+     * reported ...": the source is the relative pronoun with the noun
+     * phrase it stands for. */
+    if (!have_src && j > (int64_t)ts && d->tk[j].kind == US_T_WORD &&
+        (us_word_is(d, (uint32_t)j, "who") || us_word_is(d, (uint32_t)j, "which"))) {
+        uint32_t a2, b2;
+        int64_t h = us_punct_is(d, (uint32_t)j - 1, ',') ? j - 2 : j - 1;
+        a = (uint32_t)j;
+        b = (uint32_t)j + 1;
+        if (h >= (int64_t)ts && us_np_left(d, ts, (uint32_t)h, &a2, &b2)) {
+            /* the phrase from its last determiner, or its run of names */
+            uint32_t k = (uint32_t)h + 1;
+            while (k > a2 && !(d->tk[k - 1].tags & US_DET))
+                k--;
+            if (k > a2 || (d->tk[a2].tags & US_DET)) {
+                a = k > a2 ? k - 1 : a2;
+            } else if (d->tk[h].flags & US_F_CAP) {
+                for (k = (uint32_t)h; k > a2 && (d->tk[k - 1].flags & US_F_CAP); k--)
+                    ;
+                a = k;
+            }
+        }
+        have_src = 1;
+    }
     after = c1;
     after = us_skip_after_cue(d, after, te);
     if (!have_src && (j < (int64_t)ts || d->tk[j].kind == US_T_QUOTE || us_punct_is(d, (uint32_t)j, ',') ||
@@ -1042,7 +1104,8 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
         /* Inverted: `"...," said Zhao` */
         if (after < te && ((d->tk[after].flags & US_F_CAP) || (d->tk[after].tags & (US_DET | US_PRON)) ||
                            us_np_has_cap(d, after, te))) {
-            have_src = us_np_right(d, after, te, &a, &b, US_NP_MAX);
+            /* a pronoun is a source of one word: `..." said she.` */
+            have_src = us_np_right(d, after, te, &a, &b, (d->tk[after].tags & US_PRON) ? 1 : US_NP_MAX);
             if (have_src) {
                 uint32_t k;
                 inverted = 1;
@@ -1196,6 +1259,16 @@ static int us_according(us_doc *d, size_t s, uint32_t c0, uint32_t c1)
 }
 
 /* A headline of the form "Source: what they say". */
+/* Does [a, b) hold a word?  "Clinton: 547." is a table row, not a
+ * quotation. */
+static int us_has_word(const us_doc *d, uint32_t a, uint32_t b)
+{
+    for (; a < b; a++)
+        if (d->tk[a].kind == US_T_WORD)
+            return 1;
+    return 0;
+}
+
 static int us_headline_colon(us_doc *d, size_t s)
 {
     us_worker *w = d->w;
@@ -1214,6 +1287,12 @@ static int us_headline_colon(us_doc *d, size_t s)
             caps++;
     }
     if (k == st->ts || k >= st->te - 1 || !us_punct_is(d, k, ':') || caps == 0)
+        return 0;
+    /* "The Latest: ...", "The Ninth Circle: ...": a series or a title, not
+     * a speaker; "Correction: ...", "Q: ...": a label; and a colon before
+     * a number only is a table row. */
+    if ((d->tk[st->ts].tags & US_DET) || us_phrase_at(d, st->ts, k, US_LABEL) == k - st->ts ||
+        !us_has_word(d, k + 1, st->te))
         return 0;
     aid = us_new_attr(w);
     if (aid < 0)
@@ -1279,17 +1358,23 @@ static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
     q = i + 1 < d->nt ? w->q_open[i + 1] : -1;
     if (i == st->ts || i - st->ts > 6 || i + 1 >= st->te)
         return 0;
+    /* A transcript quoted whole opens each turn with a quotation mark:
+     * "“WALLACE: Let's start ..." */
+    a = st->ts;
+    if (d->tk[a].kind == US_T_QUOTE && (d->tk[a].flags & US_F_QOPEN) && a + 1 < i)
+        a++;
     if (q < 0 || w->quotes[q].attr >= 0) {
         /* A speaker's label opening a paragraph: "MAYOR LEE: We will ..." */
-        if (!(st->ts == 0 || (d->tk[st->ts].flags & US_F_LINE)) || i - st->ts > 4 ||
-            (d->tk[st->ts].tags & US_DET))
+        if (!(st->ts == 0 || (d->tk[st->ts].flags & US_F_LINE)) || i - a > 4 ||
+            (d->tk[a].tags & US_DET))
             return 0;
-        for (k = st->ts; k < i; k++)
+        for (k = a; k < i; k++)
             if (!(d->tk[k].flags & US_F_CAP) && !us_punct_is(d, k, '.'))
                 return 0;
+        if (!us_has_word(d, i + 1, st->te) || us_phrase_at(d, a, i, US_LABEL) == i - a)
+            return 0;
         q = -1;
     }
-    a = st->ts;
     for (k = a; k < i; k++) {
         if (!us_np_word(d, k))
             return 0;
@@ -1762,9 +1847,30 @@ static int us_not_claim(us_doc *d, size_t s)
 
 /* ---- output ---- */
 
+/* tp_span_new of the tokens [a, b): tokens begin and end on whole
+ * characters, so its clamping and its second conversion back to bytes
+ * change nothing and are left out (a test compares the two). */
 static json_t *us_tok_span(us_doc *d, uint32_t a, uint32_t b)
 {
-    return tp_span_new(d->w->t, d->tk[a].s, d->tk[b - 1].e);
+    tp_text *t = d->w->t;
+    size_t bs = d->tk[a].s, be = d->tk[b - 1].e, s, e, os, oe;
+    json_t *span = json_object();
+    if (span == NULL)
+        return NULL;
+    s = tp_text_cp(t, bs);
+    e = tp_text_cp(t, be);
+    if (json_object_set_new_nocheck(span, "start", json_integer((json_int_t)s)) != 0 ||
+        json_object_set_new_nocheck(span, "end", json_integer((json_int_t)e)) != 0 ||
+        json_object_set_new_nocheck(span, "text", json_stringn_nocheck(d->text + bs, be - bs)) != 0)
+        goto fail;
+    if (tp_text_orig(t, s, e, &os, &oe) &&
+        (json_object_set_new_nocheck(span, "orig_start", json_integer((json_int_t)os)) != 0 ||
+         json_object_set_new_nocheck(span, "orig_end", json_integer((json_int_t)oe)) != 0))
+        goto fail;
+    return span;
+fail:
+    json_decref(span);
+    return NULL;
 }
 
 static json_t *us_source_json(us_doc *d, const us_attr *at)
@@ -1922,12 +2028,32 @@ oom:
 
 /* ---- the attribution tagger ---- */
 
+/* Does the tagger look at sentence s?  Only where an attribution can be:
+ * a word of the cue lists (any form, weak or noun), a quotation mark, a
+ * colon, or something the rules found (a quotation or an attribution:
+ * rule labels, set before).  Elsewhere every label is "none".  Most of a
+ * news story's sentences hold none of these. */
+static int us_tag_wanted(const us_doc *d, const us_sent *st)
+{
+    const us_worker *w = d->w;
+    uint32_t k;
+    for (k = st->ts; k < st->te; k++) {
+        const us_tok *t = &d->tk[k];
+        if ((t->tags & US_TAG_GATE) || w->ti[k].rule != 0 || t->kind == US_T_QUOTE)
+            return 1;
+        if (t->kind == US_T_PUNCT && t->e - t->s == 1 && d->text[t->s] == ':')
+            return 1;
+    }
+    return 0;
+}
+
 /* Per-token facts for the tagger: word hashes, shapes, quotations, and
- * what the rules found. */
-static int us_tag_prepare(us_doc *d)
+ * what the rules found; for the tokens of the sentences the tagger looks
+ * at (all of them for the trainer). */
+static int us_tag_prepare(us_doc *d, int all)
 {
     us_worker *w = d->w;
-    size_t k, q;
+    size_t k, q, s;
     char buf[US_MAX_WORD];
     if (d->nt > w->cap_ti) {
         size_t c = w->cap_ti ? w->cap_ti : 256;
@@ -1942,42 +2068,8 @@ static int us_tag_prepare(us_doc *d)
         w->tlab = p;
         w->cap_ti = c;
     }
-    for (k = 0; k < d->nt; k++) {
-        const us_tok *t = &d->tk[k];
-        us_tokinfo *x = &w->ti[k];
-        const char *str = d->text + t->s;
-        size_t n = t->e - t->s, m;
-        x->rule = 0;
-        x->suf = 0;
-        switch (t->kind) {
-        case US_T_NUM:
-            x->h = 0x6e756dull;
-            x->shape = 3;
-            break;
-        case US_T_WORD:
-            m = us_fold(buf, str, n);
-            if (m == 0) {
-                str = buf;
-                m = 0;
-                x->h = 0x6c6f6e67ull;
-            } else {
-                x->h = us_fnv64(buf, m);
-            }
-            x->suf = m > 3 ? us_fnv64(buf + m - 3, 3) : x->h;
-            x->shape = (t->flags & US_F_CAP) ? 1 : 0;
-            if ((t->flags & US_F_CAP) && n > 1 && str[1] >= 'A' && str[1] <= 'Z')
-                x->shape = 2;
-            break;
-        case US_T_QUOTE:
-            x->h = 0x71756f7465ull;
-            x->shape = (t->flags & US_F_QOPEN) ? 5 : (t->flags & US_F_QCLOSE) ? 6 : 7;
-            break;
-        default:
-            x->h = us_fnv64(str, n < 4 ? n : 4);
-            x->shape = 4;
-            break;
-        }
-    }
+    for (k = 0; k < d->nt; k++)
+        w->ti[k].rule = 0;
     for (q = 0; q < w->n_quotes; q++)
         for (k = w->quotes[q].a; k <= w->quotes[q].b; k++)
             w->ti[k].rule = 4;
@@ -1990,6 +2082,47 @@ static int us_tag_prepare(us_doc *d)
                 w->ti[k].rule = (uint8_t)((w->ti[k].rule & 4) | 1);
         for (k = at->cue0; k < at->cue1; k++)
             w->ti[k].rule = (uint8_t)((w->ti[k].rule & 4) | 2);
+    }
+    for (s = 0; s < w->n_sents; s++) {
+        us_sent *st = &w->sents[s];
+        st->tag = all || us_tag_wanted(d, st);
+        if (!st->tag)
+            continue;
+        for (k = st->ts; k < st->te; k++) {
+            const us_tok *t = &d->tk[k];
+            us_tokinfo *x = &w->ti[k];
+            const char *str = d->text + t->s;
+            size_t n = t->e - t->s, m;
+            x->suf = 0;
+            switch (t->kind) {
+            case US_T_NUM:
+                x->h = 0x6e756dull;
+                x->shape = 3;
+                break;
+            case US_T_WORD:
+                m = us_fold(buf, str, n);
+                if (m == 0) {
+                    str = buf;
+                    m = 0;
+                    x->h = 0x6c6f6e67ull;
+                } else {
+                    x->h = us_fnv64(buf, m);
+                }
+                x->suf = m > 3 ? us_fnv64(buf + m - 3, 3) : x->h;
+                x->shape = (t->flags & US_F_CAP) ? 1 : 0;
+                if ((t->flags & US_F_CAP) && n > 1 && str[1] >= 'A' && str[1] <= 'Z')
+                    x->shape = 2;
+                break;
+            case US_T_QUOTE:
+                x->h = 0x71756f7465ull;
+                x->shape = (t->flags & US_F_QOPEN) ? 5 : (t->flags & US_F_QCLOSE) ? 6 : 7;
+                break;
+            default:
+                x->h = us_fnv64(str, n < 4 ? n : 4);
+                x->shape = 4;
+                break;
+            }
+        }
     }
     return 0;
 }
@@ -2009,10 +2142,10 @@ static int us_tag_fit(us_worker *w, size_t n)
     if ((p = realloc(w->near, 2 * c * sizeof *w->near)) == NULL)
         return -1;
     w->near = p;
-    if ((p = realloc(w->em, c * US_NL * sizeof *w->em)) == NULL)
+    if ((p = realloc(w->em, (c * US_NL + 8) * sizeof *w->em)) == NULL) /* us_viterbi reads one more */
         return -1;
     w->em = p;
-    if ((p = realloc(w->back, c * US_NL)) == NULL)
+    if ((p = realloc(w->back, c * US_BACK)) == NULL)
         return -1;
     w->back = p;
     if ((p = realloc(w->acc, c * US_LANES * sizeof *w->acc)) == NULL)
@@ -2034,6 +2167,10 @@ static int us_tag_doc(const us_model *m, us_doc *d)
         uint32_t n = st->te - st->ts;
         if (n == 0)
             continue;
+        if (!st->tag) {
+            memset(w->tlab + st->ts, US_L_O, n);
+            continue;
+        }
         if (us_tag_fit(w, n) != 0)
             return -1;
         if (us_model_emissions_fast(m, w->wc, w->ti, d->tk, st->ts, st->te, w->near, w->F, w->acc,
@@ -2041,6 +2178,7 @@ static int us_tag_doc(const us_model *m, us_doc *d)
             us_tag_feats(w->ti, d->tk, st->ts, st->te, w->F, w->near);
             us_model_emissions(m, w->F, n, w->em);
         }
+        w->em[(size_t)n * US_NL] = 0; /* read by us_viterbi, never used */
         us_viterbi(w->em, n, m->trans, m->start, m->end, w->back, w->tlab + st->ts);
     }
     return 0;
@@ -2276,7 +2414,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
     }
     if (us_find_quotes(&d) != 0 || us_find_attributions(&d) != 0)
         goto oom;
-    if ((in->tagger || in->train_only) && us_tag_prepare(&d) != 0)
+    if ((in->tagger || in->train_only) && us_tag_prepare(&d, in->train_only && !in->train_gated) != 0)
         goto oom;
     if (in->tagger && (us_tag_doc(&in->model, &d) != 0 || us_tag_merge(&d) != 0))
         goto oom;

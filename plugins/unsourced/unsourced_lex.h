@@ -41,7 +41,9 @@ enum {
     US_FURN = 1u << 25,
     US_NUMWORD = 1u << 26,
     US_WEAK = 1u << 27,    /* cue forms that need a clear structure */
-    US_NOUN = 1u << 28     /* cue forms that are nearly always nouns */
+    US_NOUN = 1u << 28,    /* cue forms that are nearly always nouns */
+    US_TAGGER = 1u << 29,  /* words that open a sentence to the tagger only */
+    US_LABEL = 1u << 30    /* a line's label before a colon that is no speaker */
 };
 
 #define US_CUE (US_SPEECH | US_COGN | US_EVID | US_ACCORD)
@@ -117,7 +119,7 @@ static const struct {
     {"superlative", US_SUPERL}, {"comparison", US_COMPAR}, {"cause", US_CAUSE},
     {"accusation", US_ACCUSE}, {"event", US_EVENT}, {"not_event", US_NOTEVENT},
     {"opinion", US_OPINION}, {"furniture", US_FURN}, {"number", US_NUMWORD},
-    {"weak", US_WEAK}, {"noun", US_NOUN},
+    {"weak", US_WEAK}, {"noun", US_NOUN}, {"tagger", US_TAGGER}, {"label", US_LABEL},
 };
 
 static uint32_t unsourced_tag_bit(const char *name, size_t len)

@@ -454,18 +454,37 @@ enum {
     US_TB_ALL = 22532
 };
 
+/* Eight lanes as two 16-byte vectors (SSE2, NEON, or plain code the
+ * compiler makes of them): the scalar loops were not vectorised at -O2. */
+typedef int32_t us_v4i __attribute__((vector_size(16)));
+typedef int16_t us_v4s __attribute__((vector_size(8)));
+typedef float us_v4f __attribute__((vector_size(16)));
+
 static inline void us_add16(int32_t *a, const int16_t *r)
 {
-    int l;
-    for (l = 0; l < US_LANES; l++)
-        a[l] += r[l];
+    us_v4s x, y;
+    us_v4i p, q;
+    memcpy(&x, r, sizeof x);
+    memcpy(&y, r + 4, sizeof y);
+    memcpy(&p, a, sizeof p);
+    memcpy(&q, a + 4, sizeof q);
+    p += __builtin_convertvector(x, us_v4i);
+    q += __builtin_convertvector(y, us_v4i);
+    memcpy(a, &p, sizeof p);
+    memcpy(a + 4, &q, sizeof q);
 }
 
 static inline void us_add32(int32_t *a, const int32_t *r)
 {
-    int l;
-    for (l = 0; l < US_LANES; l++)
-        a[l] += r[l];
+    us_v4i x, y, p, q;
+    memcpy(&x, r, sizeof x);
+    memcpy(&y, r + 4, sizeof y);
+    memcpy(&p, a, sizeof p);
+    memcpy(&q, a + 4, sizeof q);
+    p += x;
+    q += y;
+    memcpy(a, &p, sizeof p);
+    memcpy(a + 4, &q, sizeof q);
 }
 
 static inline void us_add_feat(int32_t *a, const us_model *m, uint64_t f)
@@ -582,7 +601,7 @@ static const us_wentry *us_wcache_get(const us_model *m, us_wentry *c, uint64_t 
 }
 
 /* Emission scores em[n * US_NL] of the tokens [ts, te) of a sentence, as
- * us_tag_feats + us_model_emissions give them.  near: 2n uint32, x: 4n
+ * us_tag_feats + us_model_emissions give them.  near: 2n uint32, x: 12n
  * uint64, acc: n * US_LANES int32 of scratch.  -1 (nothing done) when a
  * token's shape or rule label is outside the tables. */
 static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_tokinfo *ti,
@@ -618,11 +637,40 @@ static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_to
         x[4 * i + 2] = e->x23;
         x[4 * i + 3] = e->x25;
     }
+    /* The model rows of the features a table cannot hold (word pairs,
+     * word and rule label, words and cue distances): all their addresses
+     * first, fetching the index blocks, then the rows, fetching them, then
+     * the sums, so that a sentence's look-ups overlap in memory instead of
+     * waiting one after the other. */
+    {
+        uint32_t *rows = (uint32_t *)(void *)(x + 4 * (size_t)n); /* 5n */
+        const int16_t **rp = (const int16_t **)(void *)(x + 7 * (size_t)n); /* 5n */
+        for (i = 0; i < n; i++) {
+            uint32_t k = ts + i, *r = rows + 5 * (size_t)i, j;
+            uint64_t w0 = ti[k].h;
+            uint64_t wm1 = i > 0 ? ti[k - 1].h : 11, wp1 = i + 1 < n ? ti[k + 1].h : 13;
+            unsigned r0 = ti[k].rule;
+            unsigned cl = near[2 * i] & 0xff, cr = near[2 * i + 1] & 0xff;
+            unsigned rl = near[2 * i] >> 8, rr = near[2 * i + 1] >> 8;
+            r[0] = us_row(us_mix(i > 0 ? x[4 * (i - 1)] : us_mix(7, wm1), w0));
+            r[1] = us_row(us_mix(x[4 * i + 1], wp1));
+            r[2] = r0 != 0 ? us_row(us_mix(us_mix(22, w0), r0)) : UINT32_MAX;
+            r[3] = us_row(us_mix(i > 0 ? x[4 * (i - 1) + 2] : us_mix(23, wm1), rl | rr << 4));
+            r[4] = us_row(us_mix(x[4 * i + 3], cl | cr << 4));
+            for (j = 0; j < 5; j++)
+                if (r[j] != UINT32_MAX)
+                    __builtin_prefetch(&m->rank[r[j] >> 6]);
+        }
+        for (i = 0; i < 5 * n; i++) {
+            rp[i] = rows[i] == UINT32_MAX ? NULL : us_model_row(m, rows[i]);
+            if (rp[i] != NULL)
+                __builtin_prefetch(rp[i]);
+        }
+    }
     for (i = 0; i < n; i++) {
-        uint32_t k = ts + i;
+        uint32_t k = ts + i, j;
         int32_t *a = acc + (size_t)i * US_LANES;
-        uint64_t w0 = ti[k].h;
-        uint64_t wm1 = i > 0 ? ti[k - 1].h : 11, wp1 = i + 1 < n ? ti[k + 1].h : 13;
+        const int16_t *const *rp = (const int16_t *const *)(void *)(x + 7 * (size_t)n) + 5 * (size_t)i;
         unsigned s0 = ti[k].shape, sm1 = i > 0 ? ti[k - 1].shape : 8, sp1 = i + 1 < n ? ti[k + 1].shape : 9;
         unsigned r0 = ti[k].rule, rm1 = i > 0 ? ti[k - 1].rule : 8, rp1 = i + 1 < n ? ti[k + 1].rule : 9;
         unsigned cue = (tk[k].tags & US_CUE) != 0;
@@ -642,14 +690,24 @@ static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_to
             us_add32(a, tb + (size_t)(US_TB_EDGE + 2) * US_LANES);
         if (i + 2 >= n)
             us_add32(a, tb + (size_t)(US_TB_EDGE + 3) * US_LANES);
-        us_add_feat(a, m, us_mix(i > 0 ? x[4 * (i - 1)] : us_mix(7, wm1), w0));
-        us_add_feat(a, m, us_mix(x[4 * i + 1], wp1));
-        if (r0 != 0)
-            us_add_feat(a, m, us_mix(us_mix(22, w0), r0));
-        us_add_feat(a, m, us_mix(i > 0 ? x[4 * (i - 1) + 2] : us_mix(23, wm1), rl | rr << 4));
-        us_add_feat(a, m, us_mix(x[4 * i + 3], cl | cr << 4));
-        for (l = 0; l < US_NL; l++)
-            em[(size_t)i * US_NL + l] = (float)a[l] * m->wscale;
+        for (j = 0; j < 5; j++)
+            if (rp[j] != NULL)
+                us_add16(a, rp[j]);
+        {
+            /* (float)a[l] * wscale, four lanes at a time (the same IEEE
+             * operations, so the same scores) */
+            us_v4i lo, hi;
+            us_v4f flo, fhi, sc = {m->wscale, m->wscale, m->wscale, m->wscale};
+            float tmp[4];
+            memcpy(&lo, a, sizeof lo);
+            memcpy(&hi, a + 4, sizeof hi);
+            flo = __builtin_convertvector(lo, us_v4f) * sc;
+            fhi = __builtin_convertvector(hi, us_v4f) * sc;
+            memcpy(em + (size_t)i * US_NL, &flo, sizeof flo);
+            memcpy(tmp, &fhi, sizeof fhi);
+            for (l = 4; l < US_NL; l++)
+                em[(size_t)i * US_NL + l] = tmp[l - 4];
+        }
     }
     return 0;
 }
@@ -662,8 +720,10 @@ static int us_bio_ok(int prev, int cur)
     return 1;
 }
 
-/* Best labels out[n] for emissions em; back: n * US_NL bytes of scratch. */
-static void us_viterbi(const float *em, uint32_t n, const float *trans, const float *start,
+/* Best labels out[n] for emissions em; back: n * US_NL bytes of scratch.
+ * The plain form; us_viterbi below gives the same labels faster (a test
+ * compares them). */
+static __attribute__((unused)) void us_viterbi_plain(const float *em, uint32_t n, const float *trans, const float *start,
                        const float *end, uint8_t *back, uint8_t *out)
 {
     float a[US_NL], b[US_NL];
@@ -703,6 +763,75 @@ static void us_viterbi(const float *em, uint32_t n, const float *trans, const fl
     out[n - 1] = (uint8_t)best;
     for (i = n - 1; i > 0; i--)
         out[i - 1] = back[(size_t)i * US_NL + out[i]];
+}
+
+/* us_viterbi_plain with the previous labels as the loop and the current
+ * ones as lanes: a[p] + trans[p][l] for all l at once, a forbidden step
+ * scoring -inf.  Ties go to the lowest previous label, as there.  em must
+ * have one float to spare after its n * US_NL (read, never used); back:
+ * n * US_BACK bytes of scratch. */
+#define US_BACK 8
+typedef int8_t us_v4b __attribute__((vector_size(4)));
+static void us_viterbi(const float *em, uint32_t n, const float *trans, const float *start,
+                       const float *end, uint8_t *back, uint8_t *out)
+{
+    us_v4f tlo[US_NL], thi[US_NL], alo, ahi;
+    float row[8], av[8];
+    uint32_t i;
+    int l, p, best = 0;
+    if (n == 0)
+        return;
+    for (p = 0; p < US_NL; p++) {
+        for (l = 0; l < 8; l++)
+            row[l] = l < US_NL && us_bio_ok(p, l) ? trans[p * US_NL + l] : -INFINITY;
+        memcpy(&tlo[p], row, sizeof tlo[p]);
+        memcpy(&thi[p], row + 4, sizeof thi[p]);
+    }
+    for (l = 0; l < 8; l++)
+        av[l] = l < US_NL && us_bio_ok(US_L_O, l) ? start[l] + em[l] : -1e30f;
+    memcpy(&alo, av, sizeof alo);
+    memcpy(&ahi, av + 4, sizeof ahi);
+    for (i = 1; i < n; i++) {
+        us_v4f blo, bhi, e;
+        us_v4i plo = {0, 0, 0, 0}, phi = {0, 0, 0, 0};
+        us_v4b b8;
+        blo = alo[0] + tlo[0];
+        bhi = alo[0] + thi[0];
+        /* the previous label p as a constant, so its score is a lane
+         * shuffle, not a trip through memory */
+#define US_VSTEP(P, AP)                                                                  \
+    do {                                                                                 \
+        us_v4f vlo = (AP) + tlo[P], vhi = (AP) + thi[P];                                 \
+        us_v4i mlo = vlo > blo, mhi = vhi > bhi, pv = {P, P, P, P};                      \
+        blo = (us_v4f)((mlo & (us_v4i)vlo) | (~mlo & (us_v4i)blo));                      \
+        bhi = (us_v4f)((mhi & (us_v4i)vhi) | (~mhi & (us_v4i)bhi));                      \
+        plo = (mlo & pv) | (~mlo & plo);                                                 \
+        phi = (mhi & pv) | (~mhi & phi);                                                 \
+    } while (0)
+        US_VSTEP(1, alo[1]);
+        US_VSTEP(2, alo[2]);
+        US_VSTEP(3, alo[3]);
+        US_VSTEP(4, ahi[0]);
+        US_VSTEP(5, ahi[1]);
+        US_VSTEP(6, ahi[2]);
+#undef US_VSTEP
+        memcpy(&e, em + (size_t)i * US_NL, sizeof e);
+        alo = blo + e;
+        memcpy(&e, em + (size_t)i * US_NL + 4, sizeof e); /* lane 7: the next float, unused */
+        ahi = bhi + e;
+        b8 = __builtin_convertvector(plo, us_v4b);
+        memcpy(back + (size_t)i * US_BACK, &b8, 4);
+        b8 = __builtin_convertvector(phi, us_v4b);
+        memcpy(back + (size_t)i * US_BACK + 4, &b8, 4);
+    }
+    memcpy(av, &alo, sizeof alo);
+    memcpy(av + 4, &ahi, sizeof ahi);
+    for (l = 0; l < US_NL; l++)
+        if (av[l] + end[l] > av[best] + end[best])
+            best = l;
+    out[n - 1] = (uint8_t)best;
+    for (i = n - 1; i > 0; i--)
+        out[i - 1] = back[(size_t)i * US_BACK + out[i]];
 }
 
 #endif /* UNSOURCED_TAG_H */

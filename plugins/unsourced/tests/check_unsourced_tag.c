@@ -74,7 +74,7 @@ static size_t compare_text(const char *text)
     for (s = 0; s < n_sents; s++) {
         const us_sent *st = &wk->sents[s];
         uint32_t n = st->te - st->ts, k;
-        if (n == 0)
+        if (n == 0 || !st->tag)
             continue;
         /* the labels as the tagger saw them (the merge marks kept cues) */
         for (k = st->ts; k < st->te; k++)
@@ -103,6 +103,104 @@ static const char *const words[] = {
     "“", "”", "\"", "'", ":", ",", ".", "?", "in", "statement", "believe", "think", "showed",
     "found", "warned", "denied", "added", "NATO", "percent", "more", "than", "largest", "accused",
     "police", "spokesperson", "(", ")", "—", "of", "and", "was", "is", "has", "also"};
+
+/* Which sentences the tagger looks at: one with a cue word of any list
+ * (the tagger's own included), a quotation mark or a colon; not one with
+ * none; and it labels those it skips "none". */
+START_TEST(tagger_gate)
+{
+    static const struct {
+        const char *text;
+        int tag;
+    } cases[] = {
+        {"The river flooded 300 homes on Monday.", 0},
+        {"Farmers planted wheat in the northern valley.", 0},
+        {"The mayor said the river flooded 300 homes.", 1},
+        {"Sanders railed against the banks.", 1},    /* tagger list */
+        {"Critics slammed the plan in May.", 1},      /* tagger list */
+        {"He wants a new bridge by June.", 1},        /* cognition */
+        {"Rain: the worst in a decade.", 1},          /* a colon */
+        {"It was \"a disaster\" for the town.", 1}, /* quotation marks */
+    };
+    size_t k;
+    for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        tp_error err;
+        json_t *rec = json_pack("{s:s}", "text", cases[k].text);
+        uint32_t i;
+        memset(&err, 0, sizeof err);
+        ck_assert_int_eq(us_process(in, wk, rec, &err), TP_OK);
+        ck_assert_uint_eq(wk->n_sents, 1);
+        ck_assert_msg(wk->sents[0].tag == cases[k].tag, "\"%s\": tagged %d, want %d", cases[k].text,
+                      wk->sents[0].tag, cases[k].tag);
+        if (!cases[k].tag)
+            for (i = wk->sents[0].ts; i < wk->sents[0].te; i++)
+                ck_assert_int_eq(wk->tlab[i], US_L_O);
+        json_decref(rec);
+    }
+}
+END_TEST
+
+/* The stage's own span of tokens is tp_span_new's, with non-ASCII text and
+ * an offset map (orig_start, orig_end). */
+START_TEST(token_span_as_tp_span_new)
+{
+    tp_error err;
+    json_t *rec = json_pack("{s:s, s:s, s:[iiiiiiii]}",
+                            "text", "“Prices rose 5 %,” said Zoë Ångström — the café’s owner… «Ça va».",
+                            "original", "\"Prices rose 5%,\" said Zoe Angstrom -- the cafe's owner... <<Ca va>>.",
+                            "offset_map", 0, 0, 14, 13, 60, 59, 66, 70);
+    us_doc d;
+    uint32_t a, b;
+    size_t compared = 0;
+    memset(&err, 0, sizeof err);
+    ck_assert_int_eq(us_process(in, wk, rec, &err), TP_OK);
+    memset(&d, 0, sizeof d);
+    d.w = wk;
+    d.tk = wk->toks.v;
+    d.nt = wk->toks.n;
+    d.text = tp_text_bytes(wk->t);
+    ck_assert_uint_gt(d.nt, 10);
+    for (a = 0; a < d.nt; a++)
+        for (b = a + 1; b <= d.nt; b++) {
+            json_t *x = us_tok_span(&d, a, b), *y = tp_span_new(wk->t, d.tk[a].s, d.tk[b - 1].e);
+            ck_assert_msg(json_equal(x, y), "tokens %u..%u: other span", a, b);
+            ck_assert_ptr_nonnull(json_object_get(x, "orig_start"));
+            json_decref(x);
+            json_decref(y);
+            compared++;
+        }
+    ck_assert_uint_gt(compared, 100);
+    json_decref(rec);
+}
+END_TEST
+
+/* The lane-wise Viterbi picks the plain one's labels: random scores, some
+ * ties (coarse values), the model's transitions and random ones. */
+START_TEST(viterbi_same_labels)
+{
+    uint32_t round, n, i;
+    float *em = malloc((200 * US_NL + 8) * sizeof *em), trans[US_NL * US_NL + 2 * US_NL];
+    uint8_t *back = malloc(200 * US_BACK), *back2 = malloc(200 * US_NL), out[200], out2[200];
+    rng_state = 777;
+    for (round = 0; round < 4000; round++) {
+        const float *t = in->model.trans;
+        n = 1 + rng_below(199);
+        for (i = 0; i < n * US_NL + 8; i++)
+            em[i] = round % 3 == 0 ? (float)rng_below(4) : ((float)rng_below(20001) - 10000.0f) / 1000.0f;
+        if (round % 2) {
+            for (i = 0; i < US_NL * US_NL + 2 * US_NL; i++)
+                trans[i] = round % 3 == 0 ? (float)rng_below(3) : ((float)rng_below(2001) - 1000.0f) / 100.0f;
+            t = trans;
+        }
+        us_viterbi_plain(em, n, t, t + US_NL * US_NL, t + US_NL * US_NL + US_NL, back2, out2);
+        us_viterbi(em, n, t, t + US_NL * US_NL, t + US_NL * US_NL + US_NL, back, out);
+        ck_assert_msg(memcmp(out, out2, n) == 0, "round %u (%u tokens): other labels", round, n);
+    }
+    free(em);
+    free(back);
+    free(back2);
+}
+END_TEST
 
 START_TEST(fast_path_same_scores)
 {
@@ -169,6 +267,9 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, index_matches_table);
     tcase_add_test(tc, fast_path_same_scores);
+    tcase_add_test(tc, viterbi_same_labels);
+    tcase_add_test(tc, token_span_as_tp_span_new);
+    tcase_add_test(tc, tagger_gate);
     tcase_add_test(tc, fast_path_cases_file);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
