@@ -2047,6 +2047,9 @@ static void read_ratio(const numbers_inst *I, const char *s, size_t n, numbers_c
             x.m *= 10;
         for (; y.e > 0; y.e--)
             y.m *= 10;
+        /* a share is at most the whole: 8 in 5, 12 out of 10 are two numbers */
+        if (x.e != y.e || x.m > y.m)
+            return;
         c->v = numv_ratio(0, x.m, 1, y.m);
     }
     c->flags = (c->flags & ~(F_PLAIN | F_SCALED)) | F_FRAC;
@@ -2606,18 +2609,32 @@ range_done:
         };
         size_t a = skip_sp(s, n, f->e);
         if (a > f->e)
-            for (size_t i = 0; i < sizeof post / sizeof post[0]; i++)
-                if (ci_word(s, n, a, post[i].w) && !ci_word(s, n, skip_sp(s, n, a + strlen(post[i].w)), "than") &&
-                    !number_follows(I, s, n, a + strlen(post[i].w)) &&
-                    !ci_word(s, n, skip_sp(s, n, a + strlen(post[i].w)), "or")) {
+            for (size_t i = 0; i < sizeof post / sizeof post[0]; i++) {
+                size_t pe = a + strlen(post[i].w), th;
+                if (!ci_word(s, n, a, post[i].w))
+                    continue;
+                /* 200 or greater than (nothing compared after it) */
+                th = skip_sp(s, n, pe);
+                if (th > pe && ci_word(s, n, th, "than")) {
+                    if (number_follows(I, s, n, th + 4))
+                        continue;
+                    pe = th + 4;
+                }
+                if (!number_follows(I, s, n, pe) && !ci_word(s, n, skip_sp(s, n, pe), "or")) {
+                    const char *h = NULL;
+                    size_t hs = read_hedge(I, s, f->s, &h);
                     f->approx = post[i].norm;
-                    f->e = a + strlen(post[i].w);
+                    f->e = pe;
                     f->unit[0] = '\0';
                     f->unit_ref = NULL;
                     if (strcmp(f->kind, "cardinal") == 0)
                         read_counted(I, s, n, f->e, f->unit, sizeof f->unit);
+                    /* equal to 5000 or less: the bound is the claim */
+                    if (h != NULL && strcmp(h, "exactly") == 0)
+                        f->s = hs;
                     break;
                 }
+            }
     }
 hedge:
     if (f->approx == NULL) {
@@ -2627,6 +2644,19 @@ hedge:
             /* "some" and "over" only before a count, not "over 2020" */
             f->approx = h;
             f->s = hs;
+            /* less than 5000 or equal (to): the bound is included */
+            if (strcmp(h, "more than") == 0 || strcmp(h, "fewer than") == 0) {
+                size_t a = skip_sp(s, n, f->e), pe;
+                if (a > f->e && ci_word(s, n, a, "or equal")) {
+                    pe = a + 8;
+                    if (ci_word(s, n, skip_sp(s, n, pe), "to"))
+                        pe = skip_sp(s, n, pe) + 2;
+                    if (!number_follows(I, s, n, pe)) {
+                        f->approx = h[0] == 'm' ? "at least" : "up to";
+                        f->e = pe;
+                    }
+                }
+            }
         }
     }
     return 1;
@@ -2796,9 +2826,9 @@ static int merge_bounds(const char *s, numbers_finding *a, const numbers_finding
     a_high = !strcmp(a->approx, "fewer than") || !strcmp(a->approx, "up to");
     b_low = !strcmp(b->approx, "more than") || !strcmp(b->approx, "over") || !strcmp(b->approx, "at least");
     b_high = !strcmp(b->approx, "fewer than") || !strcmp(b->approx, "up to");
-    if ((a_low && b_high && numv_double(a->value) > numv_double(b->value)) ||
-        (a_high && b_low && numv_double(b->value) > numv_double(a->value)))
-        return 0; /* more than 40 and less than 10: two claims, not a range */
+    if ((a_low && b_high && numv_double(a->value) >= numv_double(b->value)) ||
+        (a_high && b_low && numv_double(b->value) >= numv_double(a->value)))
+        return 0; /* more than 40 and less than 10, less than 10, more than 10: two claims, not a range */
     if (a_low && b_high) {
         a->low = a->value;
         a->high = b->value;
