@@ -694,6 +694,35 @@ static size_t scale_word(const numbers_inst *I, const char *s, size_t n, size_t 
     return 0;
 }
 
+static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p, int lead_a, numbers_core *c);
+
+/* After a scale (6 crore, two million): " and " and spelled-out words less
+ * than the scale add to v (6 crore and two hundred).  Returns the new end,
+ * or e. */
+static size_t and_tail(const numbers_inst *I, const char *s, size_t n, size_t e, int64_t scale, numv *v)
+{
+    size_t a = skip_sp(s, n, e), b;
+    numbers_core d;
+    numv x;
+    if (a == e || !ci_word(s, n, a, "and") || !v->exact)
+        return e;
+    b = skip_sp(s, n, a + 3);
+    if (b == a + 3 || b >= n || !is_al((unsigned char)s[b]))
+        return e;
+    memset(&d, 0, sizeof d);
+    if (parse_words(I, s, n, b, 0, &d) != 1 || (d.flags & (F_ORD | F_FRAC)) || !d.v.exact || d.v.e != 0 ||
+        d.v.m <= 0 || d.v.m >= scale)
+        return e;
+    x = *v;
+    numv_norm(&x);
+    while (x.e > 0 && !__builtin_mul_overflow(x.m, (int64_t)10, &x.m))
+        x.e--;
+    if (x.e != 0 || __builtin_add_overflow(x.m, d.v.m, &x.m))
+        return e;
+    *v = x;
+    return d.e;
+}
+
 /* Digits at p: 42, 2,700, 55.41, .5, 1.5m, 3bn, 21st, 1990s, 10^6, 3/4,
  * 2.5 thousand, 3 million.  Returns 1 with c filled, 0 when nothing
  * numeric, -1 when the token is not a quantity (c->e: where to go on). */
@@ -711,6 +740,34 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
     run = 0;
     while (q + run < n && is_dg((unsigned char)s[q + run]))
         run++;
+    /* a decimal comma: 5,00, 1,3 (one or two digits after the comma, not
+     * in a list of digits), and 1.111,11 or 1.234.567,8 with dots between
+     * groups of three */
+    if (run > 0 && run <= 3 && (p == 0 || (s[p - 1] != ',' && s[p - 1] != '.' && !is_dg((unsigned char)s[p - 1])))) {
+        size_t r = q + run, t, k;
+        int groups = 0;
+        while (r + 3 < n && s[r] == '.' && is_dg((unsigned char)s[r + 1]) && is_dg((unsigned char)s[r + 2]) &&
+               is_dg((unsigned char)s[r + 3]) && (r + 4 >= n || !is_dg((unsigned char)s[r + 4])))
+            r += 4, groups++;
+        t = r + 1;
+        while (t < n && t - r <= 3 && is_dg((unsigned char)s[t]))
+            t++;
+        k = t - r - 1;
+        if (r < n && s[r] == ',' && (k == 1 || k == 2) && (t >= n || (!is_dg((unsigned char)s[t]) && !is_al((unsigned char)s[t]) &&
+            !(s[t] == ',' && t + 1 < n && is_dg((unsigned char)s[t + 1])) && !(s[t] == '.' && t + 1 < n && is_dg((unsigned char)s[t + 1]))))) {
+            m = 0;
+            for (size_t i = q; i < t; i++)
+                if (is_dg((unsigned char)s[i])) {
+                    m = m * 10 + (s[i] - '0');
+                    c->ndig += i < r;
+                }
+            (void)groups;
+            c->v = numv_int(m);
+            c->v.e = -(int)k;
+            c->e = t;
+            return 1;
+        }
+    }
     if (run > 0 && run <= 3) {
         size_t r = q + run;
         while (r + 3 < n + 0 && s[r] == ',' && is_dg((unsigned char)s[r + 1]) && is_dg((unsigned char)s[r + 2]) &&
@@ -965,12 +1022,28 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
             c->flags = (c->flags & ~F_PLAIN) | F_SCALED;
             c->scale = pow10_of(mult);
             c->e = we;
-            /* 1 hundred thousand */
+            /* 1 hundred thousand, 3 lakh crore */
             r = skip_sp(s, n, we);
-            if (r > we && (mult == 100 || mult == 12) && (we = scale_word(I, s, n, r, &mult)) != 0 && mult >= 1000) {
-                numv_times(&c->v, mult);
-                c->e = we;
+            {
+                int64_t m2 = 0;
+                size_t we2;
+                if (r > we && (mult == 100 || mult == 12 || mult >= 1000) && (we2 = scale_word(I, s, n, r, &m2)) != 0 &&
+                    m2 >= 1000 && m2 > mult && pow10_of(m2) != 0) {
+                    numv_times(&c->v, m2);
+                    c->e = we = we2;
+                    mult = m2;
+                }
             }
+            /* 6 crore and two hundred */
+            if (mult >= 1000 && c->v.exact)
+                c->e = and_tail(I, s, n, c->e, mult, &c->v);
+        } else if (r > q && r < n && (decimals || commas) && s[r] == 'M' && (r + 1 >= n || !is_al((unsigned char)s[r + 1])) &&
+                   !(r + 1 < n && is_dg((unsigned char)s[r + 1]))) {
+            /* 1,674,200.5 M: a spaced capital M after a decimal or grouped number is million */
+            numv_times(&c->v, 1000000);
+            c->flags = (c->flags & ~F_PLAIN) | F_SCALED;
+            c->scale = 6;
+            c->e = r + 1;
         } else if (r > q && r + 2 < n && is_dg((unsigned char)s[r]) && !decimals && !commas) {
             /* mixed fraction: 1 4/5 */
             size_t a = r, b;
@@ -1226,7 +1299,7 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
             (last <= 2 || plural)) {
             int64_t num = total + group, base = 0, unit = 1, mult;
             size_t se;
-            if (and_base >= 0 && (and_last == 4 || total + group - and_base < 20)) {
+            if (and_base >= 0 && (and_last == 4 || total + group - and_base < 20 || total + group - and_base < den)) {
                 /* one hundred and three quarters: 100 + 3/4; two million
                  * and three fifths: 2 million + 3/5 million (but one
                  * hundred and thirty fifths is 130/5) */
@@ -1279,7 +1352,26 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
             group = (group ? group : 1) * 100;
             last = 3;
             break;
+        case W_VAGUE:
+            /* five hundreds, three billions (not "hundreds of", not "tens") */
+            if (L->v < 100 || !(last == 1 || last == 2 || last == 3 || last == 4) ||
+                ci_word(s, n, skip_sp(s, n, we), "of"))
+                goto stop;
+            if (L->v == 100) {
+                if (last == 3 || last == 4 || group >= 100 || group == 0)
+                    goto stop;
+                group *= 100;
+                last = 3;
+                break;
+            }
+            /* fall through */
         case W_SCALE:
+            /* three thousand million: a larger scale multiplies what is read */
+            if (last == 4 && group == 0 && L->v > lastscale && lastscale != INT64_MAX &&
+                !__builtin_mul_overflow(total, L->v, &total)) {
+                lastscale = L->v;
+                break;
+            }
             if (L->v >= lastscale || last == 4)
                 goto stop;
             total += (group ? group : 1) * L->v;
@@ -1357,9 +1449,10 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
             h = ne ? skip_sp(s, n, ne) : 0;
             if (ne && last == 3 && h > ne && ci_word(s, n, h, "hundred"))
                 break;
+            /* 4 thousand and 0: nothing is added, so two numbers */
             if (a > nx + 3 && ((N != NULL && (N->kind == W_UNIT || N->kind == W_TENS || N->kind == W_ORD ||
-                                              N->kind == W_ORDTENS)) ||
-                               (is_dg((unsigned char)s[a]) && small_digits(s, n, a, &tmp)))) {
+                                              N->kind == W_ORDTENS) && N->v > 0) ||
+                               (is_dg((unsigned char)s[a]) && small_digits(s, n, a, &tmp) && tmp > 0))) {
                 and_base = total + group;
                 and_last = last;
                 and_scale = lastscale;
@@ -2004,14 +2097,14 @@ static void read_ratio(const numbers_inst *I, const char *s, size_t n, numbers_c
 {
     size_t a = skip_sp(s, n, c->e), r, r2;
     numbers_core d;
-    int in = 0, ok;
+    int in = 0, over = 0, ok;
     int pts, pw;
     const char *iso = NULL;
     const numbers_unit *u = NULL;
     if (a == c->e || !c->v.exact || c->v.m <= 0 || c->v.e < 0)
         return;
     if (ci_word(s, n, a, "over"))
-        r = a + 4;
+        r = a + 4, over = 1;
     else if (ci_word(s, n, a, "in"))
         r = a + 2, in = 1;
     else if (ci_word(s, n, a, "out") && ci_word(s, n, skip_sp(s, n, a + 3), "of"))
@@ -2047,8 +2140,9 @@ static void read_ratio(const numbers_inst *I, const char *s, size_t n, numbers_c
             x.m *= 10;
         for (; y.e > 0; y.e--)
             y.m *= 10;
-        /* a share is at most the whole: 8 in 5, 12 out of 10 are two numbers */
-        if (x.e != y.e || x.m > y.m)
+        /* a share is at most the whole: 8 in 5, 12 out of 10 are two
+         * numbers (but 2000 over 3 is a quotient) */
+        if (x.e != y.e || (x.m > y.m && !over))
             return;
         c->v = numv_ratio(0, x.m, 1, y.m);
     }
@@ -2310,16 +2404,21 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             }
             if (lead_a)
                 c.s = a_start;
-            /* five lakh, four crore */
+            /* five lakh, four crore, three lakh crore, five dozs */
             if (!(c.flags & (F_ORD | F_FRAC))) {
                 size_t r = skip_sp(s, n, c.e), se;
-                int64_t mult = 0;
-                if (r > c.e && (se = scale_word(I, s, n, r, &mult)) != 0 && mult >= 1000 && pow10_of(mult) != 0 &&
-                    lex_find(I, s + r, se - r) == NULL) {
+                int64_t mult = 0, prev = 1;
+                while (r > c.e && (se = scale_word(I, s, n, r, &mult)) != 0 && mult > prev &&
+                       ((mult >= 1000 && pow10_of(mult) != 0) || (mult == 12 && prev == 1)) &&
+                       lex_find(I, s + r, se - r) == NULL) {
                     numv_times(&c.v, mult);
                     c.flags |= F_SCALED;
                     c.e = se;
+                    prev = mult;
+                    r = skip_sp(s, n, se);
                 }
+                if (prev >= 1000)
+                    c.e = and_tail(I, s, n, c.e, prev, &c.v);
             }
             /* 'one' that is not a count: one of the, no one, the one */
             if (!(c.flags & (F_ORD | F_FRAC)) && c.e == we && ci_word(s, n, p, "one")) {
