@@ -47,12 +47,18 @@ def main():
     ap.add_argument("--build", required=True, help="the build folder (textpipe, bench/numbers/numbers-driver)")
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--driver", action="store_true", help="also print the driver's own timing of the stage")
+    ap.add_argument("--baseline", help="another textpipe program (an older build) timed in the same runs, alternating")
     args = ap.parse_args()
     folder = os.path.join(args.data, "bbc-news")
     textpipe = os.path.join(args.build, "textpipe")
     driver = os.path.join(args.build, "bench", "numbers", "numbers-driver")
     tmp = tempfile.mkdtemp(prefix="numbers-speed-")
     pipes = {"numbers": ["numbers"], "normalise+sentences+numbers": ["normalise", "sentences", "numbers"]}
+    progs = {name: textpipe for name in pipes}
+    if args.baseline:
+        for name in list(pipes):
+            pipes["baseline: " + name] = pipes[name]
+            progs["baseline: " + name] = args.baseline
     paths = {}
     for name, stages in pipes.items():
         paths[name] = os.path.join(tmp, name + ".yaml")
@@ -75,7 +81,7 @@ def main():
         records = 0
         for _ in range(args.repeat):
             for name in pipes:
-                r = subprocess.run([textpipe, "run", paths[name], folder, "--include", "*/*.txt", "-j", "1", "--stats",
+                r = subprocess.run([progs[name], "run", paths[name], folder, "--include", "*/*.txt", "-j", "1", "--stats",
                                     "-q", "-o", os.devnull], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                 records, sec, mb = stage_line(r.stderr.decode())
                 secs[name].append(sec)

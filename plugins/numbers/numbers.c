@@ -353,6 +353,7 @@ typedef struct {
         const numbers_lex *L;
     } lex_hash[LEX_HASH_N];
     uint16_t first2[26][26]; /* lengths (bit per length) of number words by their first two letters */
+    uint16_t f2[32][32];     /* the same by the low five bits of the two bytes (a letter of either case: 1..26) */
     numbers_name *names;
     size_t n_names;
     uint32_t match_limit;
@@ -369,6 +370,9 @@ typedef struct {
 } numbers_inst;
 
 #define NUMBERS_SHARED_N 512
+#define NUMBERS_INTS_N 4096
+#define NUMBERS_SCACHE_N 1024
+#define NUMBERS_SCACHE_KEY 28
 
 typedef struct {
     tp_text *t;
@@ -379,6 +383,13 @@ typedef struct {
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *stack;
+    size_t cur_b, cur_cp; /* code point cursor of span_new: a byte offset and its code point */
+    json_t *ints[NUMBERS_INTS_N]; /* see shared_int */
+    struct {
+        uint32_t len;
+        char key[NUMBERS_SCACHE_KEY];
+        json_t *v;
+    } scache[NUMBERS_SCACHE_N]; /* see shared_strn */
 } numbers_worker;
 
 /* ------------------------------------------------------------------ */
@@ -414,7 +425,7 @@ static int ci_eq(const char *s, const char *w, size_t len)
 }
 
 /* s[p..) starts with lower-case word w, followed by a non-letter. */
-static int ci_word(const char *s, size_t n, size_t p, const char *w)
+static inline __attribute__((always_inline)) int ci_word(const char *s, size_t n, size_t p, const char *w)
 {
     size_t l;
     if (p >= n || lc((unsigned char)s[p]) != (unsigned char)w[0])
@@ -493,11 +504,21 @@ static const numbers_lex *lex_find(const numbers_inst *I, const char *s, size_t 
     return NULL;
 }
 
+/* s[0..len) is w (lower case) but for case, and w has len letters; no
+ * strlen of w first. */
+static inline int ci_is(const char *s, size_t len, const char *w)
+{
+    for (size_t i = 0; i < len; i++)
+        if (w[i] == '\0' || lc((unsigned char)s[i]) != (unsigned char)w[i])
+            return 0;
+    return w[len] == '\0';
+}
+
 static int in_list(const char *const *list, size_t n_list, const char *s, size_t len)
 {
     unsigned char c0 = len ? lc((unsigned char)s[0]) : 0;
     for (size_t i = 0; i < n_list; i++)
-        if ((unsigned char)list[i][0] == c0 && strlen(list[i]) == len && ci_eq(s, list[i], len))
+        if ((unsigned char)list[i][0] == c0 && ci_is(s, len, list[i]))
             return 1;
     return 0;
 }
@@ -527,8 +548,14 @@ static double pow10i(int e)
 
 static double numv_double(numv v)
 {
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     if (!v.exact)
         return v.d;
+    /* a mantissa and a power of ten that are both exact doubles: one
+     * multiplication or division, correctly rounded as strtod is */
+    if (v.m >= -(INT64_C(1) << 53) && v.m <= (INT64_C(1) << 53) && v.e >= -22 && v.e <= 22)
+        return v.e >= 0 ? (double)v.m * p10[v.e] : (double)v.m / p10[-v.e];
     char buf[48];
     snprintf(buf, sizeof buf, "%lldE%d", (long long)v.m, v.e);
     return strtod(buf, NULL);
@@ -605,7 +632,10 @@ static void numv_neg(numv *v)
         v->d = -v->d;
 }
 
-static json_t *numv_json(numv v)
+static json_t *shared_int(numbers_worker *W, int64_t v);
+static json_t *shared_strn(numbers_worker *W, const char *p, size_t len);
+
+static json_t *numv_json(numbers_worker *W, numv v)
 {
     numv_norm(&v);
     if (v.exact && v.e >= 0 && v.e <= 18) {
@@ -614,7 +644,7 @@ static json_t *numv_json(numv v)
         for (int i = 0; i < v.e && ok; i++)
             ok = !__builtin_mul_overflow(r, (int64_t)10, &r);
         if (ok)
-            return json_integer((json_int_t)r);
+            return shared_int(W, r);
     }
     return json_real(numv_double(v));
 }
@@ -670,7 +700,7 @@ static size_t scale_word(const numbers_inst *I, const char *s, size_t n, size_t 
             {"k", 1000LL}, {"doz", 12LL}, {"dozs", 12LL}, {"dz", 12LL}, {"dzs", 12LL},
         };
         for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
-            if (strlen(extra[i].w) == we - p && ci_eq(s + p, extra[i].w, we - p)) {
+            if (ci_is(s + p, we - p, extra[i].w)) {
                 *mult = extra[i].m;
                 return we;
             }
@@ -960,10 +990,13 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
             return 1;
         }
         /* an attached unit: 29km, 180ml, 5kg */
-        for (size_t i = 0; i < UNIT_N; i++) {
-            size_t ul = strlen(units[i].word);
-            if (ul == wl && (units[i].exact_case ? memcmp(s + q, units[i].word, ul) == 0
-                                                  : ci_eq(s + q, units[i].word, ul))) {
+        BITS_FOR(&I->unit_by[lc((unsigned char)s[q])], i) {
+            size_t ul;
+            if (units[i].exact_case ? units[i].word[0] != s[q] || (ul = strlen(units[i].word)) != wl ||
+                                          memcmp(s + q, units[i].word, ul) != 0
+                                    : !ci_is(s + q, wl, units[i].word))
+                continue;
+            {
                 c->unit = units[i].unit;
                 c->ukind = (char)units[i].kind;
                 c->flags &= ~F_PLAIN;
@@ -1863,7 +1896,7 @@ static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e
 static int is_stopword(const numbers_inst *I, const char *s, size_t len)
 {
     BITS_FOR(&I->stop_by[lc((unsigned char)s[0])], i)
-        if (strlen(stopwords[i]) == len && ci_eq(s, stopwords[i], len))
+        if (ci_is(s, len, stopwords[i]))
             return 1;
     return 0;
 }
@@ -1905,8 +1938,13 @@ static size_t read_counted(const numbers_inst *I, const char *s, size_t n, size_
 
 static int month_of(const char *s, size_t len)
 {
+    if (len == 0)
+        return 0;
     for (int i = 0; i < 12; i++) {
-        size_t ml = strlen(month_names[i]);
+        size_t ml;
+        if (lc((unsigned char)s[0]) != (unsigned char)month_names[i][0] && i != 8)
+            continue;
+        ml = strlen(month_names[i]);
         if ((len == ml || (len >= 3 && len < ml)) && ci_eq(s, month_names[i], len))
             return i + 1;
         if (i == 8 && len == 4 && ci_eq(s, "sept", 4))
@@ -1955,6 +1993,26 @@ static void iso_date(char *out, size_t sz, int y, int m, int d)
 }
 
 /* Dates around the digits at p. */
+/* Could date_dm match at p?  A cheap test that every match passes. */
+static int dm_may_start(const char *s, size_t n, size_t p)
+{
+    size_t q = p + 1;
+    unsigned char c;
+    if (q < n && is_dg((unsigned char)s[q]))
+        q++;
+    if (q + 1 < n && is_al((unsigned char)s[q]) && is_al((unsigned char)s[q + 1]))
+        q += 2;
+    if (q >= n || s[q] != ' ')
+        return 0;
+    q++;
+    if (q + 3 < n && ci_eq(s + q, "of ", 3))
+        q += 3;
+    if (q >= n)
+        return 0;
+    c = lc((unsigned char)s[q]);
+    return c == 'j' || c == 'f' || c == 'm' || c == 'a' || c == 's' || c == 'o' || c == 'n' || c == 'd';
+}
+
 static int read_date(const numbers_inst *I, numbers_worker *W, const char *s, size_t n, size_t p,
                      numbers_finding *f)
 {
@@ -2008,8 +2066,9 @@ static int read_date(const numbers_inst *I, numbers_worker *W, const char *s, si
             }
         }
     }
-    /* 21 July 2021 / 21st of July */
-    if (p + 4 < n) {
+    /* 21 July 2021 / 21st of July: the pattern runs only where one or two
+     * digits, a suffix and a space are followed by a month's first letter */
+    if (p + 4 < n && dm_may_start(s, n, p)) {
         rc = match_at(I, W, I->date_dm, s, n, p);
         if (rc > 0) {
             int d = grp_int(s, ov, 1), m = month_grp(s, ov, 2), y = grp_int(s, ov, 3);
@@ -2201,9 +2260,11 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
     if (is_digit) {
         size_t ts, te;
         unsigned char before = p > 0 ? (unsigned char)s[p - 1] : ' ';
-        /* a letter glued before the digits: G7, MP3, A380 (but USD50, Rs20) */
-        if (is_al(before) && !(p - word_start(s, p) <= 3 && p - word_start(s, p) >= 2 &&
-                               in_list(cur_codes, CUR_CODES_N, s + word_start(s, p), p - word_start(s, p)))) {
+        /* a letter or an underscore glued before the digits: G7, MP3, A380,
+         * file_2020 (but USD50, Rs20) */
+        if (before == '_' || (is_al(before) && word_start(s, p) > 0 && s[word_start(s, p) - 1] == '_') ||
+            (is_al(before) && !(p - word_start(s, p) <= 3 && p - word_start(s, p) >= 2 &&
+                               in_list(cur_codes, CUR_CODES_N, s + word_start(s, p), p - word_start(s, p))))) {
             while (*next < n && (is_dg((unsigned char)s[*next]) || is_al((unsigned char)s[*next])))
                 (*next)++;
             return 0;
@@ -2807,7 +2868,7 @@ static inline size_t letters_end(const unsigned char *u, size_t n, size_t i)
     return i;
 }
 
-static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
+static size_t next_candidate_bytes(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = pos;
@@ -2841,6 +2902,12 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
             i = e;
             continue;
         }
+        if (k == 4) {
+            /* x_5, _Name: part of an identifier */
+            while (i < n && (scan_class[u[i]] == 2 || scan_class[u[i]] == 1 || scan_class[u[i]] == 4))
+                i++;
+            continue;
+        }
         if (k == 3) {
             if (u[i] == 0xc2 && i + 1 < n && u[i + 1] >= 0xbc && u[i + 1] <= 0xbe) {
                 *cend = i + 2;
@@ -2853,6 +2920,123 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
         }
         i++;
     }
+}
+
+/* Is the word of letters [i, e) a number word the scan stops at? */
+static inline int scan_word_ok(const numbers_inst *I, const unsigned char *u, size_t n, size_t i, size_t e)
+{
+    return e - i >= 3 && e - i <= 11 && (I->first2[(u[i] | 32) - 'a'][(u[i + 1] | 32) - 'a'] >> (e - i) & 1) &&
+           (i == 0 || scan_class[u[i - 1]] != 1) && (e == n || (scan_class[u[e]] != 1 && scan_class[u[e]] != 4)) &&
+           lex_find(I, (const char *)u + i, e - i) != NULL;
+}
+
+#if defined(__SSE2__)
+/* Bit masks of the 64 bytes at u: letters, digits, and lead bytes of
+ * vulgar fraction signs (0xc2, 0xe2). */
+static inline void scan_masks(const unsigned char *u, uint64_t *let, uint64_t *dig, uint64_t *lead)
+{
+    uint64_t l = 0, d = 0, x = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + 16 * k));
+        __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        __m128i isl = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
+        __m128i isd = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        __m128i isx = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc2)), _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xe2)));
+        l |= (uint64_t)(unsigned)_mm_movemask_epi8(isl) << (16 * k);
+        d |= (uint64_t)(unsigned)_mm_movemask_epi8(isd) << (16 * k);
+        x |= (uint64_t)(unsigned)_mm_movemask_epi8(isx) << (16 * k);
+    }
+    *let = l;
+    *dig = d;
+    *lead = x;
+}
+#endif
+
+/* The next candidate at or after pos (n when none); *cend: its end.  The
+ * same positions as next_candidate_bytes, found 64 bytes at a time: only
+ * the starts of runs of letters and digits and the lead bytes of fraction
+ * signs are looked at, so the bytes between words cost a few instructions
+ * per block. */
+static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
+{
+#if defined(__SSE2__)
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = pos, skip = pos;
+    uint64_t carry = 0;
+    while (i + 64 <= n) {
+        uint64_t l, d, x, a, starts;
+        scan_masks(u + i, &l, &d, &x);
+        a = l | d;
+        starts = (a & ~((a << 1) | carry)) | x;
+        if (skip > i)
+            starts &= ~0ULL << (skip - i);
+        while (starts) {
+            size_t r = i + (size_t)__builtin_ctzll(starts);
+            starts &= starts - 1;
+            if (r < skip)
+                continue;
+            if (r > 0 && u[r - 1] == '_' && (a >> (r - i) & 1)) {
+                /* x_5, _Name: part of an identifier */
+                size_t e = r;
+                while (e < n && (scan_class[u[e]] == 2 || scan_class[u[e]] == 1 || scan_class[u[e]] == 4))
+                    e++;
+                skip = e;
+                if (skip >= i + 64)
+                    break;
+                continue;
+            }
+            if (d >> (r - i) & 1) {
+                *cend = r + 1;
+                return r;
+            }
+            if (l >> (r - i) & 1) {
+                uint64_t rest = ~l >> (r - i);
+                size_t e = rest ? r + (size_t)__builtin_ctzll(rest) : letters_end(u, n, i + 64), len = e - r;
+                /* one well-predicted test for most words: the lengths of
+                 * number words by their first two letters (a word of one
+                 * letter has no length bit, whatever byte follows) */
+                if ((I->f2[u[r] & 31][u[r + 1 < n ? r + 1 : r] & 31] >> (len < 16 ? len : 0) & 1) &&
+                    scan_word_ok(I, u, n, r, e)) {
+                    *cend = e;
+                    return r;
+                }
+                /* digits after a currency code (USD50, Rs20) */
+                if (e < n && scan_class[u[e]] == 1 && e - r <= 3 && in_list(cur_codes, CUR_CODES_N, s + r, e - r)) {
+                    *cend = e + 1;
+                    return e;
+                }
+                /* the rest of a word glued to digits or underscores */
+                if (e < n && scan_class[u[e]] != 0)
+                    while (e < n && (scan_class[u[e]] == 2 || scan_class[u[e]] == 1 || scan_class[u[e]] == 4))
+                        e++;
+                skip = e;
+            } else {
+                /* 0xc2 or 0xe2: a vulgar fraction sign? */
+                if (u[r] == 0xc2 && r + 1 < n && u[r + 1] >= 0xbc && u[r + 1] <= 0xbe) {
+                    *cend = r + 2;
+                    return r;
+                }
+                if (u[r] == 0xe2 && r + 2 < n && u[r + 1] == 0x85 && u[r + 2] >= 0x90 && u[r + 2] <= 0x9e) {
+                    *cend = r + 3;
+                    return r;
+                }
+                skip = r + 1;
+            }
+            if (skip >= i + 64)
+                break;
+        }
+        if (skip >= i + 64) {
+            i = skip;
+            carry = 0;
+        } else {
+            carry = a >> 63;
+            i += 64;
+        }
+    }
+    return next_candidate_bytes(I, s, n, i > skip ? i : skip, cend);
+#else
+    return next_candidate_bytes(I, s, n, pos, cend);
+#endif
 }
 
 /* ------------------------------------------------------------------ */
@@ -2885,28 +3069,136 @@ static json_t *shared_str(numbers_worker *W, const char *p)
     return json_string_nocheck(p);
 }
 
+/* Code points before byte b (clamped, and moved back to the start of its
+ * character, where *bb is left), counted on from the worker's cursor:
+ * findings come in text order, so each byte is counted about once. */
+static size_t cp_of(numbers_worker *W, const char *s, size_t n, size_t b, size_t *bb)
+{
+    size_t cp, i;
+    if (b > n)
+        b = n;
+    while (b > 0 && b < n && ((unsigned char)s[b] & 0xC0) == 0x80)
+        b--;
+    *bb = b;
+    if (b < W->cur_b)
+        W->cur_b = 0, W->cur_cp = 0;
+    cp = W->cur_cp;
+    i = W->cur_b;
+#if defined(__SSE2__)
+    /* sixteen bytes at a time: all but continuation bytes (0x80..0xbf,
+     * below -64 as signed bytes) start a code point */
+    while (i + 16 <= b) {
+        __m128i acc = _mm_setzero_si128(), sum;
+        for (int k = 0; k < 255 && i + 16 <= b; k++, i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            acc = _mm_sub_epi8(acc, _mm_cmpgt_epi8(v, _mm_set1_epi8(-65)));
+        }
+        sum = _mm_sad_epu8(acc, _mm_setzero_si128());
+        cp += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+    }
+#endif
+    for (; i < b; i++)
+        cp += ((unsigned char)s[i] & 0xC0) != 0x80;
+    W->cur_b = b;
+    W->cur_cp = cp;
+    return cp;
+}
+
+#define SET(o, k, v) json_object_setn_new_nocheck((o), (k), sizeof(k) - 1, (v))
+
+/* The span of bytes [bs, be): what tp_span_new makes ({start, end, text
+ * [, orig_start, orig_end]}), with the code points counted on from the last
+ * finding rather than looked up from the start of a block. */
+static json_t *span_new(numbers_worker *W, const char *s, size_t n, size_t bs, size_t be)
+{
+    json_t *o;
+    size_t cs, ce, os, oe;
+    if (be > n)
+        be = n;
+    if (bs > be)
+        bs = be;
+    cs = cp_of(W, s, n, bs, &bs);
+    ce = cp_of(W, s, n, be, &be);
+    o = json_object();
+    if (o == NULL)
+        return NULL;
+    if (SET(o, "start", shared_int(W, (int64_t)cs)) != 0 || SET(o, "end", shared_int(W, (int64_t)ce)) != 0 ||
+        SET(o, "text", shared_strn(W, s + bs, be - bs)) != 0)
+        goto fail;
+    if (tp_text_orig(W->t, cs, ce, &os, &oe) &&
+        (SET(o, "orig_start", shared_int(W, (int64_t)os)) != 0 || SET(o, "orig_end", shared_int(W, (int64_t)oe)) != 0))
+        goto fail;
+    return o;
+fail:
+    json_decref(o);
+    return NULL;
+}
+
+/* Small integers (offsets near the start of a text, most values) and short
+ * strings (the text of a finding, the words counted) are made once per
+ * worker and shared by reference between findings, as shared_str does:
+ * with jansson's atomic reference counts only; never changed in place. */
+static json_t *shared_int(numbers_worker *W, int64_t v)
+{
+#ifdef JANSSON_THREAD_SAFE_REFCOUNT
+    if (v >= 0 && v < NUMBERS_INTS_N) {
+        if (W->ints[v] == NULL && (W->ints[v] = json_integer((json_int_t)v)) == NULL)
+            return NULL;
+        return json_incref(W->ints[v]);
+    }
+#else
+    (void)W;
+#endif
+    return json_integer((json_int_t)v);
+}
+
+static json_t *shared_strn(numbers_worker *W, const char *p, size_t len)
+{
+#ifdef JANSSON_THREAD_SAFE_REFCOUNT
+    if (len > 0 && len <= NUMBERS_SCACHE_KEY) {
+        uint32_t h = 2166136261u;
+        json_t *v;
+        for (size_t i = 0; i < len; i++)
+            h = (h ^ (unsigned char)p[i]) * 16777619u;
+        h = (h ^ (h >> 15)) & (NUMBERS_SCACHE_N - 1);
+        if (W->scache[h].v != NULL && W->scache[h].len == len && memcmp(W->scache[h].key, p, len) == 0)
+            return json_incref(W->scache[h].v);
+        if ((v = json_stringn_nocheck(p, len)) == NULL)
+            return NULL;
+        json_decref(W->scache[h].v);
+        memcpy(W->scache[h].key, p, len);
+        W->scache[h].len = (uint32_t)len;
+        W->scache[h].v = json_incref(v);
+        return v;
+    }
+#else
+    (void)W;
+#endif
+    return json_stringn_nocheck(p, len);
+}
+
 static int emit(numbers_worker *W, json_t *arr, const numbers_finding *f)
 {
-    json_t *o = tp_span_new(W->t, f->s, f->e);
+    json_t *o = span_new(W, tp_text_bytes(W->t), tp_text_len(W->t), f->s, f->e);
     if (o == NULL)
         return -1;
-    json_object_set_new_nocheck(o, "kind", shared_str(W, f->kind));
+    SET(o, "kind", shared_str(W, f->kind));
     if (f->iso[0])
-        json_object_set_new_nocheck(o, "value", json_string_nocheck(f->iso));
+        SET(o, "value", shared_strn(W, f->iso, strlen(f->iso)));
     else if (f->kind[0] == 'r' && strcmp(f->kind, "range") == 0) {
-        json_object_set_new_nocheck(o, "low", numv_json(f->low));
-        json_object_set_new_nocheck(o, "high", numv_json(f->high));
+        SET(o, "low", numv_json(W, f->low));
+        SET(o, "high", numv_json(W, f->high));
     } else if (f->has_value)
-        json_object_set_new_nocheck(o, "value", numv_json(f->value));
+        SET(o, "value", numv_json(W, f->value));
     if (f->currency)
-        json_object_set_new_nocheck(o, "currency", shared_str(W, f->currency));
+        SET(o, "currency", shared_str(W, f->currency));
     if (f->approx)
-        json_object_set_new_nocheck(o, "approx", shared_str(W, f->approx));
+        SET(o, "approx", shared_str(W, f->approx));
     if (f->unit[0]) {
         /* counted words are ASCII letters, hyphens and apostrophes */
         json_t *u = f->unit_ref && strcmp(f->unit_ref, f->unit) == 0 ? shared_str(W, f->unit_ref)
-                                                                       : json_string_nocheck(f->unit);
-        json_object_set_new_nocheck(o, "unit", u);
+                                                                       : shared_strn(W, f->unit, strlen(f->unit));
+        SET(o, "unit", u);
     }
     return json_array_append_new(arr, o);
 }
@@ -2959,6 +3251,7 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
         return tp_error_set(err, NULL, "record has no string \"text\"");
     s = tp_text_bytes(W->t);
     n = tp_text_len(W->t);
+    W->cur_b = W->cur_cp = 0;
     arr = json_array();
     if (arr == NULL)
         return tp_error_set(err, NULL, "out of memory");
@@ -3205,8 +3498,10 @@ static int numbers_create(void **out, const json_t *options, tp_error *err)
         I->lex_hash[h].b = b;
         I->lex_hash[h].L = &lexicon[i];
     }
-    for (size_t i = 0; i < LEX_N; i++)
+    for (size_t i = 0; i < LEX_N; i++) {
         I->first2[lexicon[i].word[0] - 'a'][lexicon[i].word[1] - 'a'] |= (uint16_t)(1u << strlen(lexicon[i].word));
+        I->f2[lexicon[i].word[0] & 31][lexicon[i].word[1] & 31] |= (uint16_t)(1u << strlen(lexicon[i].word));
+    }
     I->match_limit = 1000000;
     I->max_findings = NUMBERS_MAX_FINDINGS_DEFAULT;
     if (options && (v = json_object_get(options, "match_limit")) && json_is_integer(v))
@@ -3326,6 +3621,10 @@ static void numbers_worker_fini(void *instance, void *worker)
         return;
     for (size_t i = 0; i < NUMBERS_SHARED_N; i++)
         json_decref(W->shared[i].v);
+    for (size_t i = 0; i < NUMBERS_INTS_N; i++)
+        json_decref(W->ints[i]);
+    for (size_t i = 0; i < NUMBERS_SCACHE_N; i++)
+        json_decref(W->scache[i].v);
     tp_text_free(W->t);
     pcre2_match_data_free(W->md);
     pcre2_match_context_free(W->mctx);
