@@ -362,6 +362,9 @@ typedef struct {
     size_t prefix_head;     /* prefix words: first index */
     size_t *name_link;      /* next index in the same chain, SIZE_MAX at the end */
     uint64_t prefix_lens;   /* lengths of prefix words, a bit each */
+    uint64_t name_pair[1024];  /* first two bytes of the number parts of names (a bit each) */
+    uint64_t name_single[4];   /* the byte of number parts of one byte */
+    uint64_t prefix_sig[64];   /* prefix words by length, first and last byte (hashed) */
     numbers_bits cur_by[256];   /* currency_words by lower-case first byte */
     numbers_bits unit_by[256];  /* units by lower-case first byte */
     numbers_bits hedge_by[256]; /* hedges by lower-case last byte */
@@ -2087,12 +2090,23 @@ static int read_date(const numbers_inst *I, numbers_worker *W, const char *s, si
 }
 
 /* Is the number at p part of a known name?  Returns the end of the name. */
+#define BIT(set, k) ((set)[(k) >> 6] >> ((k) & 63) & 1)
+
+static inline size_t prefix_sig_of(size_t len, unsigned char first, unsigned char last)
+{
+    return (len * 31 + first * 7 + last) & 4095;
+}
+
 static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t p)
 {
     size_t ws = 0, we = 0, i, j;
+    unsigned char b0 = (unsigned char)s[p], b1 = p + 1 < n ? (unsigned char)s[p + 1] : 0;
     int has_prev = p >= 2 && s[p - 1] == ' ' && prev_word(s, p, &ws, &we) && we - ws < 64 &&
-                   (I->prefix_lens >> (we - ws) & 1);
-    i = I->name_head[(unsigned char)s[p]];
+                   (I->prefix_lens >> (we - ws) & 1) &&
+                   BIT(I->prefix_sig, prefix_sig_of(we - ws, (unsigned char)s[ws], (unsigned char)s[we - 1]));
+    /* most candidates start no name: two bit tests before the chains */
+    int maybe_name = BIT(I->name_pair, (size_t)b0 << 8 | b1) || BIT(I->name_single, b0);
+    i = maybe_name ? I->name_head[b0] : SIZE_MAX;
     j = has_prev ? I->prefix_head : SIZE_MAX;
     /* the two chains in the order of the lists */
     while (i != SIZE_MAX || j != SIZE_MAX) {
@@ -3465,6 +3479,21 @@ static int numbers_index(numbers_inst *I)
     I->prefix_head = SIZE_MAX;
     for (size_t c = 0; c < 257; c++)
         last[c] = SIZE_MAX;
+    memset(I->name_pair, 0, sizeof I->name_pair);
+    memset(I->name_single, 0, sizeof I->name_single);
+    memset(I->prefix_sig, 0, sizeof I->prefix_sig);
+    for (size_t i = 0; i < I->n_names; i++) {
+        const numbers_name *nm = &I->names[i];
+        size_t k;
+        if (nm->prefix)
+            k = prefix_sig_of(nm->len, (unsigned char)nm->text[0], (unsigned char)nm->text[nm->len - 1]),
+            I->prefix_sig[k >> 6] |= (uint64_t)1 << (k & 63);
+        else if (nm->numpos < nm->len && nm->len - nm->numpos >= 2)
+            k = (size_t)(unsigned char)nm->text[nm->numpos] << 8 | (unsigned char)nm->text[nm->numpos + 1],
+            I->name_pair[k >> 6] |= (uint64_t)1 << (k & 63);
+        else if (nm->numpos < nm->len)
+            k = (unsigned char)nm->text[nm->numpos], I->name_single[k >> 6] |= (uint64_t)1 << (k & 63);
+    }
     for (size_t i = 0; i < I->n_names; i++) {
         const numbers_name *nm = &I->names[i];
         size_t c = nm->prefix ? 256 : (unsigned char)nm->text[nm->numpos];
