@@ -102,6 +102,11 @@ def main():
             print("  %-30s %8.1f %8.1f %10.3f   numbers stage, textpipe run -j 1" % (name, med, best, med / f_med))
         print("  %-30s %8.1f %8.1f %10s   pcre2 JIT [0-9]+ over the same texts" % ("floor", f_med, f_best, ""))
         print("  (ratio: median stage MB/s / median floor MB/s)")
+        if args.baseline:
+            for name in [k for k in pipes if not k.startswith("baseline: ")]:
+                pairs = sorted(a / b for a, b in zip(mbs[name], mbs["baseline: " + name]))
+                print("  %-30s %8.2f   median of the %d paired ratios this build / baseline (range %.2f to %.2f)" %
+                      (name, median(pairs), len(pairs), pairs[0], pairs[-1]))
     finally:
         for f in os.listdir(tmp):
             os.unlink(os.path.join(tmp, f))

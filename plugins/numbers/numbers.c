@@ -430,11 +430,12 @@ static int ci_eq(const char *s, const char *w, size_t len)
 /* s[p..) starts with lower-case word w, followed by a non-letter. */
 static inline __attribute__((always_inline)) int ci_word(const char *s, size_t n, size_t p, const char *w)
 {
-    size_t l;
-    if (p >= n || lc((unsigned char)s[p]) != (unsigned char)w[0])
-        return 0;
-    l = strlen(w);
-    return p + l <= n && ci_eq(s + p, w, l) && (p + l == n || !is_al((unsigned char)s[p + l]));
+    size_t i;
+    /* letter by letter, with no strlen of w first */
+    for (i = 0; w[i] != '\0'; i++)
+        if (p + i >= n || lc((unsigned char)s[p + i]) != (unsigned char)w[i])
+            return 0;
+    return p + i == n || !is_al((unsigned char)s[p + i]);
 }
 
 /* Is there a space (one or a few) at p?  Returns the position after it. */
@@ -1741,14 +1742,15 @@ static size_t read_cur_suffix(const numbers_inst *I, const char *s, size_t n, si
         *pow10 = -2;
         return q + 2;
     }
-    for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
-        size_t l = strlen(signs[i].sign);
-        if (q + l <= n && memcmp(s + q, signs[i].sign, l) == 0) {
-            *iso = signs[i].iso;
-            *pow10 = 0;
-            return q + l;
+    if (q < n && (unsigned char)s[q] >= 0xc2) /* the signs are all multi-byte */
+        for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
+            size_t l = strlen(signs[i].sign);
+            if (q + l <= n && memcmp(s + q, signs[i].sign, l) == 0) {
+                *iso = signs[i].iso;
+                *pow10 = 0;
+                return q + l;
+            }
         }
-    }
     if (q < n && s[q] == '$' && (q + 1 == n || !is_dg((unsigned char)s[q + 1])) &&
         (q + 1 >= n || (q + 2 < n && !is_dg((unsigned char)s[q + 2])) || s[q + 1] != ' ')) {
         *iso = "USD";
