@@ -194,6 +194,10 @@ typedef struct {
 } numbers_unit;
 
 static const numbers_unit units[] = {
+    {"miles an hour", "mph", 'q', 0}, {"miles per hour", "mph", 'q', 0},
+    {"kilometres per hour", "km/h", 'q', 0}, {"kilometers per hour", "km/h", 'q', 0},
+    {"metric tons", "metric tons", 'q', 0}, {"metric tonnes", "tonnes", 'q', 0},
+    {"cubic feet", "cubic feet", 'q', 0}, {"cubic metres", "cubic metres", 'q', 0}, {"cubic meters", "cubic metres", 'q', 0},
     {"square kilometres", "square kilometres", 'q', 0}, {"square kilometers", "square kilometres", 'q', 0},
     {"square miles", "square miles", 'q', 0}, {"square metres", "square metres", 'q', 0},
     {"square meters", "square metres", 'q', 0}, {"square feet", "square feet", 'q', 0},
@@ -215,7 +219,7 @@ static const numbers_unit units[] = {
     {"litres", "litres", 'q', 0}, {"liters", "litres", 'q', 0}, {"litre", "litres", 'q', 0},
     {"liter", "litres", 'q', 0}, {"ml", "ml", 'q', 1}, {"gallons", "gallons", 'q', 0}, {"gallon", "gallons", 'q', 0},
     {"barrels", "barrels", 'q', 0}, {"barrel", "barrels", 'q', 0}, {"bpd", "barrels per day", 'q', 0},
-    {"acres", "acres", 'q', 0}, {"hectares", "hectares", 'q', 0},
+    {"acres", "acres", 'q', 0}, {"acre", "acres", 'q', 0}, {"hectares", "hectares", 'q', 0}, {"hectare", "hectares", 'q', 0},
     {"degrees celsius", "degrees Celsius", 'q', 0}, {"degrees fahrenheit", "degrees Fahrenheit", 'q', 0},
     {"degrees", "degrees", 'q', 0}, {"\xc2\xb0" "C", "degrees Celsius", 'q', 1}, {"\xc2\xb0" "F", "degrees Fahrenheit", 'q', 1},
     {"kWh", "kWh", 'q', 1}, {"MWh", "MWh", 'q', 1}, {"GWh", "GWh", 'q', 1}, {"TWh", "TWh", 'q', 1},
@@ -1871,10 +1875,9 @@ static size_t read_percent(const char *s, size_t n, size_t e, int *points)
 static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e, const numbers_unit **u)
 {
     size_t q = skip_sp(s, n, e);
-    int hyph = 0;
     if (q == e) {
         if (q + 1 < n && s[q] == '-' && is_al((unsigned char)s[q + 1]))
-            q++, hyph = 1; /* a two-year deal, a 300-year-old */
+            q++; /* a two-year deal, a 300-year-old, a 10-gallon cooler */
         else if (!(q + 1 < n && (unsigned char)s[q] == 0xc2 && (unsigned char)s[q + 1] == 0xb0))
             return e;
     }
@@ -1884,8 +1887,6 @@ static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e
         size_t l;
         int ok;
         l = strlen(units[i].word);
-        if (hyph && units[i].kind != 'd')
-            continue;
         if (q + l > n)
             continue;
         ok = units[i].exact_case ? memcmp(s + q, units[i].word, l) == 0 : ci_eq(s + q, units[i].word, l);
@@ -2253,9 +2254,30 @@ static size_t percent_of(const numbers_inst *I, const char *s, size_t p)
 /* ------------------------------------------------------------------ */
 /* One finding at candidate p.  Returns 1 (f filled), 0 (none; *next set). */
 
+/* "a third", "an eighth" at p: an ordinal word after "a" or "an"; its
+ * rank, and where it starts in *at (0 when none) */
+static int64_t a_ordinal(const numbers_inst *I, const char *s, size_t n, size_t p, size_t *at)
+{
+    size_t q, we;
+    const numbers_lex *L;
+    if (ci_word(s, n, p, "a"))
+        q = skip_sp(s, n, p + 1);
+    else if (ci_word(s, n, p, "an"))
+        q = skip_sp(s, n, p + 2);
+    else
+        return 0;
+    we = word_end(s, n, q);
+    L = we > q ? lex_find(I, s + q, we - q) : NULL;
+    if (L == NULL || !(L->kind == W_ORD || L->kind == W_ORDTENS || L->kind == W_ORDSCALE))
+        return 0;
+    *at = q;
+    return L->v;
+}
+
 static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size_t n, size_t p, size_t cand_end,
                    numbers_finding *f, size_t *next)
 {
+    const numbers_unit *ua = NULL;
     numbers_core c;
     size_t start, end, ne;
     int rc;
@@ -2739,7 +2761,19 @@ not_range:
     f->value = c.v;
     f->has_value = 1;
 range_done:
-    /* units */
+    /* a fraction of a unit is a quantity or a duration (1/4 mile, two and a
+     * half years), but "a third week", "a sixth-minute goal" are ranks */
+    if (f->kind != NULL && strcmp(f->kind, "fraction") == 0 && (c.unit || read_unit(I, s, n, end, &ua) > end)) {
+        size_t at = 0;
+        int64_t rank = a_ordinal(I, s, n, start, &at);
+        if (rank > 0) {
+            f->kind = "ordinal";
+            f->value = numv_int(rank);
+            start = at;
+        } else {
+            f->kind = NULL;
+        }
+    }
     if (f->kind == NULL || strcmp(f->kind, "range") == 0) {
         const numbers_unit *u = NULL;
         size_t ue = end;
