@@ -99,6 +99,7 @@ static const numbers_lex lexicon[] = {
     {"decade", W_PERIOD, 10}, {"century", W_PERIOD, 100},
 };
 #define LEX_N (sizeof lexicon / sizeof lexicon[0])
+#define SCAN_INITIALS "bcdefhmnopqstz" /* the first letters of the lexicon's words (checked in create) */
 
 /* ------------------------------------------------------------------ */
 /* Small tables. */
@@ -358,6 +359,7 @@ typedef struct {
     } lex_hash[LEX_HASH_N];
     uint16_t first2[26][26]; /* lengths (bit per length) of number words by their first two letters */
     uint16_t f2[32][32];     /* the same by the low five bits of the two bytes (a letter of either case: 1..26) */
+    int scan_all_letters;    /* a word's first letter is not in SCAN_INITIALS: the block scan looks at every word */
     numbers_name *names;
     size_t n_names;
     uint32_t match_limit;
@@ -2983,22 +2985,36 @@ static inline int scan_word_ok(const numbers_inst *I, const unsigned char *u, si
 #if defined(__SSE2__)
 /* Bit masks of the 64 bytes at u: letters, digits, and lead bytes of
  * vulgar fraction signs (0xc2, 0xe2). */
-static inline void scan_masks(const unsigned char *u, uint64_t *let, uint64_t *dig, uint64_t *lead)
+/* Bytes of v in [lo, hi] (unsigned), with signed compares only. */
+static inline __m128i in_range(__m128i v, char lo, char hi)
 {
-    uint64_t l = 0, d = 0, x = 0;
+    __m128i t = _mm_xor_si128(_mm_sub_epi8(v, _mm_set1_epi8(lo)), _mm_set1_epi8((char)0x80));
+    return _mm_cmplt_epi8(t, _mm_set1_epi8((char)(hi - lo + 1 - 128)));
+}
+
+static inline void scan_masks(const unsigned char *u, uint64_t *let, uint64_t *dig, uint64_t *lead, uint64_t *ini)
+{
+    uint64_t l = 0, d = 0, x = 0, f = 0;
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + 16 * k));
         __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
         __m128i isl = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
         __m128i isd = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
         __m128i isx = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc2)), _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xe2)));
+        /* b-f, h, m-q, s-t, z: SCAN_INITIALS */
+        __m128i isi = _mm_or_si128(_mm_or_si128(in_range(lo, 'b', 'f'), in_range(lo, 'm', 'q')),
+                                   _mm_or_si128(in_range(lo, 's', 't'),
+                                                _mm_or_si128(_mm_cmpeq_epi8(lo, _mm_set1_epi8('h')),
+                                                             _mm_cmpeq_epi8(lo, _mm_set1_epi8('z')))));
         l |= (uint64_t)(unsigned)_mm_movemask_epi8(isl) << (16 * k);
         d |= (uint64_t)(unsigned)_mm_movemask_epi8(isd) << (16 * k);
         x |= (uint64_t)(unsigned)_mm_movemask_epi8(isx) << (16 * k);
+        f |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_and_si128(isi, isl)) << (16 * k);
     }
     *let = l;
     *dig = d;
     *lead = x;
+    *ini = f;
 }
 #endif
 
@@ -3012,12 +3028,20 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
 #if defined(__SSE2__)
     const unsigned char *u = (const unsigned char *)s;
     size_t i = pos, skip = pos;
-    uint64_t carry = 0;
+    uint64_t carry = 0, carry_l = 0;
     while (i + 64 <= n) {
-        uint64_t l, d, x, a, starts;
-        scan_masks(u + i, &l, &d, &x);
+        uint64_t l, d, x, f, a, runs, glued, starts;
+        scan_masks(u + i, &l, &d, &x, &f);
+        if (I->scan_all_letters)
+            f = l;
         a = l | d;
-        starts = (a & ~((a << 1) | carry)) | x;
+        /* the starts of runs of letters and digits, but of words only those
+         * whose first letter starts a number word: the others can only
+         * matter by digits glued to them (USD50), which are looked at
+         * instead */
+        runs = a & ~((a << 1) | carry);
+        glued = d & ((l << 1) | carry_l) & ~runs;
+        starts = (runs & (d | f)) | glued | x;
         if (skip > i)
             starts &= ~0ULL << (skip - i);
         while (starts) {
@@ -3028,6 +3052,26 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
             if (r > 0 && u[r - 1] == '_' && (a >> (r - i) & 1)) {
                 /* x_5, _Name: part of an identifier */
                 size_t e = r;
+                while (e < n && (scan_class[u[e]] == 2 || scan_class[u[e]] == 1 || scan_class[u[e]] == 4))
+                    e++;
+                skip = e;
+                if (skip >= i + 64)
+                    break;
+                continue;
+            }
+            if (glued >> (r - i) & 1) {
+                /* digits after letters: after a currency code of a word of
+                 * its own (USD50, Rs20) a candidate, else part of a name */
+                size_t ws = r, e;
+                while (ws > pos && scan_class[u[ws - 1]] == 2)
+                    ws--;
+                if (r - ws <= 3 && (ws == pos || (scan_class[u[ws - 1]] == 0 || scan_class[u[ws - 1]] == 3)) &&
+                    !(ws > 0 && u[ws - 1] == '_') && !scan_word_ok(I, u, n, ws, r) &&
+                    in_list(cur_codes, CUR_CODES_N, s + ws, r - ws)) {
+                    *cend = r + 1;
+                    return r;
+                }
+                e = r;
                 while (e < n && (scan_class[u[e]] == 2 || scan_class[u[e]] == 1 || scan_class[u[e]] == 4))
                     e++;
                 skip = e;
@@ -3077,9 +3121,10 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
         }
         if (skip >= i + 64) {
             i = skip;
-            carry = 0;
+            carry = carry_l = 0;
         } else {
             carry = a >> 63;
+            carry_l = l >> 63;
             i += 64;
         }
     }
@@ -3564,6 +3609,8 @@ static int numbers_create(void **out, const json_t *options, tp_error *err)
         I->lex_hash[h].L = &lexicon[i];
     }
     for (size_t i = 0; i < LEX_N; i++) {
+        if (strchr(SCAN_INITIALS, lexicon[i].word[0]) == NULL)
+            I->scan_all_letters = 1;
         I->first2[lexicon[i].word[0] - 'a'][lexicon[i].word[1] - 'a'] |= (uint16_t)(1u << strlen(lexicon[i].word));
         I->f2[lexicon[i].word[0] & 31][lexicon[i].word[1] & 31] |= (uint16_t)(1u << strlen(lexicon[i].word));
     }

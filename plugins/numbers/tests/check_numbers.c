@@ -341,7 +341,8 @@ START_TEST(block_scan_matches_pattern)
         "twentyfifth", "3.5", "2,700", "\xc2\xbd", "\xe2\x85\x93", "\xe2\x80\x99", "caf\xc3\xa9", "1990s", "21st",
         "million", "first", "seconds", "thirds", "a", "dozen", "9", "42", "hundreds", "sixty", "ninety-nine",
         "km", "5km", "May", "2021-07-21", "COVID-19", "www.example.org", "tenth", "quarter", "half", "pairs",
-        "twelve", "eleventh", "eighty", "_", "-", "(", ")", ",", ".", "\n",
+        "twelve", "eleventh", "eighty", "_", "-", "(", ")", ",", ".", "\n", "wUSD50", "ab_cd5", "gbp7", "Rsx20",
+        "aud", "kUSD", "1st", "\xc3\xa9", "rs", "eur", "9am",
     };
     size_t np = sizeof pieces / sizeof pieces[0], cap = 200000, len = 0;
     char *text = malloc(cap + 64);
