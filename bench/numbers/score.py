@@ -190,7 +190,6 @@ DELIBERATE = {
     "identifier": "numbers inside addresses, phone numbers, slashed dates and codes (192.168.1.2, 5/17/2018, SCP-173)",
     "unit kept": "the number is reported with its currency, unit or year around it ($20, 3 years, more than thirty years)",
     "scale letter": "G read as an identifier (4G), m after digits read as million (1m)",
-    "decimal comma": "European decimal commas (5,00, 1.111,11) are read as English groups",
     "ratio": "a ratio read as one fraction (one in two, 1/4 of), not as a percent or as two numbers",
     "no number": "a mention without a number (a small percent, the %)",
     "relative ordinal": "relative ordinals (last, next, previous, penultimate) are not quantities",
@@ -228,10 +227,6 @@ def deliberate(cat, sub, text, results, found):
             continue
         if re.search(r"\d\s*[gG]$|\d\s+[mM]$", res["Text"]):
             reasons.add("scale letter")
-            explained.append((s, e))
-            continue
-        if re.match(r"^\d{1,3}(\.\d{3})*,\d{1,2}$", res["Text"]):
-            reasons.add("decimal comma")
             explained.append((s, e))
             continue
         why = None
