@@ -373,6 +373,7 @@ typedef struct {
     uint64_t prefix_sig[64];   /* prefix words by length, first and last byte (hashed) */
     numbers_bits cur_by[256];   /* currency_words by lower-case first byte */
     numbers_bits unit_by[256];  /* units by lower-case first byte */
+    unsigned char unit_len[UNIT_N];
     numbers_bits hedge_by[256]; /* hedges by lower-case last byte */
     numbers_bits stop_by[256];  /* stopwords by first byte */
     size_t max_findings;
@@ -1888,7 +1889,7 @@ static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e
     BITS_FOR(&I->unit_by[lc((unsigned char)s[q])], i) {
         size_t l;
         int ok;
-        l = strlen(units[i].word);
+        l = I->unit_len[i];
         if (q + l > n)
             continue;
         ok = units[i].exact_case ? memcmp(s + q, units[i].word, l) == 0 : ci_eq(s + q, units[i].word, l);
@@ -2820,11 +2821,12 @@ range_done:
             {"or under", "up to"}, {"or lower", "up to"}, {"and under", "up to"}, {"and less", "up to"},
         };
         size_t a = skip_sp(s, n, f->e);
-        if (a > f->e)
+        if (a > f->e && a < n && (lc((unsigned char)s[a]) == 'o' || lc((unsigned char)s[a]) == 'a'))
             for (size_t i = 0; i < sizeof post / sizeof post[0]; i++) {
-                size_t pe = a + strlen(post[i].w), th;
+                size_t pe, th;
                 if (!ci_word(s, n, a, post[i].w))
                     continue;
+                pe = a + strlen(post[i].w);
                 /* 200 or greater than (nothing compared after it) */
                 th = skip_sp(s, n, pe);
                 if (th > pe && ci_word(s, n, th, "than")) {
@@ -3036,11 +3038,14 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
             f = l;
         a = l | d;
         /* the starts of runs of letters and digits, but of words only those
-         * whose first letter starts a number word: the others can only
-         * matter by digits glued to them (USD50), which are looked at
-         * instead */
+         * whose first letter starts a number word and that are long enough:
+         * the others can only matter by digits glued to them (USD50), which
+         * are looked at instead */
         runs = a & ~((a << 1) | carry);
         glued = d & ((l << 1) | carry_l) & ~runs;
+        /* number words have three letters or more (the last two bits of a
+         * block cannot tell: kept) */
+        f &= (l & (l >> 1) & (l >> 2)) | (3ULL << 62);
         starts = (runs & (d | f)) | glued | x;
         if (skip > i)
             starts &= ~0ULL << (skip - i);
@@ -3545,8 +3550,10 @@ static int numbers_index(numbers_inst *I)
     size_t last[257];
     for (size_t i = 0; i < CUR_N; i++)
         bits_set(&I->cur_by[lc((unsigned char)currency_words[i].word[0])], i);
-    for (size_t i = 0; i < UNIT_N; i++)
+    for (size_t i = 0; i < UNIT_N; i++) {
         bits_set(&I->unit_by[lc((unsigned char)units[i].word[0])], i);
+        I->unit_len[i] = (unsigned char)strlen(units[i].word);
+    }
     for (size_t i = 0; i < HEDGE_N; i++)
         bits_set(&I->hedge_by[lc((unsigned char)hedges[i].phrase[hedges[i].len - 1])], i);
     for (size_t i = 0; i < STOP_N; i++)
