@@ -375,6 +375,7 @@ typedef struct {
     numbers_bits unit_by[256];  /* units by lower-case first byte */
     unsigned char unit_len[UNIT_N];
     numbers_bits hedge_by[256]; /* hedges by lower-case last byte */
+    uint16_t hedge_lens[256];   /* lengths (a bit each, 15 and more in bit 15) of the last words of hedges by last byte */
     numbers_bits stop_by[256];  /* stopwords by first byte */
     size_t max_findings;
 } numbers_inst;
@@ -1641,6 +1642,14 @@ static size_t read_hedge(const numbers_inst *I, const char *s, size_t p, const c
         return p;
     if (!is_al(last) && last != '.' && last != '>' && last != '<' && last != '=' && last != 0xa5 && last != 0xa4)
         return p;
+    {
+        /* no hedge ends in a word of this length and last letter: "in", "the" */
+        size_t wl = 0;
+        while (wl < q && wl < 15 && is_al((unsigned char)s[q - 1 - wl]))
+            wl++;
+        if (!(I->hedge_lens[last] >> wl & 1))
+            return p;
+    }
     BITS_FOR(&I->hedge_by[last], i) {
         size_t l = hedges[i].len;
         if (l <= q && ci_eq(s + q - l, hedges[i].phrase, l) &&
@@ -3554,8 +3563,14 @@ static int numbers_index(numbers_inst *I)
         bits_set(&I->unit_by[lc((unsigned char)units[i].word[0])], i);
         I->unit_len[i] = (unsigned char)strlen(units[i].word);
     }
-    for (size_t i = 0; i < HEDGE_N; i++)
-        bits_set(&I->hedge_by[lc((unsigned char)hedges[i].phrase[hedges[i].len - 1])], i);
+    for (size_t i = 0; i < HEDGE_N; i++) {
+        size_t wl = 0;
+        unsigned char lb = lc((unsigned char)hedges[i].phrase[hedges[i].len - 1]);
+        while (wl < hedges[i].len && is_al((unsigned char)hedges[i].phrase[hedges[i].len - 1 - wl]))
+            wl++;
+        bits_set(&I->hedge_by[lb], i);
+        I->hedge_lens[lb] |= (uint16_t)(1u << (wl < 15 ? wl : 15));
+    }
     for (size_t i = 0; i < STOP_N; i++)
         bits_set(&I->stop_by[(unsigned char)stopwords[i][0]], i);
     free(I->name_link);
