@@ -368,8 +368,10 @@ typedef struct {
     size_t prefix_head;     /* prefix words: first index */
     size_t *name_link;      /* next index in the same chain, SIZE_MAX at the end */
     uint64_t prefix_lens;   /* lengths of prefix words, a bit each */
-    uint64_t name_pair[1024];  /* first two bytes of the number parts of names (a bit each) */
-    uint64_t name_single[4];   /* the byte of number parts of one byte */
+    uint64_t name_pair[1024];  /* names starting with their number: its first two bytes (a bit each) */
+    uint64_t name_single[4];   /* the same for number parts of one byte */
+    uint64_t name_ctx3[1024];  /* names with text before the number: the byte before and the first two (hashed) */
+    uint64_t name_ctx2[1024];  /* the same for number parts of one byte: the byte before and the number */
     uint64_t prefix_sig[64];   /* prefix words by length, first and last byte (hashed) */
     numbers_bits cur_by[256];   /* currency_words by lower-case first byte */
     numbers_bits unit_by[256];  /* units by lower-case first byte */
@@ -2112,6 +2114,11 @@ static inline size_t prefix_sig_of(size_t len, unsigned char first, unsigned cha
     return (len * 31 + first * 7 + last) & 4095;
 }
 
+static inline size_t name_ctx3_of(unsigned char before, unsigned char b0, unsigned char b1)
+{
+    return (((size_t)before * 251 + b0) * 251 + b1) & 0xffff;
+}
+
 static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t p)
 {
     size_t ws = 0, we = 0, i, j;
@@ -2119,8 +2126,10 @@ static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t 
     int has_prev = p >= 2 && s[p - 1] == ' ' && prev_word(s, p, &ws, &we) && we - ws < 64 &&
                    (I->prefix_lens >> (we - ws) & 1) &&
                    BIT(I->prefix_sig, prefix_sig_of(we - ws, (unsigned char)s[ws], (unsigned char)s[we - 1]));
-    /* most candidates start no name: two bit tests before the chains */
-    int maybe_name = BIT(I->name_pair, (size_t)b0 << 8 | b1) || BIT(I->name_single, b0);
+    /* most candidates start no name: a few bit tests before the chains */
+    unsigned char bp = p > 0 ? (unsigned char)s[p - 1] : 0;
+    int maybe_name = (p > 0 && (BIT(I->name_ctx3, name_ctx3_of(bp, b0, b1)) || BIT(I->name_ctx2, (size_t)bp << 8 | b0))) ||
+                     BIT(I->name_pair, (size_t)b0 << 8 | b1) || BIT(I->name_single, b0);
     i = maybe_name ? I->name_head[b0] : SIZE_MAX;
     j = has_prev ? I->prefix_head : SIZE_MAX;
     /* the two chains in the order of the lists */
@@ -3584,6 +3593,8 @@ static int numbers_index(numbers_inst *I)
         last[c] = SIZE_MAX;
     memset(I->name_pair, 0, sizeof I->name_pair);
     memset(I->name_single, 0, sizeof I->name_single);
+    memset(I->name_ctx3, 0, sizeof I->name_ctx3);
+    memset(I->name_ctx2, 0, sizeof I->name_ctx2);
     memset(I->prefix_sig, 0, sizeof I->prefix_sig);
     for (size_t i = 0; i < I->n_names; i++) {
         const numbers_name *nm = &I->names[i];
@@ -3591,6 +3602,13 @@ static int numbers_index(numbers_inst *I)
         if (nm->prefix)
             k = prefix_sig_of(nm->len, (unsigned char)nm->text[0], (unsigned char)nm->text[nm->len - 1]),
             I->prefix_sig[k >> 6] |= (uint64_t)1 << (k & 63);
+        else if (nm->numpos > 0 && nm->numpos < nm->len && nm->len - nm->numpos >= 2)
+            k = name_ctx3_of((unsigned char)nm->text[nm->numpos - 1], (unsigned char)nm->text[nm->numpos],
+                             (unsigned char)nm->text[nm->numpos + 1]),
+            I->name_ctx3[k >> 6] |= (uint64_t)1 << (k & 63);
+        else if (nm->numpos > 0 && nm->numpos < nm->len)
+            k = (size_t)(unsigned char)nm->text[nm->numpos - 1] << 8 | (unsigned char)nm->text[nm->numpos],
+            I->name_ctx2[k >> 6] |= (uint64_t)1 << (k & 63);
         else if (nm->numpos < nm->len && nm->len - nm->numpos >= 2)
             k = (size_t)(unsigned char)nm->text[nm->numpos] << 8 | (unsigned char)nm->text[nm->numpos + 1],
             I->name_pair[k >> 6] |= (uint64_t)1 << (k & 63);
