@@ -432,18 +432,31 @@ static int jsonr_next_member(jsonr *j, char close)
     return -1;
 }
 
-static json_t *jsonr_array(jsonr *j)
+/* Step into a container that v (new and empty, NULL when out of memory)
+ * holds: 1 when it closes at once, 0 when members follow, -1 on error. */
+static int jsonr_open(jsonr *j, const json_t *v, char close)
 {
-    json_t *a = json_array();
-    if (a == NULL) {
+    if (v == NULL) {
         jsonr_fail(j, j->p, json_error_out_of_memory, "out of memory");
-        return NULL;
+        return -1;
     }
     j->p++;
     jsonr_skip_space(j);
-    if (j->p < j->end && *j->p == ']') {
+    if (j->p < j->end && *j->p == close) {
         j->p++;
+        return 1;
+    }
+    return 0;
+}
+
+static json_t *jsonr_array(jsonr *j)
+{
+    json_t *a = json_array();
+    switch (jsonr_open(j, a, ']')) {
+    case 1:
         return a;
+    case -1:
+        return NULL;
     }
     for (;;) {
         json_t *v = jsonr_value(j);
@@ -468,15 +481,11 @@ fail:
 static json_t *jsonr_object(jsonr *j)
 {
     json_t *o = json_object();
-    if (o == NULL) {
-        jsonr_fail(j, j->p, json_error_out_of_memory, "out of memory");
-        return NULL;
-    }
-    j->p++;
-    jsonr_skip_space(j);
-    if (j->p < j->end && *j->p == '}') {
-        j->p++;
+    switch (jsonr_open(j, o, '}')) {
+    case 1:
         return o;
+    case -1:
+        return NULL;
     }
     for (;;) {
         const char *key;

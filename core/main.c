@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jsonmem.h"
 #include "loader.h"
 #include "options.h"
 #include "pipeline.h"
@@ -205,6 +206,7 @@ int main(int argc, char **argv)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     tp_pipeline *p = NULL;
 
+    tp_jsonmem_install();
     if (argc < 2)
         return usage(stderr, 2);
     cmd = argv[1];

@@ -209,13 +209,36 @@ int tp_output_is_stream(const tp_output *o)
     return o->stream != NULL;
 }
 
+/* A block at least this large goes straight to the file descriptor rather
+ * than through the stdio buffer, which would only copy it. */
+#define DIRECT_WRITE (STREAM_BUFFER / 4)
+
 int tp_output_write_lines(tp_output *o, const char *lines, size_t len, char *err, size_t errlen)
 {
-    if (fwrite(lines, 1, len, o->stream) != len) {
-        snprintf(err, errlen, "cannot write the output: %s", strerror(errno));
-        return -1;
+    int fd;
+    if (len < DIRECT_WRITE || (fd = fileno(o->stream)) < 0) {
+        if (fwrite(lines, 1, len, o->stream) != len)
+            goto fail;
+        return 0;
+    }
+    if (fflush(o->stream) != 0)
+        goto fail;
+    while (len > 0) {
+        ssize_t n = write(fd, lines, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;
+            goto fail;
+        }
+        lines += n;
+        len -= (size_t)n;
     }
     return 0;
+fail:
+    snprintf(err, errlen, "cannot write the output: %s", strerror(errno));
+    return -1;
 }
 
 void tp_output_flush(tp_output *o)

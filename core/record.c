@@ -151,6 +151,15 @@ size_t tp_text_cp_len(tp_text *t)
     return t->cp_len;
 }
 
+/* The start of the character byte b is in (b itself at a character's
+ * start or at the end). */
+static size_t char_start(const tp_text *t, size_t b)
+{
+    while (b > 0 && b < t->len && ((unsigned char)t->bytes[b] & 0xC0) == 0x80)
+        b--;
+    return b;
+}
+
 size_t tp_text_cp(tp_text *t, size_t b)
 {
     size_t k;
@@ -159,8 +168,7 @@ size_t tp_text_cp(tp_text *t, size_t b)
     if (t->ascii)
         return b;
     /* A byte inside a character counts as that character's start. */
-    while (b > 0 && b < t->len && ((unsigned char)t->bytes[b] & 0xC0) == 0x80)
-        b--;
+    b = char_start(t, b);
     if (build_index(t) != 0)
         return count_cp(t->bytes, b);
     k = b / TP_BLOCK;
@@ -286,9 +294,9 @@ json_t *tp_span_new(tp_text *t, size_t byte_start, size_t byte_end)
         byte_start = byte_end;
     s = tp_text_cp(t, byte_start);
     e = tp_text_cp(t, byte_end);
-    /* Re-derive the byte range from whole characters. */
-    byte_start = tp_text_byte(t, s);
-    byte_end = tp_text_byte(t, e);
+    /* The text of whole characters, as tp_text_cp counted them. */
+    byte_start = char_start(t, byte_start);
+    byte_end = char_start(t, byte_end);
     span = json_object();
     if (span == NULL)
         return NULL;

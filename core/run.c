@@ -69,6 +69,9 @@ typedef struct slot {
     size_t n_recs, cap_recs;
     size_t docs, failed, skipped, bytes;
     char *stop_message;   /* set when a stage with on_error: fail failed */
+    const char *chunk;    /* mapped JSON Lines the worker cuts into items */
+    size_t chunk_len;
+    size_t first_line;    /* lines of standard input before the chunk */
 } slot;
 
 typedef struct stage_stats {
@@ -98,7 +101,9 @@ struct run_state {
     int stop;             /* on_error: fail, or the output failed */
     size_t fail_seq;      /* the first slot where a stage with on_error: fail failed */
     pthread_mutex_t mu;
-    pthread_cond_t work, done, space;
+    pthread_cond_t work, done, space, lined;
+    size_t lined_seq;     /* the next slot to number its lines */
+    size_t lines_before;  /* lines of standard input in the slots before it */
     pthread_mutex_t trace_mu;
     size_t resumed;       /* inputs skipped by --resume */
     size_t total_docs, total_bytes; /* counted ahead, for progress */
@@ -231,6 +236,8 @@ static json_t *line_record(const slot *s, const item *it)
     json_t *r = tp_json_parse(line, it->len, &jerr);
     if (r == NULL) /* rare: read it again with jansson, for its own words */
         r = json_loadb(line, it->len, 0, &jerr);
+    if (r != NULL && json_is_object(r))
+        return r;
     snprintf(id, sizeof id, "-:%zu", it->lineno);
     if (r == NULL) {
         snprintf(msg, sizeof msg, "line %zu: not valid JSON: %s (column %d)", it->lineno, jerr.text,
@@ -239,12 +246,10 @@ static json_t *line_record(const slot *s, const item *it)
         json_object_set_new(json_object_get(r, "source"), "line", json_integer((json_int_t)it->lineno));
         return r;
     }
-    if (!json_is_object(r)) {
-        json_decref(r);
-        snprintf(msg, sizeof msg, "line %zu: not a JSON object", it->lineno);
-        r = input_error(id, "-", msg);
-        json_object_set_new(json_object_get(r, "source"), "line", json_integer((json_int_t)it->lineno));
-    }
+    json_decref(r);
+    snprintf(msg, sizeof msg, "line %zu: not a JSON object", it->lineno);
+    r = input_error(id, "-", msg);
+    json_object_set_new(json_object_get(r, "source"), "line", json_integer((json_int_t)it->lineno));
     return r;
 }
 
@@ -263,8 +268,20 @@ static void trace(run_state *rs, const char *stage, const json_t *r)
     tp_buf_free(&b);
 }
 
-/* Run every stage on r.  Returns 0 to output it, 1 to skip it. */
-static int run_stages(worker *w, slot *s, json_t *r, size_t bytes)
+/* Charge the time since *t to stats and move *t on: one clock reading
+ * ends one step and starts the next. */
+static void charge(stage_stats *stats, double *t, size_t bytes)
+{
+    double t1 = now();
+    stats->seconds += t1 - *t;
+    stats->records++;
+    stats->bytes += bytes;
+    *t = t1;
+}
+
+/* Run every stage on r, timing each from *t.  Returns 0 to output it, 1 to
+ * skip it. */
+static int run_stages(worker *w, slot *s, json_t *r, size_t bytes, double *t)
 {
     run_state *rs = w->rs;
     size_t i;
@@ -272,14 +289,10 @@ static int run_stages(worker *w, slot *s, json_t *r, size_t bytes)
         tp_stage *st = &rs->p->stages[i];
         const tp_plugin *d = st->ref.desc;
         tp_error err;
-        double t0 = now(), t1;
         int rc;
         err.message[0] = err.option[0] = '\0';
         rc = d->process(st->instance, w->states[i], r, &err);
-        t1 = now();
-        w->stats[i].seconds += t1 - t0;
-        w->stats[i].records++;
-        w->stats[i].bytes += bytes;
+        charge(&w->stats[i], t, bytes);
         if (rc != 0) {
             const char *msg = err.message[0] ? err.message : "failed without saying why";
             if (st->on_error == TP_ON_ERROR_SKIP)
@@ -293,12 +306,16 @@ static int run_stages(worker *w, slot *s, json_t *r, size_t bytes)
             }
             break;
         }
-        if (rs->o->trace != NULL && strcmp(rs->o->trace, d->name) == 0)
+        if (rs->o->trace != NULL && strcmp(rs->o->trace, d->name) == 0) {
             trace(rs, d->name, r);
+            *t = now();
+        }
     }
     return 0;
 }
 
+/* Serialise r into the slot; id names its file in a folder output (NULL for
+ * a stream), keep holds on to the tree for rendering. */
 static int add_out(slot *s, const char *id, json_t *r, int keep)
 {
     out_rec *o;
@@ -321,7 +338,7 @@ static int add_out(slot *s, const char *id, json_t *r, int keep)
         s->out.len = o->start;
         return -1;
     }
-    o->id = strdup(id);
+    o->id = id != NULL ? strdup(id) : NULL;
     o->record = keep ? json_incref(r) : NULL;
     s->n_recs++;
     return 0;
@@ -331,9 +348,9 @@ static void process_slot(worker *w, slot *s)
 {
     run_state *rs = w->rs;
     size_t i, ns = rs->p->n_stages;
+    double t = now();
     for (i = 0; i < s->n_items; i++) {
         item *it = &s->items[i];
-        double t0 = now(), t1;
         size_t bytes = 0;
         json_t *r;
         const char *id;
@@ -348,35 +365,92 @@ static void process_slot(worker *w, slot *s)
         } else {
             r = input_error(it->id, it->path, it->message);
         }
-        t1 = now();
-        w->stats[ns].seconds += t1 - t0;
-        w->stats[ns].records++;
-        w->stats[ns].bytes += bytes;
+        charge(&w->stats[ns], &t, bytes);
         s->docs++;
         s->bytes += bytes;
         if (r == NULL) {
             s->failed++;
             continue;
         }
-        if (json_object_get(r, "error") == NULL && run_stages(w, s, r, bytes) != 0) {
+        if (json_object_get(r, "error") == NULL && run_stages(w, s, r, bytes, &t) != 0) {
             s->skipped++;
             json_decref(r);
+            t = now();
             continue;
         }
         if (json_object_get(r, "error") != NULL)
             s->failed++;
-        id = json_string_value(json_object_get(r, "id"));
-        if (id == NULL) {
-            snprintf(idbuf, sizeof idbuf, "line-%zu", it->lineno);
-            id = it->kind == ITEM_LINE ? idbuf : it->id;
+        /* A folder output names each file after its record; a stream
+         * needs no name. */
+        id = NULL;
+        if (!tp_output_is_stream(rs->out)) {
+            id = json_string_value(json_object_get(r, "id"));
+            if (id == NULL) {
+                snprintf(idbuf, sizeof idbuf, "line-%zu", it->lineno);
+                id = it->kind == ITEM_LINE ? idbuf : it->id;
+            }
         }
-        t0 = now();
         if (add_out(s, id, r, rs->o->html_dir != NULL) != 0)
             s->failed++;
-        w->stats[ns + 1].seconds += now() - t0;
-        w->stats[ns + 1].records++;
-        w->stats[ns + 1].bytes += bytes;
         json_decref(r);
+        charge(&w->stats[ns + 1], &t, bytes);
+    }
+}
+
+static item *new_item(slot *s);
+static int blank(const char *s, size_t n);
+static void set_error_line(item *it, const char *message);
+
+/* Cut a slot's chunk of mapped JSON Lines into items, numbering the lines
+ * from 1 within the chunk.  Returns how many lines the chunk holds. */
+static size_t split_chunk(run_state *rs, slot *s)
+{
+    const char *p = s->chunk, *end = p + s->chunk_len;
+    size_t lineno = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        lineno++;
+        if (!blank(p, ll)) {
+            item *it = new_item(s);
+            if (it == NULL)
+                break;
+            it->kind = ll > rs->o->max_bytes ? ITEM_ERROR : ITEM_LINE;
+            it->mapped = p;
+            it->len = ll;
+            it->lineno = lineno;
+        }
+        p += ll + (nl != NULL);
+    }
+    return lineno;
+}
+
+/* Give the lines of slot s their numbers in standard input.  Each worker
+ * cuts its own chunk, so the reader never reads the text; the numbering
+ * then passes from slot to slot in input order, which waits only on
+ * slots taken earlier that are cutting their chunks. */
+static void number_lines(run_state *rs, slot *s)
+{
+    size_t i, n = s->chunk != NULL ? split_chunk(rs, s) : 0;
+    pthread_mutex_lock(&rs->mu);
+    while (rs->lined_seq != s->seq)
+        pthread_cond_wait(&rs->lined, &rs->mu);
+    s->first_line = rs->lines_before;
+    rs->lines_before += n;
+    rs->lined_seq++;
+    pthread_cond_broadcast(&rs->lined);
+    pthread_mutex_unlock(&rs->mu);
+    if (s->chunk == NULL)
+        return;
+    for (i = 0; i < s->n_items; i++) {
+        item *it = &s->items[i];
+        char msg[256];
+        it->lineno += s->first_line;
+        if (it->kind != ITEM_ERROR)
+            continue;
+        snprintf(msg, sizeof msg, "line %zu: %zu bytes, over --max-bytes %zu", it->lineno, it->len,
+                 rs->o->max_bytes);
+        set_error_line(it, msg);
     }
 }
 
@@ -400,6 +474,7 @@ static void *worker_main(void *arg)
         skip = s->seq > rs->fail_seq;
         pthread_mutex_unlock(&rs->mu);
 
+        number_lines(rs, s);
         if (!skip)
             process_slot(w, s);
 
@@ -489,18 +564,24 @@ static int add_line(slot *s, const char *line, size_t len, size_t lineno)
     return 0;
 }
 
-static int add_error_line(slot *s, size_t lineno, const char *message)
+/* Make it the error record of its line of standard input. */
+static void set_error_line(item *it, const char *message)
 {
-    item *it = new_item(s);
     char id[64];
-    if (it == NULL)
-        return -1;
-    snprintf(id, sizeof id, "-:%zu", lineno);
+    snprintf(id, sizeof id, "-:%zu", it->lineno);
     it->kind = ITEM_ERROR;
     it->id = strdup(id);
     it->path = strdup("-");
     it->message = strdup(message);
+}
+
+static int add_error_line(slot *s, size_t lineno, const char *message)
+{
+    item *it = new_item(s);
+    if (it == NULL)
+        return -1;
     it->lineno = lineno;
+    set_error_line(it, message);
     return 0;
 }
 
@@ -523,16 +604,15 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-/* JSON Lines from standard input that is a regular file: map it whole, so
- * that the lines reach the workers without being copied.  Returns 0 when
- * it did, -1 when standard input is not a file that can be mapped. */
+/* JSON Lines from standard input that is a regular file: map it whole and
+ * hand the workers chunks of about BATCH_BYTES that end at a line end; they
+ * cut the lines themselves.  Returns 0 when it did, -1 when standard input
+ * is not a file that can be mapped. */
 static int read_stdin_mapped(run_state *rs)
 {
     struct stat st;
     const char *p, *end;
-    size_t lineno = 0, bytes = 0, max = rs->o->max_bytes;
     off_t at = lseek(0, 0, SEEK_CUR);
-    slot *s = NULL;
     if (fstat(0, &st) != 0 || !S_ISREG(st.st_mode) || at < 0 || st.st_size <= at)
         return -1;
     rs->map_len = (size_t)st.st_size;
@@ -546,36 +626,20 @@ static int read_stdin_mapped(run_state *rs)
     p = (const char *)rs->map + at;
     end = (const char *)rs->map + rs->map_len;
     while (p < end && !g_interrupted) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        lineno++;
-        if (!blank(p, ll)) {
-            item *it;
-            if (s == NULL) {
-                if ((s = acquire(rs)) == NULL)
-                    break;
-                bytes = 0;
-            }
-            if (ll > max) {
-                char msg[256];
-                snprintf(msg, sizeof msg, "line %zu: %zu bytes, over --max-bytes %zu", lineno, ll, max);
-                add_error_line(s, lineno, msg);
-            } else if ((it = new_item(s)) != NULL) {
-                it->kind = ITEM_LINE;
-                it->mapped = p;
-                it->len = ll;
-                it->lineno = lineno;
-                bytes += ll;
-            }
-            if (s->n_items >= LINES_PER_SLOT || bytes >= BATCH_BYTES) {
-                publish(rs, s);
-                s = NULL;
-            }
+        size_t n = (size_t)(end - p);
+        slot *s;
+        if (n > BATCH_BYTES) {
+            const char *nl = memchr(p + BATCH_BYTES - 1, '\n', n - (BATCH_BYTES - 1));
+            if (nl != NULL)
+                n = (size_t)(nl + 1 - p);
         }
-        p += ll + (nl != NULL);
-    }
-    if (s != NULL && s->n_items > 0)
+        if ((s = acquire(rs)) == NULL)
+            break;
+        s->chunk = p;
+        s->chunk_len = n;
         publish(rs, s);
+        p += n;
+    }
     return 0;
 }
 
@@ -792,6 +856,8 @@ static void slot_reset(slot *s)
     s->lines_len = 0;
     s->out.len = 0;
     s->docs = s->failed = s->skipped = s->bytes = 0;
+    s->chunk = NULL;
+    s->chunk_len = 0;
     s->state = SLOT_EMPTY;
 }
 
@@ -1052,6 +1118,7 @@ int tp_run(tp_pipeline *p, const tp_run_options *o)
     pthread_cond_init(&rs.work, NULL);
     pthread_cond_init(&rs.done, NULL);
     pthread_cond_init(&rs.space, NULL);
+    pthread_cond_init(&rs.lined, NULL);
 
     rs.out = o->out_dir ? tp_output_dir(o->out_dir, err, sizeof err)
                         : tp_output_stream(o->output_file, err, sizeof err);
@@ -1143,5 +1210,6 @@ done:
     pthread_cond_destroy(&rs.work);
     pthread_cond_destroy(&rs.done);
     pthread_cond_destroy(&rs.space);
+    pthread_cond_destroy(&rs.lined);
     return status;
 }

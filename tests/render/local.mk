@@ -5,7 +5,7 @@
 # and apart from the runner.
 check_PROGRAMS += tests/render/render_site
 tests_render_render_site_SOURCES = tests/render/render_site.c \
-	core/render.c core/render.h core/html.c core/html.h core/jsonr.c core/jsonr.h
+	core/render.c core/render.h core/render_cmd.c core/html.c core/html.h core/jsonr.c core/jsonr.h
 tests_render_render_site_CFLAGS = $(AM_CFLAGS)
 tests_render_render_site_LDADD = libtextpipe.la $(JANSSON_LIBS)
 
@@ -21,7 +21,7 @@ tests_render_check_html_SOURCES = tests/render/check_html.c core/html.c core/htm
 tests_render_check_html_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_render_check_html_LDADD = $(CHECK_LIBS)
 tests_render_check_render_SOURCES = tests/render/check_render.c \
-	core/render.c core/render.h core/html.c core/html.h core/jsonr.c core/jsonr.h
+	core/render.c core/render.h core/render_cmd.c core/html.c core/html.h core/jsonr.c core/jsonr.h
 tests_render_check_render_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_render_check_render_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS)
 endif

@@ -84,6 +84,30 @@ START_TEST(span_carries_text)
 }
 END_TEST
 
+/* Bytes inside a character count as its start: the span holds whole
+ * characters, its text matches its offsets. */
+START_TEST(span_inside_characters)
+{
+    /* "Zoë · £5" : ë and · are two bytes, £ is two. */
+    json_t *r = rec_text("Zo\xc3\xab \xc2\xb7 \xc2\xa3" "5");
+    tp_text *t = tp_text_new();
+    json_t *span;
+    ck_assert_int_eq(tp_text_load(t, r), 0);
+    span = tp_span_new(t, 3, 9); /* from inside ë to inside £ */
+    ck_assert_int_eq(json_integer_value(json_object_get(span, "start")), 2);
+    ck_assert_int_eq(json_integer_value(json_object_get(span, "end")), 6);
+    ck_assert_str_eq(json_string_value(json_object_get(span, "text")), "\xc3\xab \xc2\xb7 ");
+    json_decref(span);
+    span = tp_span_new(t, 8, 11); /* from £ to the end */
+    ck_assert_int_eq(json_integer_value(json_object_get(span, "start")), 6);
+    ck_assert_int_eq(json_integer_value(json_object_get(span, "end")), 8);
+    ck_assert_str_eq(json_string_value(json_object_get(span, "text")), "\xc2\xa3" "5");
+    json_decref(span);
+    tp_text_free(t);
+    json_decref(r);
+}
+END_TEST
+
 START_TEST(offset_map_maps_spans)
 {
     /* original "a  b\xe2\x80\x94c" (a, two spaces, b, em dash, c) became
@@ -174,6 +198,7 @@ int main(void)
     tcase_add_test(tc, multibyte_offsets);
     tcase_add_test(tc, long_text_round_trip);
     tcase_add_test(tc, span_carries_text);
+    tcase_add_test(tc, span_inside_characters);
     tcase_add_test(tc, offset_map_maps_spans);
     tcase_add_test(tc, deleted_characters_fall_outside_spans);
     tcase_add_test(tc, malformed_map_is_refused);

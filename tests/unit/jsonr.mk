@@ -1,4 +1,5 @@
-## unit tests of the JSON reader, against json_loadb
+## unit tests of the JSON reader, against json_loadb, and of the memory
+## behind jansson's values
 ## (its source is compiled straight into the test program)
 
 if HAVE_CHECK
@@ -7,6 +8,12 @@ TESTS += tests/unit/check_jsonr
 tests_unit_check_jsonr_SOURCES = tests/unit/check_jsonr.c tests/unit/random_text.h core/jsonr.c core/jsonr.h
 tests_unit_check_jsonr_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_jsonr_LDADD = $(CHECK_LIBS) $(JANSSON_LIBS)
+
+check_PROGRAMS += tests/unit/check_jsonmem
+TESTS += tests/unit/check_jsonmem
+tests_unit_check_jsonmem_SOURCES = tests/unit/check_jsonmem.c core/jsonmem.c core/jsonmem.h
+tests_unit_check_jsonmem_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_jsonmem_LDADD = $(CHECK_LIBS) $(JANSSON_LIBS)
 endif
 EXTRA_DIST += tests/unit/jsonr_cases.txt
 

@@ -1,0 +1,144 @@
+/* Memory for JSON values: small blocks kept per thread.
+ *
+ * A record's values are hundreds of small blocks (objects, strings, hash
+ * buckets) made together and freed together, record after record.  glibc's
+ * per-thread cache keeps only seven blocks of each size, so most of them
+ * take the slow way through its bins.  Here each thread keeps the blocks
+ * it frees, by size class and up to a bound, and hands them out again.
+ *
+ * Every block is an ordinary malloc block of a class's size, and the class
+ * of a freed block is read from malloc_usable_size: so memory jansson hands
+ * out (json_dumps' result, say) may still be given to free(), a block may
+ * be freed on another thread than the one that made it, and a malloc block
+ * given to jansson_free is simply cached or freed. */
+#include <config.h>
+
+#include <malloc.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "jsonmem.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TP_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TP_ASAN 1
+#endif
+#endif
+
+#ifdef TP_ASAN
+/* A cached block is poisoned but for its link (which LeakSanitizer must
+ * read to see the blocks as kept, not lost), so a use after free is still
+ * caught. */
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((char *)(p) + sizeof(block), (n) - sizeof(block))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+/* Class k holds blocks of at least CLASS_SIZE(k) usable bytes: glibc's own
+ * steps on a 64-bit machine (24, 40, 56, ...), so a block made for class k
+ * wastes nothing. */
+#define CLASS_SIZE(k) (24 + 16 * (size_t)(k))
+#define CLASSES 16
+#define KEEP 1024 /* blocks a thread keeps per class */
+
+typedef struct block {
+    struct block *next;
+} block;
+
+typedef struct cache {
+    block *head[CLASSES];
+    unsigned count[CLASSES];
+    int registered;
+} cache;
+
+static __thread cache tc;
+static pthread_key_t drain_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+/* At a thread's exit, give back the blocks it kept. */
+static void drain(void *arg)
+{
+    cache *c = arg;
+    size_t k;
+    for (k = 0; k < CLASSES; k++) {
+        while (c->head[k] != NULL) {
+            block *b = c->head[k];
+            UNPOISON(b, CLASS_SIZE(k));
+            c->head[k] = b->next;
+            free(b);
+        }
+        c->count[k] = 0;
+    }
+    c->registered = 0;
+}
+
+static void make_key(void)
+{
+    pthread_key_create(&drain_key, drain);
+}
+
+static size_t class_of_request(size_t n)
+{
+    return n <= CLASS_SIZE(0) ? 0 : (n - CLASS_SIZE(0) + 15) / 16;
+}
+
+void *tp_jsonmem_malloc(size_t n)
+{
+    size_t k = class_of_request(n);
+    block *b;
+    if (k >= CLASSES)
+        return malloc(n);
+    b = tc.head[k];
+    if (b == NULL)
+        return malloc(CLASS_SIZE(k));
+    UNPOISON(b, CLASS_SIZE(k));
+    tc.head[k] = b->next;
+    tc.count[k]--;
+    return b;
+}
+
+void tp_jsonmem_free(void *p)
+{
+    size_t u, k;
+    block *b = p;
+    if (p == NULL)
+        return;
+    u = malloc_usable_size(p);
+    k = u < CLASS_SIZE(0) ? CLASSES : (u - CLASS_SIZE(0)) / 16;
+    if (k >= CLASSES || tc.count[k] >= KEEP) {
+        free(p);
+        return;
+    }
+    if (!tc.registered) {
+        /* The thread's exit drains its cache; a thread without a key
+         * (none could be made) frees at once instead. */
+        pthread_once(&key_once, make_key);
+        if (pthread_setspecific(drain_key, &tc) != 0) {
+            free(p);
+            return;
+        }
+        tc.registered = 1;
+    }
+    b->next = tc.head[k];
+    tc.head[k] = b;
+    tc.count[k]++;
+    POISON(b, CLASS_SIZE(k));
+}
+
+void tp_jsonmem_drain(void)
+{
+    drain(&tc);
+}
+
+void tp_jsonmem_install(void)
+{
+    pthread_once(&key_once, make_key);
+    json_set_alloc_funcs(tp_jsonmem_malloc, tp_jsonmem_free);
+}
