@@ -112,7 +112,7 @@ HEDGE_WORDS = set("more than over about around approximately nearly almost up to
 def number_part(text, f):
     """Span of a finding without its hedge (their spans leave hedges out)."""
     s, e = f["start"], f["end"]
-    if f.get("approx") and f.get("kind") != "range" and not f["approx"].endswith(" of"):
+    if f.get("approx") and not f["approx"].endswith(" of"):
         while s < e:
             m = re.match(r"([A-Za-z.]+) +", text[s:e])
             if not m or m.group(1).lower() not in HEDGE_WORDS:
@@ -190,7 +190,6 @@ DELIBERATE = {
     "identifier": "numbers inside addresses, phone numbers, slashed dates and codes (192.168.1.2, 5/17/2018, SCP-173)",
     "unit kept": "the number is reported with its currency, unit or year around it ($20, 3 years, more than thirty years)",
     "scale letter": "G read as an identifier (4G), m after digits read as million (1m)",
-    "decimal comma": "European decimal commas (5,00, 1.111,11) are read as English groups",
     "ratio": "a ratio read as one fraction (one in two, 1/4 of), not as a percent or as two numbers",
     "no number": "a mention without a number (a small percent, the %)",
     "relative ordinal": "relative ordinals (last, next, previous, penultimate) are not quantities",
@@ -211,7 +210,7 @@ def deliberate(cat, sub, text, results, found):
         v = res.get("Resolution", {}).get("value")
         matched = False
         for i, f in enumerate(found):
-            fs, fe = (f["start"], f["end"]) if cat == "numberrange" else number_part(text, f)
+            fs, fe = (f["start"], f["end"]) if cat == "numberrange" and f.get("kind") != "range" else number_part(text, f)
             if (fs, fe) == (s, e) and value_ok(cat, res.get("Resolution", {}), f):
                 matched = True
                 used.add(i)
@@ -228,10 +227,6 @@ def deliberate(cat, sub, text, results, found):
             continue
         if re.search(r"\d\s*[gG]$|\d\s+[mM]$", res["Text"]):
             reasons.add("scale letter")
-            explained.append((s, e))
-            continue
-        if re.match(r"^\d{1,3}(\.\d{3})*,\d{1,2}$", res["Text"]):
-            reasons.add("decimal comma")
             explained.append((s, e))
             continue
         why = None
@@ -278,6 +273,7 @@ def score_recognizers(args, data):
     fails = {}
     bycat = {}
     delib = {}
+    dcases = {}
     for fname, cat in FILES:
         path = os.path.join(base, fname)
         cases = json.load(open(path, encoding="utf-8-sig"))
@@ -297,8 +293,8 @@ def score_recognizers(args, data):
                 hit = None
                 for i, f in enumerate(found):
                     fs, fe = f["start"], f["end"]
-                    if cat != "numberrange":
-                        fs, fe = number_part(text, f)
+                    if cat != "numberrange" or f.get("kind") == "range":
+                        fs, fe = number_part(text, f)  # a range's own words are not a hedge
                     if (fs, fe) in ((s, e),) or (f["start"], f["end"]) == (s, e):
                         if value_ok(cat, res.get("Resolution", {}), f):
                             hit = i
@@ -319,6 +315,9 @@ def score_recognizers(args, data):
                 bycat[(fname, sub)][2] += 1
                 delib.setdefault(why, {}).setdefault(fname, 0)
                 delib[why][fname] += 1
+                if args.deliberate:
+                    dcases.setdefault(why, []).append((fname, text, [(r["Text"], r.get("Resolution", {}).get("value")) for r in c["Results"]],
+                                                       [(f["text"], f.get("kind"), f.get("value", [f.get("low"), f.get("high")]), f.get("approx")) for f in found]))
             if not ok and why is None:
                 fails.setdefault(sub, []).append((fname, text, [(r["Text"], r.get("Resolution", {}).get("value")) for r in c["Results"]],
                                                  [(f["text"], f.get("kind"), f.get("value", [f.get("low"), f.get("high")]), f.get("approx")) for f in found]))
@@ -333,6 +332,10 @@ def score_recognizers(args, data):
         print("  %-20s %4d  %s" % (why, sum(delib[why].values()), DELIBERATE[why]))
         for fname in sorted(delib[why]):
             print("      %-46s %4d" % (fname, delib[why][fname]))
+    for why in sorted(dcases):
+        print("-- deliberate: %s (%d)" % (why, len(dcases[why])))
+        for fname, text, want, got in dcases[why]:
+            print("   [%s] %r\n      want %s\n      got  %s" % (os.path.basename(fname), text, want, got))
     if args.failures:
         for sub in sorted(fails):
             print("-- failures: %s (%d)" % (sub, len(fails[sub])))
@@ -491,6 +494,7 @@ def main():
     ap.add_argument("--textpipe", help="path of the built textpipe program (uses `run PIPELINE -`)")
     ap.add_argument("--only", choices=["recognizers", "duckling", "re3d"], help="one data set only")
     ap.add_argument("--failures", action="store_true", help="list the failures")
+    ap.add_argument("--deliberate", action="store_true", help="list the cases set aside as deliberate differences")
     args = ap.parse_args()
     if not args.driver and not args.textpipe:
         ap.error("give --driver or --textpipe")

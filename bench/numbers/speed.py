@@ -47,12 +47,18 @@ def main():
     ap.add_argument("--build", required=True, help="the build folder (textpipe, bench/numbers/numbers-driver)")
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--driver", action="store_true", help="also print the driver's own timing of the stage")
+    ap.add_argument("--baseline", help="another textpipe program (an older build) timed in the same runs, alternating")
     args = ap.parse_args()
     folder = os.path.join(args.data, "bbc-news")
     textpipe = os.path.join(args.build, "textpipe")
     driver = os.path.join(args.build, "bench", "numbers", "numbers-driver")
     tmp = tempfile.mkdtemp(prefix="numbers-speed-")
     pipes = {"numbers": ["numbers"], "normalise+sentences+numbers": ["normalise", "sentences", "numbers"]}
+    progs = {name: textpipe for name in pipes}
+    if args.baseline:
+        for name in list(pipes):
+            pipes["baseline: " + name] = pipes[name]
+            progs["baseline: " + name] = args.baseline
     paths = {}
     for name, stages in pipes.items():
         paths[name] = os.path.join(tmp, name + ".yaml")
@@ -75,7 +81,7 @@ def main():
         records = 0
         for _ in range(args.repeat):
             for name in pipes:
-                r = subprocess.run([textpipe, "run", paths[name], folder, "--include", "*/*.txt", "-j", "1", "--stats",
+                r = subprocess.run([progs[name], "run", paths[name], folder, "--include", "*/*.txt", "-j", "1", "--stats",
                                     "-q", "-o", os.devnull], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                 records, sec, mb = stage_line(r.stderr.decode())
                 secs[name].append(sec)
@@ -96,6 +102,11 @@ def main():
             print("  %-30s %8.1f %8.1f %10.3f   numbers stage, textpipe run -j 1" % (name, med, best, med / f_med))
         print("  %-30s %8.1f %8.1f %10s   pcre2 JIT [0-9]+ over the same texts" % ("floor", f_med, f_best, ""))
         print("  (ratio: median stage MB/s / median floor MB/s)")
+        if args.baseline:
+            for name in [k for k in pipes if not k.startswith("baseline: ")]:
+                pairs = sorted(a / b for a, b in zip(mbs[name], mbs["baseline: " + name]))
+                print("  %-30s %8.2f   median of the %d paired ratios this build / baseline (range %.2f to %.2f)" %
+                      (name, median(pairs), len(pairs), pairs[0], pairs[-1]))
     finally:
         for f in os.listdir(tmp):
             os.unlink(os.path.join(tmp, f))

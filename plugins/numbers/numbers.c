@@ -99,6 +99,7 @@ static const numbers_lex lexicon[] = {
     {"decade", W_PERIOD, 10}, {"century", W_PERIOD, 100},
 };
 #define LEX_N (sizeof lexicon / sizeof lexicon[0])
+#define SCAN_INITIALS "bcdefhmnopqstz" /* the first letters of the lexicon's words (checked in create) */
 
 /* ------------------------------------------------------------------ */
 /* Small tables. */
@@ -194,6 +195,10 @@ typedef struct {
 } numbers_unit;
 
 static const numbers_unit units[] = {
+    {"miles an hour", "mph", 'q', 0}, {"miles per hour", "mph", 'q', 0},
+    {"kilometres per hour", "km/h", 'q', 0}, {"kilometers per hour", "km/h", 'q', 0},
+    {"metric tons", "metric tons", 'q', 0}, {"metric tonnes", "tonnes", 'q', 0},
+    {"cubic feet", "cubic feet", 'q', 0}, {"cubic metres", "cubic metres", 'q', 0}, {"cubic meters", "cubic metres", 'q', 0},
     {"square kilometres", "square kilometres", 'q', 0}, {"square kilometers", "square kilometres", 'q', 0},
     {"square miles", "square miles", 'q', 0}, {"square metres", "square metres", 'q', 0},
     {"square meters", "square metres", 'q', 0}, {"square feet", "square feet", 'q', 0},
@@ -215,7 +220,7 @@ static const numbers_unit units[] = {
     {"litres", "litres", 'q', 0}, {"liters", "litres", 'q', 0}, {"litre", "litres", 'q', 0},
     {"liter", "litres", 'q', 0}, {"ml", "ml", 'q', 1}, {"gallons", "gallons", 'q', 0}, {"gallon", "gallons", 'q', 0},
     {"barrels", "barrels", 'q', 0}, {"barrel", "barrels", 'q', 0}, {"bpd", "barrels per day", 'q', 0},
-    {"acres", "acres", 'q', 0}, {"hectares", "hectares", 'q', 0},
+    {"acres", "acres", 'q', 0}, {"acre", "acres", 'q', 0}, {"hectares", "hectares", 'q', 0}, {"hectare", "hectares", 'q', 0},
     {"degrees celsius", "degrees Celsius", 'q', 0}, {"degrees fahrenheit", "degrees Fahrenheit", 'q', 0},
     {"degrees", "degrees", 'q', 0}, {"\xc2\xb0" "C", "degrees Celsius", 'q', 1}, {"\xc2\xb0" "F", "degrees Fahrenheit", 'q', 1},
     {"kWh", "kWh", 'q', 1}, {"MWh", "MWh", 'q', 1}, {"GWh", "GWh", 'q', 1}, {"TWh", "TWh", 'q', 1},
@@ -353,6 +358,8 @@ typedef struct {
         const numbers_lex *L;
     } lex_hash[LEX_HASH_N];
     uint16_t first2[26][26]; /* lengths (bit per length) of number words by their first two letters */
+    uint16_t f2[32][32];     /* the same by the low five bits of the two bytes (a letter of either case: 1..26) */
+    int scan_all_letters;    /* a word's first letter is not in SCAN_INITIALS: the block scan looks at every word */
     numbers_name *names;
     size_t n_names;
     uint32_t match_limit;
@@ -361,14 +368,24 @@ typedef struct {
     size_t prefix_head;     /* prefix words: first index */
     size_t *name_link;      /* next index in the same chain, SIZE_MAX at the end */
     uint64_t prefix_lens;   /* lengths of prefix words, a bit each */
+    uint64_t name_pair[1024];  /* names starting with their number: its first two bytes (a bit each) */
+    uint64_t name_single[4];   /* the same for number parts of one byte */
+    uint64_t name_ctx3[1024];  /* names with text before the number: the byte before and the first two (hashed) */
+    uint64_t name_ctx2[1024];  /* the same for number parts of one byte: the byte before and the number */
+    uint64_t prefix_sig[64];   /* prefix words by length, first and last byte (hashed) */
     numbers_bits cur_by[256];   /* currency_words by lower-case first byte */
     numbers_bits unit_by[256];  /* units by lower-case first byte */
+    unsigned char unit_len[UNIT_N];
     numbers_bits hedge_by[256]; /* hedges by lower-case last byte */
+    uint16_t hedge_lens[256];   /* lengths (a bit each, 15 and more in bit 15) of the last words of hedges by last byte */
     numbers_bits stop_by[256];  /* stopwords by first byte */
     size_t max_findings;
 } numbers_inst;
 
 #define NUMBERS_SHARED_N 512
+#define NUMBERS_INTS_N 4096
+#define NUMBERS_SCACHE_N 1024
+#define NUMBERS_SCACHE_KEY 28
 
 typedef struct {
     tp_text *t;
@@ -379,6 +396,13 @@ typedef struct {
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *stack;
+    size_t cur_b, cur_cp; /* code point cursor of span_new: a byte offset and its code point */
+    json_t *ints[NUMBERS_INTS_N]; /* see shared_int */
+    struct {
+        uint32_t len;
+        char key[NUMBERS_SCACHE_KEY];
+        json_t *v;
+    } scache[NUMBERS_SCACHE_N]; /* see shared_strn */
 } numbers_worker;
 
 /* ------------------------------------------------------------------ */
@@ -414,13 +438,14 @@ static int ci_eq(const char *s, const char *w, size_t len)
 }
 
 /* s[p..) starts with lower-case word w, followed by a non-letter. */
-static int ci_word(const char *s, size_t n, size_t p, const char *w)
+static inline __attribute__((always_inline)) int ci_word(const char *s, size_t n, size_t p, const char *w)
 {
-    size_t l;
-    if (p >= n || lc((unsigned char)s[p]) != (unsigned char)w[0])
-        return 0;
-    l = strlen(w);
-    return p + l <= n && ci_eq(s + p, w, l) && (p + l == n || !is_al((unsigned char)s[p + l]));
+    size_t i;
+    /* letter by letter, with no strlen of w first */
+    for (i = 0; w[i] != '\0'; i++)
+        if (p + i >= n || lc((unsigned char)s[p + i]) != (unsigned char)w[i])
+            return 0;
+    return p + i == n || !is_al((unsigned char)s[p + i]);
 }
 
 /* Is there a space (one or a few) at p?  Returns the position after it. */
@@ -493,11 +518,21 @@ static const numbers_lex *lex_find(const numbers_inst *I, const char *s, size_t 
     return NULL;
 }
 
+/* s[0..len) is w (lower case) but for case, and w has len letters; no
+ * strlen of w first. */
+static inline int ci_is(const char *s, size_t len, const char *w)
+{
+    for (size_t i = 0; i < len; i++)
+        if (w[i] == '\0' || lc((unsigned char)s[i]) != (unsigned char)w[i])
+            return 0;
+    return w[len] == '\0';
+}
+
 static int in_list(const char *const *list, size_t n_list, const char *s, size_t len)
 {
     unsigned char c0 = len ? lc((unsigned char)s[0]) : 0;
     for (size_t i = 0; i < n_list; i++)
-        if ((unsigned char)list[i][0] == c0 && strlen(list[i]) == len && ci_eq(s, list[i], len))
+        if ((unsigned char)list[i][0] == c0 && ci_is(s, len, list[i]))
             return 1;
     return 0;
 }
@@ -527,8 +562,14 @@ static double pow10i(int e)
 
 static double numv_double(numv v)
 {
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     if (!v.exact)
         return v.d;
+    /* a mantissa and a power of ten that are both exact doubles: one
+     * multiplication or division, correctly rounded as strtod is */
+    if (v.m >= -(INT64_C(1) << 53) && v.m <= (INT64_C(1) << 53) && v.e >= -22 && v.e <= 22)
+        return v.e >= 0 ? (double)v.m * p10[v.e] : (double)v.m / p10[-v.e];
     char buf[48];
     snprintf(buf, sizeof buf, "%lldE%d", (long long)v.m, v.e);
     return strtod(buf, NULL);
@@ -605,7 +646,10 @@ static void numv_neg(numv *v)
         v->d = -v->d;
 }
 
-static json_t *numv_json(numv v)
+static json_t *shared_int(numbers_worker *W, int64_t v);
+static json_t *shared_strn(numbers_worker *W, const char *p, size_t len);
+
+static json_t *numv_json(numbers_worker *W, numv v)
 {
     numv_norm(&v);
     if (v.exact && v.e >= 0 && v.e <= 18) {
@@ -614,7 +658,7 @@ static json_t *numv_json(numv v)
         for (int i = 0; i < v.e && ok; i++)
             ok = !__builtin_mul_overflow(r, (int64_t)10, &r);
         if (ok)
-            return json_integer((json_int_t)r);
+            return shared_int(W, r);
     }
     return json_real(numv_double(v));
 }
@@ -670,7 +714,7 @@ static size_t scale_word(const numbers_inst *I, const char *s, size_t n, size_t 
             {"k", 1000LL}, {"doz", 12LL}, {"dozs", 12LL}, {"dz", 12LL}, {"dzs", 12LL},
         };
         for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
-            if (strlen(extra[i].w) == we - p && ci_eq(s + p, extra[i].w, we - p)) {
+            if (ci_is(s + p, we - p, extra[i].w)) {
                 *mult = extra[i].m;
                 return we;
             }
@@ -694,6 +738,35 @@ static size_t scale_word(const numbers_inst *I, const char *s, size_t n, size_t 
     return 0;
 }
 
+static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p, int lead_a, numbers_core *c);
+
+/* After a scale (6 crore, two million): " and " and spelled-out words less
+ * than the scale add to v (6 crore and two hundred).  Returns the new end,
+ * or e. */
+static size_t and_tail(const numbers_inst *I, const char *s, size_t n, size_t e, int64_t scale, numv *v)
+{
+    size_t a = skip_sp(s, n, e), b;
+    numbers_core d;
+    numv x;
+    if (a == e || !ci_word(s, n, a, "and") || !v->exact)
+        return e;
+    b = skip_sp(s, n, a + 3);
+    if (b == a + 3 || b >= n || !is_al((unsigned char)s[b]))
+        return e;
+    memset(&d, 0, sizeof d);
+    if (parse_words(I, s, n, b, 0, &d) != 1 || (d.flags & (F_ORD | F_FRAC)) || !d.v.exact || d.v.e != 0 ||
+        d.v.m <= 0 || d.v.m >= scale)
+        return e;
+    x = *v;
+    numv_norm(&x);
+    while (x.e > 0 && !__builtin_mul_overflow(x.m, (int64_t)10, &x.m))
+        x.e--;
+    if (x.e != 0 || __builtin_add_overflow(x.m, d.v.m, &x.m))
+        return e;
+    *v = x;
+    return d.e;
+}
+
 /* Digits at p: 42, 2,700, 55.41, .5, 1.5m, 3bn, 21st, 1990s, 10^6, 3/4,
  * 2.5 thousand, 3 million.  Returns 1 with c filled, 0 when nothing
  * numeric, -1 when the token is not a quantity (c->e: where to go on). */
@@ -711,6 +784,34 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
     run = 0;
     while (q + run < n && is_dg((unsigned char)s[q + run]))
         run++;
+    /* a decimal comma: 5,00, 1,3 (one or two digits after the comma, not
+     * in a list of digits), and 1.111,11 or 1.234.567,8 with dots between
+     * groups of three */
+    if (run > 0 && run <= 3 && (p == 0 || (s[p - 1] != ',' && s[p - 1] != '.' && !is_dg((unsigned char)s[p - 1])))) {
+        size_t r = q + run, t, k;
+        int groups = 0;
+        while (r + 3 < n && s[r] == '.' && is_dg((unsigned char)s[r + 1]) && is_dg((unsigned char)s[r + 2]) &&
+               is_dg((unsigned char)s[r + 3]) && (r + 4 >= n || !is_dg((unsigned char)s[r + 4])))
+            r += 4, groups++;
+        t = r + 1;
+        while (t < n && t - r <= 3 && is_dg((unsigned char)s[t]))
+            t++;
+        k = t - r - 1;
+        if (r < n && s[r] == ',' && (k == 1 || k == 2) && (t >= n || (!is_dg((unsigned char)s[t]) && !is_al((unsigned char)s[t]) &&
+            !(s[t] == ',' && t + 1 < n && is_dg((unsigned char)s[t + 1])) && !(s[t] == '.' && t + 1 < n && is_dg((unsigned char)s[t + 1]))))) {
+            m = 0;
+            for (size_t i = q; i < t; i++)
+                if (is_dg((unsigned char)s[i])) {
+                    m = m * 10 + (s[i] - '0');
+                    c->ndig += i < r;
+                }
+            (void)groups;
+            c->v = numv_int(m);
+            c->v.e = -(int)k;
+            c->e = t;
+            return 1;
+        }
+    }
     if (run > 0 && run <= 3) {
         size_t r = q + run;
         while (r + 3 < n + 0 && s[r] == ',' && is_dg((unsigned char)s[r + 1]) && is_dg((unsigned char)s[r + 2]) &&
@@ -903,10 +1004,13 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
             return 1;
         }
         /* an attached unit: 29km, 180ml, 5kg */
-        for (size_t i = 0; i < UNIT_N; i++) {
-            size_t ul = strlen(units[i].word);
-            if (ul == wl && (units[i].exact_case ? memcmp(s + q, units[i].word, ul) == 0
-                                                  : ci_eq(s + q, units[i].word, ul))) {
+        BITS_FOR(&I->unit_by[lc((unsigned char)s[q])], i) {
+            size_t ul;
+            if (units[i].exact_case ? units[i].word[0] != s[q] || (ul = strlen(units[i].word)) != wl ||
+                                          memcmp(s + q, units[i].word, ul) != 0
+                                    : !ci_is(s + q, wl, units[i].word))
+                continue;
+            {
                 c->unit = units[i].unit;
                 c->ukind = (char)units[i].kind;
                 c->flags &= ~F_PLAIN;
@@ -965,12 +1069,28 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
             c->flags = (c->flags & ~F_PLAIN) | F_SCALED;
             c->scale = pow10_of(mult);
             c->e = we;
-            /* 1 hundred thousand */
+            /* 1 hundred thousand, 3 lakh crore */
             r = skip_sp(s, n, we);
-            if (r > we && (mult == 100 || mult == 12) && (we = scale_word(I, s, n, r, &mult)) != 0 && mult >= 1000) {
-                numv_times(&c->v, mult);
-                c->e = we;
+            {
+                int64_t m2 = 0;
+                size_t we2;
+                if (r > we && (mult == 100 || mult == 12 || mult >= 1000) && (we2 = scale_word(I, s, n, r, &m2)) != 0 &&
+                    m2 >= 1000 && m2 > mult && pow10_of(m2) != 0) {
+                    numv_times(&c->v, m2);
+                    c->e = we = we2;
+                    mult = m2;
+                }
             }
+            /* 6 crore and two hundred */
+            if (mult >= 1000 && c->v.exact)
+                c->e = and_tail(I, s, n, c->e, mult, &c->v);
+        } else if (r > q && r < n && (decimals || commas) && s[r] == 'M' && (r + 1 >= n || !is_al((unsigned char)s[r + 1])) &&
+                   !(r + 1 < n && is_dg((unsigned char)s[r + 1]))) {
+            /* 1,674,200.5 M: a spaced capital M after a decimal or grouped number is million */
+            numv_times(&c->v, 1000000);
+            c->flags = (c->flags & ~F_PLAIN) | F_SCALED;
+            c->scale = 6;
+            c->e = r + 1;
         } else if (r > q && r + 2 < n && is_dg((unsigned char)s[r]) && !decimals && !commas) {
             /* mixed fraction: 1 4/5 */
             size_t a = r, b;
@@ -1226,7 +1346,7 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
             (last <= 2 || plural)) {
             int64_t num = total + group, base = 0, unit = 1, mult;
             size_t se;
-            if (and_base >= 0 && (and_last == 4 || total + group - and_base < 20)) {
+            if (and_base >= 0 && (and_last == 4 || total + group - and_base < 20 || total + group - and_base < den)) {
                 /* one hundred and three quarters: 100 + 3/4; two million
                  * and three fifths: 2 million + 3/5 million (but one
                  * hundred and thirty fifths is 130/5) */
@@ -1279,7 +1399,26 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
             group = (group ? group : 1) * 100;
             last = 3;
             break;
+        case W_VAGUE:
+            /* five hundreds, three billions (not "hundreds of", not "tens") */
+            if (L->v < 100 || !(last == 1 || last == 2 || last == 3 || last == 4) ||
+                ci_word(s, n, skip_sp(s, n, we), "of"))
+                goto stop;
+            if (L->v == 100) {
+                if (last == 3 || last == 4 || group >= 100 || group == 0)
+                    goto stop;
+                group *= 100;
+                last = 3;
+                break;
+            }
+            /* fall through */
         case W_SCALE:
+            /* three thousand million: a larger scale multiplies what is read */
+            if (last == 4 && group == 0 && L->v > lastscale && lastscale != INT64_MAX &&
+                !__builtin_mul_overflow(total, L->v, &total)) {
+                lastscale = L->v;
+                break;
+            }
             if (L->v >= lastscale || last == 4)
                 goto stop;
             total += (group ? group : 1) * L->v;
@@ -1357,9 +1496,10 @@ static int parse_words(const numbers_inst *I, const char *s, size_t n, size_t p,
             h = ne ? skip_sp(s, n, ne) : 0;
             if (ne && last == 3 && h > ne && ci_word(s, n, h, "hundred"))
                 break;
+            /* 4 thousand and 0: nothing is added, so two numbers */
             if (a > nx + 3 && ((N != NULL && (N->kind == W_UNIT || N->kind == W_TENS || N->kind == W_ORD ||
-                                              N->kind == W_ORDTENS)) ||
-                               (is_dg((unsigned char)s[a]) && small_digits(s, n, a, &tmp)))) {
+                                              N->kind == W_ORDTENS) && N->v > 0) ||
+                               (is_dg((unsigned char)s[a]) && small_digits(s, n, a, &tmp) && tmp > 0))) {
                 and_base = total + group;
                 and_last = last;
                 and_scale = lastscale;
@@ -1504,6 +1644,14 @@ static size_t read_hedge(const numbers_inst *I, const char *s, size_t p, const c
         return p;
     if (!is_al(last) && last != '.' && last != '>' && last != '<' && last != '=' && last != 0xa5 && last != 0xa4)
         return p;
+    {
+        /* no hedge ends in a word of this length and last letter: "in", "the" */
+        size_t wl = 0;
+        while (wl < q && wl < 15 && is_al((unsigned char)s[q - 1 - wl]))
+            wl++;
+        if (!(I->hedge_lens[last] >> wl & 1))
+            return p;
+    }
     BITS_FOR(&I->hedge_by[last], i) {
         size_t l = hedges[i].len;
         if (l <= q && ci_eq(s + q - l, hedges[i].phrase, l) &&
@@ -1612,14 +1760,15 @@ static size_t read_cur_suffix(const numbers_inst *I, const char *s, size_t n, si
         *pow10 = -2;
         return q + 2;
     }
-    for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
-        size_t l = strlen(signs[i].sign);
-        if (q + l <= n && memcmp(s + q, signs[i].sign, l) == 0) {
-            *iso = signs[i].iso;
-            *pow10 = 0;
-            return q + l;
+    if (q < n && (unsigned char)s[q] >= 0xc2) /* the signs are all multi-byte */
+        for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
+            size_t l = strlen(signs[i].sign);
+            if (q + l <= n && memcmp(s + q, signs[i].sign, l) == 0) {
+                *iso = signs[i].iso;
+                *pow10 = 0;
+                return q + l;
+            }
         }
-    }
     if (q < n && s[q] == '$' && (q + 1 == n || !is_dg((unsigned char)s[q + 1])) &&
         (q + 1 >= n || (q + 2 < n && !is_dg((unsigned char)s[q + 2])) || s[q + 1] != ' ')) {
         *iso = "USD";
@@ -1740,10 +1889,9 @@ static size_t read_percent(const char *s, size_t n, size_t e, int *points)
 static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e, const numbers_unit **u)
 {
     size_t q = skip_sp(s, n, e);
-    int hyph = 0;
     if (q == e) {
         if (q + 1 < n && s[q] == '-' && is_al((unsigned char)s[q + 1]))
-            q++, hyph = 1; /* a two-year deal, a 300-year-old */
+            q++; /* a two-year deal, a 300-year-old, a 10-gallon cooler */
         else if (!(q + 1 < n && (unsigned char)s[q] == 0xc2 && (unsigned char)s[q + 1] == 0xb0))
             return e;
     }
@@ -1752,9 +1900,7 @@ static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e
     BITS_FOR(&I->unit_by[lc((unsigned char)s[q])], i) {
         size_t l;
         int ok;
-        l = strlen(units[i].word);
-        if (hyph && units[i].kind != 'd')
-            continue;
+        l = I->unit_len[i];
         if (q + l > n)
             continue;
         ok = units[i].exact_case ? memcmp(s + q, units[i].word, l) == 0 : ci_eq(s + q, units[i].word, l);
@@ -1770,7 +1916,7 @@ static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e
 static int is_stopword(const numbers_inst *I, const char *s, size_t len)
 {
     BITS_FOR(&I->stop_by[lc((unsigned char)s[0])], i)
-        if (strlen(stopwords[i]) == len && ci_eq(s, stopwords[i], len))
+        if (ci_is(s, len, stopwords[i]))
             return 1;
     return 0;
 }
@@ -1812,8 +1958,13 @@ static size_t read_counted(const numbers_inst *I, const char *s, size_t n, size_
 
 static int month_of(const char *s, size_t len)
 {
+    if (len == 0)
+        return 0;
     for (int i = 0; i < 12; i++) {
-        size_t ml = strlen(month_names[i]);
+        size_t ml;
+        if (lc((unsigned char)s[0]) != (unsigned char)month_names[i][0] && i != 8)
+            continue;
+        ml = strlen(month_names[i]);
         if ((len == ml || (len >= 3 && len < ml)) && ci_eq(s, month_names[i], len))
             return i + 1;
         if (i == 8 && len == 4 && ci_eq(s, "sept", 4))
@@ -1862,6 +2013,26 @@ static void iso_date(char *out, size_t sz, int y, int m, int d)
 }
 
 /* Dates around the digits at p. */
+/* Could date_dm match at p?  A cheap test that every match passes. */
+static int dm_may_start(const char *s, size_t n, size_t p)
+{
+    size_t q = p + 1;
+    unsigned char c;
+    if (q < n && is_dg((unsigned char)s[q]))
+        q++;
+    if (q + 1 < n && is_al((unsigned char)s[q]) && is_al((unsigned char)s[q + 1]))
+        q += 2;
+    if (q >= n || s[q] != ' ')
+        return 0;
+    q++;
+    if (q + 3 < n && ci_eq(s + q, "of ", 3))
+        q += 3;
+    if (q >= n)
+        return 0;
+    c = lc((unsigned char)s[q]);
+    return c == 'j' || c == 'f' || c == 'm' || c == 'a' || c == 's' || c == 'o' || c == 'n' || c == 'd';
+}
+
 static int read_date(const numbers_inst *I, numbers_worker *W, const char *s, size_t n, size_t p,
                      numbers_finding *f)
 {
@@ -1915,8 +2086,9 @@ static int read_date(const numbers_inst *I, numbers_worker *W, const char *s, si
             }
         }
     }
-    /* 21 July 2021 / 21st of July */
-    if (p + 4 < n) {
+    /* 21 July 2021 / 21st of July: the pattern runs only where one or two
+     * digits, a suffix and a space are followed by a month's first letter */
+    if (p + 4 < n && dm_may_start(s, n, p)) {
         rc = match_at(I, W, I->date_dm, s, n, p);
         if (rc > 0) {
             int d = grp_int(s, ov, 1), m = month_grp(s, ov, 2), y = grp_int(s, ov, 3);
@@ -1935,12 +2107,30 @@ static int read_date(const numbers_inst *I, numbers_worker *W, const char *s, si
 }
 
 /* Is the number at p part of a known name?  Returns the end of the name. */
+#define BIT(set, k) ((set)[(k) >> 6] >> ((k) & 63) & 1)
+
+static inline size_t prefix_sig_of(size_t len, unsigned char first, unsigned char last)
+{
+    return (len * 31 + first * 7 + last) & 4095;
+}
+
+static inline size_t name_ctx3_of(unsigned char before, unsigned char b0, unsigned char b1)
+{
+    return (((size_t)before * 251 + b0) * 251 + b1) & 0xffff;
+}
+
 static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t p)
 {
     size_t ws = 0, we = 0, i, j;
+    unsigned char b0 = (unsigned char)s[p], b1 = p + 1 < n ? (unsigned char)s[p + 1] : 0;
     int has_prev = p >= 2 && s[p - 1] == ' ' && prev_word(s, p, &ws, &we) && we - ws < 64 &&
-                   (I->prefix_lens >> (we - ws) & 1);
-    i = I->name_head[(unsigned char)s[p]];
+                   (I->prefix_lens >> (we - ws) & 1) &&
+                   BIT(I->prefix_sig, prefix_sig_of(we - ws, (unsigned char)s[ws], (unsigned char)s[we - 1]));
+    /* most candidates start no name: a few bit tests before the chains */
+    unsigned char bp = p > 0 ? (unsigned char)s[p - 1] : 0;
+    int maybe_name = (p > 0 && (BIT(I->name_ctx3, name_ctx3_of(bp, b0, b1)) || BIT(I->name_ctx2, (size_t)bp << 8 | b0))) ||
+                     BIT(I->name_pair, (size_t)b0 << 8 | b1) || BIT(I->name_single, b0);
+    i = maybe_name ? I->name_head[b0] : SIZE_MAX;
     j = has_prev ? I->prefix_head : SIZE_MAX;
     /* the two chains in the order of the lists */
     while (i != SIZE_MAX || j != SIZE_MAX) {
@@ -2004,14 +2194,14 @@ static void read_ratio(const numbers_inst *I, const char *s, size_t n, numbers_c
 {
     size_t a = skip_sp(s, n, c->e), r, r2;
     numbers_core d;
-    int in = 0, ok;
+    int in = 0, over = 0, ok;
     int pts, pw;
     const char *iso = NULL;
     const numbers_unit *u = NULL;
     if (a == c->e || !c->v.exact || c->v.m <= 0 || c->v.e < 0)
         return;
     if (ci_word(s, n, a, "over"))
-        r = a + 4;
+        r = a + 4, over = 1;
     else if (ci_word(s, n, a, "in"))
         r = a + 2, in = 1;
     else if (ci_word(s, n, a, "out") && ci_word(s, n, skip_sp(s, n, a + 3), "of"))
@@ -2047,6 +2237,10 @@ static void read_ratio(const numbers_inst *I, const char *s, size_t n, numbers_c
             x.m *= 10;
         for (; y.e > 0; y.e--)
             y.m *= 10;
+        /* a share is at most the whole: 8 in 5, 12 out of 10 are two
+         * numbers (but 2000 over 3 is a quotient) */
+        if (x.e != y.e || (x.m > y.m && !over))
+            return;
         c->v = numv_ratio(0, x.m, 1, y.m);
     }
     c->flags = (c->flags & ~(F_PLAIN | F_SCALED)) | F_FRAC;
@@ -2081,9 +2275,30 @@ static size_t percent_of(const numbers_inst *I, const char *s, size_t p)
 /* ------------------------------------------------------------------ */
 /* One finding at candidate p.  Returns 1 (f filled), 0 (none; *next set). */
 
+/* "a third", "an eighth" at p: an ordinal word after "a" or "an"; its
+ * rank, and where it starts in *at (0 when none) */
+static int64_t a_ordinal(const numbers_inst *I, const char *s, size_t n, size_t p, size_t *at)
+{
+    size_t q, we;
+    const numbers_lex *L;
+    if (ci_word(s, n, p, "a"))
+        q = skip_sp(s, n, p + 1);
+    else if (ci_word(s, n, p, "an"))
+        q = skip_sp(s, n, p + 2);
+    else
+        return 0;
+    we = word_end(s, n, q);
+    L = we > q ? lex_find(I, s + q, we - q) : NULL;
+    if (L == NULL || !(L->kind == W_ORD || L->kind == W_ORDTENS || L->kind == W_ORDSCALE))
+        return 0;
+    *at = q;
+    return L->v;
+}
+
 static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size_t n, size_t p, size_t cand_end,
                    numbers_finding *f, size_t *next)
 {
+    const numbers_unit *ua = NULL;
     numbers_core c;
     size_t start, end, ne;
     int rc;
@@ -2104,9 +2319,11 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
     if (is_digit) {
         size_t ts, te;
         unsigned char before = p > 0 ? (unsigned char)s[p - 1] : ' ';
-        /* a letter glued before the digits: G7, MP3, A380 (but USD50, Rs20) */
-        if (is_al(before) && !(p - word_start(s, p) <= 3 && p - word_start(s, p) >= 2 &&
-                               in_list(cur_codes, CUR_CODES_N, s + word_start(s, p), p - word_start(s, p)))) {
+        /* a letter or an underscore glued before the digits: G7, MP3, A380,
+         * file_2020 (but USD50, Rs20) */
+        if (before == '_' || (is_al(before) && word_start(s, p) > 0 && s[word_start(s, p) - 1] == '_') ||
+            (is_al(before) && !(p - word_start(s, p) <= 3 && p - word_start(s, p) >= 2 &&
+                               in_list(cur_codes, CUR_CODES_N, s + word_start(s, p), p - word_start(s, p))))) {
             while (*next < n && (is_dg((unsigned char)s[*next]) || is_al((unsigned char)s[*next])))
                 (*next)++;
             return 0;
@@ -2307,16 +2524,21 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             }
             if (lead_a)
                 c.s = a_start;
-            /* five lakh, four crore */
+            /* five lakh, four crore, three lakh crore, five dozs */
             if (!(c.flags & (F_ORD | F_FRAC))) {
                 size_t r = skip_sp(s, n, c.e), se;
-                int64_t mult = 0;
-                if (r > c.e && (se = scale_word(I, s, n, r, &mult)) != 0 && mult >= 1000 && pow10_of(mult) != 0 &&
-                    lex_find(I, s + r, se - r) == NULL) {
+                int64_t mult = 0, prev = 1;
+                while (r > c.e && (se = scale_word(I, s, n, r, &mult)) != 0 && mult > prev &&
+                       ((mult >= 1000 && pow10_of(mult) != 0) || (mult == 12 && prev == 1)) &&
+                       lex_find(I, s + r, se - r) == NULL) {
                     numv_times(&c.v, mult);
                     c.flags |= F_SCALED;
                     c.e = se;
+                    prev = mult;
+                    r = skip_sp(s, n, se);
                 }
+                if (prev >= 1000)
+                    c.e = and_tail(I, s, n, c.e, prev, &c.v);
             }
             /* 'one' that is not a count: one of the, no one, the one */
             if (!(c.flags & (F_ORD | F_FRAC)) && c.e == we && ci_word(s, n, p, "one")) {
@@ -2560,7 +2782,19 @@ not_range:
     f->value = c.v;
     f->has_value = 1;
 range_done:
-    /* units */
+    /* a fraction of a unit is a quantity or a duration (1/4 mile, two and a
+     * half years), but "a third week", "a sixth-minute goal" are ranks */
+    if (f->kind != NULL && strcmp(f->kind, "fraction") == 0 && (c.unit || read_unit(I, s, n, end, &ua) > end)) {
+        size_t at = 0;
+        int64_t rank = a_ordinal(I, s, n, start, &at);
+        if (rank > 0) {
+            f->kind = "ordinal";
+            f->value = numv_int(rank);
+            start = at;
+        } else {
+            f->kind = NULL;
+        }
+    }
     if (f->kind == NULL || strcmp(f->kind, "range") == 0) {
         const numbers_unit *u = NULL;
         size_t ue = end;
@@ -2605,19 +2839,34 @@ range_done:
             {"or under", "up to"}, {"or lower", "up to"}, {"and under", "up to"}, {"and less", "up to"},
         };
         size_t a = skip_sp(s, n, f->e);
-        if (a > f->e)
-            for (size_t i = 0; i < sizeof post / sizeof post[0]; i++)
-                if (ci_word(s, n, a, post[i].w) && !ci_word(s, n, skip_sp(s, n, a + strlen(post[i].w)), "than") &&
-                    !number_follows(I, s, n, a + strlen(post[i].w)) &&
-                    !ci_word(s, n, skip_sp(s, n, a + strlen(post[i].w)), "or")) {
+        if (a > f->e && a < n && (lc((unsigned char)s[a]) == 'o' || lc((unsigned char)s[a]) == 'a'))
+            for (size_t i = 0; i < sizeof post / sizeof post[0]; i++) {
+                size_t pe, th;
+                if (!ci_word(s, n, a, post[i].w))
+                    continue;
+                pe = a + strlen(post[i].w);
+                /* 200 or greater than (nothing compared after it) */
+                th = skip_sp(s, n, pe);
+                if (th > pe && ci_word(s, n, th, "than")) {
+                    if (number_follows(I, s, n, th + 4))
+                        continue;
+                    pe = th + 4;
+                }
+                if (!number_follows(I, s, n, pe) && !ci_word(s, n, skip_sp(s, n, pe), "or")) {
+                    const char *h = NULL;
+                    size_t hs = read_hedge(I, s, f->s, &h);
                     f->approx = post[i].norm;
-                    f->e = a + strlen(post[i].w);
+                    f->e = pe;
                     f->unit[0] = '\0';
                     f->unit_ref = NULL;
                     if (strcmp(f->kind, "cardinal") == 0)
                         read_counted(I, s, n, f->e, f->unit, sizeof f->unit);
+                    /* equal to 5000 or less: the bound is the claim */
+                    if (h != NULL && strcmp(h, "exactly") == 0)
+                        f->s = hs;
                     break;
                 }
+            }
     }
 hedge:
     if (f->approx == NULL) {
@@ -2627,6 +2876,19 @@ hedge:
             /* "some" and "over" only before a count, not "over 2020" */
             f->approx = h;
             f->s = hs;
+            /* less than 5000 or equal (to): the bound is included */
+            if (strcmp(h, "more than") == 0 || strcmp(h, "fewer than") == 0) {
+                size_t a = skip_sp(s, n, f->e), pe;
+                if (a > f->e && ci_word(s, n, a, "or equal")) {
+                    pe = a + 8;
+                    if (ci_word(s, n, skip_sp(s, n, pe), "to"))
+                        pe = skip_sp(s, n, pe) + 2;
+                    if (!number_follows(I, s, n, pe)) {
+                        f->approx = h[0] == 'm' ? "at least" : "up to";
+                        f->e = pe;
+                    }
+                }
+            }
         }
     }
     return 1;
@@ -2678,7 +2940,7 @@ static inline size_t letters_end(const unsigned char *u, size_t n, size_t i)
     return i;
 }
 
-static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
+static size_t next_candidate_bytes(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = pos;
@@ -2712,6 +2974,12 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
             i = e;
             continue;
         }
+        if (k == 4) {
+            /* x_5, _Name: part of an identifier */
+            while (i < n && (scan_class[u[i]] == 2 || scan_class[u[i]] == 1 || scan_class[u[i]] == 4))
+                i++;
+            continue;
+        }
         if (k == 3) {
             if (u[i] == 0xc2 && i + 1 < n && u[i + 1] >= 0xbc && u[i + 1] <= 0xbe) {
                 *cend = i + 2;
@@ -2724,6 +2992,169 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
         }
         i++;
     }
+}
+
+/* Is the word of letters [i, e) a number word the scan stops at? */
+static inline int scan_word_ok(const numbers_inst *I, const unsigned char *u, size_t n, size_t i, size_t e)
+{
+    return e - i >= 3 && e - i <= 11 && (I->first2[(u[i] | 32) - 'a'][(u[i + 1] | 32) - 'a'] >> (e - i) & 1) &&
+           (i == 0 || scan_class[u[i - 1]] != 1) && (e == n || (scan_class[u[e]] != 1 && scan_class[u[e]] != 4)) &&
+           lex_find(I, (const char *)u + i, e - i) != NULL;
+}
+
+#if defined(__SSE2__)
+/* Bit masks of the 64 bytes at u: letters, digits, and lead bytes of
+ * vulgar fraction signs (0xc2, 0xe2). */
+/* Bytes of v in [lo, hi] (unsigned), with signed compares only. */
+static inline __m128i in_range(__m128i v, char lo, char hi)
+{
+    __m128i t = _mm_xor_si128(_mm_sub_epi8(v, _mm_set1_epi8(lo)), _mm_set1_epi8((char)0x80));
+    return _mm_cmplt_epi8(t, _mm_set1_epi8((char)(hi - lo + 1 - 128)));
+}
+
+static inline void scan_masks(const unsigned char *u, uint64_t *let, uint64_t *dig, uint64_t *lead, uint64_t *ini)
+{
+    uint64_t l = 0, d = 0, x = 0, f = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + 16 * k));
+        __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        __m128i isl = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
+        __m128i isd = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        __m128i isx = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc2)), _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xe2)));
+        /* b-f, h, m-q, s-t, z: SCAN_INITIALS */
+        __m128i isi = _mm_or_si128(_mm_or_si128(in_range(lo, 'b', 'f'), in_range(lo, 'm', 'q')),
+                                   _mm_or_si128(in_range(lo, 's', 't'),
+                                                _mm_or_si128(_mm_cmpeq_epi8(lo, _mm_set1_epi8('h')),
+                                                             _mm_cmpeq_epi8(lo, _mm_set1_epi8('z')))));
+        l |= (uint64_t)(unsigned)_mm_movemask_epi8(isl) << (16 * k);
+        d |= (uint64_t)(unsigned)_mm_movemask_epi8(isd) << (16 * k);
+        x |= (uint64_t)(unsigned)_mm_movemask_epi8(isx) << (16 * k);
+        f |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_and_si128(isi, isl)) << (16 * k);
+    }
+    *let = l;
+    *dig = d;
+    *lead = x;
+    *ini = f;
+}
+#endif
+
+/* The next candidate at or after pos (n when none); *cend: its end.  The
+ * same positions as next_candidate_bytes, found 64 bytes at a time: only
+ * the starts of runs of letters and digits and the lead bytes of fraction
+ * signs are looked at, so the bytes between words cost a few instructions
+ * per block. */
+static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
+{
+#if defined(__SSE2__)
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = pos, skip = pos;
+    uint64_t carry = 0, carry_l = 0;
+    while (i + 64 <= n) {
+        uint64_t l, d, x, f, a, runs, glued, starts;
+        scan_masks(u + i, &l, &d, &x, &f);
+        if (I->scan_all_letters)
+            f = l;
+        a = l | d;
+        /* the starts of runs of letters and digits, but of words only those
+         * whose first letter starts a number word and that are long enough:
+         * the others can only matter by digits glued to them (USD50), which
+         * are looked at instead */
+        runs = a & ~((a << 1) | carry);
+        glued = d & ((l << 1) | carry_l) & ~runs;
+        /* number words have three letters or more (the last two bits of a
+         * block cannot tell: kept) */
+        f &= (l & (l >> 1) & (l >> 2)) | (3ULL << 62);
+        starts = (runs & (d | f)) | glued | x;
+        if (skip > i)
+            starts &= ~0ULL << (skip - i);
+        while (starts) {
+            size_t r = i + (size_t)__builtin_ctzll(starts);
+            starts &= starts - 1;
+            if (r < skip)
+                continue;
+            if (r > 0 && u[r - 1] == '_' && (a >> (r - i) & 1)) {
+                /* x_5, _Name: part of an identifier */
+                size_t e = r;
+                while (e < n && (scan_class[u[e]] == 2 || scan_class[u[e]] == 1 || scan_class[u[e]] == 4))
+                    e++;
+                skip = e;
+                if (skip >= i + 64)
+                    break;
+                continue;
+            }
+            if (glued >> (r - i) & 1) {
+                /* digits after letters: after a currency code of a word of
+                 * its own (USD50, Rs20) a candidate, else part of a name */
+                size_t ws = r, e;
+                while (ws > pos && scan_class[u[ws - 1]] == 2)
+                    ws--;
+                if (r - ws <= 3 && (ws == pos || (scan_class[u[ws - 1]] == 0 || scan_class[u[ws - 1]] == 3)) &&
+                    !(ws > 0 && u[ws - 1] == '_') && !scan_word_ok(I, u, n, ws, r) &&
+                    in_list(cur_codes, CUR_CODES_N, s + ws, r - ws)) {
+                    *cend = r + 1;
+                    return r;
+                }
+                e = r;
+                while (e < n && (scan_class[u[e]] == 2 || scan_class[u[e]] == 1 || scan_class[u[e]] == 4))
+                    e++;
+                skip = e;
+                if (skip >= i + 64)
+                    break;
+                continue;
+            }
+            if (d >> (r - i) & 1) {
+                *cend = r + 1;
+                return r;
+            }
+            if (l >> (r - i) & 1) {
+                uint64_t rest = ~l >> (r - i);
+                size_t e = rest ? r + (size_t)__builtin_ctzll(rest) : letters_end(u, n, i + 64), len = e - r;
+                /* one well-predicted test for most words: the lengths of
+                 * number words by their first two letters (a word of one
+                 * letter has no length bit, whatever byte follows) */
+                if ((I->f2[u[r] & 31][u[r + 1 < n ? r + 1 : r] & 31] >> (len < 16 ? len : 0) & 1) &&
+                    scan_word_ok(I, u, n, r, e)) {
+                    *cend = e;
+                    return r;
+                }
+                /* digits after a currency code (USD50, Rs20) */
+                if (e < n && scan_class[u[e]] == 1 && e - r <= 3 && in_list(cur_codes, CUR_CODES_N, s + r, e - r)) {
+                    *cend = e + 1;
+                    return e;
+                }
+                /* the rest of a word glued to digits or underscores */
+                if (e < n && scan_class[u[e]] != 0)
+                    while (e < n && (scan_class[u[e]] == 2 || scan_class[u[e]] == 1 || scan_class[u[e]] == 4))
+                        e++;
+                skip = e;
+            } else {
+                /* 0xc2 or 0xe2: a vulgar fraction sign? */
+                if (u[r] == 0xc2 && r + 1 < n && u[r + 1] >= 0xbc && u[r + 1] <= 0xbe) {
+                    *cend = r + 2;
+                    return r;
+                }
+                if (u[r] == 0xe2 && r + 2 < n && u[r + 1] == 0x85 && u[r + 2] >= 0x90 && u[r + 2] <= 0x9e) {
+                    *cend = r + 3;
+                    return r;
+                }
+                skip = r + 1;
+            }
+            if (skip >= i + 64)
+                break;
+        }
+        if (skip >= i + 64) {
+            i = skip;
+            carry = carry_l = 0;
+        } else {
+            carry = a >> 63;
+            carry_l = l >> 63;
+            i += 64;
+        }
+    }
+    return next_candidate_bytes(I, s, n, i > skip ? i : skip, cend);
+#else
+    return next_candidate_bytes(I, s, n, pos, cend);
+#endif
 }
 
 /* ------------------------------------------------------------------ */
@@ -2756,28 +3187,136 @@ static json_t *shared_str(numbers_worker *W, const char *p)
     return json_string_nocheck(p);
 }
 
+/* Code points before byte b (clamped, and moved back to the start of its
+ * character, where *bb is left), counted on from the worker's cursor:
+ * findings come in text order, so each byte is counted about once. */
+static size_t cp_of(numbers_worker *W, const char *s, size_t n, size_t b, size_t *bb)
+{
+    size_t cp, i;
+    if (b > n)
+        b = n;
+    while (b > 0 && b < n && ((unsigned char)s[b] & 0xC0) == 0x80)
+        b--;
+    *bb = b;
+    if (b < W->cur_b)
+        W->cur_b = 0, W->cur_cp = 0;
+    cp = W->cur_cp;
+    i = W->cur_b;
+#if defined(__SSE2__)
+    /* sixteen bytes at a time: all but continuation bytes (0x80..0xbf,
+     * below -64 as signed bytes) start a code point */
+    while (i + 16 <= b) {
+        __m128i acc = _mm_setzero_si128(), sum;
+        for (int k = 0; k < 255 && i + 16 <= b; k++, i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            acc = _mm_sub_epi8(acc, _mm_cmpgt_epi8(v, _mm_set1_epi8(-65)));
+        }
+        sum = _mm_sad_epu8(acc, _mm_setzero_si128());
+        cp += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+    }
+#endif
+    for (; i < b; i++)
+        cp += ((unsigned char)s[i] & 0xC0) != 0x80;
+    W->cur_b = b;
+    W->cur_cp = cp;
+    return cp;
+}
+
+#define SET(o, k, v) json_object_setn_new_nocheck((o), (k), sizeof(k) - 1, (v))
+
+/* The span of bytes [bs, be): what tp_span_new makes ({start, end, text
+ * [, orig_start, orig_end]}), with the code points counted on from the last
+ * finding rather than looked up from the start of a block. */
+static json_t *span_new(numbers_worker *W, const char *s, size_t n, size_t bs, size_t be)
+{
+    json_t *o;
+    size_t cs, ce, os, oe;
+    if (be > n)
+        be = n;
+    if (bs > be)
+        bs = be;
+    cs = cp_of(W, s, n, bs, &bs);
+    ce = cp_of(W, s, n, be, &be);
+    o = json_object();
+    if (o == NULL)
+        return NULL;
+    if (SET(o, "start", shared_int(W, (int64_t)cs)) != 0 || SET(o, "end", shared_int(W, (int64_t)ce)) != 0 ||
+        SET(o, "text", shared_strn(W, s + bs, be - bs)) != 0)
+        goto fail;
+    if (tp_text_orig(W->t, cs, ce, &os, &oe) &&
+        (SET(o, "orig_start", shared_int(W, (int64_t)os)) != 0 || SET(o, "orig_end", shared_int(W, (int64_t)oe)) != 0))
+        goto fail;
+    return o;
+fail:
+    json_decref(o);
+    return NULL;
+}
+
+/* Small integers (offsets near the start of a text, most values) and short
+ * strings (the text of a finding, the words counted) are made once per
+ * worker and shared by reference between findings, as shared_str does:
+ * with jansson's atomic reference counts only; never changed in place. */
+static json_t *shared_int(numbers_worker *W, int64_t v)
+{
+#ifdef JANSSON_THREAD_SAFE_REFCOUNT
+    if (v >= 0 && v < NUMBERS_INTS_N) {
+        if (W->ints[v] == NULL && (W->ints[v] = json_integer((json_int_t)v)) == NULL)
+            return NULL;
+        return json_incref(W->ints[v]);
+    }
+#else
+    (void)W;
+#endif
+    return json_integer((json_int_t)v);
+}
+
+static json_t *shared_strn(numbers_worker *W, const char *p, size_t len)
+{
+#ifdef JANSSON_THREAD_SAFE_REFCOUNT
+    if (len > 0 && len <= NUMBERS_SCACHE_KEY) {
+        uint32_t h = 2166136261u;
+        json_t *v;
+        for (size_t i = 0; i < len; i++)
+            h = (h ^ (unsigned char)p[i]) * 16777619u;
+        h = (h ^ (h >> 15)) & (NUMBERS_SCACHE_N - 1);
+        if (W->scache[h].v != NULL && W->scache[h].len == len && memcmp(W->scache[h].key, p, len) == 0)
+            return json_incref(W->scache[h].v);
+        if ((v = json_stringn_nocheck(p, len)) == NULL)
+            return NULL;
+        json_decref(W->scache[h].v);
+        memcpy(W->scache[h].key, p, len);
+        W->scache[h].len = (uint32_t)len;
+        W->scache[h].v = json_incref(v);
+        return v;
+    }
+#else
+    (void)W;
+#endif
+    return json_stringn_nocheck(p, len);
+}
+
 static int emit(numbers_worker *W, json_t *arr, const numbers_finding *f)
 {
-    json_t *o = tp_span_new(W->t, f->s, f->e);
+    json_t *o = span_new(W, tp_text_bytes(W->t), tp_text_len(W->t), f->s, f->e);
     if (o == NULL)
         return -1;
-    json_object_set_new_nocheck(o, "kind", shared_str(W, f->kind));
+    SET(o, "kind", shared_str(W, f->kind));
     if (f->iso[0])
-        json_object_set_new_nocheck(o, "value", json_string_nocheck(f->iso));
+        SET(o, "value", shared_strn(W, f->iso, strlen(f->iso)));
     else if (f->kind[0] == 'r' && strcmp(f->kind, "range") == 0) {
-        json_object_set_new_nocheck(o, "low", numv_json(f->low));
-        json_object_set_new_nocheck(o, "high", numv_json(f->high));
+        SET(o, "low", numv_json(W, f->low));
+        SET(o, "high", numv_json(W, f->high));
     } else if (f->has_value)
-        json_object_set_new_nocheck(o, "value", numv_json(f->value));
+        SET(o, "value", numv_json(W, f->value));
     if (f->currency)
-        json_object_set_new_nocheck(o, "currency", shared_str(W, f->currency));
+        SET(o, "currency", shared_str(W, f->currency));
     if (f->approx)
-        json_object_set_new_nocheck(o, "approx", shared_str(W, f->approx));
+        SET(o, "approx", shared_str(W, f->approx));
     if (f->unit[0]) {
         /* counted words are ASCII letters, hyphens and apostrophes */
         json_t *u = f->unit_ref && strcmp(f->unit_ref, f->unit) == 0 ? shared_str(W, f->unit_ref)
-                                                                       : json_string_nocheck(f->unit);
-        json_object_set_new_nocheck(o, "unit", u);
+                                                                       : shared_strn(W, f->unit, strlen(f->unit));
+        SET(o, "unit", u);
     }
     return json_array_append_new(arr, o);
 }
@@ -2796,9 +3335,9 @@ static int merge_bounds(const char *s, numbers_finding *a, const numbers_finding
     a_high = !strcmp(a->approx, "fewer than") || !strcmp(a->approx, "up to");
     b_low = !strcmp(b->approx, "more than") || !strcmp(b->approx, "over") || !strcmp(b->approx, "at least");
     b_high = !strcmp(b->approx, "fewer than") || !strcmp(b->approx, "up to");
-    if ((a_low && b_high && numv_double(a->value) > numv_double(b->value)) ||
-        (a_high && b_low && numv_double(b->value) > numv_double(a->value)))
-        return 0; /* more than 40 and less than 10: two claims, not a range */
+    if ((a_low && b_high && numv_double(a->value) >= numv_double(b->value)) ||
+        (a_high && b_low && numv_double(b->value) >= numv_double(a->value)))
+        return 0; /* more than 40 and less than 10, less than 10, more than 10: two claims, not a range */
     if (a_low && b_high) {
         a->low = a->value;
         a->high = b->value;
@@ -2830,6 +3369,7 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
         return tp_error_set(err, NULL, "record has no string \"text\"");
     s = tp_text_bytes(W->t);
     n = tp_text_len(W->t);
+    W->cur_b = W->cur_cp = 0;
     arr = json_array();
     if (arr == NULL)
         return tp_error_set(err, NULL, "out of memory");
@@ -3028,10 +3568,18 @@ static int numbers_index(numbers_inst *I)
     size_t last[257];
     for (size_t i = 0; i < CUR_N; i++)
         bits_set(&I->cur_by[lc((unsigned char)currency_words[i].word[0])], i);
-    for (size_t i = 0; i < UNIT_N; i++)
+    for (size_t i = 0; i < UNIT_N; i++) {
         bits_set(&I->unit_by[lc((unsigned char)units[i].word[0])], i);
-    for (size_t i = 0; i < HEDGE_N; i++)
-        bits_set(&I->hedge_by[lc((unsigned char)hedges[i].phrase[hedges[i].len - 1])], i);
+        I->unit_len[i] = (unsigned char)strlen(units[i].word);
+    }
+    for (size_t i = 0; i < HEDGE_N; i++) {
+        size_t wl = 0;
+        unsigned char lb = lc((unsigned char)hedges[i].phrase[hedges[i].len - 1]);
+        while (wl < hedges[i].len && is_al((unsigned char)hedges[i].phrase[hedges[i].len - 1 - wl]))
+            wl++;
+        bits_set(&I->hedge_by[lb], i);
+        I->hedge_lens[lb] |= (uint16_t)(1u << (wl < 15 ? wl : 15));
+    }
     for (size_t i = 0; i < STOP_N; i++)
         bits_set(&I->stop_by[(unsigned char)stopwords[i][0]], i);
     free(I->name_link);
@@ -3043,6 +3591,30 @@ static int numbers_index(numbers_inst *I)
     I->prefix_head = SIZE_MAX;
     for (size_t c = 0; c < 257; c++)
         last[c] = SIZE_MAX;
+    memset(I->name_pair, 0, sizeof I->name_pair);
+    memset(I->name_single, 0, sizeof I->name_single);
+    memset(I->name_ctx3, 0, sizeof I->name_ctx3);
+    memset(I->name_ctx2, 0, sizeof I->name_ctx2);
+    memset(I->prefix_sig, 0, sizeof I->prefix_sig);
+    for (size_t i = 0; i < I->n_names; i++) {
+        const numbers_name *nm = &I->names[i];
+        size_t k;
+        if (nm->prefix)
+            k = prefix_sig_of(nm->len, (unsigned char)nm->text[0], (unsigned char)nm->text[nm->len - 1]),
+            I->prefix_sig[k >> 6] |= (uint64_t)1 << (k & 63);
+        else if (nm->numpos > 0 && nm->numpos < nm->len && nm->len - nm->numpos >= 2)
+            k = name_ctx3_of((unsigned char)nm->text[nm->numpos - 1], (unsigned char)nm->text[nm->numpos],
+                             (unsigned char)nm->text[nm->numpos + 1]),
+            I->name_ctx3[k >> 6] |= (uint64_t)1 << (k & 63);
+        else if (nm->numpos > 0 && nm->numpos < nm->len)
+            k = (size_t)(unsigned char)nm->text[nm->numpos - 1] << 8 | (unsigned char)nm->text[nm->numpos],
+            I->name_ctx2[k >> 6] |= (uint64_t)1 << (k & 63);
+        else if (nm->numpos < nm->len && nm->len - nm->numpos >= 2)
+            k = (size_t)(unsigned char)nm->text[nm->numpos] << 8 | (unsigned char)nm->text[nm->numpos + 1],
+            I->name_pair[k >> 6] |= (uint64_t)1 << (k & 63);
+        else if (nm->numpos < nm->len)
+            k = (unsigned char)nm->text[nm->numpos], I->name_single[k >> 6] |= (uint64_t)1 << (k & 63);
+    }
     for (size_t i = 0; i < I->n_names; i++) {
         const numbers_name *nm = &I->names[i];
         size_t c = nm->prefix ? 256 : (unsigned char)nm->text[nm->numpos];
@@ -3076,8 +3648,12 @@ static int numbers_create(void **out, const json_t *options, tp_error *err)
         I->lex_hash[h].b = b;
         I->lex_hash[h].L = &lexicon[i];
     }
-    for (size_t i = 0; i < LEX_N; i++)
+    for (size_t i = 0; i < LEX_N; i++) {
+        if (strchr(SCAN_INITIALS, lexicon[i].word[0]) == NULL)
+            I->scan_all_letters = 1;
         I->first2[lexicon[i].word[0] - 'a'][lexicon[i].word[1] - 'a'] |= (uint16_t)(1u << strlen(lexicon[i].word));
+        I->f2[lexicon[i].word[0] & 31][lexicon[i].word[1] & 31] |= (uint16_t)(1u << strlen(lexicon[i].word));
+    }
     I->match_limit = 1000000;
     I->max_findings = NUMBERS_MAX_FINDINGS_DEFAULT;
     if (options && (v = json_object_get(options, "match_limit")) && json_is_integer(v))
@@ -3197,6 +3773,10 @@ static void numbers_worker_fini(void *instance, void *worker)
         return;
     for (size_t i = 0; i < NUMBERS_SHARED_N; i++)
         json_decref(W->shared[i].v);
+    for (size_t i = 0; i < NUMBERS_INTS_N; i++)
+        json_decref(W->ints[i]);
+    for (size_t i = 0; i < NUMBERS_SCACHE_N; i++)
+        json_decref(W->scache[i].v);
     tp_text_free(W->t);
     pcre2_match_data_free(W->md);
     pcre2_match_context_free(W->mctx);

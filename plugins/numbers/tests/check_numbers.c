@@ -5,6 +5,7 @@
 
 #include <check.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,6 +311,94 @@ START_TEST(thousands_of_numbers)
 }
 END_TEST
 
+/* The 64-byte block scan finds the same candidates as the pcre2 pattern
+ * (the set the byte scan was written to), wherever words, digits, glued
+ * codes, underscores and multi-byte characters fall against the blocks:
+ * a long text of such pieces in a fixed pseudo-random order, and every
+ * suffix of a short one, give the same records both ways. */
+static void same_both_ways(stage *a, stage *b, const char *text, size_t len)
+{
+    json_t *ra = run(a, text, len), *rb = run(b, text, len);
+    char *ja = json_dumps(ra, JSON_SORT_KEYS | JSON_COMPACT), *jb = json_dumps(rb, JSON_SORT_KEYS | JSON_COMPACT);
+    if (strcmp(ja, jb) != 0) {
+        size_t d = 0;
+        while (ja[d] == jb[d])
+            d++;
+        d = d > 150 ? d - 150 : 0;
+        fprintf(stderr, "scan:  ...%.300s\npcre2: ...%.300s\n", ja + d, jb + d);
+    }
+    ck_assert_msg(strcmp(ja, jb) == 0, "scan and pcre2 differ (see above)");
+    free(ja);
+    free(jb);
+    json_decref(ra);
+    json_decref(rb);
+}
+
+START_TEST(block_scan_matches_pattern)
+{
+    static const char *const pieces[] = {
+        "the", "forty-two", "Seventeen", "thousand", "one", "of", "G7", "x_5", "_12", "USD50", "Rs20", "abc123",
+        "twentyfifth", "3.5", "2,700", "\xc2\xbd", "\xe2\x85\x93", "\xe2\x80\x99", "caf\xc3\xa9", "1990s", "21st",
+        "million", "first", "seconds", "thirds", "a", "dozen", "9", "42", "hundreds", "sixty", "ninety-nine",
+        "km", "5km", "May", "2021-07-21", "COVID-19", "www.example.org", "tenth", "quarter", "half", "pairs",
+        "twelve", "eleventh", "eighty", "_", "-", "(", ")", ",", ".", "\n", "wUSD50", "ab_cd5", "gbp7", "Rsx20",
+        "aud", "kUSD", "1st", "\xc3\xa9", "rs", "eur", "9am",
+    };
+    size_t np = sizeof pieces / sizeof pieces[0], cap = 200000, len = 0;
+    char *text = malloc(cap + 64);
+    uint32_t x = 12345;
+    stage a, b;
+    json_t *o = json_pack("{s:s}", "candidates", "pcre2");
+    ck_assert_ptr_nonnull(text);
+    while (len < cap) {
+        const char *pc;
+        x = x * 1103515245u + 12345u;
+        pc = pieces[(x >> 8) % np];
+        memcpy(text + len, pc, strlen(pc));
+        len += strlen(pc);
+        x = x * 1103515245u + 12345u;
+        if ((x >> 12) % 4 != 0)
+            text[len++] = ' ';
+    }
+    stage_open(&a, NULL);
+    stage_open(&b, o);
+    same_both_ways(&a, &b, text, len);
+    for (size_t k = 0; k < 200; k++) {
+        size_t at = k, l = 300;
+        while (((unsigned char)text[at] & 0xC0) == 0x80)
+            at++;
+        while (((unsigned char)text[at + l] & 0xC0) == 0x80)
+            l--;
+        same_both_ways(&a, &b, text + at, l);
+    }
+    stage_close(&a);
+    stage_close(&b);
+    json_decref(o);
+    free(text);
+}
+END_TEST
+
+/* Values shared between findings (small integers, short strings) are the
+ * same values in every finding and survive the record that made them. */
+START_TEST(shared_values)
+{
+    stage st;
+    json_t *r1, *r2, *f1, *f2;
+    stage_open(&st, NULL);
+    r1 = run_s(&st, "She had 12 cats and 12 cats.");
+    r2 = run_s(&st, "She had 12 cats and 12 cats.");
+    json_decref(r1);
+    f1 = json_array_get(json_object_get(r2, "numbers"), 0);
+    f2 = json_array_get(json_object_get(r2, "numbers"), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(f1, "value")), 12);
+    ck_assert_int_eq(json_integer_value(json_object_get(f2, "start")), 20);
+    ck_assert_str_eq(json_string_value(json_object_get(f2, "text")), "12");
+    ck_assert_str_eq(json_string_value(json_object_get(f2, "unit")), "cats");
+    json_decref(r2);
+    stage_close(&st);
+}
+END_TEST
+
 /* max_findings stops a document early with a warning, not an error. */
 START_TEST(max_findings_warns)
 {
@@ -385,6 +474,8 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, record_without_text);
     tcase_add_test(tc, ten_megabytes_of_digits);
     tcase_add_test(tc, thousands_of_numbers);
+    tcase_add_test(tc, block_scan_matches_pattern);
+    tcase_add_test(tc, shared_values);
     tcase_add_test(tc, max_findings_warns);
     tcase_add_test(tc, extra_names_file);
     tcase_add_test(tc, bad_names_file);
