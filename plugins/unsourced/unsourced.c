@@ -862,6 +862,24 @@ oom:
     return -1;
 }
 
+/* A new attribution of kind in sentence s with cue [c0, c1) and source
+ * [s0, s1) (-1: none); NULL when out of memory.  *aid is its index. */
+static us_attr *us_attr_add(us_worker *w, int32_t *aid, size_t s, int kind, uint32_t c0, uint32_t c1,
+                            int32_t s0, int32_t s1)
+{
+    us_attr *at;
+    if ((*aid = us_new_attr(w)) < 0)
+        return NULL;
+    at = &w->attrs[*aid];
+    at->cue0 = c0;
+    at->cue1 = c1;
+    at->src0 = s0;
+    at->src1 = s1;
+    at->sent = (int)s;
+    at->kind = kind;
+    return at;
+}
+
 /* The quotation chain closing at or just before token p (skipping a
  * comma or dash), or -1. */
 static int32_t us_quote_ending_before(const us_doc *d, int64_t p, uint32_t ts_limit)
@@ -912,6 +930,18 @@ static void us_set_content(const us_doc *d, us_attr *at, uint32_t a, uint32_t b)
         a++;
     at->con0 = a;
     at->con1 = b;
+}
+
+/* Give the newest attribution the content [a, b) and keep it (1), or drop
+ * it when nothing is left of the content (0). */
+static int us_keep_with_content(const us_doc *d, us_attr *at, uint32_t a, uint32_t b)
+{
+    us_set_content(d, at, a, b);
+    if (at->con1 <= at->con0) {
+        d->w->n_attrs--;
+        return 0;
+    }
+    return 1;
 }
 
 static void us_set_quote_content(us_doc *d, us_attr *at, int32_t qid, int32_t aid)
@@ -1144,18 +1174,10 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
         at->parent = -1;
         goto content;
     }
-    aid = us_new_attr(w);
-    if (aid < 0)
+    at = us_attr_add(w, &aid, s, K_INDIRECT, c0, c1, have_src ? (int32_t)a : -1,
+                     have_src ? (int32_t)b : -1);
+    if (at == NULL)
         return -1;
-    at = &w->attrs[aid];
-    at->cue0 = c0;
-    at->cue1 = c1;
-    at->sent = (int)s;
-    at->kind = K_INDIRECT;
-    if (have_src) {
-        at->src0 = (int32_t)a;
-        at->src1 = (int32_t)b;
-    }
 content:
     /* A quotation just before the source (or the cue, when inverted). */
     p = have_src && !inverted ? a : c0;
@@ -1221,16 +1243,11 @@ static int us_according(us_doc *d, size_t s, uint32_t c0, uint32_t c1)
     us_worker *w = d->w;
     const us_sent *st = &w->sents[s];
     uint32_t a, b, k;
-    int32_t aid = us_new_attr(w);
-    us_attr *at;
+    int32_t aid;
+    us_attr *at = us_attr_add(w, &aid, s, K_ACCORDING, c0, c1, -1, -1);
     int lead;
-    if (aid < 0)
+    if (at == NULL)
         return -1;
-    at = &w->attrs[aid];
-    at->cue0 = c0;
-    at->cue1 = c1;
-    at->sent = (int)s;
-    at->kind = K_ACCORDING;
     b = c1;
     if (us_np_right(d, c1, st->te, &a, &b, 16)) {
         at->src0 = (int32_t)a;
@@ -1294,22 +1311,10 @@ static int us_headline_colon(us_doc *d, size_t s)
     if ((d->tk[st->ts].tags & US_DET) || us_phrase_at(d, st->ts, k, US_LABEL) == k - st->ts ||
         !us_has_word(d, k + 1, st->te))
         return 0;
-    aid = us_new_attr(w);
-    if (aid < 0)
+    at = us_attr_add(w, &aid, s, K_HEADLINE, k, k + 1, (int32_t)st->ts, (int32_t)k);
+    if (at == NULL)
         return -1;
-    at = &w->attrs[aid];
-    at->cue0 = k;
-    at->cue1 = k + 1;
-    at->src0 = (int32_t)st->ts;
-    at->src1 = (int32_t)k;
-    at->sent = (int)s;
-    at->kind = K_HEADLINE;
-    us_set_content(d, at, k + 1, st->te);
-    if (at->con1 <= at->con0) {
-        w->n_attrs--;
-        return 0;
-    }
-    return 1;
+    return us_keep_with_content(d, at, k + 1, st->te);
 }
 
 /* "In a poll released Sunday, ..." / "In an interview with the paper, ...":
@@ -1329,22 +1334,10 @@ static int us_in_document(us_doc *d, size_t s, uint32_t i)
     }
     if (!doc || k >= st->te - 1 || !us_punct_is(d, k, ',') || !(d->tk[i + 1].tags & US_DET))
         return 0;
-    aid = us_new_attr(w);
-    if (aid < 0)
+    at = us_attr_add(w, &aid, s, K_ACCORDING, i, i + 1, (int32_t)(i + 1), (int32_t)k);
+    if (at == NULL)
         return -1;
-    at = &w->attrs[aid];
-    at->cue0 = i;
-    at->cue1 = i + 1;
-    at->src0 = (int32_t)(i + 1);
-    at->src1 = (int32_t)k;
-    at->sent = (int)s;
-    at->kind = K_ACCORDING;
-    us_set_content(d, at, k + 1, st->te);
-    if (at->con1 <= at->con0) {
-        w->n_attrs--;
-        return 0;
-    }
-    return 1;
+    return us_keep_with_content(d, at, k + 1, st->te);
 }
 
 /* "Name: “...”" in the body: a short named phrase, a colon, a quotation. */
@@ -1383,15 +1376,9 @@ static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
     }
     if (caps == 0)
         return 0;
-    aid = us_new_attr(w);
-    if (aid < 0)
+    at = us_attr_add(w, &aid, s, K_DIRECT, i, i + 1, (int32_t)a, (int32_t)i);
+    if (at == NULL)
         return -1;
-    at = &w->attrs[aid];
-    at->cue0 = i;
-    at->cue1 = i + 1;
-    at->src0 = (int32_t)a;
-    at->src1 = (int32_t)i;
-    at->sent = (int)s;
     if (q >= 0) {
         us_set_quote_content(d, at, q, aid);
     } else {
