@@ -551,6 +551,7 @@ static ent_docent *doc_slot(ent_doc *d, uint64_t key, int create)
     d->e[j].key = key;
     d->e[j].bits = 0;
     d->e[j].hist = 0;
+    d->e[j].ocount = 0;
     d->n++;
     return &d->e[j];
 }
@@ -563,8 +564,14 @@ ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, 
     for (i = 0; i < n; i++) {
         ent_docent *b;
         unsigned t, c;
-        if (lab[i] == 0)
+        if (lab[i] == 0) {
+            /* capitalised words left out, for the second pass */
+            unsigned char c0 = (unsigned char)toks[i].s[0];
+            if (c0 >= 'A' && c0 <= 'Z' && (b = doc_slot(d, doc_key(toks[i].s, toks[i].len), 1)) != NULL &&
+                b->ocount < 255)
+                b->ocount++;
             continue;
+        }
         b = doc_slot(d, doc_key(toks[i].s, toks[i].len), 1);
         if (b == NULL)
             continue;
@@ -587,6 +594,44 @@ ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i
     if (j < 0 || (h = d->e[j].hist) == 0)
         return 0;
     return hist_code(h, i);
+}
+
+ENT_API uint64_t entities_doc_feat(const ent_doc *d, const ent_tok *t, size_t i, unsigned lab)
+{
+    long j;
+    uint32_t h, c, best = 0, total = 0;
+    unsigned o, k, bt = 0, code;
+    unsigned char c0 = (unsigned char)t->s[0];
+    if (d == NULL || d->cap == 0 || !(c0 >= 'A' && c0 <= 'Z'))
+        return 0;
+    j = doc_find(d, doc_key(t->s, t->len));
+    if (j < 0)
+        return 0;
+    h = d->e[j].hist;
+    o = d->e[j].ocount;
+    /* leave out this mention's own label (a count at 255 may have
+     * saturated: left as it is) */
+    if (lab == 0) {
+        if (o > 0 && o < 255)
+            o--;
+    } else {
+        k = (unsigned)ENT_TYPE(lab);
+        c = (h >> (8 * k)) & 0xff;
+        if (c > 0 && c < 255)
+            h -= 1u << (8 * k);
+    }
+    for (k = 0; k < ENT_NTYPES; k++) {
+        c = (h >> (8 * k)) & 0xff;
+        total += c;
+        if (c > best) {
+            best = c;
+            bt = k;
+        }
+    }
+    if (total == 0 && o == 0)
+        return 0;
+    code = total == 0 ? 9 : best == total ? 1 + bt : 5 + bt;
+    return posh('r', code, (unsigned)(i == 0) | (unsigned)(o > 0) << 1 | (unsigned)(o >= total) << 2, 0);
 }
 
 ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n)
@@ -1006,6 +1051,7 @@ struct ent_model {
     uint16_t pidx[ENT_PTAB];
     float (*prow)[ENT_NL];
     int ptab_ok;
+    int has_doc;        /* has rows of the second pass's document feature */
 };
 
 /* A known word: what it adds at each offset, its lexicon entry and itself,
@@ -1083,7 +1129,7 @@ static inline uint32_t ptab_home(uint64_t key)
  * instead of a probe of the hashed table.  A feature not found has no row. */
 static int ptab_build(ent_model *m)
 {
-    static const char kinds[] = "bPQafdhm";
+    static const char kinds[] = "bPQafdhmr";
     size_t nk, a, b, c, n = 0, cap = 0;
     for (nk = 0; kinds[nk] != '\0'; nk++)
         for (a = 0; a < 16; a++)
@@ -1095,8 +1141,12 @@ static int ptab_build(ent_model *m)
                     int l;
                     if (r == NULL)
                         continue;
-                    if (n + 2 > ENT_PTAB / 2)
-                        return 0; /* more than expected: probe the table */
+                    if (kinds[nk] == 'r')
+                        m->has_doc = 1;
+                    if (n + 2 > ENT_PTAB / 2) {
+                        m->has_doc = 1; /* more than expected: probe the table */
+                        return 0;
+                    }
                     if (n + 2 > cap) {
                         void *p;
                         cap = cap ? cap * 2 : 64;
@@ -1545,6 +1595,45 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
                     e[l] += (float)r[l] * m->h.wscale;
             }
         }
+}
+
+/* Add the row of position feature key to e. */
+static inline int add_pos_row(const ent_model *m, uint64_t key, float *e)
+{
+    int l;
+    if (m->ptab_ok) {
+        uint32_t j = ptab_home(key);
+        const float *r;
+        while (m->pidx[j] != 0 && m->pkey[j] != key)
+            j = (j + 1) & (ENT_PTAB - 1);
+        if (m->pidx[j] == 0)
+            return 0;
+        r = m->prow[m->pidx[j]];
+        for (l = 0; l < ENT_NL; l++)
+            e[l] += r[l];
+    } else {
+        const int16_t *r = model_row(m, entities_slot(key, 0, m->h.hbits));
+        if (r == NULL)
+            return 0;
+        for (l = 0; l < ENT_NL; l++)
+            e[l] += (float)r[l] * m->h.wscale;
+    }
+    return 1;
+}
+
+ENT_API int entities_model_second(const ent_model *m, const ent_doc *doc, const ent_tok *toks, size_t n,
+                                  const uint8_t *lab, float *em)
+{
+    size_t i;
+    int any = 0;
+    if (!m->has_doc || doc == NULL || doc->cap == 0)
+        return 0;
+    for (i = 0; i < n; i++) {
+        uint64_t key = entities_doc_feat(doc, &toks[i], i, lab[i]);
+        if (key != 0)
+            any |= add_pos_row(m, key, em + i * ENT_NL);
+    }
+    return any;
 }
 
 ENT_API float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b)

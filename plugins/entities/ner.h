@@ -93,6 +93,7 @@ typedef struct ent_docent {
     uint32_t stamp;     /* the document it belongs to (ent_doc.gen) */
     uint32_t hist;      /* tagged so far: four 8-bit counts, PER ORG LOC MISC */
     uint8_t bits;       /* 1: seen lower-case mid-sentence, 2: capitalised */
+    uint8_t ocount;     /* capitalised and tagged O so far */
 } ent_docent;
 
 typedef struct ent_doc {
@@ -136,6 +137,10 @@ ENT_API unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len);
 ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, const uint8_t *labels);
 /* ... and the feature they make for a capitalised word later on (0: none). */
 ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i);
+/* Once the whole document has been tagged (a first pass, its labels in d),
+ * the feature of what the other mentions of the same capitalised word were
+ * tagged, its own label lab left out (0: none).  A second pass adds it. */
+ENT_API uint64_t entities_doc_feat(const ent_doc *d, const ent_tok *t, size_t i, unsigned lab);
 
 /* Transitions allowed by BILOU. */
 ENT_API int entities_allowed(int prev, int cur);
@@ -225,6 +230,12 @@ ENT_API void entities_scratch_free(ent_scratch *s);
 /* Emission scores of a sentence: em[n * ENT_NL]. */
 ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
                               size_t n, ent_scratch *scratch, float *em);
+/* The second pass over a sentence of a document that has had its first
+ * (its labels in doc): adds the document features to the sentence's
+ * first-pass emissions em, whose labels were lab.  Returns whether it added
+ * any (if not, the first pass's labels stand: no need to decode again). */
+ENT_API int entities_model_second(const ent_model *m, const ent_doc *doc, const ent_tok *toks, size_t n,
+                                  const uint8_t *lab, float *em);
 /* Margin of the labels lab[a, b) against the best path that differs
  * there, from Viterbi scores fwd and max_marginals' bwd. */
 ENT_API float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b);
