@@ -85,8 +85,9 @@ typedef struct worker {
     size_t cap;
     float *em, *fwd;          /* of the document, for its second pass */
     uint8_t *pred;
+    uint8_t *back;            /* of the document too */
     float *bwd;               /* of a sentence */
-    uint8_t *back;
+    uint8_t *changed;
     ent_scratch es;
     size_t scap;
     ent_doc doc;
@@ -381,6 +382,7 @@ static void entities_worker_fini(void *inst, void *p)
     free(w->fwd);
     free(w->bwd);
     free(w->back);
+    free(w->changed);
     free(w->pred);
     entities_scratch_free(&w->es);
     free(w->m);
@@ -406,7 +408,7 @@ static int fit_tokens(worker *w, size_t n)
     n = n * 3 / 2 + 16;
     if (grow((void **)&w->et, n, sizeof *w->et) || grow((void **)&w->user, n, sizeof *w->user) ||
         grow((void **)&w->em, n, sizeof(float) * ENT_NL) || grow((void **)&w->fwd, n, sizeof(float) * ENT_NL) ||
-        grow((void **)&w->pred, n, 1))
+        grow((void **)&w->pred, n, 1) || grow((void **)&w->back, n, ENT_NL))
         return -1;
     w->cap = n;
     return 0;
@@ -417,7 +419,7 @@ static int fit_sentence(worker *w, size_t n)
     if (n <= w->scap)
         return 0;
     n = n * 3 / 2 + 16;
-    if (grow((void **)&w->bwd, n, sizeof(float) * ENT_NL) || grow((void **)&w->back, n, ENT_NL) ||
+    if (grow((void **)&w->bwd, n, sizeof(float) * ENT_NL) || grow((void **)&w->changed, n, 1) ||
         entities_scratch_fit(&w->es, n) != 0)
         return -1;
     w->scap = n;
@@ -669,6 +671,8 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
     w->nm = 0;
     if (match_user(in, w, text, len) != 0)
         return tp_error_set(err, NULL, "out of memory");
+    if (entities_doc_tokens(&w->doc, w->et, w->toks.n) != 0)
+        return tp_error_set(err, NULL, "out of memory");
     for (s = 0; s < w->sents.n; s++)
         entities_doc_add_sentence(&w->doc, w->et + w->sents.v[s].tok_start,
                                   w->sents.v[s].tok_end - w->sents.v[s].tok_start);
@@ -681,7 +685,8 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
         if (fit_sentence(w, n) != 0)
             return tp_error_set(err, NULL, "out of memory");
         entities_model_emissions(in->model, &w->doc, w->et + a, n, &w->es, w->em + a * ENT_NL);
-        entities_viterbi(w->em + a * ENT_NL, n, trans, start, end, w->back, w->fwd + a * ENT_NL, w->pred + a);
+        entities_viterbi(w->em + a * ENT_NL, n, trans, start, end, w->back + a * ENT_NL, w->fwd + a * ENT_NL,
+                         w->pred + a);
         entities_doc_add_labels(&w->doc, w->et + a, n, w->pred + a);
     }
     /* the second: again where the first pass tagged other mentions of a
@@ -693,8 +698,9 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
         uint8_t *pred = w->pred + a;
         if (n == 0)
             continue;
-        if (entities_model_second(in->model, &w->doc, w->et + a, n, pred, em))
-            entities_viterbi(em, n, trans, start, end, w->back, fwd, pred);
+        /* (decoded again where that changed anything) */
+        if (entities_model_second(in->model, &w->doc, w->et + a, n, pred, em, w->changed))
+            entities_viterbi_again(em, n, w->changed, trans, start, end, w->back + a * ENT_NL, fwd, pred);
         for (k = 0; k < n; k++)
             any |= pred[k];
         if (!any)

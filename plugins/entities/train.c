@@ -942,6 +942,7 @@ static void save_model(const char *path, const params *p, unsigned hbits, const 
             maxw = fabsf(p->w[i]);
     h.wscale = maxw > 0 ? maxw / 32767.0f : 1.0f;
     h.score_scale = score_scale;
+    h.flags = second_pass ? ENT_FLAG_SECOND : 0;
     for (i = 0; i < slots; i++) {
         int l, nz = 0;
         for (l = 0; l < ENT_NL; l++)
@@ -1412,8 +1413,8 @@ typedef struct tagger {
     ent_doc doc;
     ent_scratch es;
     scratch sc;
-    float *em;          /* of the document */
-    uint8_t *pred;
+    float *em, *fwd;    /* of the document */
+    uint8_t *pred, *back, *changed;
     size_t cap;
 } tagger;
 
@@ -1428,9 +1429,12 @@ static void tagger_doc(tagger *t, const ent_tok *toks, size_t ntok, const size_t
     if (ntok > t->cap) {
         t->cap = ntok * 2;
         t->em = xrealloc(t->em, sizeof(float) * ENT_NL * t->cap);
+        t->fwd = xrealloc(t->fwd, sizeof(float) * ENT_NL * t->cap);
+        t->back = xrealloc(t->back, ENT_NL * t->cap);
         t->pred = xrealloc(t->pred, t->cap);
+        t->changed = xrealloc(t->changed, t->cap);
     }
-    if (entities_doc_reset(&t->doc, ntok) != 0)
+    if (entities_doc_reset(&t->doc, ntok) != 0 || entities_doc_tokens(&t->doc, toks, ntok) != 0)
         die("out of memory");
     for (s = 0; s < ns; s++)
         entities_doc_add_sentence(&t->doc, toks + se[2 * s], se[2 * s + 1] - se[2 * s]);
@@ -1440,13 +1444,16 @@ static void tagger_doc(tagger *t, const ent_tok *toks, size_t ntok, const size_t
             continue;
         tagger_fit(t, n);
         entities_model_emissions(t->m, &t->doc, toks + a, n, &t->es, t->em + a * ENT_NL);
-        entities_viterbi(t->em + a * ENT_NL, n, trans, start, end, t->sc.back, t->sc.fwd, t->pred + a);
+        entities_viterbi(t->em + a * ENT_NL, n, trans, start, end, t->back + a * ENT_NL, t->fwd + a * ENT_NL,
+                         t->pred + a);
         entities_doc_add_labels(&t->doc, toks + a, n, t->pred + a);
     }
     for (s = 0; s < ns; s++) {
         size_t a = se[2 * s], n = se[2 * s + 1] - a;
-        if (n > 0 && entities_model_second(t->m, &t->doc, toks + a, n, t->pred + a, t->em + a * ENT_NL))
-            entities_viterbi(t->em + a * ENT_NL, n, trans, start, end, t->sc.back, t->sc.fwd, t->pred + a);
+        if (n > 0 && entities_model_second(t->m, &t->doc, toks + a, n, t->pred + a, t->em + a * ENT_NL,
+                                           t->changed + a))
+            entities_viterbi_again(t->em + a * ENT_NL, n, t->changed + a, trans, start, end, t->back + a * ENT_NL,
+                                   t->fwd + a * ENT_NL, t->pred + a);
     }
 }
 
@@ -1497,7 +1504,10 @@ static void tagger_free(tagger *t)
     entities_scratch_free(&t->es);
     scratch_free(&t->sc);
     free(t->em);
+    free(t->fwd);
+    free(t->back);
     free(t->pred);
+    free(t->changed);
 }
 
 static ent_model *open_model(const char *path)
