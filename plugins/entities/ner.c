@@ -514,7 +514,8 @@ ENT_API int entities_doc_tokens(ent_doc *d, const ent_tok *toks, size_t n)
         d->slot = p;
         d->slotcap = n + n / 2 + 16;
     }
-    memset(d->slot, 0xff, sizeof *d->slot * n);
+    if (n > 0)
+        memset(d->slot, 0xff, sizeof *d->slot * n);
     d->base = toks;
     d->nbase = n;
     return 0;
