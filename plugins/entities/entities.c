@@ -83,8 +83,11 @@ typedef struct worker {
     ent_tok *et;
     int32_t *user;            /* token -> user mention index or -1 */
     size_t cap;
-    float *em, *fwd, *bwd;
-    uint8_t *back, *pred;
+    float *em, *fwd;          /* of the document, for its second pass */
+    uint8_t *pred;
+    uint8_t *back;            /* of the document too */
+    float *bwd;               /* of a sentence */
+    uint8_t *changed;
     ent_scratch es;
     size_t scap;
     ent_doc doc;
@@ -379,6 +382,7 @@ static void entities_worker_fini(void *inst, void *p)
     free(w->fwd);
     free(w->bwd);
     free(w->back);
+    free(w->changed);
     free(w->pred);
     entities_scratch_free(&w->es);
     free(w->m);
@@ -402,7 +406,9 @@ static int fit_tokens(worker *w, size_t n)
     if (n <= w->cap)
         return 0;
     n = n * 3 / 2 + 16;
-    if (grow((void **)&w->et, n, sizeof *w->et) || grow((void **)&w->user, n, sizeof *w->user))
+    if (grow((void **)&w->et, n, sizeof *w->et) || grow((void **)&w->user, n, sizeof *w->user) ||
+        grow((void **)&w->em, n, sizeof(float) * ENT_NL) || grow((void **)&w->fwd, n, sizeof(float) * ENT_NL) ||
+        grow((void **)&w->pred, n, 1) || grow((void **)&w->back, n, ENT_NL))
         return -1;
     w->cap = n;
     return 0;
@@ -413,9 +419,8 @@ static int fit_sentence(worker *w, size_t n)
     if (n <= w->scap)
         return 0;
     n = n * 3 / 2 + 16;
-    if (grow((void **)&w->em, n, sizeof(float) * ENT_NL) || grow((void **)&w->fwd, n, sizeof(float) * ENT_NL) ||
-        grow((void **)&w->bwd, n, sizeof(float) * ENT_NL) || grow((void **)&w->back, n, ENT_NL) ||
-        grow((void **)&w->pred, n, 1) || entities_scratch_fit(&w->es, n) != 0)
+    if (grow((void **)&w->bwd, n, sizeof(float) * ENT_NL) || grow((void **)&w->changed, n, 1) ||
+        entities_scratch_fit(&w->es, n) != 0)
         return -1;
     w->scap = n;
     return 0;
@@ -666,43 +671,60 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
     w->nm = 0;
     if (match_user(in, w, text, len) != 0)
         return tp_error_set(err, NULL, "out of memory");
+    if (entities_doc_tokens(&w->doc, w->et, w->toks.n) != 0)
+        return tp_error_set(err, NULL, "out of memory");
     for (s = 0; s < w->sents.n; s++)
         entities_doc_add_sentence(&w->doc, w->et + w->sents.v[s].tok_start,
                                   w->sents.v[s].tok_end - w->sents.v[s].tok_start);
+    /* the first pass: each sentence with what the sentences before it said
+     * of its words */
     for (s = 0; s < w->sents.n; s++) {
-        size_t a = w->sents.v[s].tok_start, n = w->sents.v[s].tok_end - a, k;
-        int any = 0, marg = 0;
+        size_t a = w->sents.v[s].tok_start, n = w->sents.v[s].tok_end - a;
         if (n == 0)
             continue;
         if (fit_sentence(w, n) != 0)
             return tp_error_set(err, NULL, "out of memory");
-        entities_model_emissions(in->model, &w->doc, w->et + a, n, &w->es, w->em);
-        entities_viterbi(w->em, n, trans, start, end, w->back, w->fwd, w->pred);
-        entities_doc_add_labels(&w->doc, w->et + a, n, w->pred);
+        entities_model_emissions(in->model, &w->doc, w->et + a, n, &w->es, w->em + a * ENT_NL);
+        entities_viterbi(w->em + a * ENT_NL, n, trans, start, end, w->back + a * ENT_NL, w->fwd + a * ENT_NL,
+                         w->pred + a);
+        entities_doc_add_labels(&w->doc, w->et + a, n, w->pred + a);
+    }
+    /* the second: again where the first pass tagged other mentions of a
+     * capitalised word of the sentence, then the entities and their scores */
+    for (s = 0; s < w->sents.n; s++) {
+        size_t a = w->sents.v[s].tok_start, n = w->sents.v[s].tok_end - a, k;
+        int any = 0, marg = 0;
+        float *em = w->em + a * ENT_NL, *fwd = w->fwd + a * ENT_NL;
+        uint8_t *pred = w->pred + a;
+        if (n == 0)
+            continue;
+        /* (decoded again where that changed anything) */
+        if (entities_model_second(in->model, &w->doc, w->et + a, n, pred, em, w->changed))
+            entities_viterbi_again(em, n, w->changed, trans, start, end, w->back + a * ENT_NL, fwd, pred);
         for (k = 0; k < n; k++)
-            any |= w->pred[k];
+            any |= pred[k];
         if (!any)
             continue;
         for (k = 0; k < n;) {
             size_t e = k + 1, t;
-            int lab = w->pred[k], ok = 1;
+            int lab = pred[k], ok = 1;
             float margin, score;
             if (lab == 0) {
                 k++;
                 continue;
             }
             if (ENT_K(lab) == ENT_B)
-                while (e < n && w->pred[e] != 0 && ENT_K(w->pred[e - 1]) != ENT_L)
+                while (e < n && pred[e] != 0 && ENT_K(pred[e - 1]) != ENT_L)
                     e++;
             for (t = k; t < e; t++)
                 if (w->user[a + t] >= 0)
                     ok = 0;
             if (ok) {
                 if (!marg) {
-                    entities_max_marginals(w->em, n, trans, start, end, w->fwd, w->bwd);
+                    entities_max_marginals(em, n, trans, start, end, fwd, w->bwd);
                     marg = 1;
                 }
-                margin = entities_margin(w->fwd, w->bwd, w->pred, k, e);
+                margin = entities_margin(fwd, w->bwd, pred, k, e);
                 score = 1.0f / (1.0f + expf(-margin / sscale));
                 if (score >= in->min_score &&
                     add_mention(w, (uint32_t)(a + k), (uint32_t)(a + e), ENT_TYPE(lab), score) != 0)

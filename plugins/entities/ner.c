@@ -382,6 +382,7 @@ static inline uint64_t posh(int kind, unsigned a, unsigned b, unsigned c)
 }
 
 static long doc_find(const ent_doc *d, uint64_t key);
+static long tok_find(const ent_doc *d, const ent_tok *t);
 
 /* The key of a word in the document's table: its lower-cased form. */
 static inline uint64_t doc_key(const char *s, size_t len)
@@ -440,7 +441,7 @@ ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const en
             uint32_t hist = 0;
             if (doc != NULL && doc->cap > 0) {
                 /* one look-up for the casing seen and the types tagged */
-                long j = doc_find(doc, doc_key(toks[i].s, toks[i].len));
+                long j = tok_find(doc, &toks[i]);
                 if (j >= 0) {
                     d = doc->e[j].bits;
                     hist = doc->e[j].hist;
@@ -500,7 +501,24 @@ ENT_API void entities_doc_init(ent_doc *d)
 ENT_API void entities_doc_free(ent_doc *d)
 {
     free(d->e);
+    free(d->slot);
     memset(d, 0, sizeof *d);
+}
+
+ENT_API int entities_doc_tokens(ent_doc *d, const ent_tok *toks, size_t n)
+{
+    if (n > d->slotcap) {
+        int32_t *p = realloc(d->slot, sizeof *p * (n + n / 2 + 16));
+        if (p == NULL)
+            return -1;
+        d->slot = p;
+        d->slotcap = n + n / 2 + 16;
+    }
+    if (n > 0)
+        memset(d->slot, 0xff, sizeof *d->slot * n);
+    d->base = toks;
+    d->nbase = n;
+    return 0;
 }
 
 ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
@@ -508,11 +526,14 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
     uint32_t cap = pow2_at_least((uint32_t)(hint > (1u << 28) ? 1u << 28 : hint) * 2 + 64);
     d->n = 0;
     d->nhist = 0;
+    d->base = NULL;
+    d->nbase = 0;
     if (cap > d->cap) {
         free(d->e);
         d->e = calloc(cap, sizeof *d->e);
         if (d->e == NULL) {
-            entities_doc_free(d);
+            free(d->slot);
+            memset(d, 0, sizeof *d);
             return -1;
         }
         d->cap = cap;
@@ -539,18 +560,39 @@ static long doc_find(const ent_doc *d, uint64_t key)
     return -1 - (long)j;
 }
 
-static ent_docent *doc_slot(ent_doc *d, uint64_t key, int create)
+/* The entry of token t: from the document's tokens' cache where t is one
+ * of them and has been looked up before (entries never move within a
+ * document), otherwise by its key. */
+static long tok_find(const ent_doc *d, const ent_tok *t)
 {
-    long j = doc_find(d, key);
+    size_t x = (size_t)(t - d->base);
+    long j;
+    if (d->base != NULL && t >= d->base && x < d->nbase) {
+        if (d->slot[x] >= 0)
+            return d->slot[x];
+        j = doc_find(d, doc_key(t->s, t->len));
+        if (j >= 0)
+            d->slot[x] = (int32_t)j;
+        return j;
+    }
+    return doc_find(d, doc_key(t->s, t->len));
+}
+
+static ent_docent *doc_slot(ent_doc *d, const ent_tok *t, int create)
+{
+    long j = tok_find(d, t);
     if (j >= 0)
         return &d->e[j];
     if (!create || (d->n + 1) * 2 > d->cap)
         return NULL;
     j = -1 - j;
+    if (d->base != NULL && t >= d->base && (size_t)(t - d->base) < d->nbase)
+        d->slot[t - d->base] = (int32_t)j;
+    d->e[j].key = doc_key(t->s, t->len);
     d->e[j].stamp = d->gen;
-    d->e[j].key = key;
     d->e[j].bits = 0;
     d->e[j].hist = 0;
+    d->e[j].ocount = 0;
     d->n++;
     return &d->e[j];
 }
@@ -563,9 +605,15 @@ ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, 
     for (i = 0; i < n; i++) {
         ent_docent *b;
         unsigned t, c;
-        if (lab[i] == 0)
+        if (lab[i] == 0) {
+            /* capitalised words left out, for the second pass */
+            unsigned char c0 = (unsigned char)toks[i].s[0];
+            if (c0 >= 'A' && c0 <= 'Z' && (b = doc_slot(d, &toks[i], 1)) != NULL &&
+                b->ocount < 255)
+                b->ocount++;
             continue;
-        b = doc_slot(d, doc_key(toks[i].s, toks[i].len), 1);
+        }
+        b = doc_slot(d, &toks[i], 1);
         if (b == NULL)
             continue;
         t = (unsigned)ENT_TYPE(lab[i]);
@@ -583,10 +631,48 @@ ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i
     unsigned char c0 = (unsigned char)t->s[0];
     if (d == NULL || d->nhist == 0 || !(c0 >= 'A' && c0 <= 'Z'))
         return 0;
-    j = doc_find(d, doc_key(t->s, t->len));
+    j = tok_find(d, t);
     if (j < 0 || (h = d->e[j].hist) == 0)
         return 0;
     return hist_code(h, i);
+}
+
+ENT_API uint64_t entities_doc_feat(const ent_doc *d, const ent_tok *t, size_t i, unsigned lab)
+{
+    long j;
+    uint32_t h, c, best = 0, total = 0;
+    unsigned o, k, bt = 0, code;
+    unsigned char c0 = (unsigned char)t->s[0];
+    if (d == NULL || d->cap == 0 || !(c0 >= 'A' && c0 <= 'Z'))
+        return 0;
+    j = tok_find(d, t);
+    if (j < 0)
+        return 0;
+    h = d->e[j].hist;
+    o = d->e[j].ocount;
+    /* leave out this mention's own label (a count at 255 may have
+     * saturated: left as it is) */
+    if (lab == 0) {
+        if (o > 0 && o < 255)
+            o--;
+    } else {
+        k = (unsigned)ENT_TYPE(lab);
+        c = (h >> (8 * k)) & 0xff;
+        if (c > 0 && c < 255)
+            h -= 1u << (8 * k);
+    }
+    for (k = 0; k < ENT_NTYPES; k++) {
+        c = (h >> (8 * k)) & 0xff;
+        total += c;
+        if (c > best) {
+            best = c;
+            bt = k;
+        }
+    }
+    if (total == 0 && o == 0)
+        return 0;
+    code = total == 0 ? 9 : best == total ? 1 + bt : 5 + bt;
+    return posh('r', code, (unsigned)(i == 0) | (unsigned)(o > 0) << 1 | (unsigned)(o >= total) << 2, 0);
 }
 
 ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n)
@@ -599,7 +685,7 @@ ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n
         ent_docent *b;
         if (cc > 3)
             continue;
-        b = doc_slot(d, doc_key(toks[i].s, toks[i].len), 1);
+        b = doc_slot(d, &toks[i], 1);
         if (b != NULL)
             b->bits |= cc == 0 ? 1 : 2;
     }
@@ -645,12 +731,12 @@ static const uint8_t start_set[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
 typedef float ent_v4f __attribute__((vector_size(16)));
 typedef int32_t ent_v4i __attribute__((vector_size(16)));
 
-static void viterbi_sse(const float *em, size_t n, const float *trans, const float *start,
-                        const float *end, uint8_t *back, float *fwd, uint8_t *out)
+static void viterbi_sse(const float *em, size_t n, size_t from, const uint8_t *changed, const float *trans,
+                        const float *start, const float *end, uint8_t *back, float *fwd, uint8_t *out)
 {
-    size_t i;
+    size_t i, first = from > 1 ? from : 1;
     int c, k, q, best, t;
-    float bs;
+    float bs, z, old[ENT_NL];
     /* transitions from each closed label to each label of start_set, three
      * vectors of four (the last three lanes are never read) */
     ent_v4f T[9][3];
@@ -659,9 +745,22 @@ static void viterbi_sse(const float *em, size_t n, const float *trans, const flo
     for (q = 0; q < 9; q++)
         for (k = 0; k < 12; k++)
             T[q][k / 4][k % 4] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
-    for (c = 0; c < ENT_NL; c++)
-        fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
-    for (i = 1; i < n; i++) {
+    if (from == 0) {
+        if (changed != NULL)
+            memcpy(old, fwd, sizeof old);
+        for (c = 0; c < ENT_NL; c++)
+            fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
+        z = fwd[0];
+        for (c = 0; c < ENT_NL; c++)
+            fwd[c] -= z;
+        if (changed != NULL && memcmp(old, fwd, sizeof old) == 0) {
+            while (first < n && !changed[first])
+                first++;
+            if (first >= n)
+                return;
+        }
+    }
+    for (i = first; i < n; i++) {
         const float *prev = fwd + (i - 1) * ENT_NL;
         float *cur = fwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
@@ -686,6 +785,8 @@ static void viterbi_sse(const float *em, size_t n, const float *trans, const flo
             b1 = (ent_v4f)(((ent_v4i)v1 & m1) | ((ent_v4i)b1 & ~m1));
             b2 = (ent_v4f)(((ent_v4i)v2 & m2) | ((ent_v4i)b2 & ~m2));
         }
+        if (changed != NULL)
+            memcpy(old, cur, sizeof old);
         for (k = 0; k < 9; k++) {
             int cl = start_set[k];
             float b = k < 4 ? b0[k] : k < 8 ? b1[k - 4] : b2[0];
@@ -702,6 +803,24 @@ static void viterbi_sse(const float *em, size_t n, const float *trans, const flo
             vi = prev[I] + trans[I * ENT_NL + L];
             cur[L] = (vi > vb ? vi : vb) + e[L];
             bk[L] = (uint8_t)(vi > vb ? I : B);
+        }
+        /* each row as it stands against its O, so that a change of the
+         * emissions before it does not carry on once the rows agree again */
+        z = cur[0];
+        for (c = 0; c < ENT_NL; c++)
+            cur[c] -= z;
+        if (changed != NULL && memcmp(old, cur, sizeof old) == 0) {
+            /* decoding again: up to the next changed position all is as it
+             * was; after the last, the path too */
+            size_t nx = i + 1;
+            while (nx < n && !changed[nx])
+                nx++;
+            if (nx >= n) {
+                for (; i > 0; i--)
+                    out[i - 1] = back[i * ENT_NL + out[i]];
+                return;
+            }
+            i = nx - 1;
         }
     }
     best = 0;
@@ -778,13 +897,14 @@ static void max_marginals_sse(const float *em, size_t n, const float *trans, con
 typedef float ent_v16f __attribute__((vector_size(64)));
 typedef int32_t ent_v16i __attribute__((vector_size(64)));
 
-__attribute__((target("avx512f"))) static void viterbi_wide(const float *em, size_t n, const float *trans,
+__attribute__((target("avx512f"))) static void viterbi_wide(const float *em, size_t n, size_t from,
+                                                           const uint8_t *changed, const float *trans,
                                                            const float *start, const float *end,
                                                            uint8_t *back, float *fwd, uint8_t *out)
 {
-    size_t i;
+    size_t i, first = from > 1 ? from : 1;
     int c, k, q, best, t;
-    float bs;
+    float bs, z, old[ENT_NL];
     ent_v16f T[9];
     ent_v16i Q[9];
     if (n == 0)
@@ -794,9 +914,22 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const float *em, siz
             T[q][k] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
             Q[q][k] = q;
         }
-    for (c = 0; c < ENT_NL; c++)
-        fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
-    for (i = 1; i < n; i++) {
+    if (from == 0) {
+        if (changed != NULL)
+            memcpy(old, fwd, sizeof old);
+        for (c = 0; c < ENT_NL; c++)
+            fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
+        z = fwd[0];
+        for (c = 0; c < ENT_NL; c++)
+            fwd[c] -= z;
+        if (changed != NULL && memcmp(old, fwd, sizeof old) == 0) {
+            while (first < n && !changed[first])
+                first++;
+            if (first >= n)
+                return;
+        }
+    }
+    for (i = first; i < n; i++) {
         const float *prev = fwd + (i - 1) * ENT_NL;
         float *cur = fwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
@@ -830,6 +963,8 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const float *em, siz
         ENT_PICK(v0, p0, v8, Q[8]);
 #undef ENT_PICK
         b = v0;
+        if (changed != NULL)
+            memcpy(old, cur, sizeof old);
         for (k = 0; k < 9; k++) {
             int cl = start_set[k];
             cur[cl] = b[k] + e[cl];
@@ -844,6 +979,24 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const float *em, siz
             vi = prev[I] + trans[I * ENT_NL + L];
             cur[L] = (vi > vb ? vi : vb) + e[L];
             bk[L] = (uint8_t)(vi > vb ? I : B);
+        }
+        /* each row as it stands against its O, so that a change of the
+         * emissions before it does not carry on once the rows agree again */
+        z = cur[0];
+        for (c = 0; c < ENT_NL; c++)
+            cur[c] -= z;
+        if (changed != NULL && memcmp(old, cur, sizeof old) == 0) {
+            /* decoding again: up to the next changed position all is as it
+             * was; after the last, the path too */
+            size_t nx = i + 1;
+            while (nx < n && !changed[nx])
+                nx++;
+            if (nx >= n) {
+                for (; i > 0; i--)
+                    out[i - 1] = back[i * ENT_NL + out[i]];
+                return;
+            }
+            i = nx - 1;
         }
     }
     best = 0;
@@ -933,16 +1086,33 @@ static int have_wide(void)
 }
 #endif
 
-ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
-                      const float *end, uint8_t *back, float *fwd, uint8_t *out)
+static void viterbi_any(const float *em, size_t n, size_t from, const uint8_t *changed, const float *trans,
+                        const float *start, const float *end, uint8_t *back, float *fwd, uint8_t *out)
 {
 #ifdef ENT_WIDE
     if (have_wide()) {
-        viterbi_wide(em, n, trans, start, end, back, fwd, out);
+        viterbi_wide(em, n, from, changed, trans, start, end, back, fwd, out);
         return;
     }
 #endif
-    viterbi_sse(em, n, trans, start, end, back, fwd, out);
+    viterbi_sse(em, n, from, changed, trans, start, end, back, fwd, out);
+}
+
+ENT_API void entities_viterbi_again(const float *em, size_t n, const uint8_t *changed, const float *trans,
+                                    const float *start, const float *end, uint8_t *back, float *fwd,
+                                    uint8_t *out)
+{
+    size_t from = 0;
+    while (from < n && !changed[from])
+        from++;
+    if (from < n)
+        viterbi_any(em, n, from, changed, trans, start, end, back, fwd, out);
+}
+
+ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
+                      const float *end, uint8_t *back, float *fwd, uint8_t *out)
+{
+    viterbi_any(em, n, 0, NULL, trans, start, end, back, fwd, out);
 }
 
 ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
@@ -1006,6 +1176,7 @@ struct ent_model {
     uint16_t pidx[ENT_PTAB];
     float (*prow)[ENT_NL];
     int ptab_ok;
+    int has_doc;        /* tags each document a second time (ENT_FLAG_SECOND) */
 };
 
 /* A known word: what it adds at each offset, its lexicon entry and itself,
@@ -1083,7 +1254,7 @@ static inline uint32_t ptab_home(uint64_t key)
  * instead of a probe of the hashed table.  A feature not found has no row. */
 static int ptab_build(ent_model *m)
 {
-    static const char kinds[] = "bPQafdhm";
+    static const char kinds[] = "bPQafdhmr";
     size_t nk, a, b, c, n = 0, cap = 0;
     for (nk = 0; kinds[nk] != '\0'; nk++)
         for (a = 0; a < 16; a++)
@@ -1156,6 +1327,12 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
         fail(err, errlen, "unsupported model version %s", num);
         goto bad;
     }
+    if ((m->h.flags & ~ENT_FLAGS_KNOWN) != 0) {
+        snprintf(num, sizeof num, "%#x", m->h.flags & ~ENT_FLAGS_KNOWN);
+        fail(err, errlen, "model needs features this build does not have (flags %s)", num);
+        goto bad;
+    }
+    m->has_doc = (m->h.flags & ENT_FLAG_SECOND) != 0;
     if (m->h.nlabels != ENT_NL || m->h.hbits < 10 || m->h.hbits > 26 ||
         !(m->h.wscale > 0) || !(m->h.score_scale > 0)) {
         fail(err, errlen, "%s", "model header is corrupt (labels, table size or scales)");
@@ -1545,6 +1722,45 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
                     e[l] += (float)r[l] * m->h.wscale;
             }
         }
+}
+
+/* Add the row of position feature key to e. */
+static inline int add_pos_row(const ent_model *m, uint64_t key, float *e)
+{
+    int l;
+    if (m->ptab_ok) {
+        uint32_t j = ptab_home(key);
+        const float *r;
+        while (m->pidx[j] != 0 && m->pkey[j] != key)
+            j = (j + 1) & (ENT_PTAB - 1);
+        if (m->pidx[j] == 0)
+            return 0;
+        r = m->prow[m->pidx[j]];
+        for (l = 0; l < ENT_NL; l++)
+            e[l] += r[l];
+    } else {
+        const int16_t *r = model_row(m, entities_slot(key, 0, m->h.hbits));
+        if (r == NULL)
+            return 0;
+        for (l = 0; l < ENT_NL; l++)
+            e[l] += (float)r[l] * m->h.wscale;
+    }
+    return 1;
+}
+
+ENT_API int entities_model_second(const ent_model *m, const ent_doc *doc, const ent_tok *toks, size_t n,
+                                  const uint8_t *lab, float *em, uint8_t *changed)
+{
+    size_t i;
+    int any = 0;
+    if (!m->has_doc || doc == NULL || doc->cap == 0)
+        return 0;
+    for (i = 0; i < n; i++) {
+        uint64_t key = entities_doc_feat(doc, &toks[i], i, lab[i]);
+        changed[i] = key != 0 && add_pos_row(m, key, em + i * ENT_NL);
+        any |= changed[i];
+    }
+    return any;
 }
 
 ENT_API float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b)

@@ -93,11 +93,17 @@ typedef struct ent_docent {
     uint32_t stamp;     /* the document it belongs to (ent_doc.gen) */
     uint32_t hist;      /* tagged so far: four 8-bit counts, PER ORG LOC MISC */
     uint8_t bits;       /* 1: seen lower-case mid-sentence, 2: capitalised */
+    uint8_t ocount;     /* capitalised and tagged O so far */
 } ent_docent;
 
 typedef struct ent_doc {
     ent_docent *e;      /* open addressing; one cache line holds what a look-up needs */
     uint32_t cap, n, gen, nhist;
+    /* optionally, the document's tokens and each one's entry once known
+     * (-1: not yet), so that each token is looked up once */
+    const ent_tok *base;
+    size_t nbase, slotcap;
+    int32_t *slot;
 } ent_doc;
 
 /* Hashing. */
@@ -130,12 +136,20 @@ ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const en
 ENT_API void entities_doc_init(ent_doc *d);
 ENT_API void entities_doc_free(ent_doc *d);
 ENT_API int entities_doc_reset(ent_doc *d, size_t ntokens_hint);
+/* After a reset: the document is the n tokens at toks, and every token
+ * passed to the functions below for it is one of them (so each is looked
+ * up once).  Optional. */
+ENT_API int entities_doc_tokens(ent_doc *d, const ent_tok *toks, size_t n);
 ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n);
 ENT_API unsigned entities_doc_get(const ent_doc *d, const char *s, size_t len);
 /* Remember the types the tagger gave the words of a sentence ... */
 ENT_API void entities_doc_add_labels(ent_doc *d, const ent_tok *toks, size_t n, const uint8_t *labels);
 /* ... and the feature they make for a capitalised word later on (0: none). */
 ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i);
+/* Once the whole document has been tagged (a first pass, its labels in d),
+ * the feature of what the other mentions of the same capitalised word were
+ * tagged, its own label lab left out (0: none).  A second pass adds it. */
+ENT_API uint64_t entities_doc_feat(const ent_doc *d, const ent_tok *t, size_t i, unsigned lab);
 
 /* Transitions allowed by BILOU. */
 ENT_API int entities_allowed(int prev, int cur);
@@ -148,6 +162,15 @@ ENT_API int entities_allowed_end(int prev);
  * fills max-marginals: the best full-path score through each label. */
 ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
                       const float *end, uint8_t *back, float *fwd, uint8_t *out);
+/* The same, again after the emissions of the positions where changed[i]
+ * is set changed: fwd, back and out hold the earlier call's on the same
+ * sentence.  Each row of fwd is kept relative to its label O, so a row
+ * that comes out as it was leaves all the rows up to the next changed
+ * position as they were, and after the last one the path too: only those
+ * stretches are computed again, with the result of decoding afresh. */
+ENT_API void entities_viterbi_again(const float *em, size_t n, const uint8_t *changed, const float *trans,
+                                    const float *start, const float *end, uint8_t *back, float *fwd,
+                                    uint8_t *out);
 ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
                             const float *end, const float *fwd, float *bwd);
 
@@ -155,6 +178,8 @@ ENT_API void entities_max_marginals(const float *em, size_t n, const float *tran
 
 #define ENT_MAGIC "TPNERMOD"
 #define ENT_VERSION 1u
+#define ENT_FLAG_SECOND 1u   /* trained to tag each document a second time (entities_doc_feat) */
+#define ENT_FLAGS_KNOWN ENT_FLAG_SECOND
 
 typedef struct ent_header {
     char magic[8];
@@ -169,7 +194,7 @@ typedef struct ent_header {
     uint32_t vocab_bytes;
     float wscale;          /* weight = int16 * wscale */
     float score_scale;     /* entity score = logistic(margin / score_scale) */
-    uint32_t reserved;
+    uint32_t flags;        /* ENT_FLAG_*; 0 in models made before there were any */
     uint64_t payload_bytes;
     uint64_t checksum;     /* FNV-1a 64 of the payload */
 } ent_header;
@@ -225,6 +250,13 @@ ENT_API void entities_scratch_free(ent_scratch *s);
 /* Emission scores of a sentence: em[n * ENT_NL]. */
 ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
                               size_t n, ent_scratch *scratch, float *em);
+/* The second pass over a sentence of a document that has had its first
+ * (its labels in doc): adds the document features to the sentence's
+ * first-pass emissions em, whose labels were lab; changed[i] says whether
+ * position i's did change.  Returns whether any did (if none, the first
+ * pass's labels stand: no need to decode again). */
+ENT_API int entities_model_second(const ent_model *m, const ent_doc *doc, const ent_tok *toks, size_t n,
+                                  const uint8_t *lab, float *em, uint8_t *changed);
 /* Margin of the labels lab[a, b) against the best path that differs
  * there, from Viterbi scores fwd and max_marginals' bwd. */
 ENT_API float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b);

@@ -5,6 +5,7 @@
  *   textpipe-train clusters -o CLUSTERS.tsv [--seed N] [--depth N] DIR_OR_FILE...
  *   textpipe-train train -o MODEL --train FILE --dev FILE [--clusters FILE]
  *                  [--lists FILE]... [--epochs N] [--seed N] [--hbits N]
+ *                  [--second 0|1] [--folds N] [--fold-epochs N]
  *   textpipe-train eval MODEL FILE...     (CoNLL-style: token first, tag last)
  *   textpipe-train speed MODEL FILE [--text DIR] [--seconds N]
  */
@@ -687,7 +688,22 @@ static void hist_slots(const ent_doc *hdoc, const ent_tok *toks, size_t n, unsig
     }
 }
 
-static void emissions(const params *p, const feats *f, size_t a, size_t n, const uint32_t *hslot, float *em)
+/* Slots of the second pass's document feature of each token (UINT32_MAX:
+ * none), from the first pass's labels lab; returns how many there are. */
+static size_t doc_slots(const ent_doc *hdoc, const ent_tok *toks, size_t n, const uint8_t *lab, unsigned hbits,
+                        uint32_t *out)
+{
+    size_t i, k = 0;
+    for (i = 0; i < n; i++) {
+        uint64_t h = entities_doc_feat(hdoc, &toks[i], i, lab[i]);
+        out[i] = h ? entities_slot(h, 0, hbits) : UINT32_MAX;
+        k += h != 0;
+    }
+    return k;
+}
+
+static void emissions(const params *p, const feats *f, size_t a, size_t n, const uint32_t *hslot,
+                      const uint32_t *rslot, float *em)
 {
     size_t i, k;
     int l;
@@ -696,6 +712,11 @@ static void emissions(const params *p, const feats *f, size_t a, size_t n, const
         memset(e, 0, sizeof(float) * ENT_NL);
         if (hslot != NULL && hslot[i] != UINT32_MAX) {
             const float *w = p->w + (size_t)hslot[i] * ENT_NL;
+            for (l = 0; l < ENT_NL; l++)
+                e[l] += w[l];
+        }
+        if (rslot != NULL && rslot[i] != UINT32_MAX) {
+            const float *w = p->w + (size_t)rslot[i] * ENT_NL;
             for (l = 0; l < ENT_NL; l++)
                 e[l] += w[l];
         }
@@ -715,7 +736,24 @@ typedef struct scratch {
     unsigned hbits;
     span *sg, *sp;
     size_t cap;
+    /* of the document: first-pass labels, history and document slots */
+    uint8_t *p1;
+    uint32_t *dh, *dr;
+    size_t dcap;
 } scratch;
+
+/* Whether the trainer tags in two passes (--second). */
+static int second_pass = 1;
+
+static void scratch_fit_doc(scratch *s, size_t n)
+{
+    if (n <= s->dcap)
+        return;
+    s->dcap = n * 2;
+    s->p1 = xrealloc(s->p1, s->dcap);
+    s->dh = xrealloc(s->dh, sizeof *s->dh * s->dcap);
+    s->dr = xrealloc(s->dr, sizeof *s->dr * s->dcap);
+}
 
 static void scratch_fit(scratch *s, size_t n)
 {
@@ -732,14 +770,58 @@ static void scratch_fit(scratch *s, size_t n)
     s->sp = xrealloc(s->sp, sizeof(span) * s->cap);
 }
 
-/* Tag sentence s of c with weights p, the document history in sc->hdoc. */
-static void tag_sentence(const params *p, const corpus *c, const feats *f, size_t s, scratch *sc)
+/* First pass over sentence s of document d of c with weights p, the
+ * document history so far in sc->hdoc: labels to sc->p1, history slots to
+ * sc->dh (both at the sentence's offset in the document). */
+static void tag_first(const params *p, const corpus *c, const feats *f, size_t d, size_t s, scratch *sc)
 {
-    size_t a = c->sent[s], n = c->sent[s + 1] - a;
+    size_t a = c->sent[s], n = c->sent[s + 1] - a, o = a - c->sent[c->doc[d]];
     scratch_fit(sc, n);
-    hist_slots(&sc->hdoc, c->toks + a, n, sc->hbits, sc->hslot);
-    emissions(p, f, a, n, sc->hslot, sc->em);
+    scratch_fit_doc(sc, c->sent[c->doc[d + 1]] - c->sent[c->doc[d]]);
+    hist_slots(&sc->hdoc, c->toks + a, n, sc->hbits, sc->dh + o);
+    emissions(p, f, a, n, sc->dh + o, NULL, sc->em);
+    entities_viterbi(sc->em, n, p->trans, p->start, p->end, sc->back, sc->fwd, sc->p1 + o);
+}
+
+/* Second pass over sentence s once the whole document has had its first:
+ * labels to sc->pred, document slots to sc->dr; sc->em and sc->fwd are
+ * this pass's. */
+static void tag_second(const params *p, const corpus *c, const feats *f, size_t d, size_t s, scratch *sc)
+{
+    size_t a = c->sent[s], n = c->sent[s + 1] - a, o = a - c->sent[c->doc[d]];
+    scratch_fit(sc, n);
+    if (second_pass)
+        doc_slots(&sc->hdoc, c->toks + a, n, sc->p1 + o, sc->hbits, sc->dr + o);
+    else
+        memset(sc->dr + o, 0xff, sizeof *sc->dr * n);
+    emissions(p, f, a, n, sc->dh + o, sc->dr + o, sc->em);
     entities_viterbi(sc->em, n, p->trans, p->start, p->end, sc->back, sc->fwd, sc->pred);
+}
+
+/* The second pass over sentence s of a training document with the
+ * document features made from labels jk (of the whole corpus, in jdoc)
+ * rather than the first pass's. */
+static void tag_second_jk(const params *p, const corpus *c, const feats *f, size_t d, size_t s, scratch *sc,
+                          const ent_doc *jdoc, const uint8_t *jk)
+{
+    size_t a = c->sent[s], n = c->sent[s + 1] - a, o = a - c->sent[c->doc[d]];
+    scratch_fit(sc, n);
+    doc_slots(jdoc, c->toks + a, n, jk + a, sc->hbits, sc->dr + o);
+    emissions(p, f, a, n, sc->dh + o, sc->dr + o, sc->em);
+    entities_viterbi(sc->em, n, p->trans, p->start, p->end, sc->back, sc->fwd, sc->pred);
+}
+
+/* Both passes over document d: the first pass's labels in sc->p1, the
+ * history of the document in sc->hdoc. */
+static void tag_doc_first(const params *p, const corpus *c, const feats *f, size_t d, scratch *sc)
+{
+    size_t s;
+    entities_doc_reset(&sc->hdoc, c->sent[c->doc[d + 1]] - c->sent[c->doc[d]]);
+    for (s = c->doc[d]; s < c->doc[d + 1]; s++) {
+        size_t a = c->sent[s], n = c->sent[s + 1] - a;
+        tag_first(p, c, f, d, s, sc);
+        entities_doc_add_labels(&sc->hdoc, c->toks + a, n, sc->p1 + (a - c->sent[c->doc[d]]));
+    }
 }
 
 static void scratch_free(scratch *s)
@@ -752,6 +834,9 @@ static void scratch_free(scratch *s)
     free(s->hslot);
     free(s->sg);
     free(s->sp);
+    free(s->p1);
+    free(s->dh);
+    free(s->dr);
     entities_doc_free(&s->hdoc);
     memset(s, 0, sizeof *s);
 }
@@ -761,12 +846,11 @@ static void evaluate(const params *p, const corpus *c, const feats *f, counts *c
     size_t s, d;
     memset(ct, 0, sizeof *ct);
     for (d = 0; d < c->ndoc; d++) {
-        entities_doc_reset(&sc->hdoc, c->sent[c->doc[d + 1]] - c->sent[c->doc[d]]);
+        tag_doc_first(p, c, f, d, sc);
         for (s = c->doc[d]; s < c->doc[d + 1]; s++) {
             size_t a = c->sent[s], n = c->sent[s + 1] - a;
-            tag_sentence(p, c, f, s, sc);
+            tag_second(p, c, f, d, s, sc);
             count_sentence(ct, c->gold + a, sc->pred, n, sc->sg, sc->sp);
-            entities_doc_add_labels(&sc->hdoc, c->toks + a, n, sc->pred);
         }
     }
 }
@@ -780,12 +864,9 @@ static float fit_score_scale(const params *p, const corpus *c, const feats *f, s
     size_t s, g, best = 0, d = 0;
     for (s = 0; s < c->nsent; s++) {
         size_t a = c->sent[s], n = c->sent[s + 1] - a, np, ng, i, j;
-        if (s == c->doc[d]) {
-            entities_doc_reset(&sc->hdoc, c->sent[c->doc[d + 1]] - c->sent[c->doc[d]]);
-            d++;
-        }
-        tag_sentence(p, c, f, s, sc);
-        entities_doc_add_labels(&sc->hdoc, c->toks + a, n, sc->pred);
+        if (s == c->doc[d])
+            tag_doc_first(p, c, f, d++, sc);
+        tag_second(p, c, f, d - 1, s, sc);
         entities_max_marginals(sc->em, n, p->trans, p->start, p->end, sc->fwd, sc->bwd);
         np = spans_of(sc->pred, n, sc->sp);
         ng = spans_of(c->gold + a, n, sc->sg);
@@ -861,6 +942,7 @@ static void save_model(const char *path, const params *p, unsigned hbits, const 
             maxw = fabsf(p->w[i]);
     h.wscale = maxw > 0 ? maxw / 32767.0f : 1.0f;
     h.score_scale = score_scale;
+    h.flags = second_pass ? ENT_FLAG_SECOND : 0;
     for (i = 0; i < slots; i++) {
         int l, nz = 0;
         for (l = 0; l < ENT_NL; l++)
@@ -949,6 +1031,115 @@ static void save_model(const char *path, const params *p, unsigned hbits, const 
 
 static long reload_check(const char *path, const params *p, const corpus *c, const feats *f, scratch *sc);
 
+/* One step of the structured perceptron on a sentence tagged pred (gold g),
+ * at time c of the averaging; returns 1 if it was wrong. */
+static long perceptron_update(params *P, float *U, float *tU, float c, const feats *f, size_t a, size_t n,
+                              const uint8_t *g, const uint8_t *pred, const uint32_t *hs, const uint32_t *rs)
+{
+    size_t p;
+    if (memcmp(pred, g, n) == 0)
+        return 0;
+    for (p = 0; p < n; p++) {
+        size_t q;
+        int gl = g[p], pl = pred[p];
+        if (gl != pl) {
+            for (q = f->off[a + p]; q < f->off[a + p + 1] + 2; q++) {
+                size_t base;
+                if (q == f->off[a + p + 1]) {
+                    if (hs == NULL || hs[p] == UINT32_MAX)
+                        continue;
+                    base = (size_t)hs[p] * ENT_NL;
+                } else if (q == f->off[a + p + 1] + 1) {
+                    if (rs == NULL || rs[p] == UINT32_MAX)
+                        continue;
+                    base = (size_t)rs[p] * ENT_NL;
+                } else
+                    base = (size_t)f->slots[q] * ENT_NL;
+                P->w[base + gl] += 1;
+                U[base + gl] += c;
+                P->w[base + pl] -= 1;
+                U[base + pl] -= c;
+            }
+        }
+        if (p > 0 && (gl != pl || g[p - 1] != pred[p - 1])) {
+            P->trans[g[p - 1] * ENT_NL + gl] += 1;
+            tU[g[p - 1] * ENT_NL + gl] += c;
+            P->trans[pred[p - 1] * ENT_NL + pl] -= 1;
+            tU[pred[p - 1] * ENT_NL + pl] -= c;
+        }
+    }
+    if (g[0] != pred[0]) {
+        P->start[g[0]] += 1;
+        tU[ENT_NL * ENT_NL + g[0]] += c;
+        P->start[pred[0]] -= 1;
+        tU[ENT_NL * ENT_NL + pred[0]] -= c;
+    }
+    if (g[n - 1] != pred[n - 1]) {
+        P->end[g[n - 1]] += 1;
+        tU[ENT_NL * ENT_NL + ENT_NL + g[n - 1]] += c;
+        P->end[pred[n - 1]] -= 1;
+        tU[ENT_NL * ENT_NL + ENT_NL + pred[n - 1]] -= c;
+    }
+    return 1;
+}
+
+/* First-pass labels of every training token from a model trained on the
+ * other folds (documents d with d % folds != fold), so that the second
+ * pass learns from first-pass labels as good as those it will see on new
+ * text, not from ones that have seen the answer. */
+static void jackknife(const corpus *tr, const feats *ftr, int folds, int epochs, unsigned seed, params *P,
+                      params *A, float *U, float *tU, scratch *sc, size_t *order, uint8_t *jk)
+{
+    size_t slots = (size_t)1 << sc->hbits, s, k, dd, nd;
+    int fold, e;
+    for (fold = 0; fold < folds; fold++) {
+        long c = 1;
+        memset(P->w, 0, sizeof(float) * slots * ENT_NL);
+        memset(U, 0, sizeof(float) * slots * ENT_NL);
+        memset(tU, 0, sizeof(float) * (ENT_NL * ENT_NL + 2 * ENT_NL));
+        memset(P->trans, 0, sizeof P->trans);
+        memset(P->start, 0, sizeof P->start);
+        memset(P->end, 0, sizeof P->end);
+        nd = 0;
+        for (s = 0; s < tr->ndoc; s++)
+            if ((int)(s % (size_t)folds) != fold)
+                order[nd++] = s;
+        rng_state = 0x2545f4914f6cdd1dull ^ ((uint64_t)(seed + (unsigned)fold) * 0xbf58476d1ce4e5b9ull);
+        for (e = 0; e < epochs; e++) {
+            for (s = nd; s > 1; s--) {
+                size_t j = (size_t)(rng() % s), t = order[s - 1];
+                order[s - 1] = order[j];
+                order[j] = t;
+            }
+            for (dd = 0; dd < nd; dd++) {
+                size_t doc = order[dd], d0 = tr->sent[tr->doc[doc]];
+                entities_doc_reset(&sc->hdoc, tr->sent[tr->doc[doc + 1]] - d0);
+                for (k = tr->doc[doc]; k < tr->doc[doc + 1]; k++) {
+                    size_t a = tr->sent[k], n = tr->sent[k + 1] - a;
+                    tag_first(P, tr, ftr, doc, k, sc);
+                    perceptron_update(P, U, tU, (float)c, ftr, a, n, tr->gold + a, sc->p1 + (a - d0),
+                                      sc->dh + (a - d0), NULL);
+                    c++;
+                    entities_doc_add_labels(&sc->hdoc, tr->toks + a, n, sc->p1 + (a - d0));
+                }
+            }
+        }
+        for (k = 0; k < slots * ENT_NL; k++)
+            A->w[k] = P->w[k] - U[k] / (float)c;
+        for (k = 0; k < ENT_NL * ENT_NL; k++)
+            A->trans[k] = P->trans[k] - tU[k] / (float)c;
+        for (k = 0; k < ENT_NL; k++) {
+            A->start[k] = P->start[k] - tU[ENT_NL * ENT_NL + k] / (float)c;
+            A->end[k] = P->end[k] - tU[ENT_NL * ENT_NL + ENT_NL + k] / (float)c;
+        }
+        for (s = (size_t)fold; s < tr->ndoc; s += (size_t)folds) {
+            size_t d0 = tr->sent[tr->doc[s]];
+            tag_doc_first(A, tr, ftr, s, sc);
+            memcpy(jk + d0, sc->p1, tr->sent[tr->doc[s + 1]] - d0);
+        }
+    }
+}
+
 static int cmd_train(int argc, char **argv)
 {
     const char *out = NULL, *trainp = NULL, *devp = NULL, *clusters = NULL;
@@ -969,6 +1160,9 @@ static int cmd_train(int argc, char **argv)
     int best_epoch = 0;
     scratch sc = {0};
     long c = 1;
+    int folds = 5, fold_epochs = 12;
+    uint8_t *jk = NULL;
+    ent_doc jdoc;
     for (i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc)
             out = argv[++i];
@@ -996,6 +1190,12 @@ static int cmd_train(int argc, char **argv)
             lexvocab = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--prune") && i + 1 < argc)
             prune = (float)atof(argv[++i]);
+        else if (!strcmp(argv[i], "--second") && i + 1 < argc)
+            second_pass = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--folds") && i + 1 < argc)
+            folds = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--fold-epochs") && i + 1 < argc)
+            fold_epochs = atoi(argv[++i]);
         else
             die("train: unknown argument %s", argv[i]);
     }
@@ -1033,6 +1233,14 @@ static int cmd_train(int argc, char **argv)
         order[s] = s;
     sc.hbits = hbits;
     entities_doc_init(&sc.hdoc);
+    entities_doc_init(&jdoc);
+    if (second_pass && folds < 2)
+        die("--folds must be 2 or more");
+    if (second_pass) {
+        jk = xmalloc(tr.ntok);
+        jackknife(&tr, &ftr, folds, fold_epochs, seed, &P, &A, U, tU, &sc, order, jk);
+        fprintf(stderr, "first-pass labels of the training split from %d folds (%.1fs)\n", folds, now() - t0);
+    }
     if (nseeds > 1) {
         memset(&mix, 0, sizeof mix);
         mix.w = xcalloc(slots * ENT_NL, sizeof(float));
@@ -1065,54 +1273,31 @@ static int cmd_train(int argc, char **argv)
         }
         for (dd = 0; dd < tr.ndoc; dd++) {
           size_t doc = order[dd];
-          entities_doc_reset(&sc.hdoc, tr.sent[tr.doc[doc + 1]] - tr.sent[tr.doc[doc]]);
+          size_t d0 = tr.sent[tr.doc[doc]];
+          entities_doc_reset(&sc.hdoc, tr.sent[tr.doc[doc + 1]] - d0);
           for (k = tr.doc[doc]; k < tr.doc[doc + 1]; k++) {
-            size_t a = tr.sent[k], n = tr.sent[k + 1] - a, p;
-            const uint8_t *g = tr.gold + a;
-            tag_sentence(&P, &tr, &ftr, k, &sc);
-            if (memcmp(sc.pred, g, n) != 0) {
-                errors++;
-                for (p = 0; p < n; p++) {
-                    size_t q;
-                    int gl = g[p], pl = sc.pred[p];
-                    if (gl != pl) {
-                        for (q = ftr.off[a + p]; q <= ftr.off[a + p + 1]; q++) {
-                            size_t base;
-                            if (q == ftr.off[a + p + 1]) {
-                                if (sc.hslot[p] == UINT32_MAX)
-                                    break;
-                                base = (size_t)sc.hslot[p] * ENT_NL;
-                            } else
-                                base = (size_t)ftr.slots[q] * ENT_NL;
-                            P.w[base + gl] += 1;
-                            U[base + gl] += (float)c;
-                            P.w[base + pl] -= 1;
-                            U[base + pl] -= (float)c;
-                        }
-                    }
-                    if (p > 0 && (gl != pl || g[p - 1] != sc.pred[p - 1])) {
-                        P.trans[g[p - 1] * ENT_NL + gl] += 1;
-                        tU[g[p - 1] * ENT_NL + gl] += (float)c;
-                        P.trans[sc.pred[p - 1] * ENT_NL + pl] -= 1;
-                        tU[sc.pred[p - 1] * ENT_NL + pl] -= (float)c;
-                    }
-                }
-                if (g[0] != sc.pred[0]) {
-                    P.start[g[0]] += 1;
-                    tU[ENT_NL * ENT_NL + g[0]] += (float)c;
-                    P.start[sc.pred[0]] -= 1;
-                    tU[ENT_NL * ENT_NL + sc.pred[0]] -= (float)c;
-                }
-                if (g[n - 1] != sc.pred[n - 1]) {
-                    P.end[g[n - 1]] += 1;
-                    tU[ENT_NL * ENT_NL + ENT_NL + g[n - 1]] += (float)c;
-                    P.end[sc.pred[n - 1]] -= 1;
-                    tU[ENT_NL * ENT_NL + ENT_NL + sc.pred[n - 1]] -= (float)c;
-                }
+            size_t a = tr.sent[k], n = tr.sent[k + 1] - a;
+            tag_first(&P, &tr, &ftr, doc, k, &sc);
+            if (!second_pass) {
+                errors += perceptron_update(&P, U, tU, (float)c, &ftr, a, n, tr.gold + a, sc.p1 + (a - d0),
+                                            sc.dh + (a - d0), NULL);
+                c++;
             }
-            entities_doc_add_labels(&sc.hdoc, tr.toks + a, n, sc.pred);
-            c++;
+            entities_doc_add_labels(&sc.hdoc, tr.toks + a, n, sc.p1 + (a - d0));
           }
+          if (jk != NULL) {
+            entities_doc_reset(&jdoc, tr.sent[tr.doc[doc + 1]] - d0);
+            for (k = tr.doc[doc]; k < tr.doc[doc + 1]; k++)
+                entities_doc_add_labels(&jdoc, tr.toks + tr.sent[k], tr.sent[k + 1] - tr.sent[k], jk + tr.sent[k]);
+          }
+          if (second_pass)
+            for (k = tr.doc[doc]; k < tr.doc[doc + 1]; k++) {
+                size_t a = tr.sent[k], n = tr.sent[k + 1] - a;
+                tag_second_jk(&P, &tr, &ftr, doc, k, &sc, &jdoc, jk);
+                errors += perceptron_update(&P, U, tU, (float)c, &ftr, a, n, tr.gold + a, sc.pred,
+                                            sc.dh + (a - d0), sc.dr + (a - d0));
+                c++;
+            }
         }
         /* averaged weights */
         for (k = 0; k < slots * ENT_NL; k++)
@@ -1213,17 +1398,79 @@ static int cmd_train(int argc, char **argv)
     corpus_free(&tr);
     lb_free(&lb);
     scratch_free(&sc);
+    entities_doc_free(&jdoc);
+    free(jk);
     return 0;
 }
 
 /* ---- using a saved model ---- */
+
+struct tagger;
+static void tagger_fit(struct tagger *t, size_t n);
 
 typedef struct tagger {
     ent_model *m;
     ent_doc doc;
     ent_scratch es;
     scratch sc;
+    float *em, *fwd;    /* of the document */
+    uint8_t *pred, *back, *changed;
+    size_t cap;
 } tagger;
+
+/* Tag a document of ntok tokens whose sentence s is tokens se[2s] ..
+ * se[2s+1], as the stage does: a first pass, then a second with what the
+ * first said of the other mentions of each word; labels to t->pred. */
+static void tagger_doc(tagger *t, const ent_tok *toks, size_t ntok, const size_t *se, size_t ns)
+{
+    const float *trans = entities_model_trans(t->m), *start = entities_model_start(t->m),
+                *end = entities_model_end(t->m);
+    size_t s;
+    if (ntok > t->cap) {
+        t->cap = ntok * 2;
+        t->em = xrealloc(t->em, sizeof(float) * ENT_NL * t->cap);
+        t->fwd = xrealloc(t->fwd, sizeof(float) * ENT_NL * t->cap);
+        t->back = xrealloc(t->back, ENT_NL * t->cap);
+        t->pred = xrealloc(t->pred, t->cap);
+        t->changed = xrealloc(t->changed, t->cap);
+    }
+    if (entities_doc_reset(&t->doc, ntok) != 0 || entities_doc_tokens(&t->doc, toks, ntok) != 0)
+        die("out of memory");
+    for (s = 0; s < ns; s++)
+        entities_doc_add_sentence(&t->doc, toks + se[2 * s], se[2 * s + 1] - se[2 * s]);
+    for (s = 0; s < ns; s++) {
+        size_t a = se[2 * s], n = se[2 * s + 1] - a;
+        if (n == 0)
+            continue;
+        tagger_fit(t, n);
+        entities_model_emissions(t->m, &t->doc, toks + a, n, &t->es, t->em + a * ENT_NL);
+        entities_viterbi(t->em + a * ENT_NL, n, trans, start, end, t->back + a * ENT_NL, t->fwd + a * ENT_NL,
+                         t->pred + a);
+        entities_doc_add_labels(&t->doc, toks + a, n, t->pred + a);
+    }
+    for (s = 0; s < ns; s++) {
+        size_t a = se[2 * s], n = se[2 * s + 1] - a;
+        if (n > 0 && entities_model_second(t->m, &t->doc, toks + a, n, t->pred + a, t->em + a * ENT_NL,
+                                           t->changed + a))
+            entities_viterbi_again(t->em + a * ENT_NL, n, t->changed + a, trans, start, end, t->back + a * ENT_NL,
+                                   t->fwd + a * ENT_NL, t->pred + a);
+    }
+}
+
+/* The sentences of document d of c as tokens of the document, in sc->bounds. */
+static size_t doc_bounds(const corpus *c, size_t d, size_t **bounds, size_t *cap)
+{
+    size_t s, ns = c->doc[d + 1] - c->doc[d], d0 = c->sent[c->doc[d]];
+    if (2 * ns > *cap) {
+        *cap = 4 * ns;
+        *bounds = xrealloc(*bounds, sizeof **bounds * *cap);
+    }
+    for (s = 0; s < ns; s++) {
+        (*bounds)[2 * s] = c->sent[c->doc[d] + s] - d0;
+        (*bounds)[2 * s + 1] = c->sent[c->doc[d] + s + 1] - d0;
+    }
+    return ns;
+}
 
 static void tagger_fit(tagger *t, size_t n)
 {
@@ -1234,24 +1481,20 @@ static void tagger_fit(tagger *t, size_t n)
 
 static void tag_corpus(tagger *t, const corpus *c, counts *ct)
 {
-    size_t d, s;
+    size_t d, s, *bounds = NULL, bcap = 0;
     if (ct)
         memset(ct, 0, sizeof *ct);
     for (d = 0; d < c->ndoc; d++) {
-        entities_doc_reset(&t->doc, c->sent[c->doc[d + 1]] - c->sent[c->doc[d]]);
-        for (s = c->doc[d]; s < c->doc[d + 1]; s++)
-            entities_doc_add_sentence(&t->doc, c->toks + c->sent[s], c->sent[s + 1] - c->sent[s]);
-        for (s = c->doc[d]; s < c->doc[d + 1]; s++) {
-            size_t a = c->sent[s], n = c->sent[s + 1] - a;
-            tagger_fit(t, n);
-            entities_model_emissions(t->m, &t->doc, c->toks + a, n, &t->es, t->sc.em);
-            entities_viterbi(t->sc.em, n, entities_model_trans(t->m), entities_model_start(t->m),
-                             entities_model_end(t->m), t->sc.back, t->sc.fwd, t->sc.pred);
-            entities_doc_add_labels(&t->doc, c->toks + a, n, t->sc.pred);
-            if (ct)
-                count_sentence(ct, c->gold + a, t->sc.pred, n, t->sc.sg, t->sc.sp);
-        }
+        size_t d0 = c->sent[c->doc[d]], ns = doc_bounds(c, d, &bounds, &bcap);
+        tagger_doc(t, c->toks + d0, c->sent[c->doc[d + 1]] - d0, bounds, ns);
+        if (ct)
+            for (s = c->doc[d]; s < c->doc[d + 1]; s++) {
+                size_t a = c->sent[s], n = c->sent[s + 1] - a;
+                tagger_fit(t, n);
+                count_sentence(ct, c->gold + a, t->pred + (a - d0), n, t->sc.sg, t->sc.sp);
+            }
     }
+    free(bounds);
 }
 
 static void tagger_free(tagger *t)
@@ -1260,6 +1503,11 @@ static void tagger_free(tagger *t)
     entities_doc_free(&t->doc);
     entities_scratch_free(&t->es);
     scratch_free(&t->sc);
+    free(t->em);
+    free(t->fwd);
+    free(t->back);
+    free(t->pred);
+    free(t->changed);
 }
 
 static ent_model *open_model(const char *path)
@@ -1278,29 +1526,23 @@ static ent_model *open_model(const char *path)
 static long reload_check(const char *path, const params *p, const corpus *c, const feats *f, scratch *sc)
 {
     tagger t;
-    size_t d, s, k;
+    size_t d, s, k, *bounds = NULL, bcap = 0;
     long diff = 0;
     memset(&t, 0, sizeof t);
     t.m = open_model(path);
     entities_doc_init(&t.doc);
     for (d = 0; d < c->ndoc; d++) {
-        entities_doc_reset(&t.doc, c->sent[c->doc[d + 1]] - c->sent[c->doc[d]]);
-        entities_doc_reset(&sc->hdoc, c->sent[c->doc[d + 1]] - c->sent[c->doc[d]]);
-        for (s = c->doc[d]; s < c->doc[d + 1]; s++)
-            entities_doc_add_sentence(&t.doc, c->toks + c->sent[s], c->sent[s + 1] - c->sent[s]);
+        size_t d0 = c->sent[c->doc[d]], ns = doc_bounds(c, d, &bounds, &bcap);
+        tagger_doc(&t, c->toks + d0, c->sent[c->doc[d + 1]] - d0, bounds, ns);
+        tag_doc_first(p, c, f, d, sc);
         for (s = c->doc[d]; s < c->doc[d + 1]; s++) {
             size_t a = c->sent[s], n = c->sent[s + 1] - a;
-            tagger_fit(&t, n);
-            entities_model_emissions(t.m, &t.doc, c->toks + a, n, &t.es, t.sc.em);
-            entities_viterbi(t.sc.em, n, entities_model_trans(t.m), entities_model_start(t.m),
-                             entities_model_end(t.m), t.sc.back, t.sc.fwd, t.sc.pred);
-            entities_doc_add_labels(&t.doc, c->toks + a, n, t.sc.pred);
-            tag_sentence(p, c, f, s, sc);
-            entities_doc_add_labels(&sc->hdoc, c->toks + a, n, sc->pred);
+            tag_second(p, c, f, d, s, sc);
             for (k = 0; k < n; k++)
-                diff += t.sc.pred[k] != sc->pred[k];
+                diff += t.pred[a - d0 + k] != sc->pred[k];
         }
     }
+    free(bounds);
     tagger_free(&t);
     return diff;
 }
@@ -1401,7 +1643,7 @@ static int cmd_speed(int argc, char **argv)
         tp_tokens toks = {0};
         tp_sentences sents = {0};
         ent_tok *et = NULL;
-        size_t etcap = 0;
+        size_t etcap = 0, *bounds = NULL, bcap = 0;
         add_text_files(textdir, &files, &nf, &fc);
         texts = xmalloc(sizeof *texts * (nf + 1));
         lens = xmalloc(sizeof *lens * (nf + 1));
@@ -1426,20 +1668,15 @@ static int cmd_speed(int argc, char **argv)
                     et[j].s = texts[k] + toks.v[j].start;
                     et[j].len = toks.v[j].end - toks.v[j].start;
                 }
-                entities_doc_reset(&t.doc, toks.n);
-                for (s = 0; s < sents.n; s++)
-                    entities_doc_add_sentence(&t.doc, et + sents.v[s].tok_start,
-                                              sents.v[s].tok_end - sents.v[s].tok_start);
-                for (s = 0; s < sents.n; s++) {
-                    size_t a = sents.v[s].tok_start, n = sents.v[s].tok_end - a;
-                    if (n == 0)
-                        continue;
-                    tagger_fit(&t, n);
-                    entities_model_emissions(t.m, &t.doc, et + a, n, &t.es, t.sc.em);
-                    entities_viterbi(t.sc.em, n, entities_model_trans(t.m), entities_model_start(t.m),
-                                     entities_model_end(t.m), t.sc.back, t.sc.fwd, t.sc.pred);
-                    entities_doc_add_labels(&t.doc, et + a, n, t.sc.pred);
+                if (2 * sents.n > bcap) {
+                    bcap = 4 * sents.n;
+                    bounds = xrealloc(bounds, sizeof *bounds * bcap);
                 }
+                for (s = 0; s < sents.n; s++) {
+                    bounds[2 * s] = sents.v[s].tok_start;
+                    bounds[2 * s + 1] = sents.v[s].tok_end;
+                }
+                tagger_doc(&t, et, toks.n, bounds, sents.n);
                 ntok += (long)toks.n;
             }
             reps++;
@@ -1454,6 +1691,7 @@ static int cmd_speed(int argc, char **argv)
         free(files);
         free(lens);
         free(et);
+        free(bounds);
         tp_tokens_free(&toks);
         tp_sentences_free(&sents);
     }

@@ -261,6 +261,11 @@ END_TEST
 
 /* ---- broken models ---- */
 
+/* Where the header keeps its flags (ner.h: ent_header), and the one that
+ * asks for the second pass. */
+#define MODEL_FLAGS_AT 52
+#define MODEL_FLAG_SECOND 1
+
 static const char *refuse(const char *path, const void *data, size_t n)
 {
     static tp_error err;
@@ -301,6 +306,10 @@ START_TEST(test_broken_models_refused)
     m[8] = 99; /* version */
     msg = refuse(bad, m, n);
     ck_assert_msg(strstr(msg, "version") != NULL, "%s", msg);
+    m[8] = 1;
+    m[MODEL_FLAGS_AT + 3] = 0x40; /* a flag this build does not know */
+    msg = refuse(bad, m, n);
+    ck_assert_msg(strstr(msg, "flags") != NULL, "%s", msg);
     free(m);
     {
         tp_error err;
@@ -312,6 +321,42 @@ START_TEST(test_broken_models_refused)
 END_TEST
 
 /* ---- the built-in model ---- */
+
+/* The second pass: what the first pass tagged the other mentions of a word
+ * decides its first mention too.  The same model with the second pass
+ * turned off (its header flag cleared) tags the first "Vantor" otherwise. */
+START_TEST(test_second_pass_agrees_with_later_mentions)
+{
+    const char *text = "Vantor said on Friday it had bought a rival. Vantor Corp shares rose 5 percent. "
+                       "A Vantor Corp spokesman said the deal would close in March.";
+    char path[512], copy[300], opts[400], *m, *with, *without;
+    size_t n;
+    tp_error err;
+    void *inst;
+    make_workdir();
+    m = read_all(srcpath("plugins/entities/data/model.bin", path, sizeof path), &n);
+    ck_assert_uint_gt(n, MODEL_FLAGS_AT + 4);
+    ck_assert_msg(m[MODEL_FLAGS_AT] & MODEL_FLAG_SECOND, "the built-in model has no second pass");
+    inst = create("{}", &err);
+    ck_assert_msg(inst != NULL, "create: %s", err.message);
+    with = tag(inst, text);
+    destroy(inst);
+    ck_assert_str_eq(with, "Vantor|ORG|1;Vantor Corp|ORG|2;Vantor Corp|ORG|2");
+    m[MODEL_FLAGS_AT] &= (char)~MODEL_FLAG_SECOND;
+    snprintf(copy, sizeof copy, "%s/one-pass.bin", workdir);
+    write_file(copy, m, n);
+    snprintf(opts, sizeof opts, "{\"model\": \"%s\"}", copy);
+    inst = create(opts, &err);
+    ck_assert_msg(inst != NULL, "create: %s", err.message);
+    without = tag(inst, text);
+    destroy(inst);
+    ck_assert_msg(strncmp(without, "Vantor|ORG|", 11) != 0, "one pass: %s", without);
+    ck_assert_ptr_nonnull(strstr(without, "Vantor Corp|ORG"));
+    free(with);
+    free(without);
+    free(m);
+}
+END_TEST
 
 START_TEST(test_builtin_cases)
 {
@@ -466,6 +511,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_saved_model_same_output_twice);
     tcase_add_test(tc, test_broken_models_refused);
     tcase_add_test(tc, test_builtin_cases);
+    tcase_add_test(tc, test_second_pass_agrees_with_later_mentions);
     tcase_add_test(tc, test_empty_text);
     tcase_add_test(tc, test_no_text_is_an_error);
     tcase_add_test(tc, test_user_list_wins);
