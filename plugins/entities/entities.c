@@ -583,6 +583,24 @@ static int tokens_within(const worker *w, const char *text, const mention *x, co
     return 1;
 }
 
+/* Is the shorter y the first or the last tokens of x, as written? ("Vantor" of
+ * "Vantor Corp", "Lijian" of "Zhao Lijian") */
+static int tokens_lead_or_trail(const worker *w, const char *text, const mention *x, const mention *y)
+{
+    size_t n = y->b - y->a, ys, ye, xs, xe;
+    if (n >= x->b - x->a)
+        return 0;
+    ys = w->toks.v[y->a].start;
+    ye = w->toks.v[y->b - 1].end;
+    xs = w->toks.v[x->a].start;
+    xe = w->toks.v[x->a + n - 1].end;
+    if (xe - xs == ye - ys && memcmp(text + xs, text + ys, ye - ys) == 0)
+        return 1;
+    xs = w->toks.v[x->b - n].start;
+    xe = w->toks.v[x->b - 1].end;
+    return xe - xs == ye - ys && memcmp(text + xs, text + ys, ye - ys) == 0;
+}
+
 static int tok_same(const worker *w, const char *text, size_t i, const mention *m)
 {
     const tp_token *t = &w->toks.v[i];
@@ -619,6 +637,13 @@ static int group_mentions(worker *w, const char *text)
                      initials_match(w, text, o, text + ms, me - ms))
                 m->id = o->id;
             else if (o->label == m->label && tokens_within(w, text, o, m))
+                m->id = o->id;
+        }
+        /* a longer mention whose first or last tokens are an earlier mention
+         * of the same label: "Vantor" ... "Vantor Corp" */
+        for (j = i; j-- > 0 && m->id == 0;) {
+            const mention *o = &w->m[j];
+            if (o->label == m->label && tokens_lead_or_trail(w, text, m, o))
                 m->id = o->id;
         }
         for (j = 0; j < w->nalias && m->id == 0; j++)

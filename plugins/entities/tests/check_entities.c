@@ -341,7 +341,7 @@ START_TEST(test_second_pass_agrees_with_later_mentions)
     ck_assert_msg(inst != NULL, "create: %s", err.message);
     with = tag(inst, text);
     destroy(inst);
-    ck_assert_str_eq(with, "Vantor|ORG|1;Vantor Corp|ORG|2;Vantor Corp|ORG|2");
+    ck_assert_str_eq(with, "Vantor|ORG|1;Vantor Corp|ORG|1;Vantor Corp|ORG|1");
     m[MODEL_FLAGS_AT] &= (char)~MODEL_FLAG_SECOND;
     snprintf(copy, sizeof copy, "%s/one-pass.bin", workdir);
     write_file(copy, m, n);
@@ -501,6 +501,24 @@ START_TEST(test_grouping_acronym_and_surname)
 }
 END_TEST
 
+START_TEST(test_grouping_leading_or_trailing_part)
+{
+    /* a shorter mention first, the longer one later: the same entity when
+     * the shorter is its first or last tokens and has its label */
+    void *inst = with_list("Vantor\tORG\nVantor Holdings Ltd\tORG\nKessler\tPER\nAnna Kessler\tPER\n"
+                           "Ormond\tLOC\nOrmond Bank\tORG\nHoldings\tORG\nLee\tPER\nLee Park Hall\tPER\n");
+    char *got = tag(inst, "Vantor said Kessler would stay on. Ormond was quiet. Shares of Vantor "
+                          "Holdings Ltd rose, Anna Kessler said, and Ormond Bank fell. Lee met Lee Park Hall.");
+    ck_assert_str_eq(got, "Vantor|ORG|1;Kessler|PER|2;Ormond|LOC|3;Vantor Holdings Ltd|ORG|1;"
+                          "Anna Kessler|PER|2;Ormond Bank|ORG|4;Lee|PER|5;Lee Park Hall|PER|5");
+    free(got);
+    got = tag(inst, "Holdings rose. Shares of Vantor Holdings Ltd fell.");
+    ck_assert_str_eq(got, "Holdings|ORG|1;Vantor Holdings Ltd|ORG|2");
+    free(got);
+    destroy(inst);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("entities");
@@ -517,6 +535,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_user_list_wins);
     tcase_add_test(tc, test_bad_lists_refused);
     tcase_add_test(tc, test_grouping_acronym_and_surname);
+    tcase_add_test(tc, test_grouping_leading_or_trailing_part);
     suite_add_tcase(s, tc);
     return s;
 }
