@@ -309,6 +309,46 @@ static inline void lex_pack(const char *s, size_t len, uint64_t *a, uint64_t *b)
     *b = y;
 }
 
+/* The same as lex_pack for 3 to 11 letters, by a few loads that read only
+ * s[0..len) (overlapping where len is not a power of two), and no loop. */
+static inline uint64_t lex_load32(const char *s)
+{
+    uint32_t v;
+    memcpy(&v, s, 4);
+    return v;
+}
+
+static inline void lex_pack_fast(const char *s, size_t len, uint64_t *a, uint64_t *b)
+{
+    uint64_t x, y = 0;
+    if (len >= 8) {
+        memcpy(&x, s, 8);
+        if (len > 8) {
+            /* the last four bytes hold s[8..len) at the top */
+            y = lex_load32(s + len - 4) >> (8 * (12 - len));
+            y |= 0x20202020ULL >> (8 * (12 - len));
+        }
+    } else if (len >= 4) {
+        x = lex_load32(s) | lex_load32(s + len - 4) << (8 * (len - 4));
+    } else {
+        x = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[1] << 8 | (uint64_t)(unsigned char)s[2] << 16;
+    }
+    x |= len >= 8 ? 0x2020202020202020ULL : 0x2020202020202020ULL >> (8 * (8 - len));
+    *a = x;
+    *b = y;
+}
+
+/* For the tests: does lex_pack_fast agree with lex_pack on s[0..len)
+ * (3 <= len <= 11)? */
+int numbers_pack_agrees(const char *s, size_t len);
+int numbers_pack_agrees(const char *s, size_t len)
+{
+    uint64_t a, b, fa, fb;
+    lex_pack(s, len, &a, &b);
+    lex_pack_fast(s, len, &fa, &fb);
+    return a == fa && b == fb;
+}
+
 static inline size_t lex_slot(uint64_t a, uint64_t b)
 {
     return (size_t)(((a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL)) >> 55) & (LEX_HASH_N - 1);
@@ -511,7 +551,11 @@ static const numbers_lex *lex_find(const numbers_inst *I, const char *s, size_t 
     size_t h;
     if (len < 3 || len > 11)
         return NULL;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    lex_pack_fast(s, len, &a, &b);
+#else
     lex_pack(s, len, &a, &b);
+#endif
     for (h = lex_slot(a, b); I->lex_hash[h].L != NULL; h = (h + 1) & (LEX_HASH_N - 1))
         if (I->lex_hash[h].a == a && I->lex_hash[h].b == b)
             return I->lex_hash[h].L;
@@ -2002,14 +2046,91 @@ static int month_grp(const char *s, const PCRE2_SIZE *ov, int g)
     return month_of(s + a, b - a);
 }
 
+/* v (0 <= v < 10^9) in decimal at out, zero-padded to width digits, as
+ * printf's %0*d: returns the end (no NUL written). */
+static char *put_dec(char *out, int v, int width)
+{
+    char tmp[12];
+    int k = 0;
+    do {
+        tmp[k++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    while (k < width)
+        tmp[k++] = '0';
+    while (k > 0)
+        *out++ = tmp[--k];
+    return out;
+}
+
+/* "%04d-%02d-%02d", "%04d-%02d" (no day), "--%02d-%02d" (no year) without
+ * snprintf; snprintf for what put_dec does not take. */
 static void iso_date(char *out, size_t sz, int y, int m, int d)
 {
+    if (sz >= 16 && y < 100000 && m >= 0 && m < 100 && d >= 0 && d < 100) {
+        char *o = out;
+        if (y > 0) {
+            o = put_dec(o, y, 4);
+            *o++ = '-';
+            o = put_dec(o, m, 2);
+            if (d > 0) {
+                *o++ = '-';
+                o = put_dec(o, d, 2);
+            }
+        } else {
+            *o++ = '-';
+            *o++ = '-';
+            o = put_dec(o, m, 2);
+            *o++ = '-';
+            o = put_dec(o, d, 2);
+        }
+        *o = '\0';
+        return;
+    }
     if (y > 0 && d > 0)
         snprintf(out, sz, "%04d-%02d-%02d", y, m, d);
     else if (y > 0)
         snprintf(out, sz, "%04d-%02d", y, m);
     else
         snprintf(out, sz, "--%02d-%02d", m, d);
+}
+
+/* A year "%04d", or a decade "%04d/%04d" (b >= 0), years 0..9999. */
+static void iso_years(char *out, int a, int b)
+{
+    char *o = put_dec(out, a, 4);
+    if (b >= 0) {
+        *o++ = '/';
+        o = put_dec(o, b, 4);
+    }
+    *o = '\0';
+}
+
+/* For the tests: iso_date and iso_years against snprintf. */
+int numbers_iso_agrees(int y, int m, int d);
+int numbers_iso_agrees(int y, int m, int d)
+{
+    char a[32], b[32];
+    iso_date(a, sizeof a, y, m, d);
+    if (y > 0 && d > 0)
+        snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, d);
+    else if (y > 0)
+        snprintf(b, sizeof b, "%04d-%02d", y, m);
+    else
+        snprintf(b, sizeof b, "--%02d-%02d", m, d);
+    if (strcmp(a, b) != 0)
+        return 0;
+    if (y >= 0 && y < 10000) {
+        iso_years(a, y, -1);
+        snprintf(b, sizeof b, "%04d", y);
+        if (strcmp(a, b) != 0)
+            return 0;
+        iso_years(a, y, (y + 9) % 10000);
+        snprintf(b, sizeof b, "%04d/%04d", y, (y + 9) % 10000);
+        if (strcmp(a, b) != 0)
+            return 0;
+    }
+    return 1;
 }
 
 /* Dates around the digits at p. */
@@ -2601,7 +2722,10 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         if (c.ndig == 2)
             y += (y >= 30 ? 1900 : 2000);
         f->kind = "year";
-        snprintf(f->iso, sizeof f->iso, "%04d/%04d", (int)(y % 10000), (int)((y + 9) % 10000));
+        if (y >= 0)
+            iso_years(f->iso, (int)(y % 10000), (int)((y + 9) % 10000));
+        else
+            snprintf(f->iso, sizeof f->iso, "%04d/%04d", (int)(y % 10000), (int)((y + 9) % 10000));
         f->s = start;
         f->e = end;
         if (c.ndig == 2 && start > 0 && s[start - 1] == '\'')
@@ -2816,7 +2940,7 @@ range_done:
             int cue = prev_word(s, start, &ws, &pwe) && in_list(year_cues, YEAR_CUES_N, s + ws, pwe - ws);
             if ((cue || (y >= 1900 && y <= 2099)) && read_hedge(I, s, start, &h) == start) {
                 f->kind = "year";
-                snprintf(f->iso, sizeof f->iso, "%04lld", (long long)y);
+                iso_years(f->iso, (int)y, -1); /* 1000..2100 */
                 f->has_value = 0;
             }
         }

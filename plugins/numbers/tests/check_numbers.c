@@ -15,6 +15,8 @@
 #include "textpipe/record.h"
 
 const tp_plugin *numbers_LTX_textpipe_plugin(void);
+int numbers_pack_agrees(const char *s, size_t len);
+int numbers_iso_agrees(int y, int m, int d);
 
 typedef struct {
     const tp_plugin *pl;
@@ -399,6 +401,41 @@ START_TEST(shared_values)
 }
 END_TEST
 
+/* Number words are packed for the lexicon's hash by a few overlapping
+ * loads: the same packing as the letter-by-letter loop, for every length
+ * from 3 to 11, mixed case, and words cut from a longer buffer (the bytes
+ * after the word must not count). */
+START_TEST(word_packing_fast_path)
+{
+    static const char *const words[] = {"one", "TWO", "Three", "forty", "seventeen", "HUNDREDTHS",
+                                        "quadrillion", "thousand", "dozen", "Eleven", "twelfth"};
+    char buf[32];
+    unsigned x = 12345;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        ck_assert(numbers_pack_agrees(words[i], strlen(words[i])));
+    for (int k = 0; k < 2000; k++) {
+        size_t len = 3 + (size_t)(k % 9);
+        for (size_t j = 0; j < sizeof buf; j++) {
+            x = x * 1103515245u + 12345u;
+            buf[j] = (char)((x >> 16) & 1 ? 'a' + (x >> 17) % 26 : 'A' + (x >> 17) % 26);
+        }
+        ck_assert_msg(numbers_pack_agrees(buf + k % 7, len), "length %zu", len);
+    }
+}
+END_TEST
+
+/* ISO dates and years are written without snprintf: the same strings as
+ * "%04d-%02d-%02d", "%04d-%02d", "--%02d-%02d", "%04d" and "%04d/%04d". */
+START_TEST(iso_strings_fast_path)
+{
+    static const int ys[] = {-5, 0, 1, 7, 99, 100, 999, 1000, 1850, 1999, 2021, 2100, 9999, 10000, 123456};
+    for (size_t i = 0; i < sizeof ys / sizeof ys[0]; i++)
+        for (int m = 0; m <= 12; m++)
+            for (int d = 0; d <= 31; d += 3)
+                ck_assert_msg(numbers_iso_agrees(ys[i], m, d), "%d-%d-%d", ys[i], m, d);
+}
+END_TEST
+
 /* max_findings stops a document early with a warning, not an error. */
 START_TEST(max_findings_warns)
 {
@@ -476,6 +513,8 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, thousands_of_numbers);
     tcase_add_test(tc, block_scan_matches_pattern);
     tcase_add_test(tc, shared_values);
+    tcase_add_test(tc, word_packing_fast_path);
+    tcase_add_test(tc, iso_strings_fast_path);
     tcase_add_test(tc, max_findings_warns);
     tcase_add_test(tc, extra_names_file);
     tcase_add_test(tc, bad_names_file);
