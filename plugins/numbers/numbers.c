@@ -2002,7 +2002,15 @@ static size_t read_counted(const numbers_inst *I, const char *s, size_t n, size_
 
 static int month_of(const char *s, size_t len)
 {
-    if (len == 0)
+    unsigned char c;
+    if (len == 0 || len > 9)
+        return 0;
+    /* the first letters of the months (j f m a s o n d): most words are
+     * none, and the loop below would find nothing for them */
+    c = lc((unsigned char)s[0]);
+    if (c < 'a' || c > 'z' || !((1u << (c - 'a')) & (1u << ('j' - 'a') | 1u << ('f' - 'a') | 1u << ('m' - 'a') |
+                                                  1u << ('a' - 'a') | 1u << ('s' - 'a') | 1u << ('o' - 'a') |
+                                                  1u << ('n' - 'a') | 1u << ('d' - 'a'))))
         return 0;
     for (int i = 0; i < 12; i++) {
         size_t ml;
@@ -2269,7 +2277,8 @@ static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t 
         }
         nm = &I->names[i];
         i = I->name_link[i];
-        if (p >= nm->numpos && p - nm->numpos + nm->len <= n &&
+        if (p >= nm->numpos && p - nm->numpos + nm->len <= n && s[p - nm->numpos] == nm->text[0] &&
+            s[p - nm->numpos + nm->len - 1] == nm->text[nm->len - 1] &&
             memcmp(s + p - nm->numpos, nm->text, nm->len) == 0) {
             size_t a = p - nm->numpos, b = a + nm->len;
             if ((a == 0 || !is_al((unsigned char)s[a - 1]) ) && (a == 0 || !is_dg((unsigned char)s[a - 1])) &&
@@ -3242,7 +3251,7 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
                     return r;
                 }
                 /* digits after a currency code (USD50, Rs20) */
-                if (e < n && scan_class[u[e]] == 1 && e - r <= 3 && in_list(cur_codes, CUR_CODES_N, s + r, e - r)) {
+                if (len <= 3 && e < n && scan_class[u[e]] == 1 && in_list(cur_codes, CUR_CODES_N, s + r, e - r)) {
                     *cend = e + 1;
                     return e;
                 }
