@@ -397,6 +397,11 @@ typedef struct {
         uint64_t a, b;
         const numbers_lex *L;
     } lex_hash[LEX_HASH_N];
+    /* stop words by a hash of their letters (open addressing; len 0: free) */
+    struct {
+        uint64_t a, b;
+        size_t len;
+    } stop_hash[LEX_HASH_N];
     uint16_t first2[26][26]; /* lengths (bit per length) of number words by their first two letters */
     uint16_t f2[32][32];     /* the same by the low five bits of the two bytes (a letter of either case: 1..26) */
     int scan_all_letters;    /* a word's first letter is not in SCAN_INITIALS: the block scan looks at every word */
@@ -1957,12 +1962,40 @@ static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e
 }
 
 /* The words after e naming what is counted. */
-static int is_stopword(const numbers_inst *I, const char *s, size_t len)
+/* The list walked word by word (kept for the tests). */
+static int is_stopword_slow(const numbers_inst *I, const char *s, size_t len)
 {
     BITS_FOR(&I->stop_by[lc((unsigned char)s[0])], i)
         if (ci_is(s, len, stopwords[i]))
             return 1;
     return 0;
+}
+
+/* s[0..len) (letters, hyphens, apostrophes: packed with | 32, one code per
+ * letter whatever its case, and none a letter's for the other two) is a
+ * stop word: one probe of a hash table in most cases. */
+static int is_stopword(const numbers_inst *I, const char *s, size_t len)
+{
+    uint64_t a, b;
+    if (len == 0 || len > 16)
+        return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len >= 3 && len <= 11)
+        lex_pack_fast(s, len, &a, &b);
+    else
+#endif
+        lex_pack(s, len, &a, &b);
+    for (size_t h = lex_slot(a, b); I->stop_hash[h].len != 0; h = (h + 1) & (LEX_HASH_N - 1))
+        if (I->stop_hash[h].a == a && I->stop_hash[h].b == b && I->stop_hash[h].len == len)
+            return 1;
+    return 0;
+}
+
+/* For the tests: the hash and the list agree on s[0..len). */
+int numbers_stop_agrees(const void *instance, const char *s, size_t len);
+int numbers_stop_agrees(const void *instance, const char *s, size_t len)
+{
+    return is_stopword(instance, s, len) == is_stopword_slow(instance, s, len);
 }
 
 static size_t read_counted(const numbers_inst *I, const char *s, size_t n, size_t e, char *out, size_t outsz)
@@ -3780,6 +3813,16 @@ static int numbers_create(void **out, const json_t *options, tp_error *err)
         I->lex_hash[h].a = a;
         I->lex_hash[h].b = b;
         I->lex_hash[h].L = &lexicon[i];
+    }
+    for (size_t i = 0; i < STOP_N; i++) {
+        uint64_t a, b;
+        size_t h, len = strlen(stopwords[i]);
+        lex_pack(stopwords[i], len, &a, &b);
+        for (h = lex_slot(a, b); I->stop_hash[h].len != 0; h = (h + 1) & (LEX_HASH_N - 1))
+            ;
+        I->stop_hash[h].a = a;
+        I->stop_hash[h].b = b;
+        I->stop_hash[h].len = len;
     }
     for (size_t i = 0; i < LEX_N; i++) {
         if (strchr(SCAN_INITIALS, lexicon[i].word[0]) == NULL)

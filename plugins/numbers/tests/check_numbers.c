@@ -17,6 +17,7 @@
 const tp_plugin *numbers_LTX_textpipe_plugin(void);
 int numbers_pack_agrees(const char *s, size_t len);
 int numbers_iso_agrees(int y, int m, int d);
+int numbers_stop_agrees(const void *instance, const char *s, size_t len);
 
 typedef struct {
     const tp_plugin *pl;
@@ -424,6 +425,36 @@ START_TEST(word_packing_fast_path)
 }
 END_TEST
 
+/* The words after a count stop at a stop word, found by a hash of the
+ * word's letters: the same answers as the list walked word by word, in
+ * any case, for words of every length, with hyphens and apostrophes. */
+START_TEST(stop_words_fast_path)
+{
+    static const char *const words[] = {"the", "The", "THE", "a", "A", "of", "including", "Including",
+                                        "although", "went", "Work", "workers", "jobs", "people", "x",
+                                        "hi", "theirs", "the-", "o'clock", "don't", "well-known",
+                                        "abcdefghijklmnop", "abcdefghijklmnopq", "towards", "towardss",
+                                        "had", "hAd", "said", "sAID", "thousands", "children"};
+    stage st;
+    char buf[20];
+    unsigned x = 777;
+    stage_open(&st, NULL);
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        ck_assert_msg(numbers_stop_agrees(st.inst, words[i], strlen(words[i])), "%s", words[i]);
+    ck_assert(numbers_stop_agrees(st.inst, "their", 5));
+    for (int k = 0; k < 5000; k++) {
+        size_t len = 1 + (size_t)(k % 17);
+        /* letters of the stop words' alphabet, often a stop word's own */
+        for (size_t j = 0; j < len; j++) {
+            x = x * 1103515245u + 12345u;
+            buf[j] = "theasoinrwTHE-'"[(x >> 16) % 15];
+        }
+        ck_assert_msg(numbers_stop_agrees(st.inst, buf, len), "%.*s", (int)len, buf);
+    }
+    stage_close(&st);
+}
+END_TEST
+
 /* ISO dates and years are written without snprintf: the same strings as
  * "%04d-%02d-%02d", "%04d-%02d", "--%02d-%02d", "%04d" and "%04d/%04d". */
 START_TEST(iso_strings_fast_path)
@@ -515,6 +546,7 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, shared_values);
     tcase_add_test(tc, word_packing_fast_path);
     tcase_add_test(tc, iso_strings_fast_path);
+    tcase_add_test(tc, stop_words_fast_path);
     tcase_add_test(tc, max_findings_warns);
     tcase_add_test(tc, extra_names_file);
     tcase_add_test(tc, bad_names_file);
