@@ -541,12 +541,34 @@ static size_t word_start(const char *s, size_t e)
 /* The previous word before p, past spaces: [*ws, *we).  0 when none. */
 static int prev_word(const char *s, size_t p, size_t *ws, size_t *we)
 {
-    size_t e = skip_sp_back(s, p);
+    size_t e;
+    if (p >= 2 && s[p - 1] == ' ' && is_al((unsigned char)s[p - 2])) {
+        /* one space after a letter, the common case: what the general
+         * path finds too (the letter stops skip_sp_back) */
+        *we = p - 1;
+        *ws = word_start(s, p - 1);
+        return 1;
+    }
+    e = skip_sp_back(s, p);
     if (e == p || e == 0 || !is_al((unsigned char)s[e - 1]))
         return 0;
     *we = e;
     *ws = word_start(s, e);
     return 1;
+}
+
+/* For the tests: prev_word against its general path alone. */
+int numbers_prev_word_agrees(const char *s, size_t p);
+int numbers_prev_word_agrees(const char *s, size_t p)
+{
+    size_t ws = 1, we = 1, ws2 = 1, we2 = 1, e = skip_sp_back(s, p);
+    int a = prev_word(s, p, &ws, &we), b = 0;
+    if (!(e == p || e == 0 || !is_al((unsigned char)s[e - 1]))) {
+        we2 = e;
+        ws2 = word_start(s, e);
+        b = 1;
+    }
+    return a == b && (!a || (ws == ws2 && we == we2));
 }
 
 /* The number word s[0..len) (letters only, any case), or NULL. */
@@ -756,7 +778,9 @@ static size_t scale_word(const numbers_inst *I, const char *s, size_t n, size_t 
     const numbers_lex *L;
     if (we == p)
         return 0;
-    {
+    /* the words below have at most six letters and start with b, c, d, k,
+     * l, m or t */
+    if (we - p <= 6 && strchr("bcdklmt", lc((unsigned char)s[p])) != NULL) {
         static const struct { const char *w; int64_t m; } extra[] = {
             {"bln", 1000000000LL}, {"mln", 1000000LL}, {"tln", 1000000000000LL}, {"mil", 1000000LL},
             {"lakh", 100000LL}, {"lakhs", 100000LL}, {"lac", 100000LL}, {"crore", 10000000LL}, {"crores", 10000000LL},

@@ -18,6 +18,7 @@ const tp_plugin *numbers_LTX_textpipe_plugin(void);
 int numbers_pack_agrees(const char *s, size_t len);
 int numbers_iso_agrees(int y, int m, int d);
 int numbers_stop_agrees(const void *instance, const char *s, size_t len);
+int numbers_prev_word_agrees(const char *s, size_t p);
 
 typedef struct {
     const tp_plugin *pl;
@@ -455,6 +456,29 @@ START_TEST(stop_words_fast_path)
 }
 END_TEST
 
+/* The word before a position: the quick path (one space after a letter)
+ * gives what the general one gives, at every position of texts of
+ * letters, spaces, tabs, no-break spaces and digits. */
+START_TEST(previous_word_fast_path)
+{
+    static const char *const texts[] = {"In 2020 about  42 people", "a 5", " 7", "x\t 9", "A\xc2\xa0" "12 and 3",
+                                        "   ", "word", "ab cd  ef   gh    ij 1"};
+    char buf[24];
+    unsigned x = 99;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        for (size_t p = 0; p <= strlen(texts[i]); p++)
+            ck_assert_msg(numbers_prev_word_agrees(texts[i], p), "%s at %zu", texts[i], p);
+    for (int k = 0; k < 3000; k++) {
+        for (size_t j = 0; j < sizeof buf; j++) {
+            x = x * 1103515245u + 12345u;
+            buf[j] = "ab  Z\t9\xc2\xa0-"[(x >> 16) % 10];
+        }
+        for (size_t p = 0; p <= sizeof buf; p++)
+            ck_assert(numbers_prev_word_agrees(buf, p));
+    }
+}
+END_TEST
+
 /* ISO dates and years are written without snprintf: the same strings as
  * "%04d-%02d-%02d", "%04d-%02d", "--%02d-%02d", "%04d" and "%04d/%04d". */
 START_TEST(iso_strings_fast_path)
@@ -547,6 +571,7 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, word_packing_fast_path);
     tcase_add_test(tc, iso_strings_fast_path);
     tcase_add_test(tc, stop_words_fast_path);
+    tcase_add_test(tc, previous_word_fast_path);
     tcase_add_test(tc, max_findings_warns);
     tcase_add_test(tc, extra_names_file);
     tcase_add_test(tc, bad_names_file);
