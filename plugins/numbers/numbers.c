@@ -3404,6 +3404,17 @@ static size_t cp_of(numbers_worker *W, const char *s, size_t n, size_t b, size_t
         sum = _mm_sad_epu8(acc, _mm_setzero_si128());
         cp += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
     }
+    /* the last 1..15 bytes by one load when sixteen bytes are there to
+     * read: the starts of code points among the first b - i bytes */
+    if (i < b && i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(-65))) & ((1u << (b - i)) - 1);
+        m = m - ((m >> 1) & 0x5555u);
+        m = (m & 0x3333u) + ((m >> 2) & 0x3333u);
+        m = (m + (m >> 4)) & 0x0f0fu;
+        cp += (m + (m >> 8)) & 0x1fu;
+        i = b;
+    }
 #endif
     for (; i < b; i++)
         cp += ((unsigned char)s[i] & 0xC0) != 0x80;

@@ -479,6 +479,46 @@ START_TEST(previous_word_fast_path)
 }
 END_TEST
 
+/* Code points are counted on from the last finding sixteen bytes at a
+ * time and the last few bytes by one load: at every distance from 0 to 40
+ * bytes, with characters of one, two and three bytes between, each
+ * finding's start and end are the code points counted one by one. */
+START_TEST(code_points_at_every_distance)
+{
+    static const char *const fill[] = {"a", "\xc3\xa9", "\xe2\x80\x94"};
+    stage st;
+    char *text = malloc(20000);
+    size_t len = 0, cps = 0, k = 0, starts[200], ends[200];
+    stage_open(&st, NULL);
+    for (size_t d = 0; d <= 40; d++) {
+        const char *c = fill[d % 3];
+        for (size_t j = 0; j < d; j++) {
+            memcpy(text + len, c, strlen(c));
+            len += strlen(c);
+            cps++;
+        }
+        /* " 7 " then, at the next finding, "77 ": a number of one or two digits */
+        len += (size_t)sprintf(text + len, d % 2 ? " 7 " : " 77 ");
+        starts[k] = cps + 1;
+        ends[k] = cps + 1 + (d % 2 ? 1 : 2);
+        cps += d % 2 ? 3 : 4;
+        k++;
+    }
+    {
+        json_t *r = run(&st, text, len), *a = json_object_get(r, "numbers");
+        ck_assert_int_eq(json_array_size(a), k);
+        for (size_t i = 0; i < k; i++) {
+            json_t *f = json_array_get(a, i);
+            ck_assert_int_eq(json_integer_value(json_object_get(f, "start")), starts[i]);
+            ck_assert_int_eq(json_integer_value(json_object_get(f, "end")), ends[i]);
+        }
+        json_decref(r);
+    }
+    free(text);
+    stage_close(&st);
+}
+END_TEST
+
 /* ISO dates and years are written without snprintf: the same strings as
  * "%04d-%02d-%02d", "%04d-%02d", "--%02d-%02d", "%04d" and "%04d/%04d". */
 START_TEST(iso_strings_fast_path)
@@ -572,6 +612,7 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, iso_strings_fast_path);
     tcase_add_test(tc, stop_words_fast_path);
     tcase_add_test(tc, previous_word_fast_path);
+    tcase_add_test(tc, code_points_at_every_distance);
     tcase_add_test(tc, max_findings_warns);
     tcase_add_test(tc, extra_names_file);
     tcase_add_test(tc, bad_names_file);
