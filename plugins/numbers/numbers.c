@@ -3563,7 +3563,9 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
     const char *s;
     size_t n, pos = 0, count = 0;
     json_t *arr;
-    numbers_finding f, prev;
+    /* the finding being read and the one before it, in two slots that
+     * swap (no copy of a finding) */
+    numbers_finding slot[2], *fp = &slot[0], *pp = &slot[1], *tmp;
     int has_prev = 0;
 
     if (tp_text_load(W->t, record) != 0)
@@ -3596,21 +3598,21 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
                 break;
         }
         next = cend;
-        if (find_at(I, W, s, n, p, cend, &f, &next)) {
-            if (f.e <= p)
-                f.e = next > p ? next : p + 1;
+        if (find_at(I, W, s, n, p, cend, fp, &next)) {
+            if (fp->e <= p)
+                fp->e = next > p ? next : p + 1;
             if (count >= I->max_findings) {
                 tp_record_warn(record, "numbers", "too many numbers: the rest of the text was not read");
                 break;
             }
-            pos = f.e;
-            if (has_prev && merge_bounds(s, &prev, &f))
+            pos = fp->e;
+            if (has_prev && merge_bounds(s, pp, fp))
                 continue;
-            if (has_prev && emit(W, arr, &prev) != 0) {
+            if (has_prev && emit(W, arr, pp) != 0) {
                 json_decref(arr);
                 return tp_error_set(err, NULL, "out of memory");
             }
-            prev = f;
+            tmp = pp, pp = fp, fp = tmp;
             has_prev = 1;
             count++;
         } else {
@@ -3620,7 +3622,7 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
         while (pos < n && ((unsigned char)s[pos] & 0xC0) == 0x80)
             pos++;
     }
-    if (has_prev && emit(W, arr, &prev) != 0) {
+    if (has_prev && emit(W, arr, pp) != 0) {
         json_decref(arr);
         return tp_error_set(err, NULL, "out of memory");
     }
