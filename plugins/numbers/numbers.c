@@ -1737,6 +1737,33 @@ static size_t read_hedge(const numbers_inst *I, const char *s, size_t p, const c
     return p;
 }
 
+/* Currency codes before a number (USD 5, Rs20), with their ISO codes. */
+static const char *const cur_prefix_codes[][2] = {
+    {"USD", "USD"}, {"EUR", "EUR"}, {"GBP", "GBP"}, {"CNY", "CNY"}, {"JPY", "JPY"}, {"RMB", "CNY"},
+    {"INR", "INR"}, {"Rs", "INR"}, {"CHF", "CHF"}, {"AUD", "AUD"}, {"CAD", "CAD"}, {"HKD", "HKD"},
+    {"RUB", "RUB"}, {"usd", "USD"}, {"rmb", "CNY"}, {"eur", "EUR"}, {"gbp", "GBP"}, {"rs", "INR"},
+    {"MYR", "MYR"}, {"myr", "MYR"}, {"SEK", "SEK"}, {"NOK", "NOK"}, {"KRW", "KRW"}, {"UAH", "UAH"},
+    {"RM", "MYR"},
+};
+#define CUR_PREFIX_N (sizeof cur_prefix_codes / sizeof cur_prefix_codes[0])
+/* The first letters of those codes: A C E G H I J K M N R S U e g m r u
+ * (a test checks that every code's is here). */
+#define CB(c) (1ULL << ((c) - 64))
+#define CUR_PREFIX_FIRSTS (CB('A') | CB('C') | CB('E') | CB('G') | CB('H') | CB('I') | CB('J') | CB('K') | CB('M') | \
+                           CB('N') | CB('R') | CB('S') | CB('U') | CB('e') | CB('g') | CB('m') | CB('r') | CB('u'))
+
+/* For the tests: every code's first letter is in CUR_PREFIX_FIRSTS. */
+int numbers_cur_firsts_ok(void);
+int numbers_cur_firsts_ok(void)
+{
+    for (size_t i = 0; i < CUR_PREFIX_N; i++) {
+        unsigned char c = (unsigned char)cur_prefix_codes[i][0][0];
+        if (c < 64 || c >= 128 || !(CUR_PREFIX_FIRSTS >> (c - 64) & 1))
+            return 0;
+    }
+    return 1;
+}
+
 /* A currency sign or code right before p: returns its start and sets
  * *iso, or returns p. */
 static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
@@ -1753,13 +1780,7 @@ static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
         {"\xc2\xa3", "GBP"}, {"\xc2\xa5", "JPY"}, {"\xe2\x82\xac", "EUR"}, {"\xe2\x82\xb9", "INR"},
         {"\xe2\x82\xbf", "XBT"}, {"\xe2\x82\xa9", "KRW"}, {"\xe2\x82\xbd", "RUB"}, {"\xe2\x82\xba", "TRY"},
     };
-    static const char *const codes[][2] = {
-        {"USD", "USD"}, {"EUR", "EUR"}, {"GBP", "GBP"}, {"CNY", "CNY"}, {"JPY", "JPY"}, {"RMB", "CNY"},
-        {"INR", "INR"}, {"Rs", "INR"}, {"CHF", "CHF"}, {"AUD", "AUD"}, {"CAD", "CAD"}, {"HKD", "HKD"},
-        {"RUB", "RUB"}, {"usd", "USD"}, {"rmb", "CNY"}, {"eur", "EUR"}, {"gbp", "GBP"}, {"rs", "INR"},
-        {"MYR", "MYR"}, {"myr", "MYR"}, {"SEK", "SEK"}, {"NOK", "NOK"}, {"KRW", "KRW"}, {"UAH", "UAH"},
-        {"RM", "MYR"},
-    };
+
     size_t q = p;
     unsigned char bc;
     if (q > 0 && s[q - 1] == ' ')
@@ -1807,11 +1828,14 @@ static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
         if (e > 0 && s[e - 1] == '.')
             e--;
         ws = word_start(s, e);
-        if ((e - ws == 2 || e - ws == 3) && (ws == 0 || !is_al((unsigned char)s[ws - 1]))) {
-            for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        if ((e - ws == 2 || e - ws == 3) && (ws == 0 || !is_al((unsigned char)s[ws - 1])) &&
+            (unsigned char)s[ws] >= 64 && (unsigned char)s[ws] < 128 &&
+            (CUR_PREFIX_FIRSTS >> ((unsigned char)s[ws] - 64) & 1)) {
+            for (size_t i = 0; i < CUR_PREFIX_N; i++) {
                 size_t l = e - ws;
-                if (codes[i][0][0] == s[ws] && strlen(codes[i][0]) == l && memcmp(s + ws, codes[i][0], l) == 0 && (q < p || s[e] == '.' || e == p)) {
-                    *iso = codes[i][1];
+                if (cur_prefix_codes[i][0][0] == s[ws] && strlen(cur_prefix_codes[i][0]) == l &&
+                    memcmp(s + ws, cur_prefix_codes[i][0], l) == 0 && (q < p || s[e] == '.' || e == p)) {
+                    *iso = cur_prefix_codes[i][1];
                     return ws;
                 }
             }
@@ -2087,7 +2111,10 @@ static int match_at(const numbers_inst *I, numbers_worker *W, const pcre2_code *
 {
     /* the pattern was compiled anchored: the JIT runs it (a match-time
      * PCRE2_ANCHORED would send it to the interpreter) */
-    return pcre2_match(re, (PCRE2_SPTR)s, n, p, PCRE2_NO_UTF_CHECK, W->md, W->mctx);
+    int rc = pcre2_jit_match(re, (PCRE2_SPTR)s, n, p, PCRE2_NO_UTF_CHECK, W->md, W->mctx);
+    if (rc == PCRE2_ERROR_JIT_BADOPTION) /* no JIT on this machine */
+        rc = pcre2_match(re, (PCRE2_SPTR)s, n, p, PCRE2_NO_UTF_CHECK, W->md, W->mctx);
+    return rc;
     (void)I;
 }
 

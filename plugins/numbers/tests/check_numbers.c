@@ -19,6 +19,7 @@ int numbers_pack_agrees(const char *s, size_t len);
 int numbers_iso_agrees(int y, int m, int d);
 int numbers_stop_agrees(const void *instance, const char *s, size_t len);
 int numbers_prev_word_agrees(const char *s, size_t p);
+int numbers_cur_firsts_ok(void);
 
 typedef struct {
     const tp_plugin *pl;
@@ -519,6 +520,29 @@ START_TEST(code_points_at_every_distance)
 }
 END_TEST
 
+/* Currency codes before a number are compared only after a first letter
+ * of one of them: every code's first letter is in that set, and a code
+ * of each first letter is still found. */
+START_TEST(currency_code_filter)
+{
+    static const char *const texts[] = {"USD 40", "EUR 3", "GBP 7", "CNY 8", "JPY 9", "RMB 10", "INR 11",
+                                        "Rs 12", "CHF 13", "AUD 14", "CAD 15", "HKD 16", "RUB 17", "usd 18",
+                                        "rmb 19", "eur 20", "gbp 21", "rs 22", "MYR 23", "myr 24", "SEK 25",
+                                        "NOK 26", "KRW 27", "UAH 28", "RM 29"};
+    stage st;
+    ck_assert(numbers_cur_firsts_ok());
+    stage_open(&st, NULL);
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        json_t *r = run_s(&st, texts[i]), *f = json_array_get(json_object_get(r, "numbers"), 0);
+        ck_assert_msg(f != NULL, "%s", texts[i]);
+        ck_assert_msg(json_object_get(f, "currency") != NULL, "%s: no currency", texts[i]);
+        ck_assert_int_eq(json_integer_value(json_object_get(f, "start")), 0);
+        json_decref(r);
+    }
+    stage_close(&st);
+}
+END_TEST
+
 /* ISO dates and years are written without snprintf: the same strings as
  * "%04d-%02d-%02d", "%04d-%02d", "--%02d-%02d", "%04d" and "%04d/%04d". */
 START_TEST(iso_strings_fast_path)
@@ -613,6 +637,7 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, stop_words_fast_path);
     tcase_add_test(tc, previous_word_fast_path);
     tcase_add_test(tc, code_points_at_every_distance);
+    tcase_add_test(tc, currency_code_filter);
     tcase_add_test(tc, max_findings_warns);
     tcase_add_test(tc, extra_names_file);
     tcase_add_test(tc, bad_names_file);
