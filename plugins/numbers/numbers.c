@@ -404,6 +404,7 @@ typedef struct {
     } stop_hash[LEX_HASH_N];
     uint16_t first2[26][26]; /* lengths (bit per length) of number words by their first two letters */
     uint16_t f2[32][32];     /* the same by the low five bits of the two bytes (a letter of either case: 1..26) */
+    int no_len_filters;      /* tests: the tables walked without the length filters */
     int scan_all_letters;    /* a word's first letter is not in SCAN_INITIALS: the block scan looks at every word */
     numbers_name *names;
     size_t n_names;
@@ -422,6 +423,8 @@ typedef struct {
     numbers_bits unit_by[256];  /* units by lower-case first byte */
     unsigned char unit_len[UNIT_N];
     numbers_bits hedge_by[256]; /* hedges by lower-case last byte */
+    uint16_t cur_lens[256];     /* lengths of the first run of letters (a bit each, 15 and more in bit 15) of currency_words by lower-case first byte */
+    uint16_t unit_lens[256];    /* the same for units */
     uint16_t hedge_lens[256];   /* lengths (a bit each, 15 and more in bit 15) of the last words of hedges by last byte */
     numbers_bits stop_by[256];  /* stopwords by first byte */
     size_t max_findings;
@@ -528,6 +531,15 @@ static size_t word_end(const char *s, size_t n, size_t p)
     while (p < n && is_al((unsigned char)s[p]))
         p++;
     return p;
+}
+
+/* The length of the run of letters at p, 15 for 15 and more. */
+static inline unsigned letter_run(const char *s, size_t n, size_t p)
+{
+    unsigned k = 0;
+    while (k < 15 && p + k < n && is_al((unsigned char)s[p + k]))
+        k++;
+    return k;
 }
 
 /* The word (letters) that ends at e: its start. */
@@ -1752,6 +1764,11 @@ static const char *const cur_prefix_codes[][2] = {
 #define CUR_PREFIX_FIRSTS (CB('A') | CB('C') | CB('E') | CB('G') | CB('H') | CB('I') | CB('J') | CB('K') | CB('M') | \
                            CB('N') | CB('R') | CB('S') | CB('U') | CB('e') | CB('g') | CB('m') | CB('r') | CB('u'))
 
+/* For the tests: the words of the currency (table 0) and unit (table 1)
+ * tables, NULL past the end; and the length filters turned off. */
+const char *numbers_table_word(int table, size_t i);
+void numbers_len_filters(void *instance, int on);
+
 /* For the tests: every code's first letter is in CUR_PREFIX_FIRSTS. */
 int numbers_cur_firsts_ok(void);
 int numbers_cur_firsts_ok(void)
@@ -1896,6 +1913,11 @@ static size_t read_cur_suffix(const numbers_inst *I, const char *s, size_t n, si
                 *pow10 = 0;
                 return q + 3;
             }
+    /* a word matches only a table word whose first run of letters is as
+     * long as its own (the byte after the run must be the same, or no
+     * letter): most words after a number are no currency */
+    if (!(I->cur_lens[lc((unsigned char)s[q])] >> letter_run(s, n, q) & 1) && !I->no_len_filters)
+        return e;
     BITS_FOR(&I->cur_by[lc((unsigned char)s[q])], i)
         if (ci_word(s, n, q, currency_words[i].word)) {
             *iso = currency_words[i].iso;
@@ -1994,6 +2016,8 @@ static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e
     }
     if (q >= n)
         return e;
+    if (!(I->unit_lens[lc((unsigned char)s[q])] >> letter_run(s, n, q) & 1) && !I->no_len_filters)
+        return e; /* as in read_cur_suffix */
     BITS_FOR(&I->unit_by[lc((unsigned char)s[q])], i) {
         size_t l;
         int ok;
@@ -3797,9 +3821,12 @@ static int numbers_index(numbers_inst *I)
 {
     size_t last[257];
     for (size_t i = 0; i < CUR_N; i++)
-        bits_set(&I->cur_by[lc((unsigned char)currency_words[i].word[0])], i);
+        bits_set(&I->cur_by[lc((unsigned char)currency_words[i].word[0])], i),
+            I->cur_lens[lc((unsigned char)currency_words[i].word[0])] |=
+            (uint16_t)(1u << letter_run(currency_words[i].word, strlen(currency_words[i].word), 0));
     for (size_t i = 0; i < UNIT_N; i++) {
         bits_set(&I->unit_by[lc((unsigned char)units[i].word[0])], i);
+        I->unit_lens[lc((unsigned char)units[i].word[0])] |= (uint16_t)(1u << letter_run(units[i].word, strlen(units[i].word), 0));
         I->unit_len[i] = (unsigned char)strlen(units[i].word);
     }
     for (size_t i = 0; i < HEDGE_N; i++) {
@@ -4022,6 +4049,18 @@ static void numbers_worker_fini(void *instance, void *worker)
     pcre2_match_context_free(W->mctx);
     pcre2_jit_stack_free(W->stack);
     free(W);
+}
+
+const char *numbers_table_word(int table, size_t i)
+{
+    if (table == 0)
+        return i < CUR_N ? currency_words[i].word : NULL;
+    return i < UNIT_N ? units[i].word : NULL;
+}
+
+void numbers_len_filters(void *instance, int on)
+{
+    ((numbers_inst *)instance)->no_len_filters = !on;
 }
 
 static const tp_option_spec numbers_options[] = {
