@@ -497,7 +497,7 @@ static inline __attribute__((always_inline)) int ci_word(const char *s, size_t n
 }
 
 /* Is there a space (one or a few) at p?  Returns the position after it. */
-static size_t skip_sp(const char *s, size_t n, size_t p)
+static size_t skip_sp_slow(const char *s, size_t n, size_t p)
 {
     size_t q = p;
     while (q < n && q < p + 4) {
@@ -509,6 +509,27 @@ static size_t skip_sp(const char *s, size_t n, size_t p)
             break;
     }
     return q;
+}
+
+/* The common cases at once: no space at p, or one space and then
+ * something else than a space, a tab or a no-break space's first byte. */
+static inline size_t skip_sp(const char *s, size_t n, size_t p)
+{
+    if (p + 1 < n) {
+        unsigned char c = (unsigned char)s[p], d = (unsigned char)s[p + 1];
+        if (c != ' ' && c != '\t' && c != 0xc2)
+            return p;
+        if (c == ' ' && d != ' ' && d != '\t' && d != 0xc2)
+            return p + 1;
+    }
+    return skip_sp_slow(s, n, p);
+}
+
+/* For the tests: skip_sp against its loop alone. */
+int numbers_skip_sp_agrees(const char *s, size_t n, size_t p);
+int numbers_skip_sp_agrees(const char *s, size_t n, size_t p)
+{
+    return skip_sp(s, n, p) == skip_sp_slow(s, n, p);
 }
 
 /* Skip spaces backwards from p (exclusive). */

@@ -22,6 +22,7 @@ int numbers_prev_word_agrees(const char *s, size_t p);
 int numbers_cur_firsts_ok(void);
 const char *numbers_table_word(int table, size_t i);
 void numbers_len_filters(void *instance, int on);
+int numbers_skip_sp_agrees(const char *s, size_t n, size_t p);
 
 typedef struct {
     const tp_plugin *pl;
@@ -581,6 +582,25 @@ START_TEST(suffix_length_filters)
 }
 END_TEST
 
+/* Spaces after a position: the quick answers (no space, one space) are
+ * the loop's, at every position of texts of spaces, tabs, no-break
+ * spaces, letters and other bytes, up to the end of the text. */
+START_TEST(skip_spaces_fast_path)
+{
+    char buf[24];
+    unsigned x = 4242;
+    for (int k = 0; k < 3000; k++) {
+        for (size_t j = 0; j < sizeof buf; j++) {
+            x = x * 1103515245u + 12345u;
+            buf[j] = "a \t\xc2\xa0\xc3-5"[(x >> 16) % 8];
+        }
+        for (size_t len = 0; len <= sizeof buf; len += 7)
+            for (size_t p = 0; p <= len; p++)
+                ck_assert(numbers_skip_sp_agrees(buf, len, p));
+    }
+}
+END_TEST
+
 /* ISO dates and years are written without snprintf: the same strings as
  * "%04d-%02d-%02d", "%04d-%02d", "--%02d-%02d", "%04d" and "%04d/%04d". */
 START_TEST(iso_strings_fast_path)
@@ -677,6 +697,7 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, code_points_at_every_distance);
     tcase_add_test(tc, currency_code_filter);
     tcase_add_test(tc, suffix_length_filters);
+    tcase_add_test(tc, skip_spaces_fast_path);
     tcase_add_test(tc, max_findings_warns);
     tcase_add_test(tc, extra_names_file);
     tcase_add_test(tc, bad_names_file);
