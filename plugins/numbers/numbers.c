@@ -622,6 +622,13 @@ static const numbers_lex *lex_find(const numbers_inst *I, const char *s, size_t 
     return NULL;
 }
 
+/* strcmp of a kind with a literal kind, but no call for most pairs (the
+ * kinds differ in their first letter but date and duration). */
+static inline int kind_cmp(const char *k, const char *lit)
+{
+    return k[0] != lit[0] ? (unsigned char)k[0] - (unsigned char)lit[0] : strcmp(k, lit);
+}
+
 /* s[0..len) is w (lower case) but for case, and w has len letters; no
  * strlen of w first. */
 static inline int ci_is(const char *s, size_t len, const char *w)
@@ -3046,7 +3053,7 @@ not_range:
 range_done:
     /* a fraction of a unit is a quantity or a duration (1/4 mile, two and a
      * half years), but "a third week", "a sixth-minute goal" are ranks */
-    if (f->kind != NULL && strcmp(f->kind, "fraction") == 0 && (c.unit || read_unit(I, s, n, end, &ua) > end)) {
+    if (f->kind != NULL && kind_cmp(f->kind, "fraction") == 0 && (c.unit || read_unit(I, s, n, end, &ua) > end)) {
         size_t at = 0;
         int64_t rank = a_ordinal(I, s, n, start, &at);
         if (rank > 0) {
@@ -3057,7 +3064,7 @@ range_done:
             f->kind = NULL;
         }
     }
-    if (f->kind == NULL || strcmp(f->kind, "range") == 0) {
+    if (f->kind == NULL || kind_cmp(f->kind, "range") == 0) {
         const numbers_unit *u = NULL;
         size_t ue = end;
         if (c.unit) {
@@ -3088,12 +3095,12 @@ range_done:
     if (c.approx)
         f->approx = c.approx;
     /* what is counted */
-    if (f->unit[0] == '\0' && (strcmp(f->kind, "cardinal") == 0 || strcmp(f->kind, "range") == 0))
+    if (f->unit[0] == '\0' && (kind_cmp(f->kind, "cardinal") == 0 || kind_cmp(f->kind, "range") == 0))
         read_counted(I, s, n, end, f->unit, sizeof f->unit);
     f->s = start;
     f->e = end;
     /* 500 or more, ten or fewer */
-    if (f->approx == NULL && strcmp(f->kind, "range") != 0 && strcmp(f->kind, "year") != 0) {
+    if (f->approx == NULL && kind_cmp(f->kind, "range") != 0 && kind_cmp(f->kind, "year") != 0) {
         static const struct { const char *w; const char *norm; } post[] = {
             {"or more", "at least"}, {"and more", "at least"}, {"or above", "at least"}, {"and above", "at least"},
             {"or over", "at least"}, {"or higher", "at least"}, {"or greater", "at least"},
@@ -3121,7 +3128,7 @@ range_done:
                     f->e = pe;
                     f->unit[0] = '\0';
                     f->unit_ref = NULL;
-                    if (strcmp(f->kind, "cardinal") == 0)
+                    if (kind_cmp(f->kind, "cardinal") == 0)
                         read_counted(I, s, n, f->e, f->unit, sizeof f->unit);
                     /* equal to 5000 or less: the bound is the claim */
                     if (h != NULL && strcmp(h, "exactly") == 0)
@@ -3134,7 +3141,7 @@ hedge:
     if (f->approx == NULL) {
         const char *h = NULL;
         size_t hs = read_hedge(I, s, f->s, &h);
-        if (h != NULL && strcmp(f->kind, "date") != 0) {
+        if (h != NULL && kind_cmp(f->kind, "date") != 0) {
             /* "some" and "over" only before a count, not "over 2020" */
             f->approx = h;
             f->s = hs;
@@ -3576,7 +3583,7 @@ static int emit(numbers_worker *W, json_t *arr, const numbers_finding *f)
     SET(o, "kind", shared_str(W, f->kind));
     if (f->iso[0])
         SET(o, "value", shared_strn(W, f->iso, strlen(f->iso)));
-    else if (f->kind[0] == 'r' && strcmp(f->kind, "range") == 0) {
+    else if (f->kind[0] == 'r' && kind_cmp(f->kind, "range") == 0) {
         SET(o, "low", numv_json(W, f->low));
         SET(o, "high", numv_json(W, f->high));
     } else if (f->has_value)
