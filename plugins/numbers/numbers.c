@@ -2426,12 +2426,17 @@ static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t 
 }
 
 /* The non-space token around p. */
+/* Bytes that end a token (1: space, newline, tab; 2: also '(' going
+ * back), and bytes that make a token special (URLs, e-mail, phones). */
+static const unsigned char token_stop[256] = {[' '] = 3, ['\n'] = 3, ['\t'] = 3, ['('] = 2};
+static const unsigned char token_special[256] = {['/'] = 1, ['@'] = 1, [':'] = 1, ['+'] = 1, ['('] = 1, ['_'] = 1};
+
 static void token_bounds(const char *s, size_t n, size_t p, size_t *ts, size_t *te)
 {
     size_t a = p, b = p;
-    while (a > 0 && s[a - 1] != ' ' && s[a - 1] != '\n' && s[a - 1] != '\t' && s[a - 1] != '(' && p - a < 256)
+    while (a > 0 && !(token_stop[(unsigned char)s[a - 1]] & 2) && p - a < 256)
         a--;
-    while (b < n && s[b] != ' ' && s[b] != '\n' && s[b] != '\t' && b - p < 256)
+    while (b < n && !(token_stop[(unsigned char)s[b]] & 1) && b - p < 256)
         b++;
     if (a > 0 && s[a - 1] == '(')
         a--;
@@ -2611,7 +2616,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         {
             int special = 0;
             for (size_t i = ts; i < te && !special; i++)
-                special = s[i] == '/' || s[i] == '@' || s[i] == ':' || s[i] == '+' || s[i] == '(' || s[i] == '_';
+                special = token_special[(unsigned char)s[i]];
             if (!special && s[ts] == '0' && te - ts >= 3 && te - ts <= 5 && is_dg((unsigned char)s[ts + 1]))
                 special = 1;
             if (!special && te - ts == 3 && p == ts && te + 4 < n && s[te] == '-' )
