@@ -533,7 +533,7 @@ int numbers_skip_sp_agrees(const char *s, size_t n, size_t p)
 }
 
 /* Skip spaces backwards from p (exclusive). */
-static size_t skip_sp_back(const char *s, size_t p)
+static size_t skip_sp_back_slow(const char *s, size_t p)
 {
     size_t q = p;
     while (q > 0 && q + 4 > p) {
@@ -545,6 +545,28 @@ static size_t skip_sp_back(const char *s, size_t p)
             break;
     }
     return q;
+}
+
+/* The common cases at once, as skip_sp: no space before p, or one space
+ * after something else than a space, a tab or a no-break space's last
+ * byte. */
+static inline size_t skip_sp_back(const char *s, size_t p)
+{
+    if (p >= 2) {
+        unsigned char c = (unsigned char)s[p - 1], d = (unsigned char)s[p - 2];
+        if (c != ' ' && c != '\t' && c != 0xa0)
+            return p;
+        if (c == ' ' && d != ' ' && d != '\t' && d != 0xa0)
+            return p - 1;
+    }
+    return skip_sp_back_slow(s, p);
+}
+
+/* For the tests: skip_sp_back against its loop alone. */
+int numbers_skip_sp_back_agrees(const char *s, size_t p);
+int numbers_skip_sp_back_agrees(const char *s, size_t p)
+{
+    return skip_sp_back(s, p) == skip_sp_back_slow(s, p);
 }
 
 static size_t word_end(const char *s, size_t n, size_t p)

@@ -23,6 +23,7 @@ int numbers_cur_firsts_ok(void);
 const char *numbers_table_word(int table, size_t i);
 void numbers_len_filters(void *instance, int on);
 int numbers_skip_sp_agrees(const char *s, size_t n, size_t p);
+int numbers_skip_sp_back_agrees(const char *s, size_t p);
 
 typedef struct {
     const tp_plugin *pl;
@@ -582,8 +583,8 @@ START_TEST(suffix_length_filters)
 }
 END_TEST
 
-/* Spaces after a position: the quick answers (no space, one space) are
- * the loop's, at every position of texts of spaces, tabs, no-break
+/* Spaces after (and before) a position: the quick answers (no space, one
+ * space) are the loop's, at every position of texts of spaces, tabs, no-break
  * spaces, letters and other bytes, up to the end of the text. */
 START_TEST(skip_spaces_fast_path)
 {
@@ -595,8 +596,10 @@ START_TEST(skip_spaces_fast_path)
             buf[j] = "a \t\xc2\xa0\xc3-5"[(x >> 16) % 8];
         }
         for (size_t len = 0; len <= sizeof buf; len += 7)
-            for (size_t p = 0; p <= len; p++)
+            for (size_t p = 0; p <= len; p++) {
                 ck_assert(numbers_skip_sp_agrees(buf, len, p));
+                ck_assert(numbers_skip_sp_back_agrees(buf, p));
+            }
     }
 }
 END_TEST
