@@ -29,7 +29,7 @@ EXTRA_DIST += plugins/numbers/tests/cases.txt
 ## A small driver for the scripts in bench/numbers (not installed): JSON
 ## Lines in, records out, with timing of the stage and of a plain pcre2 scan.
 noinst_PROGRAMS += bench/numbers/numbers-driver
-bench_numbers_numbers_driver_SOURCES = bench/numbers/driver.c plugins/numbers/numbers.c
+bench_numbers_numbers_driver_SOURCES = bench/numbers/driver.c plugins/numbers/numbers.c core/jsonmem.c
 bench_numbers_numbers_driver_CFLAGS = $(AM_CFLAGS)
 bench_numbers_numbers_driver_LDADD = libtextpipe.la $(JANSSON_LIBS) $(PCRE2_LIBS)
 EXTRA_DIST += bench/numbers/README.md bench/numbers/score.py bench/numbers/speed.py \

@@ -309,6 +309,46 @@ static inline void lex_pack(const char *s, size_t len, uint64_t *a, uint64_t *b)
     *b = y;
 }
 
+/* The same as lex_pack for 3 to 11 letters, by a few loads that read only
+ * s[0..len) (overlapping where len is not a power of two), and no loop. */
+static inline uint64_t lex_load32(const char *s)
+{
+    uint32_t v;
+    memcpy(&v, s, 4);
+    return v;
+}
+
+static inline void lex_pack_fast(const char *s, size_t len, uint64_t *a, uint64_t *b)
+{
+    uint64_t x, y = 0;
+    if (len >= 8) {
+        memcpy(&x, s, 8);
+        if (len > 8) {
+            /* the last four bytes hold s[8..len) at the top */
+            y = lex_load32(s + len - 4) >> (8 * (12 - len));
+            y |= 0x20202020ULL >> (8 * (12 - len));
+        }
+    } else if (len >= 4) {
+        x = lex_load32(s) | lex_load32(s + len - 4) << (8 * (len - 4));
+    } else {
+        x = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[1] << 8 | (uint64_t)(unsigned char)s[2] << 16;
+    }
+    x |= len >= 8 ? 0x2020202020202020ULL : 0x2020202020202020ULL >> (8 * (8 - len));
+    *a = x;
+    *b = y;
+}
+
+/* For the tests: does lex_pack_fast agree with lex_pack on s[0..len)
+ * (3 <= len <= 11)? */
+int numbers_pack_agrees(const char *s, size_t len);
+int numbers_pack_agrees(const char *s, size_t len)
+{
+    uint64_t a, b, fa, fb;
+    lex_pack(s, len, &a, &b);
+    lex_pack_fast(s, len, &fa, &fb);
+    return a == fa && b == fb;
+}
+
 static inline size_t lex_slot(uint64_t a, uint64_t b)
 {
     return (size_t)(((a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL)) >> 55) & (LEX_HASH_N - 1);
@@ -357,8 +397,14 @@ typedef struct {
         uint64_t a, b;
         const numbers_lex *L;
     } lex_hash[LEX_HASH_N];
+    /* stop words by a hash of their letters (open addressing; len 0: free) */
+    struct {
+        uint64_t a, b;
+        size_t len;
+    } stop_hash[LEX_HASH_N];
     uint16_t first2[26][26]; /* lengths (bit per length) of number words by their first two letters */
     uint16_t f2[32][32];     /* the same by the low five bits of the two bytes (a letter of either case: 1..26) */
+    int no_len_filters;      /* tests: the tables walked without the length filters */
     int scan_all_letters;    /* a word's first letter is not in SCAN_INITIALS: the block scan looks at every word */
     numbers_name *names;
     size_t n_names;
@@ -377,6 +423,8 @@ typedef struct {
     numbers_bits unit_by[256];  /* units by lower-case first byte */
     unsigned char unit_len[UNIT_N];
     numbers_bits hedge_by[256]; /* hedges by lower-case last byte */
+    uint16_t cur_lens[256];     /* lengths of the first run of letters (a bit each, 15 and more in bit 15) of currency_words by lower-case first byte */
+    uint16_t unit_lens[256];    /* the same for units */
     uint16_t hedge_lens[256];   /* lengths (a bit each, 15 and more in bit 15) of the last words of hedges by last byte */
     numbers_bits stop_by[256];  /* stopwords by first byte */
     size_t max_findings;
@@ -449,7 +497,7 @@ static inline __attribute__((always_inline)) int ci_word(const char *s, size_t n
 }
 
 /* Is there a space (one or a few) at p?  Returns the position after it. */
-static size_t skip_sp(const char *s, size_t n, size_t p)
+static size_t skip_sp_slow(const char *s, size_t n, size_t p)
 {
     size_t q = p;
     while (q < n && q < p + 4) {
@@ -463,8 +511,29 @@ static size_t skip_sp(const char *s, size_t n, size_t p)
     return q;
 }
 
+/* The common cases at once: no space at p, or one space and then
+ * something else than a space, a tab or a no-break space's first byte. */
+static inline size_t skip_sp(const char *s, size_t n, size_t p)
+{
+    if (p + 1 < n) {
+        unsigned char c = (unsigned char)s[p], d = (unsigned char)s[p + 1];
+        if (c != ' ' && c != '\t' && c != 0xc2)
+            return p;
+        if (c == ' ' && d != ' ' && d != '\t' && d != 0xc2)
+            return p + 1;
+    }
+    return skip_sp_slow(s, n, p);
+}
+
+/* For the tests: skip_sp against its loop alone. */
+int numbers_skip_sp_agrees(const char *s, size_t n, size_t p);
+int numbers_skip_sp_agrees(const char *s, size_t n, size_t p)
+{
+    return skip_sp(s, n, p) == skip_sp_slow(s, n, p);
+}
+
 /* Skip spaces backwards from p (exclusive). */
-static size_t skip_sp_back(const char *s, size_t p)
+static size_t skip_sp_back_slow(const char *s, size_t p)
 {
     size_t q = p;
     while (q > 0 && q + 4 > p) {
@@ -478,11 +547,42 @@ static size_t skip_sp_back(const char *s, size_t p)
     return q;
 }
 
+/* The common cases at once, as skip_sp: no space before p, or one space
+ * after something else than a space, a tab or a no-break space's last
+ * byte. */
+static inline size_t skip_sp_back(const char *s, size_t p)
+{
+    if (p >= 2) {
+        unsigned char c = (unsigned char)s[p - 1], d = (unsigned char)s[p - 2];
+        if (c != ' ' && c != '\t' && c != 0xa0)
+            return p;
+        if (c == ' ' && d != ' ' && d != '\t' && d != 0xa0)
+            return p - 1;
+    }
+    return skip_sp_back_slow(s, p);
+}
+
+/* For the tests: skip_sp_back against its loop alone. */
+int numbers_skip_sp_back_agrees(const char *s, size_t p);
+int numbers_skip_sp_back_agrees(const char *s, size_t p)
+{
+    return skip_sp_back(s, p) == skip_sp_back_slow(s, p);
+}
+
 static size_t word_end(const char *s, size_t n, size_t p)
 {
     while (p < n && is_al((unsigned char)s[p]))
         p++;
     return p;
+}
+
+/* The length of the run of letters at p, 15 for 15 and more. */
+static inline unsigned letter_run(const char *s, size_t n, size_t p)
+{
+    unsigned k = 0;
+    while (k < 15 && p + k < n && is_al((unsigned char)s[p + k]))
+        k++;
+    return k;
 }
 
 /* The word (letters) that ends at e: its start. */
@@ -496,12 +596,34 @@ static size_t word_start(const char *s, size_t e)
 /* The previous word before p, past spaces: [*ws, *we).  0 when none. */
 static int prev_word(const char *s, size_t p, size_t *ws, size_t *we)
 {
-    size_t e = skip_sp_back(s, p);
+    size_t e;
+    if (p >= 2 && s[p - 1] == ' ' && is_al((unsigned char)s[p - 2])) {
+        /* one space after a letter, the common case: what the general
+         * path finds too (the letter stops skip_sp_back) */
+        *we = p - 1;
+        *ws = word_start(s, p - 1);
+        return 1;
+    }
+    e = skip_sp_back(s, p);
     if (e == p || e == 0 || !is_al((unsigned char)s[e - 1]))
         return 0;
     *we = e;
     *ws = word_start(s, e);
     return 1;
+}
+
+/* For the tests: prev_word against its general path alone. */
+int numbers_prev_word_agrees(const char *s, size_t p);
+int numbers_prev_word_agrees(const char *s, size_t p)
+{
+    size_t ws = 1, we = 1, ws2 = 1, we2 = 1, e = skip_sp_back(s, p);
+    int a = prev_word(s, p, &ws, &we), b = 0;
+    if (!(e == p || e == 0 || !is_al((unsigned char)s[e - 1]))) {
+        we2 = e;
+        ws2 = word_start(s, e);
+        b = 1;
+    }
+    return a == b && (!a || (ws == ws2 && we == we2));
 }
 
 /* The number word s[0..len) (letters only, any case), or NULL. */
@@ -511,11 +633,22 @@ static const numbers_lex *lex_find(const numbers_inst *I, const char *s, size_t 
     size_t h;
     if (len < 3 || len > 11)
         return NULL;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    lex_pack_fast(s, len, &a, &b);
+#else
     lex_pack(s, len, &a, &b);
+#endif
     for (h = lex_slot(a, b); I->lex_hash[h].L != NULL; h = (h + 1) & (LEX_HASH_N - 1))
         if (I->lex_hash[h].a == a && I->lex_hash[h].b == b)
             return I->lex_hash[h].L;
     return NULL;
+}
+
+/* strcmp of a kind with a literal kind, but no call for most pairs (the
+ * kinds differ in their first letter but date and duration). */
+static inline int kind_cmp(const char *k, const char *lit)
+{
+    return k[0] != lit[0] ? (unsigned char)k[0] - (unsigned char)lit[0] : strcmp(k, lit);
 }
 
 /* s[0..len) is w (lower case) but for case, and w has len letters; no
@@ -707,7 +840,9 @@ static size_t scale_word(const numbers_inst *I, const char *s, size_t n, size_t 
     const numbers_lex *L;
     if (we == p)
         return 0;
-    {
+    /* the words below have at most six letters and start with b, c, d, k,
+     * l, m or t */
+    if (we - p <= 6 && strchr("bcdklmt", lc((unsigned char)s[p])) != NULL) {
         static const struct { const char *w; int64_t m; } extra[] = {
             {"bln", 1000000000LL}, {"mln", 1000000LL}, {"tln", 1000000000000LL}, {"mil", 1000000LL},
             {"lakh", 100000LL}, {"lakhs", 100000LL}, {"lac", 100000LL}, {"crore", 10000000LL}, {"crores", 10000000LL},
@@ -1664,6 +1799,38 @@ static size_t read_hedge(const numbers_inst *I, const char *s, size_t p, const c
     return p;
 }
 
+/* Currency codes before a number (USD 5, Rs20), with their ISO codes. */
+static const char *const cur_prefix_codes[][2] = {
+    {"USD", "USD"}, {"EUR", "EUR"}, {"GBP", "GBP"}, {"CNY", "CNY"}, {"JPY", "JPY"}, {"RMB", "CNY"},
+    {"INR", "INR"}, {"Rs", "INR"}, {"CHF", "CHF"}, {"AUD", "AUD"}, {"CAD", "CAD"}, {"HKD", "HKD"},
+    {"RUB", "RUB"}, {"usd", "USD"}, {"rmb", "CNY"}, {"eur", "EUR"}, {"gbp", "GBP"}, {"rs", "INR"},
+    {"MYR", "MYR"}, {"myr", "MYR"}, {"SEK", "SEK"}, {"NOK", "NOK"}, {"KRW", "KRW"}, {"UAH", "UAH"},
+    {"RM", "MYR"},
+};
+#define CUR_PREFIX_N (sizeof cur_prefix_codes / sizeof cur_prefix_codes[0])
+/* The first letters of those codes: A C E G H I J K M N R S U e g m r u
+ * (a test checks that every code's is here). */
+#define CB(c) (1ULL << ((c) - 64))
+#define CUR_PREFIX_FIRSTS (CB('A') | CB('C') | CB('E') | CB('G') | CB('H') | CB('I') | CB('J') | CB('K') | CB('M') | \
+                           CB('N') | CB('R') | CB('S') | CB('U') | CB('e') | CB('g') | CB('m') | CB('r') | CB('u'))
+
+/* For the tests: the words of the currency (table 0) and unit (table 1)
+ * tables, NULL past the end; and the length filters turned off. */
+const char *numbers_table_word(int table, size_t i);
+void numbers_len_filters(void *instance, int on);
+
+/* For the tests: every code's first letter is in CUR_PREFIX_FIRSTS. */
+int numbers_cur_firsts_ok(void);
+int numbers_cur_firsts_ok(void)
+{
+    for (size_t i = 0; i < CUR_PREFIX_N; i++) {
+        unsigned char c = (unsigned char)cur_prefix_codes[i][0][0];
+        if (c < 64 || c >= 128 || !(CUR_PREFIX_FIRSTS >> (c - 64) & 1))
+            return 0;
+    }
+    return 1;
+}
+
 /* A currency sign or code right before p: returns its start and sets
  * *iso, or returns p. */
 static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
@@ -1680,13 +1847,7 @@ static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
         {"\xc2\xa3", "GBP"}, {"\xc2\xa5", "JPY"}, {"\xe2\x82\xac", "EUR"}, {"\xe2\x82\xb9", "INR"},
         {"\xe2\x82\xbf", "XBT"}, {"\xe2\x82\xa9", "KRW"}, {"\xe2\x82\xbd", "RUB"}, {"\xe2\x82\xba", "TRY"},
     };
-    static const char *const codes[][2] = {
-        {"USD", "USD"}, {"EUR", "EUR"}, {"GBP", "GBP"}, {"CNY", "CNY"}, {"JPY", "JPY"}, {"RMB", "CNY"},
-        {"INR", "INR"}, {"Rs", "INR"}, {"CHF", "CHF"}, {"AUD", "AUD"}, {"CAD", "CAD"}, {"HKD", "HKD"},
-        {"RUB", "RUB"}, {"usd", "USD"}, {"rmb", "CNY"}, {"eur", "EUR"}, {"gbp", "GBP"}, {"rs", "INR"},
-        {"MYR", "MYR"}, {"myr", "MYR"}, {"SEK", "SEK"}, {"NOK", "NOK"}, {"KRW", "KRW"}, {"UAH", "UAH"},
-        {"RM", "MYR"},
-    };
+
     size_t q = p;
     unsigned char bc;
     if (q > 0 && s[q - 1] == ' ')
@@ -1734,11 +1895,14 @@ static size_t read_cur_prefix(const char *s, size_t p, const char **iso)
         if (e > 0 && s[e - 1] == '.')
             e--;
         ws = word_start(s, e);
-        if ((e - ws == 2 || e - ws == 3) && (ws == 0 || !is_al((unsigned char)s[ws - 1]))) {
-            for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        if ((e - ws == 2 || e - ws == 3) && (ws == 0 || !is_al((unsigned char)s[ws - 1])) &&
+            (unsigned char)s[ws] >= 64 && (unsigned char)s[ws] < 128 &&
+            (CUR_PREFIX_FIRSTS >> ((unsigned char)s[ws] - 64) & 1)) {
+            for (size_t i = 0; i < CUR_PREFIX_N; i++) {
                 size_t l = e - ws;
-                if (codes[i][0][0] == s[ws] && strlen(codes[i][0]) == l && memcmp(s + ws, codes[i][0], l) == 0 && (q < p || s[e] == '.' || e == p)) {
-                    *iso = codes[i][1];
+                if (cur_prefix_codes[i][0][0] == s[ws] && strlen(cur_prefix_codes[i][0]) == l &&
+                    memcmp(s + ws, cur_prefix_codes[i][0], l) == 0 && (q < p || s[e] == '.' || e == p)) {
+                    *iso = cur_prefix_codes[i][1];
                     return ws;
                 }
             }
@@ -1799,6 +1963,11 @@ static size_t read_cur_suffix(const numbers_inst *I, const char *s, size_t n, si
                 *pow10 = 0;
                 return q + 3;
             }
+    /* a word matches only a table word whose first run of letters is as
+     * long as its own (the byte after the run must be the same, or no
+     * letter): most words after a number are no currency */
+    if (!(I->cur_lens[lc((unsigned char)s[q])] >> letter_run(s, n, q) & 1) && !I->no_len_filters)
+        return e;
     BITS_FOR(&I->cur_by[lc((unsigned char)s[q])], i)
         if (ci_word(s, n, q, currency_words[i].word)) {
             *iso = currency_words[i].iso;
@@ -1897,6 +2066,8 @@ static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e
     }
     if (q >= n)
         return e;
+    if (!(I->unit_lens[lc((unsigned char)s[q])] >> letter_run(s, n, q) & 1) && !I->no_len_filters)
+        return e; /* as in read_cur_suffix */
     BITS_FOR(&I->unit_by[lc((unsigned char)s[q])], i) {
         size_t l;
         int ok;
@@ -1913,12 +2084,40 @@ static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e
 }
 
 /* The words after e naming what is counted. */
-static int is_stopword(const numbers_inst *I, const char *s, size_t len)
+/* The list walked word by word (kept for the tests). */
+static int is_stopword_slow(const numbers_inst *I, const char *s, size_t len)
 {
     BITS_FOR(&I->stop_by[lc((unsigned char)s[0])], i)
         if (ci_is(s, len, stopwords[i]))
             return 1;
     return 0;
+}
+
+/* s[0..len) (letters, hyphens, apostrophes: packed with | 32, one code per
+ * letter whatever its case, and none a letter's for the other two) is a
+ * stop word: one probe of a hash table in most cases. */
+static int is_stopword(const numbers_inst *I, const char *s, size_t len)
+{
+    uint64_t a, b;
+    if (len == 0 || len > 16)
+        return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len >= 3 && len <= 11)
+        lex_pack_fast(s, len, &a, &b);
+    else
+#endif
+        lex_pack(s, len, &a, &b);
+    for (size_t h = lex_slot(a, b); I->stop_hash[h].len != 0; h = (h + 1) & (LEX_HASH_N - 1))
+        if (I->stop_hash[h].a == a && I->stop_hash[h].b == b && I->stop_hash[h].len == len)
+            return 1;
+    return 0;
+}
+
+/* For the tests: the hash and the list agree on s[0..len). */
+int numbers_stop_agrees(const void *instance, const char *s, size_t len);
+int numbers_stop_agrees(const void *instance, const char *s, size_t len)
+{
+    return is_stopword(instance, s, len) == is_stopword_slow(instance, s, len);
 }
 
 static size_t read_counted(const numbers_inst *I, const char *s, size_t n, size_t e, char *out, size_t outsz)
@@ -1958,7 +2157,15 @@ static size_t read_counted(const numbers_inst *I, const char *s, size_t n, size_
 
 static int month_of(const char *s, size_t len)
 {
-    if (len == 0)
+    unsigned char c;
+    if (len == 0 || len > 9)
+        return 0;
+    /* the first letters of the months (j f m a s o n d): most words are
+     * none, and the loop below would find nothing for them */
+    c = lc((unsigned char)s[0]);
+    if (c < 'a' || c > 'z' || !((1u << (c - 'a')) & (1u << ('j' - 'a') | 1u << ('f' - 'a') | 1u << ('m' - 'a') |
+                                                  1u << ('a' - 'a') | 1u << ('s' - 'a') | 1u << ('o' - 'a') |
+                                                  1u << ('n' - 'a') | 1u << ('d' - 'a'))))
         return 0;
     for (int i = 0; i < 12; i++) {
         size_t ml;
@@ -1978,7 +2185,10 @@ static int match_at(const numbers_inst *I, numbers_worker *W, const pcre2_code *
 {
     /* the pattern was compiled anchored: the JIT runs it (a match-time
      * PCRE2_ANCHORED would send it to the interpreter) */
-    return pcre2_match(re, (PCRE2_SPTR)s, n, p, PCRE2_NO_UTF_CHECK, W->md, W->mctx);
+    int rc = pcre2_jit_match(re, (PCRE2_SPTR)s, n, p, PCRE2_NO_UTF_CHECK, W->md, W->mctx);
+    if (rc == PCRE2_ERROR_JIT_BADOPTION) /* no JIT on this machine */
+        rc = pcre2_match(re, (PCRE2_SPTR)s, n, p, PCRE2_NO_UTF_CHECK, W->md, W->mctx);
+    return rc;
     (void)I;
 }
 
@@ -2002,14 +2212,91 @@ static int month_grp(const char *s, const PCRE2_SIZE *ov, int g)
     return month_of(s + a, b - a);
 }
 
+/* v (0 <= v < 10^9) in decimal at out, zero-padded to width digits, as
+ * printf's %0*d: returns the end (no NUL written). */
+static char *put_dec(char *out, int v, int width)
+{
+    char tmp[12];
+    int k = 0;
+    do {
+        tmp[k++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    while (k < width)
+        tmp[k++] = '0';
+    while (k > 0)
+        *out++ = tmp[--k];
+    return out;
+}
+
+/* "%04d-%02d-%02d", "%04d-%02d" (no day), "--%02d-%02d" (no year) without
+ * snprintf; snprintf for what put_dec does not take. */
 static void iso_date(char *out, size_t sz, int y, int m, int d)
 {
+    if (sz >= 16 && y < 100000 && m >= 0 && m < 100 && d >= 0 && d < 100) {
+        char *o = out;
+        if (y > 0) {
+            o = put_dec(o, y, 4);
+            *o++ = '-';
+            o = put_dec(o, m, 2);
+            if (d > 0) {
+                *o++ = '-';
+                o = put_dec(o, d, 2);
+            }
+        } else {
+            *o++ = '-';
+            *o++ = '-';
+            o = put_dec(o, m, 2);
+            *o++ = '-';
+            o = put_dec(o, d, 2);
+        }
+        *o = '\0';
+        return;
+    }
     if (y > 0 && d > 0)
         snprintf(out, sz, "%04d-%02d-%02d", y, m, d);
     else if (y > 0)
         snprintf(out, sz, "%04d-%02d", y, m);
     else
         snprintf(out, sz, "--%02d-%02d", m, d);
+}
+
+/* A year "%04d", or a decade "%04d/%04d" (b >= 0), years 0..9999. */
+static void iso_years(char *out, int a, int b)
+{
+    char *o = put_dec(out, a, 4);
+    if (b >= 0) {
+        *o++ = '/';
+        o = put_dec(o, b, 4);
+    }
+    *o = '\0';
+}
+
+/* For the tests: iso_date and iso_years against snprintf. */
+int numbers_iso_agrees(int y, int m, int d);
+int numbers_iso_agrees(int y, int m, int d)
+{
+    char a[32], b[32];
+    iso_date(a, sizeof a, y, m, d);
+    if (y > 0 && d > 0)
+        snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, d);
+    else if (y > 0)
+        snprintf(b, sizeof b, "%04d-%02d", y, m);
+    else
+        snprintf(b, sizeof b, "--%02d-%02d", m, d);
+    if (strcmp(a, b) != 0)
+        return 0;
+    if (y >= 0 && y < 10000) {
+        iso_years(a, y, -1);
+        snprintf(b, sizeof b, "%04d", y);
+        if (strcmp(a, b) != 0)
+            return 0;
+        iso_years(a, y, (y + 9) % 10000);
+        snprintf(b, sizeof b, "%04d/%04d", y, (y + 9) % 10000);
+        if (strcmp(a, b) != 0)
+            return 0;
+    }
+    return 1;
 }
 
 /* Dates around the digits at p. */
@@ -2148,7 +2435,8 @@ static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t 
         }
         nm = &I->names[i];
         i = I->name_link[i];
-        if (p >= nm->numpos && p - nm->numpos + nm->len <= n &&
+        if (p >= nm->numpos && p - nm->numpos + nm->len <= n && s[p - nm->numpos] == nm->text[0] &&
+            s[p - nm->numpos + nm->len - 1] == nm->text[nm->len - 1] &&
             memcmp(s + p - nm->numpos, nm->text, nm->len) == 0) {
             size_t a = p - nm->numpos, b = a + nm->len;
             if ((a == 0 || !is_al((unsigned char)s[a - 1]) ) && (a == 0 || !is_dg((unsigned char)s[a - 1])) &&
@@ -2160,12 +2448,17 @@ static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t 
 }
 
 /* The non-space token around p. */
+/* Bytes that end a token (1: space, newline, tab; 2: also '(' going
+ * back), and bytes that make a token special (URLs, e-mail, phones). */
+static const unsigned char token_stop[256] = {[' '] = 3, ['\n'] = 3, ['\t'] = 3, ['('] = 2};
+static const unsigned char token_special[256] = {['/'] = 1, ['@'] = 1, [':'] = 1, ['+'] = 1, ['('] = 1, ['_'] = 1};
+
 static void token_bounds(const char *s, size_t n, size_t p, size_t *ts, size_t *te)
 {
     size_t a = p, b = p;
-    while (a > 0 && s[a - 1] != ' ' && s[a - 1] != '\n' && s[a - 1] != '\t' && s[a - 1] != '(' && p - a < 256)
+    while (a > 0 && !(token_stop[(unsigned char)s[a - 1]] & 2) && p - a < 256)
         a--;
-    while (b < n && s[b] != ' ' && s[b] != '\n' && s[b] != '\t' && b - p < 256)
+    while (b < n && !(token_stop[(unsigned char)s[b]] & 1) && b - p < 256)
         b++;
     if (a > 0 && s[a - 1] == '(')
         a--;
@@ -2345,7 +2638,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         {
             int special = 0;
             for (size_t i = ts; i < te && !special; i++)
-                special = s[i] == '/' || s[i] == '@' || s[i] == ':' || s[i] == '+' || s[i] == '(' || s[i] == '_';
+                special = token_special[(unsigned char)s[i]];
             if (!special && s[ts] == '0' && te - ts >= 3 && te - ts <= 5 && is_dg((unsigned char)s[ts + 1]))
                 special = 1;
             if (!special && te - ts == 3 && p == ts && te + 4 < n && s[te] == '-' )
@@ -2601,7 +2894,10 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         if (c.ndig == 2)
             y += (y >= 30 ? 1900 : 2000);
         f->kind = "year";
-        snprintf(f->iso, sizeof f->iso, "%04d/%04d", (int)(y % 10000), (int)((y + 9) % 10000));
+        if (y >= 0)
+            iso_years(f->iso, (int)(y % 10000), (int)((y + 9) % 10000));
+        else
+            snprintf(f->iso, sizeof f->iso, "%04d/%04d", (int)(y % 10000), (int)((y + 9) % 10000));
         f->s = start;
         f->e = end;
         if (c.ndig == 2 && start > 0 && s[start - 1] == '\'')
@@ -2784,7 +3080,7 @@ not_range:
 range_done:
     /* a fraction of a unit is a quantity or a duration (1/4 mile, two and a
      * half years), but "a third week", "a sixth-minute goal" are ranks */
-    if (f->kind != NULL && strcmp(f->kind, "fraction") == 0 && (c.unit || read_unit(I, s, n, end, &ua) > end)) {
+    if (f->kind != NULL && kind_cmp(f->kind, "fraction") == 0 && (c.unit || read_unit(I, s, n, end, &ua) > end)) {
         size_t at = 0;
         int64_t rank = a_ordinal(I, s, n, start, &at);
         if (rank > 0) {
@@ -2795,7 +3091,7 @@ range_done:
             f->kind = NULL;
         }
     }
-    if (f->kind == NULL || strcmp(f->kind, "range") == 0) {
+    if (f->kind == NULL || kind_cmp(f->kind, "range") == 0) {
         const numbers_unit *u = NULL;
         size_t ue = end;
         if (c.unit) {
@@ -2816,7 +3112,7 @@ range_done:
             int cue = prev_word(s, start, &ws, &pwe) && in_list(year_cues, YEAR_CUES_N, s + ws, pwe - ws);
             if ((cue || (y >= 1900 && y <= 2099)) && read_hedge(I, s, start, &h) == start) {
                 f->kind = "year";
-                snprintf(f->iso, sizeof f->iso, "%04lld", (long long)y);
+                iso_years(f->iso, (int)y, -1); /* 1000..2100 */
                 f->has_value = 0;
             }
         }
@@ -2826,12 +3122,12 @@ range_done:
     if (c.approx)
         f->approx = c.approx;
     /* what is counted */
-    if (f->unit[0] == '\0' && (strcmp(f->kind, "cardinal") == 0 || strcmp(f->kind, "range") == 0))
+    if (f->unit[0] == '\0' && (kind_cmp(f->kind, "cardinal") == 0 || kind_cmp(f->kind, "range") == 0))
         read_counted(I, s, n, end, f->unit, sizeof f->unit);
     f->s = start;
     f->e = end;
     /* 500 or more, ten or fewer */
-    if (f->approx == NULL && strcmp(f->kind, "range") != 0 && strcmp(f->kind, "year") != 0) {
+    if (f->approx == NULL && kind_cmp(f->kind, "range") != 0 && kind_cmp(f->kind, "year") != 0) {
         static const struct { const char *w; const char *norm; } post[] = {
             {"or more", "at least"}, {"and more", "at least"}, {"or above", "at least"}, {"and above", "at least"},
             {"or over", "at least"}, {"or higher", "at least"}, {"or greater", "at least"},
@@ -2859,7 +3155,7 @@ range_done:
                     f->e = pe;
                     f->unit[0] = '\0';
                     f->unit_ref = NULL;
-                    if (strcmp(f->kind, "cardinal") == 0)
+                    if (kind_cmp(f->kind, "cardinal") == 0)
                         read_counted(I, s, n, f->e, f->unit, sizeof f->unit);
                     /* equal to 5000 or less: the bound is the claim */
                     if (h != NULL && strcmp(h, "exactly") == 0)
@@ -2872,7 +3168,7 @@ hedge:
     if (f->approx == NULL) {
         const char *h = NULL;
         size_t hs = read_hedge(I, s, f->s, &h);
-        if (h != NULL && strcmp(f->kind, "date") != 0) {
+        if (h != NULL && kind_cmp(f->kind, "date") != 0) {
             /* "some" and "over" only before a count, not "over 2020" */
             f->approx = h;
             f->s = hs;
@@ -3118,7 +3414,7 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
                     return r;
                 }
                 /* digits after a currency code (USD50, Rs20) */
-                if (e < n && scan_class[u[e]] == 1 && e - r <= 3 && in_list(cur_codes, CUR_CODES_N, s + r, e - r)) {
+                if (len <= 3 && e < n && scan_class[u[e]] == 1 && in_list(cur_codes, CUR_CODES_N, s + r, e - r)) {
                     *cend = e + 1;
                     return e;
                 }
@@ -3214,6 +3510,17 @@ static size_t cp_of(numbers_worker *W, const char *s, size_t n, size_t b, size_t
         sum = _mm_sad_epu8(acc, _mm_setzero_si128());
         cp += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
     }
+    /* the last 1..15 bytes by one load when sixteen bytes are there to
+     * read: the starts of code points among the first b - i bytes */
+    if (i < b && i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(-65))) & ((1u << (b - i)) - 1);
+        m = m - ((m >> 1) & 0x5555u);
+        m = (m & 0x3333u) + ((m >> 2) & 0x3333u);
+        m = (m + (m >> 4)) & 0x0f0fu;
+        cp += (m + (m >> 8)) & 0x1fu;
+        i = b;
+    }
 #endif
     for (; i < b; i++)
         cp += ((unsigned char)s[i] & 0xC0) != 0x80;
@@ -3303,7 +3610,7 @@ static int emit(numbers_worker *W, json_t *arr, const numbers_finding *f)
     SET(o, "kind", shared_str(W, f->kind));
     if (f->iso[0])
         SET(o, "value", shared_strn(W, f->iso, strlen(f->iso)));
-    else if (f->kind[0] == 'r' && strcmp(f->kind, "range") == 0) {
+    else if (f->kind[0] == 'r' && kind_cmp(f->kind, "range") == 0) {
         SET(o, "low", numv_json(W, f->low));
         SET(o, "high", numv_json(W, f->high));
     } else if (f->has_value)
@@ -3362,7 +3669,9 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
     const char *s;
     size_t n, pos = 0, count = 0;
     json_t *arr;
-    numbers_finding f, prev;
+    /* the finding being read and the one before it, in two slots that
+     * swap (no copy of a finding) */
+    numbers_finding slot[2], *fp = &slot[0], *pp = &slot[1], *tmp;
     int has_prev = 0;
 
     if (tp_text_load(W->t, record) != 0)
@@ -3395,21 +3704,21 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
                 break;
         }
         next = cend;
-        if (find_at(I, W, s, n, p, cend, &f, &next)) {
-            if (f.e <= p)
-                f.e = next > p ? next : p + 1;
+        if (find_at(I, W, s, n, p, cend, fp, &next)) {
+            if (fp->e <= p)
+                fp->e = next > p ? next : p + 1;
             if (count >= I->max_findings) {
                 tp_record_warn(record, "numbers", "too many numbers: the rest of the text was not read");
                 break;
             }
-            pos = f.e;
-            if (has_prev && merge_bounds(s, &prev, &f))
+            pos = fp->e;
+            if (has_prev && merge_bounds(s, pp, fp))
                 continue;
-            if (has_prev && emit(W, arr, &prev) != 0) {
+            if (has_prev && emit(W, arr, pp) != 0) {
                 json_decref(arr);
                 return tp_error_set(err, NULL, "out of memory");
             }
-            prev = f;
+            tmp = pp, pp = fp, fp = tmp;
             has_prev = 1;
             count++;
         } else {
@@ -3419,7 +3728,7 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
         while (pos < n && ((unsigned char)s[pos] & 0xC0) == 0x80)
             pos++;
     }
-    if (has_prev && emit(W, arr, &prev) != 0) {
+    if (has_prev && emit(W, arr, pp) != 0) {
         json_decref(arr);
         return tp_error_set(err, NULL, "out of memory");
     }
@@ -3567,9 +3876,12 @@ static int numbers_index(numbers_inst *I)
 {
     size_t last[257];
     for (size_t i = 0; i < CUR_N; i++)
-        bits_set(&I->cur_by[lc((unsigned char)currency_words[i].word[0])], i);
+        bits_set(&I->cur_by[lc((unsigned char)currency_words[i].word[0])], i),
+            I->cur_lens[lc((unsigned char)currency_words[i].word[0])] |=
+            (uint16_t)(1u << letter_run(currency_words[i].word, strlen(currency_words[i].word), 0));
     for (size_t i = 0; i < UNIT_N; i++) {
         bits_set(&I->unit_by[lc((unsigned char)units[i].word[0])], i);
+        I->unit_lens[lc((unsigned char)units[i].word[0])] |= (uint16_t)(1u << letter_run(units[i].word, strlen(units[i].word), 0));
         I->unit_len[i] = (unsigned char)strlen(units[i].word);
     }
     for (size_t i = 0; i < HEDGE_N; i++) {
@@ -3647,6 +3959,16 @@ static int numbers_create(void **out, const json_t *options, tp_error *err)
         I->lex_hash[h].a = a;
         I->lex_hash[h].b = b;
         I->lex_hash[h].L = &lexicon[i];
+    }
+    for (size_t i = 0; i < STOP_N; i++) {
+        uint64_t a, b;
+        size_t h, len = strlen(stopwords[i]);
+        lex_pack(stopwords[i], len, &a, &b);
+        for (h = lex_slot(a, b); I->stop_hash[h].len != 0; h = (h + 1) & (LEX_HASH_N - 1))
+            ;
+        I->stop_hash[h].a = a;
+        I->stop_hash[h].b = b;
+        I->stop_hash[h].len = len;
     }
     for (size_t i = 0; i < LEX_N; i++) {
         if (strchr(SCAN_INITIALS, lexicon[i].word[0]) == NULL)
@@ -3782,6 +4104,18 @@ static void numbers_worker_fini(void *instance, void *worker)
     pcre2_match_context_free(W->mctx);
     pcre2_jit_stack_free(W->stack);
     free(W);
+}
+
+const char *numbers_table_word(int table, size_t i)
+{
+    if (table == 0)
+        return i < CUR_N ? currency_words[i].word : NULL;
+    return i < UNIT_N ? units[i].word : NULL;
+}
+
+void numbers_len_filters(void *instance, int on)
+{
+    ((numbers_inst *)instance)->no_len_filters = !on;
 }
 
 static const tp_option_spec numbers_options[] = {

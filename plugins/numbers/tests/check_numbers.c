@@ -15,6 +15,15 @@
 #include "textpipe/record.h"
 
 const tp_plugin *numbers_LTX_textpipe_plugin(void);
+int numbers_pack_agrees(const char *s, size_t len);
+int numbers_iso_agrees(int y, int m, int d);
+int numbers_stop_agrees(const void *instance, const char *s, size_t len);
+int numbers_prev_word_agrees(const char *s, size_t p);
+int numbers_cur_firsts_ok(void);
+const char *numbers_table_word(int table, size_t i);
+void numbers_len_filters(void *instance, int on);
+int numbers_skip_sp_agrees(const char *s, size_t n, size_t p);
+int numbers_skip_sp_back_agrees(const char *s, size_t p);
 
 typedef struct {
     const tp_plugin *pl;
@@ -399,6 +408,214 @@ START_TEST(shared_values)
 }
 END_TEST
 
+/* Number words are packed for the lexicon's hash by a few overlapping
+ * loads: the same packing as the letter-by-letter loop, for every length
+ * from 3 to 11, mixed case, and words cut from a longer buffer (the bytes
+ * after the word must not count). */
+START_TEST(word_packing_fast_path)
+{
+    static const char *const words[] = {"one", "TWO", "Three", "forty", "seventeen", "HUNDREDTHS",
+                                        "quadrillion", "thousand", "dozen", "Eleven", "twelfth"};
+    char buf[32];
+    unsigned x = 12345;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        ck_assert(numbers_pack_agrees(words[i], strlen(words[i])));
+    for (int k = 0; k < 2000; k++) {
+        size_t len = 3 + (size_t)(k % 9);
+        for (size_t j = 0; j < sizeof buf; j++) {
+            x = x * 1103515245u + 12345u;
+            buf[j] = (char)((x >> 16) & 1 ? 'a' + (x >> 17) % 26 : 'A' + (x >> 17) % 26);
+        }
+        ck_assert_msg(numbers_pack_agrees(buf + k % 7, len), "length %zu", len);
+    }
+}
+END_TEST
+
+/* The words after a count stop at a stop word, found by a hash of the
+ * word's letters: the same answers as the list walked word by word, in
+ * any case, for words of every length, with hyphens and apostrophes. */
+START_TEST(stop_words_fast_path)
+{
+    static const char *const words[] = {"the", "The", "THE", "a", "A", "of", "including", "Including",
+                                        "although", "went", "Work", "workers", "jobs", "people", "x",
+                                        "hi", "theirs", "the-", "o'clock", "don't", "well-known",
+                                        "abcdefghijklmnop", "abcdefghijklmnopq", "towards", "towardss",
+                                        "had", "hAd", "said", "sAID", "thousands", "children"};
+    stage st;
+    char buf[20];
+    unsigned x = 777;
+    stage_open(&st, NULL);
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        ck_assert_msg(numbers_stop_agrees(st.inst, words[i], strlen(words[i])), "%s", words[i]);
+    ck_assert(numbers_stop_agrees(st.inst, "their", 5));
+    for (int k = 0; k < 5000; k++) {
+        size_t len = 1 + (size_t)(k % 17);
+        /* letters of the stop words' alphabet, often a stop word's own */
+        for (size_t j = 0; j < len; j++) {
+            x = x * 1103515245u + 12345u;
+            buf[j] = "theasoinrwTHE-'"[(x >> 16) % 15];
+        }
+        ck_assert_msg(numbers_stop_agrees(st.inst, buf, len), "%.*s", (int)len, buf);
+    }
+    stage_close(&st);
+}
+END_TEST
+
+/* The word before a position: the quick path (one space after a letter)
+ * gives what the general one gives, at every position of texts of
+ * letters, spaces, tabs, no-break spaces and digits. */
+START_TEST(previous_word_fast_path)
+{
+    static const char *const texts[] = {"In 2020 about  42 people", "a 5", " 7", "x\t 9", "A\xc2\xa0" "12 and 3",
+                                        "   ", "word", "ab cd  ef   gh    ij 1"};
+    char buf[24];
+    unsigned x = 99;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        for (size_t p = 0; p <= strlen(texts[i]); p++)
+            ck_assert_msg(numbers_prev_word_agrees(texts[i], p), "%s at %zu", texts[i], p);
+    for (int k = 0; k < 3000; k++) {
+        for (size_t j = 0; j < sizeof buf; j++) {
+            x = x * 1103515245u + 12345u;
+            buf[j] = "ab  Z\t9\xc2\xa0-"[(x >> 16) % 10];
+        }
+        for (size_t p = 0; p <= sizeof buf; p++)
+            ck_assert(numbers_prev_word_agrees(buf, p));
+    }
+}
+END_TEST
+
+/* Code points are counted on from the last finding sixteen bytes at a
+ * time and the last few bytes by one load: at every distance from 0 to 40
+ * bytes, with characters of one, two and three bytes between, each
+ * finding's start and end are the code points counted one by one. */
+START_TEST(code_points_at_every_distance)
+{
+    static const char *const fill[] = {"a", "\xc3\xa9", "\xe2\x80\x94"};
+    stage st;
+    char *text = malloc(20000);
+    size_t len = 0, cps = 0, k = 0, starts[200], ends[200];
+    stage_open(&st, NULL);
+    for (size_t d = 0; d <= 40; d++) {
+        const char *c = fill[d % 3];
+        for (size_t j = 0; j < d; j++) {
+            memcpy(text + len, c, strlen(c));
+            len += strlen(c);
+            cps++;
+        }
+        /* " 7 " then, at the next finding, "77 ": a number of one or two digits */
+        len += (size_t)sprintf(text + len, d % 2 ? " 7 " : " 77 ");
+        starts[k] = cps + 1;
+        ends[k] = cps + 1 + (d % 2 ? 1 : 2);
+        cps += d % 2 ? 3 : 4;
+        k++;
+    }
+    {
+        json_t *r = run(&st, text, len), *a = json_object_get(r, "numbers");
+        ck_assert_int_eq(json_array_size(a), k);
+        for (size_t i = 0; i < k; i++) {
+            json_t *f = json_array_get(a, i);
+            ck_assert_int_eq(json_integer_value(json_object_get(f, "start")), starts[i]);
+            ck_assert_int_eq(json_integer_value(json_object_get(f, "end")), ends[i]);
+        }
+        json_decref(r);
+    }
+    free(text);
+    stage_close(&st);
+}
+END_TEST
+
+/* Currency codes before a number are compared only after a first letter
+ * of one of them: every code's first letter is in that set, and a code
+ * of each first letter is still found. */
+START_TEST(currency_code_filter)
+{
+    static const char *const texts[] = {"USD 40", "EUR 3", "GBP 7", "CNY 8", "JPY 9", "RMB 10", "INR 11",
+                                        "Rs 12", "CHF 13", "AUD 14", "CAD 15", "HKD 16", "RUB 17", "usd 18",
+                                        "rmb 19", "eur 20", "gbp 21", "rs 22", "MYR 23", "myr 24", "SEK 25",
+                                        "NOK 26", "KRW 27", "UAH 28", "RM 29"};
+    stage st;
+    ck_assert(numbers_cur_firsts_ok());
+    stage_open(&st, NULL);
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        json_t *r = run_s(&st, texts[i]), *f = json_array_get(json_object_get(r, "numbers"), 0);
+        ck_assert_msg(f != NULL, "%s", texts[i]);
+        ck_assert_msg(json_object_get(f, "currency") != NULL, "%s: no currency", texts[i]);
+        ck_assert_int_eq(json_integer_value(json_object_get(f, "start")), 0);
+        json_decref(r);
+    }
+    stage_close(&st);
+}
+END_TEST
+
+/* Currency words and units after a number are compared only when the
+ * word there is as long as one of theirs: with and without that filter,
+ * every word of both tables, in three shapes and two cases, gives the
+ * same findings. */
+START_TEST(suffix_length_filters)
+{
+    static const char *const shapes[] = {"It cost 7 %s today.", "a 12-%s thing", "About 40 %s, 5 %ss and 9 %sx"};
+    stage st;
+    stage_open(&st, NULL);
+    for (int table = 0; table < 2; table++)
+        for (size_t i = 0; numbers_table_word(table, i) != NULL; i++)
+            for (size_t k = 0; k < 6; k++) {
+                char text[256], *a, *b;
+                json_t *r;
+                const char *w = numbers_table_word(table, i);
+                char word[64];
+                snprintf(word, sizeof word, "%s", w);
+                if (k >= 3 && word[0] >= 'a' && word[0] <= 'z')
+                    word[0] = (char)(word[0] - 32);
+                snprintf(text, sizeof text, shapes[k % 3], word, word, word);
+                numbers_len_filters(st.inst, 1);
+                r = run_s(&st, text);
+                a = json_dumps(json_object_get(r, "numbers"), JSON_COMPACT);
+                json_decref(r);
+                numbers_len_filters(st.inst, 0);
+                r = run_s(&st, text);
+                b = json_dumps(json_object_get(r, "numbers"), JSON_COMPACT);
+                json_decref(r);
+                ck_assert_msg(strcmp(a, b) == 0, "%s: %s against %s", text, a, b);
+                free(a);
+                free(b);
+            }
+    stage_close(&st);
+}
+END_TEST
+
+/* Spaces after (and before) a position: the quick answers (no space, one
+ * space) are the loop's, at every position of texts of spaces, tabs, no-break
+ * spaces, letters and other bytes, up to the end of the text. */
+START_TEST(skip_spaces_fast_path)
+{
+    char buf[24];
+    unsigned x = 4242;
+    for (int k = 0; k < 3000; k++) {
+        for (size_t j = 0; j < sizeof buf; j++) {
+            x = x * 1103515245u + 12345u;
+            buf[j] = "a \t\xc2\xa0\xc3-5"[(x >> 16) % 8];
+        }
+        for (size_t len = 0; len <= sizeof buf; len += 7)
+            for (size_t p = 0; p <= len; p++) {
+                ck_assert(numbers_skip_sp_agrees(buf, len, p));
+                ck_assert(numbers_skip_sp_back_agrees(buf, p));
+            }
+    }
+}
+END_TEST
+
+/* ISO dates and years are written without snprintf: the same strings as
+ * "%04d-%02d-%02d", "%04d-%02d", "--%02d-%02d", "%04d" and "%04d/%04d". */
+START_TEST(iso_strings_fast_path)
+{
+    static const int ys[] = {-5, 0, 1, 7, 99, 100, 999, 1000, 1850, 1999, 2021, 2100, 9999, 10000, 123456};
+    for (size_t i = 0; i < sizeof ys / sizeof ys[0]; i++)
+        for (int m = 0; m <= 12; m++)
+            for (int d = 0; d <= 31; d += 3)
+                ck_assert_msg(numbers_iso_agrees(ys[i], m, d), "%d-%d-%d", ys[i], m, d);
+}
+END_TEST
+
 /* max_findings stops a document early with a warning, not an error. */
 START_TEST(max_findings_warns)
 {
@@ -476,6 +693,14 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, thousands_of_numbers);
     tcase_add_test(tc, block_scan_matches_pattern);
     tcase_add_test(tc, shared_values);
+    tcase_add_test(tc, word_packing_fast_path);
+    tcase_add_test(tc, iso_strings_fast_path);
+    tcase_add_test(tc, stop_words_fast_path);
+    tcase_add_test(tc, previous_word_fast_path);
+    tcase_add_test(tc, code_points_at_every_distance);
+    tcase_add_test(tc, currency_code_filter);
+    tcase_add_test(tc, suffix_length_filters);
+    tcase_add_test(tc, skip_spaces_fast_path);
     tcase_add_test(tc, max_findings_warns);
     tcase_add_test(tc, extra_names_file);
     tcase_add_test(tc, bad_names_file);
