@@ -44,6 +44,17 @@ static const int16_t *probe(const us_model *m, uint32_t row)
     }
 }
 
+/* Where the processor has the instructions, the fast path uses them. */
+START_TEST(hw_path_chosen)
+{
+    ck_assert_int_eq(in->model.hw, us_cpu_hw());
+#if US_HAVE_HW
+    if (__builtin_cpu_supports("popcnt") && __builtin_cpu_supports("sse4.2"))
+        ck_assert_int_eq(in->model.hw, 1);
+#endif
+}
+END_TEST
+
 START_TEST(index_matches_table)
 {
     const us_model *m = &in->model;
@@ -88,6 +99,14 @@ static size_t compare_text(const char *text)
                          0);
         ck_assert_msg(memcmp(slow, wk->em, (size_t)n * US_NL * sizeof *slow) == 0,
                       "sentence %zu: the fast path scores differ", s);
+        /* the portable build of the fast path too (the one above may be the
+         * processor-specific one) */
+        memset(wk->em, 0, (size_t)n * US_NL * sizeof *wk->em);
+        ck_assert_int_eq(us_model_emissions_sw(&in->model, wk->wc, wk->ti, wk->toks.v, st->ts, st->te,
+                                               wk->near, wk->F, wk->acc, wk->em),
+                         0);
+        ck_assert_msg(memcmp(slow, wk->em, (size_t)n * US_NL * sizeof *slow) == 0,
+                      "sentence %zu: the portable fast path scores differ", s);
         free(slow);
         compared++;
     }
@@ -265,6 +284,7 @@ int main(void)
     int failed;
     tcase_set_timeout(tc, 120);
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, hw_path_chosen);
     tcase_add_test(tc, index_matches_table);
     tcase_add_test(tc, fast_path_same_scores);
     tcase_add_test(tc, viterbi_same_labels);
