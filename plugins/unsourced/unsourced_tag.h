@@ -473,31 +473,29 @@ typedef int32_t us_v4i __attribute__((vector_size(16)));
 typedef int16_t us_v4s __attribute__((vector_size(8)));
 typedef float us_v4f __attribute__((vector_size(16)));
 
+/* Eight lanes as one 32-byte vector: one instruction each with AVX2 (the
+ * build of us_model_emissions_hw), two 16-byte ones otherwise. */
+typedef int32_t us_v8i __attribute__((vector_size(32)));
+typedef int16_t us_v8s __attribute__((vector_size(16)));
+typedef float us_v8f __attribute__((vector_size(32)));
+
 static inline void us_add16(int32_t *a, const int16_t *r)
 {
-    us_v4s x, y;
-    us_v4i p, q;
+    us_v8s x;
+    us_v8i p;
     memcpy(&x, r, sizeof x);
-    memcpy(&y, r + 4, sizeof y);
     memcpy(&p, a, sizeof p);
-    memcpy(&q, a + 4, sizeof q);
-    p += __builtin_convertvector(x, us_v4i);
-    q += __builtin_convertvector(y, us_v4i);
+    p += __builtin_convertvector(x, us_v8i);
     memcpy(a, &p, sizeof p);
-    memcpy(a + 4, &q, sizeof q);
 }
 
 static inline void us_add32(int32_t *a, const int32_t *r)
 {
-    us_v4i x, y, p, q;
+    us_v8i x, p;
     memcpy(&x, r, sizeof x);
-    memcpy(&y, r + 4, sizeof y);
     memcpy(&p, a, sizeof p);
-    memcpy(&q, a + 4, sizeof q);
     p += x;
-    q += y;
     memcpy(a, &p, sizeof p);
-    memcpy(a + 4, &q, sizeof q);
 }
 
 static inline void us_add_feat(int32_t *a, const us_model *m, uint64_t f)
@@ -621,7 +619,7 @@ static inline __attribute__((always_inline)) int
 us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const us_tok *tk, uint32_t ts,
                   uint32_t te, uint32_t *near, uint64_t *x, int32_t *acc, float *em, int hw)
 {
-    uint32_t n = te - ts, i, l;
+    uint32_t n = te - ts, i;
     unsigned hqr;
     const int32_t *tb = m->tab;
     for (i = ts; i < te; i++)
@@ -690,37 +688,37 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
         unsigned pos = (i == 0) | (i + 1 == n) << 1 | ((tk[k].flags & US_F_PARA) != 0) << 2;
         unsigned cl = near[2 * i] & 0xff, cr = near[2 * i + 1] & 0xff;
         unsigned rl = near[2 * i] >> 8, rr = near[2 * i + 1] >> 8;
-        us_add32(a, tb + (size_t)(US_TB_SHAPE + (s0 | sm1 << 4 | sp1 << 8)) * US_LANES);
-        us_add32(a, tb + (size_t)(US_TB_RULE + (r0 | rm1 << 4 | rp1 << 8)) * US_LANES);
-        us_add32(a, tb + (size_t)(US_TB_RCUE + (rl | rr << 3 | s0 << 6 | r0 << 9)) * US_LANES);
-        us_add32(a, tb + (size_t)(US_TB_CUE + (cl | cr << 3 | s0 << 6 | cue << 9 | r0 << 10)) * US_LANES);
-        us_add32(a, tb + (size_t)(US_TB_POS + (pos | hqr << 3 | s0 << 5 | r0 << 8)) * US_LANES);
+        us_v8i v, y;
+        us_v8f f, sc = {m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale};
+        float tmp[8];
+        /* the sum in a register: a's words' shares, then the tables and rows */
+        memcpy(&v, a, sizeof v);
+#define US_ACC32(R) (memcpy(&y, (R), sizeof y), v += y)
+        US_ACC32(tb + (size_t)(US_TB_SHAPE + (s0 | sm1 << 4 | sp1 << 8)) * US_LANES);
+        US_ACC32(tb + (size_t)(US_TB_RULE + (r0 | rm1 << 4 | rp1 << 8)) * US_LANES);
+        US_ACC32(tb + (size_t)(US_TB_RCUE + (rl | rr << 3 | s0 << 6 | r0 << 9)) * US_LANES);
+        US_ACC32(tb + (size_t)(US_TB_CUE + (cl | cr << 3 | s0 << 6 | cue << 9 | r0 << 10)) * US_LANES);
+        US_ACC32(tb + (size_t)(US_TB_POS + (pos | hqr << 3 | s0 << 5 | r0 << 8)) * US_LANES);
         if (i == 0)
-            us_add32(a, tb + (size_t)(US_TB_EDGE + 0) * US_LANES);
+            US_ACC32(tb + (size_t)(US_TB_EDGE + 0) * US_LANES);
         if (i < 2)
-            us_add32(a, tb + (size_t)(US_TB_EDGE + 1) * US_LANES);
+            US_ACC32(tb + (size_t)(US_TB_EDGE + 1) * US_LANES);
         if (i + 1 == n)
-            us_add32(a, tb + (size_t)(US_TB_EDGE + 2) * US_LANES);
+            US_ACC32(tb + (size_t)(US_TB_EDGE + 2) * US_LANES);
         if (i + 2 >= n)
-            us_add32(a, tb + (size_t)(US_TB_EDGE + 3) * US_LANES);
+            US_ACC32(tb + (size_t)(US_TB_EDGE + 3) * US_LANES);
+#undef US_ACC32
         for (j = 0; j < 5; j++)
-            if (rp[j] != NULL)
-                us_add16(a, rp[j]);
-        {
-            /* (float)a[l] * wscale, four lanes at a time (the same IEEE
-             * operations, so the same scores) */
-            us_v4i lo, hi;
-            us_v4f flo, fhi, sc = {m->wscale, m->wscale, m->wscale, m->wscale};
-            float tmp[4];
-            memcpy(&lo, a, sizeof lo);
-            memcpy(&hi, a + 4, sizeof hi);
-            flo = __builtin_convertvector(lo, us_v4f) * sc;
-            fhi = __builtin_convertvector(hi, us_v4f) * sc;
-            memcpy(em + (size_t)i * US_NL, &flo, sizeof flo);
-            memcpy(tmp, &fhi, sizeof fhi);
-            for (l = 4; l < US_NL; l++)
-                em[(size_t)i * US_NL + l] = tmp[l - 4];
-        }
+            if (rp[j] != NULL) {
+                us_v8s w16;
+                memcpy(&w16, rp[j], sizeof w16);
+                v += __builtin_convertvector(w16, us_v8i);
+            }
+        /* (float)a[l] * wscale, all lanes at once (the same IEEE operations,
+         * so the same scores) */
+        f = __builtin_convertvector(v, us_v8f) * sc;
+        memcpy(tmp, &f, sizeof f);
+        memcpy(em + (size_t)i * US_NL, tmp, US_NL * sizeof *em);
     }
     return 0;
 }
@@ -740,7 +738,7 @@ static int us_model_emissions_sw(const us_model *m, us_wentry *wc, const us_toki
 
 #if defined(__GNUC__) && defined(__x86_64__)
 #define US_HAVE_HW 1
-static __attribute__((target("popcnt,sse4.2"))) int
+static __attribute__((target("popcnt,avx2"))) int
 us_model_emissions_hw(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const us_tok *tk, uint32_t ts,
                       uint32_t te, uint32_t *near, uint64_t *x, int32_t *acc, float *em)
 {
@@ -749,7 +747,7 @@ us_model_emissions_hw(const us_model *m, us_wentry *wc, const us_tokinfo *ti, co
 
 static int us_cpu_hw(void)
 {
-    return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("sse4.2");
+    return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("avx2");
 }
 #else
 #define US_HAVE_HW 0
