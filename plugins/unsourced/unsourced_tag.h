@@ -827,11 +827,12 @@ static __attribute__((unused)) void us_viterbi_plain(const float *em, uint32_t n
  * have one float to spare after its n * US_NL (read, never used); back:
  * n * US_BACK bytes of scratch. */
 #define US_BACK 8
-typedef int8_t us_v4b __attribute__((vector_size(4)));
-static void us_viterbi(const float *em, uint32_t n, const float *trans, const float *start,
-                       const float *end, uint8_t *back, uint8_t *out)
+typedef int8_t us_v8b __attribute__((vector_size(8)));
+static inline __attribute__((always_inline)) void us_viterbi_body(const float *em, uint32_t n, const float *trans,
+                                                                const float *start, const float *end,
+                                                                uint8_t *back, uint8_t *out)
 {
-    us_v4f tlo[US_NL], thi[US_NL], alo, ahi;
+    us_v8f t[US_NL], a;
     float row[8], av[8];
     uint32_t i;
     int l, p, best = 0;
@@ -840,54 +841,73 @@ static void us_viterbi(const float *em, uint32_t n, const float *trans, const fl
     for (p = 0; p < US_NL; p++) {
         for (l = 0; l < 8; l++)
             row[l] = l < US_NL && us_bio_ok(p, l) ? trans[p * US_NL + l] : -INFINITY;
-        memcpy(&tlo[p], row, sizeof tlo[p]);
-        memcpy(&thi[p], row + 4, sizeof thi[p]);
+        memcpy(&t[p], row, sizeof t[p]);
     }
     for (l = 0; l < 8; l++)
         av[l] = l < US_NL && us_bio_ok(US_L_O, l) ? start[l] + em[l] : -1e30f;
-    memcpy(&alo, av, sizeof alo);
-    memcpy(&ahi, av + 4, sizeof ahi);
+    memcpy(&a, av, sizeof a);
     for (i = 1; i < n; i++) {
-        us_v4f blo, bhi, e;
-        us_v4i plo = {0, 0, 0, 0}, phi = {0, 0, 0, 0};
-        us_v4b b8;
-        blo = alo[0] + tlo[0];
-        bhi = alo[0] + thi[0];
+        us_v8f b, e;
+        us_v8i pl = {0, 0, 0, 0, 0, 0, 0, 0};
+        us_v8b b8;
+        b = a[0] + t[0];
         /* the previous label p as a constant, so its score is a lane
          * shuffle, not a trip through memory */
-#define US_VSTEP(P, AP)                                                                  \
+#define US_VSTEP(P)                                                                      \
     do {                                                                                 \
-        us_v4f vlo = (AP) + tlo[P], vhi = (AP) + thi[P];                                 \
-        us_v4i mlo = vlo > blo, mhi = vhi > bhi, pv = {P, P, P, P};                      \
-        blo = (us_v4f)((mlo & (us_v4i)vlo) | (~mlo & (us_v4i)blo));                      \
-        bhi = (us_v4f)((mhi & (us_v4i)vhi) | (~mhi & (us_v4i)bhi));                      \
-        plo = (mlo & pv) | (~mlo & plo);                                                 \
-        phi = (mhi & pv) | (~mhi & phi);                                                 \
+        us_v8f v = a[P] + t[P];                                                          \
+        us_v8i m = v > b, pv = {P, P, P, P, P, P, P, P};                                 \
+        b = (us_v8f)((m & (us_v8i)v) | (~m & (us_v8i)b));                                \
+        pl = (m & pv) | (~m & pl);                                                       \
     } while (0)
-        US_VSTEP(1, alo[1]);
-        US_VSTEP(2, alo[2]);
-        US_VSTEP(3, alo[3]);
-        US_VSTEP(4, ahi[0]);
-        US_VSTEP(5, ahi[1]);
-        US_VSTEP(6, ahi[2]);
+        US_VSTEP(1);
+        US_VSTEP(2);
+        US_VSTEP(3);
+        US_VSTEP(4);
+        US_VSTEP(5);
+        US_VSTEP(6);
 #undef US_VSTEP
-        memcpy(&e, em + (size_t)i * US_NL, sizeof e);
-        alo = blo + e;
-        memcpy(&e, em + (size_t)i * US_NL + 4, sizeof e); /* lane 7: the next float, unused */
-        ahi = bhi + e;
-        b8 = __builtin_convertvector(plo, us_v4b);
-        memcpy(back + (size_t)i * US_BACK, &b8, 4);
-        b8 = __builtin_convertvector(phi, us_v4b);
-        memcpy(back + (size_t)i * US_BACK + 4, &b8, 4);
+        memcpy(&e, em + (size_t)i * US_NL, sizeof e); /* lane 7: the next float, unused */
+        a = b + e;
+        b8 = __builtin_convertvector(pl, us_v8b);
+        memcpy(back + (size_t)i * US_BACK, &b8, 8);
     }
-    memcpy(av, &alo, sizeof alo);
-    memcpy(av + 4, &ahi, sizeof ahi);
+    memcpy(av, &a, sizeof a);
     for (l = 0; l < US_NL; l++)
         if (av[l] + end[l] > av[best] + end[best])
             best = l;
     out[n - 1] = (uint8_t)best;
     for (i = n - 1; i > 0; i--)
         out[i - 1] = back[(size_t)i * US_BACK + out[i]];
+}
+
+/* Built twice, as the emission scores are (the same float additions and
+ * comparisons lane by lane, so the same labels). */
+static void us_viterbi_sw(const float *em, uint32_t n, const float *trans, const float *start,
+                          const float *end, uint8_t *back, uint8_t *out)
+{
+    us_viterbi_body(em, n, trans, start, end, back, out);
+}
+
+#if US_HAVE_HW
+static __attribute__((target("popcnt,avx2"))) void us_viterbi_hw(const float *em, uint32_t n, const float *trans,
+                                                                 const float *start, const float *end,
+                                                                 uint8_t *back, uint8_t *out)
+{
+    us_viterbi_body(em, n, trans, start, end, back, out);
+}
+#endif
+
+static void us_viterbi(const float *em, uint32_t n, const float *trans, const float *start,
+                       const float *end, uint8_t *back, uint8_t *out)
+{
+#if US_HAVE_HW
+    if (us_cpu_hw()) {
+        us_viterbi_hw(em, n, trans, start, end, back, out);
+        return;
+    }
+#endif
+    us_viterbi_sw(em, n, trans, start, end, back, out);
 }
 
 #endif /* UNSOURCED_TAG_H */

@@ -214,6 +214,9 @@ START_TEST(viterbi_same_labels)
         us_viterbi_plain(em, n, t, t + US_NL * US_NL, t + US_NL * US_NL + US_NL, back2, out2);
         us_viterbi(em, n, t, t + US_NL * US_NL, t + US_NL * US_NL + US_NL, back, out);
         ck_assert_msg(memcmp(out, out2, n) == 0, "round %u (%u tokens): other labels", round, n);
+        memset(out, 0xff, n);
+        us_viterbi_sw(em, n, t, t + US_NL * US_NL, t + US_NL * US_NL + US_NL, back, out);
+        ck_assert_msg(memcmp(out, out2, n) == 0, "round %u (%u tokens): other labels (portable)", round, n);
     }
     free(em);
     free(back);
