@@ -343,6 +343,7 @@ static void us_worker_fini(void *instance, void *worker)
         return;
     tp_text_free(w->t);
     free(w->toks.v);
+    free(w->toks.wh);
     free(w->sents);
     free(w->quotes);
     free(w->ents);
@@ -2041,7 +2042,6 @@ static int us_tag_prepare(us_doc *d, int all)
 {
     us_worker *w = d->w;
     size_t k, q, s;
-    char buf[US_MAX_WORD];
     if (d->nt > w->cap_ti) {
         size_t c = w->cap_ti ? w->cap_ti : 256;
         void *p;
@@ -2079,7 +2079,7 @@ static int us_tag_prepare(us_doc *d, int all)
             const us_tok *t = &d->tk[k];
             us_tokinfo *x = &w->ti[k];
             const char *str = d->text + t->s;
-            size_t n = t->e - t->s, m;
+            size_t n = t->e - t->s;
             x->suf = 0;
             switch (t->kind) {
             case US_T_NUM:
@@ -2087,16 +2087,17 @@ static int us_tag_prepare(us_doc *d, int all)
                 x->shape = 3;
                 break;
             case US_T_WORD:
-                m = us_fold(buf, str, n);
-                if (m == 0) {
-                    str = buf;
-                    m = 0;
-                    x->h = 0x6c6f6e67ull;
-                } else {
-                    x->h = us_fnv64(buf, m);
-                }
-                x->suf = m > 3 ? us_fnv64(buf + m - 3, 3) : x->h;
+                /* the hashes of its folded form, from the tokeniser (as
+                 * us_fnv64 of us_fold gives them; a test compares) */
                 x->shape = (t->flags & US_F_CAP) ? 1 : 0;
+                if (t->pad & US_TK_LONG) {
+                    /* too long to fold: one hash for all such words (and no
+                     * capital second letter, as seen in its folded copy) */
+                    x->h = x->suf = 0x6c6f6e67ull;
+                    break;
+                }
+                x->h = w->toks.wh[2 * k];
+                x->suf = w->toks.wh[2 * k + 1];
                 if ((t->flags & US_F_CAP) && n > 1 && str[1] >= 'A' && str[1] <= 'Z')
                     x->shape = 2;
                 break;

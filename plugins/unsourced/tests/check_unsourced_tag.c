@@ -44,6 +44,55 @@ static const int16_t *probe(const us_model *m, uint32_t row)
     }
 }
 
+/* The word hashes the tokeniser keeps are us_fnv64 of us_fold of the
+ * word (and of its last three folded bytes), and a word too long to fold
+ * is marked: random texts of capitals, digits, curly and straight
+ * apostrophes, hyphens, dots and other letters, words around the limit. */
+START_TEST(tokenizer_word_hashes)
+{
+    static const char *const pieces[] = {"a", "B", "z", "Q", "7", "\xe2\x80\x99", "\xc3\xa9", "'", "-",
+                                         ".", "&", "\xe4\xb8\xad", " ", " ", "\n", ",", "\xe2\x80\x9c"};
+    static char text[1 << 16];
+    size_t np = sizeof pieces / sizeof *pieces, k, words = 0, long_ones = 0;
+    int round;
+    rng_state = 99;
+    for (round = 0; round < 40; round++) {
+        size_t len = 0;
+        us_toks tk = {NULL, NULL, 0, 0};
+        while (len < sizeof text - 8) {
+            const char *p = pieces[rng_below((unsigned)np)];
+            if (rng_below(200) == 0) /* now and then a long run of letters */
+                while (len < sizeof text - 8 && rng_below(60) != 0)
+                    text[len++] = (char)('a' + rng_below(26));
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        ck_assert_int_eq(unsourced_tokenize(&tk, &in->lex, text, len), 0);
+        for (k = 0; k < tk.n; k++) {
+            const us_tok *t = &tk.v[k];
+            char buf[US_MAX_WORD];
+            size_t m;
+            if (t->kind != US_T_WORD)
+                continue;
+            words++;
+            m = us_fold(buf, text + t->s, t->e - t->s);
+            ck_assert_int_eq((t->pad & US_TK_LONG) != 0, m == 0);
+            if (m == 0) {
+                long_ones++;
+                continue;
+            }
+            ck_assert_msg(tk.wh[2 * k] == us_fnv64(buf, m), "token %zu: other hash", k);
+            ck_assert_msg(tk.wh[2 * k + 1] == (m > 3 ? us_fnv64(buf + m - 3, 3) : us_fnv64(buf, m)),
+                          "token %zu: other suffix hash", k);
+        }
+        free(tk.v);
+        free(tk.wh);
+    }
+    ck_assert_uint_gt(words, 10000);
+    ck_assert_uint_gt(long_ones, 10);
+}
+END_TEST
+
 /* Where the processor has the instructions, the fast path uses them. */
 START_TEST(hw_path_chosen)
 {
@@ -288,6 +337,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, hw_path_chosen);
+    tcase_add_test(tc, tokenizer_word_hashes);
     tcase_add_test(tc, index_matches_table);
     tcase_add_test(tc, fast_path_same_scores);
     tcase_add_test(tc, viterbi_same_labels);
