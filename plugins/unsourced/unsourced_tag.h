@@ -498,11 +498,17 @@ static inline void us_add32(int32_t *a, const int32_t *r)
     memcpy(a, &p, sizeof p);
 }
 
-static inline void us_add_feat(int32_t *a, const us_model *m, uint64_t f)
+static inline __attribute__((always_inline)) void us_add_feat_hw(int32_t *a, const us_model *m, uint64_t f,
+                                                                int hw)
 {
-    const int16_t *r = us_model_row(m, us_row(f));
+    const int16_t *r = us_model_row_hw(m, us_row(f), hw);
     if (r != NULL)
         us_add16(a, r);
+}
+
+static inline void us_add_feat(int32_t *a, const us_model *m, uint64_t f)
+{
+    us_add_feat_hw(a, m, f, 0);
 }
 
 /* The tables of us_model (US_TB_ALL vectors of US_LANES).  0, or -1 when
@@ -583,8 +589,10 @@ static us_wentry *us_wcache_new(void)
     return c;
 }
 
-static const us_wentry *us_wcache_get(const us_model *m, us_wentry *c, uint64_t h, uint64_t suf,
-                                      uint64_t tags)
+/* The entry of a word, filled on a miss (in the build of the caller, see
+ * us_model_emissions_hw). */
+static inline __attribute__((always_inline)) const us_wentry *
+us_wcache_get(const us_model *m, us_wentry *c, uint64_t h, uint64_t suf, uint64_t tags, int hw)
 {
     uint64_t x = us_mix(h ^ tags, suf);
     us_wentry *e = &c[x >> (64 - US_WC_BITS)];
@@ -598,16 +606,16 @@ static const us_wentry *us_wcache_get(const us_model *m, us_wentry *c, uint64_t 
     e->x8 = us_mix(8, h);
     e->x23 = us_mix(23, h);
     e->x25 = us_mix(25, h);
-    us_add_feat(e->self, m, us_mix(2, h));
-    us_add_feat(e->self, m, us_mix(9, suf));
-    us_add_feat(e->self, m, us_mix(12, tags));
-    us_add_feat(e->self0, m, us_mix(us_mix(22, h), 0));
-    us_add_feat(e->next, m, us_mix(3, h));
-    us_add_feat(e->next, m, us_mix(13, tags));
-    us_add_feat(e->prev, m, us_mix(4, h));
-    us_add_feat(e->prev, m, us_mix(14, tags));
-    us_add_feat(e->next2, m, us_mix(5, h));
-    us_add_feat(e->prev2, m, us_mix(6, h));
+    us_add_feat_hw(e->self, m, us_mix(2, h), hw);
+    us_add_feat_hw(e->self, m, us_mix(9, suf), hw);
+    us_add_feat_hw(e->self, m, us_mix(12, tags), hw);
+    us_add_feat_hw(e->self0, m, us_mix(us_mix(22, h), 0), hw);
+    us_add_feat_hw(e->next, m, us_mix(3, h), hw);
+    us_add_feat_hw(e->next, m, us_mix(13, tags), hw);
+    us_add_feat_hw(e->prev, m, us_mix(4, h), hw);
+    us_add_feat_hw(e->prev, m, us_mix(14, tags), hw);
+    us_add_feat_hw(e->next2, m, us_mix(5, h), hw);
+    us_add_feat_hw(e->prev2, m, us_mix(6, h), hw);
     return e;
 }
 
@@ -630,7 +638,7 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
     /* each word's share, to itself and its neighbours */
     for (i = 0; i < n; i++) {
         uint32_t k = ts + i;
-        const us_wentry *e = us_wcache_get(m, wc, ti[k].h, ti[k].suf, tk[k].tags & US_TAGMASK);
+        const us_wentry *e = us_wcache_get(m, wc, ti[k].h, ti[k].suf, tk[k].tags & US_TAGMASK, hw);
         int32_t *a = acc + (size_t)i * US_LANES;
         us_add32(a, e->self);
         if (ti[k].rule == 0)
