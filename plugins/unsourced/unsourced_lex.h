@@ -501,6 +501,28 @@ static int us_u8class(const unsigned char *p, size_t n)
     return 0;
 }
 
+/* A word's plain bytes (ASCII letters and digits) folded, 0 for any other
+ * byte: the tokeniser's inner loop reads one entry instead of testing
+ * ranges. */
+static const unsigned char us_wfold[256] = {
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+     48,  49,  50,  51,  52,  53,  54,  55,  56,  57,   0,   0,   0,   0,   0,   0,
+      0,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+    112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
+      0,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+    112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+};
+
 static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *text, size_t len)
 {
     const unsigned char *u = (const unsigned char *)text;
@@ -600,12 +622,9 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
         }                                                                    \
     } while (0)
             while (i < len) {
-                unsigned char d = u[i];
-                if ((d >= 'a' && d <= 'z') || us_is_digit(d)) {
-                    US_KEY(d);
-                    i++;
-                } else if (d >= 'A' && d <= 'Z') {
-                    US_KEY(d + 32);
+                unsigned char d = u[i], f = us_wfold[d];
+                if (f != 0) {
+                    US_KEY(f);
                     i++;
                 } else if (d >= 0x80) {
                     size_t n = us_u8len(d), k;
