@@ -1838,18 +1838,21 @@ static int us_not_claim(us_doc *d, size_t s)
 /* tp_span_new of the tokens [a, b): tokens begin and end on whole
  * characters, so its clamping and its second conversion back to bytes
  * change nothing and are left out (a test compares the two). */
-static json_t *us_tok_span(us_doc *d, uint32_t a, uint32_t b)
+static json_t *us_tok_span_text(us_doc *d, uint32_t a, uint32_t b, json_t **text)
 {
     tp_text *t = d->w->t;
     size_t bs = d->tk[a].s, be = d->tk[b - 1].e, s, e, os, oe;
-    json_t *span = json_object();
+    json_t *span = json_object(), *tx;
     if (span == NULL)
         return NULL;
     s = tp_text_cp(t, bs);
     e = tp_text_cp(t, be);
+    tx = json_stringn_nocheck(d->text + bs, be - bs);
+    if (text != NULL)
+        *text = tx; /* borrowed from the span */
     if (json_object_set_new_nocheck(span, "start", json_integer((json_int_t)s)) != 0 ||
         json_object_set_new_nocheck(span, "end", json_integer((json_int_t)e)) != 0 ||
-        json_object_set_new_nocheck(span, "text", json_stringn_nocheck(d->text + bs, be - bs)) != 0)
+        json_object_set_new_nocheck(span, "text", tx) != 0)
         goto fail;
     if (tp_text_orig(t, s, e, &os, &oe) &&
         (json_object_set_new_nocheck(span, "orig_start", json_integer((json_int_t)os)) != 0 ||
@@ -1859,6 +1862,11 @@ static json_t *us_tok_span(us_doc *d, uint32_t a, uint32_t b)
 fail:
     json_decref(span);
     return NULL;
+}
+
+static json_t *us_tok_span(us_doc *d, uint32_t a, uint32_t b)
+{
+    return us_tok_span_text(d, a, b, NULL);
 }
 
 static json_t *us_source_json(us_doc *d, const us_attr *at)
@@ -1893,9 +1901,9 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
     json_t **srcs;
     if (attrs == NULL || claims == NULL)
         goto oom;
-    US_GROW(w->srcs, 0, w->cap_srcs, 2 * w->n_attrs + 2);
+    US_GROW(w->srcs, 0, w->cap_srcs, 3 * w->n_attrs + 3);
     srcs = w->srcs;
-    memset(srcs, 0, (2 * w->n_attrs + 2) * sizeof *srcs);
+    memset(srcs, 0, (3 * w->n_attrs + 3) * sizeof *srcs);
     /* Attributions in the order of their content. Small n: insertion order
      * is nearly sorted already, so a simple insertion sort will do. */
     {
@@ -1919,14 +1927,15 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
             json_object_set_new_nocheck(o, "sentence", json_integer(src->sent));
             json_object_set_nocheck(o, "kind", in->s_kind[at->kind]);
             json_object_set_nocheck(o, "quality", in->s_quality[src->quality]);
-            if (at->parent >= 0 && srcs[2 * at->parent] != NULL) {
+            if (at->parent >= 0 && srcs[3 * at->parent] != NULL) {
                 /* A continued quotation shares its cue and source objects. */
-                json_object_set_nocheck(o, "cue", srcs[2 * at->parent + 1]);
-                json_object_set_nocheck(o, "source", srcs[2 * at->parent]);
-                srcs[2 * ord[k]] = srcs[2 * at->parent];
-                srcs[2 * ord[k] + 1] = srcs[2 * at->parent + 1];
+                json_object_set_nocheck(o, "cue", srcs[3 * at->parent + 1]);
+                json_object_set_nocheck(o, "source", srcs[3 * at->parent]);
+                srcs[3 * ord[k]] = srcs[3 * at->parent];
+                srcs[3 * ord[k] + 1] = srcs[3 * at->parent + 1];
+                srcs[3 * ord[k] + 2] = srcs[3 * at->parent + 2];
             } else {
-                json_t *cj = us_tok_span(d, src->cue0, src->cue1);
+                json_t *cj = us_tok_span_text(d, src->cue0, src->cue1, &srcs[3 * ord[k] + 2]);
                 sj = us_source_json(d, src);
                 if (sj == NULL || cj == NULL) {
                     json_decref(sj);
@@ -1936,8 +1945,8 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
                 }
                 json_object_set_new_nocheck(o, "cue", cj);
                 json_object_set_new_nocheck(o, "source", sj);
-                srcs[2 * ord[k]] = sj; /* shared with the claims */
-                srcs[2 * ord[k] + 1] = cj;
+                srcs[3 * ord[k]] = sj; /* shared with the claims, */
+                srcs[3 * ord[k] + 1] = cj; /* and the cue's text too */
             }
             json_object_set_new_nocheck(o, "content", us_tok_span(d, at->con0, at->con1));
             if (at->parent >= 0)
@@ -1986,10 +1995,10 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
             int ssent = src->sent;
             json_object_set_nocheck(c, "status", in->s_status[src->quality]);
             json_object_set_new_nocheck(c, "reasons", rs);
-            json_object_set_new_nocheck(c, "cue", json_stringn_nocheck(d->text + d->tk[src->cue0].s,
-                                                       d->tk[src->cue1 - 1].e - d->tk[src->cue0].s));
+            /* the text of the cue's span (the same tokens) */
+            json_object_set_nocheck(c, "cue", srcs[3 * b + 2]);
             if (src->src0 >= 0)
-                json_object_set_nocheck(c, "source", srcs[2 * b]);
+                json_object_set_nocheck(c, "source", srcs[3 * b]);
             json_object_set_new_nocheck(c, "attribution", json_integer(index[b]));
             if (from_para >= 0)
                 ssent = from_para;
