@@ -2176,7 +2176,7 @@ static int us_tag_doc(const us_model *m, us_doc *d)
             us_model_emissions(m, w->F, n, w->em);
         }
         w->em[(size_t)n * US_NL] = 0; /* read by us_viterbi, never used */
-        us_viterbi(w->em, n, m->trans, m->start, m->end, w->back, w->tlab + st->ts);
+        us_viterbi_r(w->em, n, m->vrows, m->start, m->end, w->back, w->tlab + st->ts);
     }
     return 0;
 }

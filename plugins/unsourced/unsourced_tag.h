@@ -78,6 +78,7 @@ typedef struct us_model {
     int16_t *dense;     /* nfeat rows of US_LANES weights */
     int32_t *tab;       /* sums of the features of few values (us_model_tables) */
     int hw;             /* score with us_model_emissions_hw (the processor has its instructions) */
+    float vrows[US_NL * 8]; /* the transitions as us_viterbi_r takes them */
 } us_model;
 
 static size_t us_pad8(size_t n)
@@ -182,6 +183,7 @@ bad:
 
 static int us_model_tables(us_model *m);
 static int us_cpu_hw(void);
+static void us_viterbi_rows(const float *trans, float *rows);
 
 /* Check a model image and point m into it (not copied).  0, or -1 with a
  * message. */
@@ -249,6 +251,7 @@ static int us_model_open(us_model *m, const void *data, size_t size, char *msg, 
     m->wscale = h.wscale;
     m->nfeat = h.nfeat;
     m->hw = us_cpu_hw();
+    us_viterbi_rows(m->trans, m->vrows);
     if (us_model_index(m, msg, msglen) != 0)
         return -1;
     if (us_model_tables(m) != 0) {
@@ -836,21 +839,28 @@ static __attribute__((unused)) void us_viterbi_plain(const float *em, uint32_t n
  * n * US_BACK bytes of scratch. */
 #define US_BACK 8
 typedef int8_t us_v8b __attribute__((vector_size(8)));
-static inline __attribute__((always_inline)) void us_viterbi_body(const float *em, uint32_t n, const float *trans,
+/* The transition scores as us_viterbi takes them: a row of eight lanes
+ * per previous label, a forbidden step -inf (the model keeps them). */
+static void us_viterbi_rows(const float *trans, float *rows)
+{
+    int l, p;
+    for (p = 0; p < US_NL; p++)
+        for (l = 0; l < 8; l++)
+            rows[p * 8 + l] = l < US_NL && us_bio_ok(p, l) ? trans[p * US_NL + l] : -INFINITY;
+}
+
+static inline __attribute__((always_inline)) void us_viterbi_body(const float *em, uint32_t n, const float *rows,
                                                                 const float *start, const float *end,
                                                                 uint8_t *back, uint8_t *out)
 {
     us_v8f t[US_NL], a;
-    float row[8], av[8];
+    float av[8];
     uint32_t i;
     int l, p, best = 0;
     if (n == 0)
         return;
-    for (p = 0; p < US_NL; p++) {
-        for (l = 0; l < 8; l++)
-            row[l] = l < US_NL && us_bio_ok(p, l) ? trans[p * US_NL + l] : -INFINITY;
-        memcpy(&t[p], row, sizeof t[p]);
-    }
+    for (p = 0; p < US_NL; p++)
+        memcpy(&t[p], rows + p * 8, sizeof t[p]);
     for (l = 0; l < 8; l++)
         av[l] = l < US_NL && us_bio_ok(US_L_O, l) ? start[l] + em[l] : -1e30f;
     memcpy(&a, av, sizeof a);
@@ -877,7 +887,8 @@ static inline __attribute__((always_inline)) void us_viterbi_body(const float *e
 #undef US_VSTEP
         memcpy(&e, em + (size_t)i * US_NL, sizeof e); /* lane 7: the next float, unused */
         a = b + e;
-        b8 = __builtin_convertvector(pl, us_v8b);
+        /* narrowed in two steps, which compile to two packs */
+        b8 = __builtin_convertvector(__builtin_convertvector(pl, us_v8s), us_v8b);
         memcpy(back + (size_t)i * US_BACK, &b8, 8);
     }
     memcpy(av, &a, sizeof a);
@@ -890,32 +901,51 @@ static inline __attribute__((always_inline)) void us_viterbi_body(const float *e
 }
 
 /* Built twice, as the emission scores are (the same float additions and
- * comparisons lane by lane, so the same labels). */
-static void us_viterbi_sw(const float *em, uint32_t n, const float *trans, const float *start,
-                          const float *end, uint8_t *back, uint8_t *out)
+ * comparisons lane by lane, so the same labels).  rows: us_viterbi_rows. */
+static void us_viterbi_rows_sw(const float *em, uint32_t n, const float *rows, const float *start,
+                               const float *end, uint8_t *back, uint8_t *out)
 {
-    us_viterbi_body(em, n, trans, start, end, back, out);
+    us_viterbi_body(em, n, rows, start, end, back, out);
 }
 
 #if US_HAVE_HW
-static __attribute__((target("popcnt,avx2"))) void us_viterbi_hw(const float *em, uint32_t n, const float *trans,
-                                                                 const float *start, const float *end,
-                                                                 uint8_t *back, uint8_t *out)
+static __attribute__((target("popcnt,avx2"))) void us_viterbi_rows_hw(const float *em, uint32_t n,
+                                                                      const float *rows, const float *start,
+                                                                      const float *end, uint8_t *back,
+                                                                      uint8_t *out)
 {
-    us_viterbi_body(em, n, trans, start, end, back, out);
+    us_viterbi_body(em, n, rows, start, end, back, out);
 }
 #endif
 
-static void us_viterbi(const float *em, uint32_t n, const float *trans, const float *start,
-                       const float *end, uint8_t *back, uint8_t *out)
+static void us_viterbi_r(const float *em, uint32_t n, const float *rows, const float *start, const float *end,
+                         uint8_t *back, uint8_t *out)
 {
 #if US_HAVE_HW
     if (us_cpu_hw()) {
-        us_viterbi_hw(em, n, trans, start, end, back, out);
+        us_viterbi_rows_hw(em, n, rows, start, end, back, out);
         return;
     }
 #endif
-    us_viterbi_sw(em, n, trans, start, end, back, out);
+    us_viterbi_rows_sw(em, n, rows, start, end, back, out);
+}
+
+static __attribute__((unused)) void us_viterbi_sw(const float *em, uint32_t n, const float *trans,
+                                                  const float *start, const float *end, uint8_t *back,
+                                                  uint8_t *out)
+{
+    float rows[US_NL * 8];
+    us_viterbi_rows(trans, rows);
+    us_viterbi_rows_sw(em, n, rows, start, end, back, out);
+}
+
+static __attribute__((unused)) void us_viterbi(const float *em, uint32_t n, const float *trans,
+                                               const float *start, const float *end, uint8_t *back,
+                                               uint8_t *out)
+{
+    float rows[US_NL * 8];
+    us_viterbi_rows(trans, rows);
+    us_viterbi_r(em, n, rows, start, end, back, out);
 }
 
 #endif /* UNSOURCED_TAG_H */

@@ -266,6 +266,12 @@ START_TEST(viterbi_same_labels)
         memset(out, 0xff, n);
         us_viterbi_sw(em, n, t, t + US_NL * US_NL, t + US_NL * US_NL + US_NL, back, out);
         ck_assert_msg(memcmp(out, out2, n) == 0, "round %u (%u tokens): other labels (portable)", round, n);
+        if (t == in->model.trans) {
+            /* the model's transitions as it keeps them, as the stage calls it */
+            memset(out, 0xff, n);
+            us_viterbi_r(em, n, in->model.vrows, t + US_NL * US_NL, t + US_NL * US_NL + US_NL, back, out);
+            ck_assert_msg(memcmp(out, out2, n) == 0, "round %u (%u tokens): other labels (model rows)", round, n);
+        }
     }
     free(em);
     free(back);
