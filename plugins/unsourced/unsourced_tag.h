@@ -330,9 +330,11 @@ typedef struct us_tokinfo {
 #define US_TAGMASK (US_CUE | US_WEAK | US_NOUN | US_STMT | US_WEASEL | US_PRON | US_DET | US_AUX | \
                     US_PREP | US_ROLE | US_STOP)
 
-static unsigned us_dist_bucket(uint32_t d)
+/* 0 for 0, 1..3 as they are, 4 for 4..5, 5 for 6..9, 6 for 10..20, 7 beyond */
+static inline unsigned us_dist_bucket(uint32_t d)
 {
-    return d == 0 ? 0 : d <= 3 ? d : d <= 5 ? 4 : d <= 9 ? 5 : d <= 20 ? 6 : 7;
+    static const unsigned char b[21] = {0, 1, 2, 3, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6};
+    return d <= 20 ? b[d] : 7;
 }
 
 /* Features of the tokens [ts, te) of a sentence into F[(i - ts) * US_NF ...].

@@ -93,6 +93,18 @@ START_TEST(tokenizer_word_hashes)
 }
 END_TEST
 
+/* The distance buckets of the table are those the model was trained with. */
+START_TEST(dist_buckets)
+{
+    uint32_t d;
+    for (d = 0; d < 200; d++) {
+        unsigned want = d == 0 ? 0 : d <= 3 ? d : d <= 5 ? 4 : d <= 9 ? 5 : d <= 20 ? 6 : 7;
+        ck_assert_uint_eq(us_dist_bucket(d), want);
+    }
+    ck_assert_uint_eq(us_dist_bucket(UINT32_MAX), 7);
+}
+END_TEST
+
 /* Where the processor has the instructions, the fast path uses them. */
 START_TEST(hw_path_chosen)
 {
@@ -343,6 +355,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, hw_path_chosen);
+    tcase_add_test(tc, dist_buckets);
     tcase_add_test(tc, tokenizer_word_hashes);
     tcase_add_test(tc, index_matches_table);
     tcase_add_test(tc, fast_path_same_scores);
