@@ -2318,6 +2318,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
     d.len = tp_text_len(w->t);
     if (d.len > UINT32_MAX - 1)
         return tp_error_set(err, NULL, "text longer than 4 GiB");
+    w->toks.want_wh = in->tagger || in->train_only;
     if (unsourced_tokenize(&w->toks, &in->lex, d.text, d.len) != 0)
         goto oom;
     d.tk = w->toks.v;

@@ -105,6 +105,7 @@ typedef struct us_toks {
                        of its last three folded bytes (the form itself when
                        shorter); unset for other tokens */
     size_t n, cap;
+    int want_wh;    /* fill wh (the tagger is on) */
 } us_toks;
 
 /* us_tok.pad of a word too long to fold (US_MAX_WORD): no key, no hash */
@@ -654,12 +655,12 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
             if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_WORD, fl) != 0)
                 return -1;
             t = &out->v[out->n - 1];
-            if (fits) {
+            if (!fits) {
+                t->pad = US_TK_LONG;
+            } else if (out->want_wh) {
                 uint64_t *wh = out->wh + 2 * (out->n - 1);
                 wh[0] = h;
                 wh[1] = kl > 3 ? us_hash(key + kl - 3, 3) : h;
-            } else {
-                t->pad = US_TK_LONG;
             }
             if (fits && kl <= lx->max_key) {
                 t->id = us_lookup_hashed(lx, key, kl, h);

@@ -58,7 +58,7 @@ START_TEST(tokenizer_word_hashes)
     rng_state = 99;
     for (round = 0; round < 40; round++) {
         size_t len = 0;
-        us_toks tk = {NULL, NULL, 0, 0};
+        us_toks tk = {NULL, NULL, 0, 0, 1};
         while (len < sizeof text - 8) {
             const char *p = pieces[rng_below((unsigned)np)];
             if (rng_below(200) == 0) /* now and then a long run of letters */
