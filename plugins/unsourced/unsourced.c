@@ -343,6 +343,7 @@ static void us_worker_fini(void *instance, void *worker)
         return;
     tp_text_free(w->t);
     free(w->toks.v);
+    free(w->toks.wh);
     free(w->sents);
     free(w->quotes);
     free(w->ents);
@@ -1837,18 +1838,21 @@ static int us_not_claim(us_doc *d, size_t s)
 /* tp_span_new of the tokens [a, b): tokens begin and end on whole
  * characters, so its clamping and its second conversion back to bytes
  * change nothing and are left out (a test compares the two). */
-static json_t *us_tok_span(us_doc *d, uint32_t a, uint32_t b)
+static json_t *us_tok_span_text(us_doc *d, uint32_t a, uint32_t b, json_t **text)
 {
     tp_text *t = d->w->t;
     size_t bs = d->tk[a].s, be = d->tk[b - 1].e, s, e, os, oe;
-    json_t *span = json_object();
+    json_t *span = json_object(), *tx;
     if (span == NULL)
         return NULL;
     s = tp_text_cp(t, bs);
     e = tp_text_cp(t, be);
+    tx = json_stringn_nocheck(d->text + bs, be - bs);
+    if (text != NULL)
+        *text = tx; /* borrowed from the span */
     if (json_object_set_new_nocheck(span, "start", json_integer((json_int_t)s)) != 0 ||
         json_object_set_new_nocheck(span, "end", json_integer((json_int_t)e)) != 0 ||
-        json_object_set_new_nocheck(span, "text", json_stringn_nocheck(d->text + bs, be - bs)) != 0)
+        json_object_set_new_nocheck(span, "text", tx) != 0)
         goto fail;
     if (tp_text_orig(t, s, e, &os, &oe) &&
         (json_object_set_new_nocheck(span, "orig_start", json_integer((json_int_t)os)) != 0 ||
@@ -1858,6 +1862,11 @@ static json_t *us_tok_span(us_doc *d, uint32_t a, uint32_t b)
 fail:
     json_decref(span);
     return NULL;
+}
+
+static json_t *us_tok_span(us_doc *d, uint32_t a, uint32_t b)
+{
+    return us_tok_span_text(d, a, b, NULL);
 }
 
 static json_t *us_source_json(us_doc *d, const us_attr *at)
@@ -1892,9 +1901,9 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
     json_t **srcs;
     if (attrs == NULL || claims == NULL)
         goto oom;
-    US_GROW(w->srcs, 0, w->cap_srcs, 2 * w->n_attrs + 2);
+    US_GROW(w->srcs, 0, w->cap_srcs, 3 * w->n_attrs + 3);
     srcs = w->srcs;
-    memset(srcs, 0, (2 * w->n_attrs + 2) * sizeof *srcs);
+    memset(srcs, 0, (3 * w->n_attrs + 3) * sizeof *srcs);
     /* Attributions in the order of their content. Small n: insertion order
      * is nearly sorted already, so a simple insertion sort will do. */
     {
@@ -1918,14 +1927,15 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
             json_object_set_new_nocheck(o, "sentence", json_integer(src->sent));
             json_object_set_nocheck(o, "kind", in->s_kind[at->kind]);
             json_object_set_nocheck(o, "quality", in->s_quality[src->quality]);
-            if (at->parent >= 0 && srcs[2 * at->parent] != NULL) {
+            if (at->parent >= 0 && srcs[3 * at->parent] != NULL) {
                 /* A continued quotation shares its cue and source objects. */
-                json_object_set_nocheck(o, "cue", srcs[2 * at->parent + 1]);
-                json_object_set_nocheck(o, "source", srcs[2 * at->parent]);
-                srcs[2 * ord[k]] = srcs[2 * at->parent];
-                srcs[2 * ord[k] + 1] = srcs[2 * at->parent + 1];
+                json_object_set_nocheck(o, "cue", srcs[3 * at->parent + 1]);
+                json_object_set_nocheck(o, "source", srcs[3 * at->parent]);
+                srcs[3 * ord[k]] = srcs[3 * at->parent];
+                srcs[3 * ord[k] + 1] = srcs[3 * at->parent + 1];
+                srcs[3 * ord[k] + 2] = srcs[3 * at->parent + 2];
             } else {
-                json_t *cj = us_tok_span(d, src->cue0, src->cue1);
+                json_t *cj = us_tok_span_text(d, src->cue0, src->cue1, &srcs[3 * ord[k] + 2]);
                 sj = us_source_json(d, src);
                 if (sj == NULL || cj == NULL) {
                     json_decref(sj);
@@ -1935,8 +1945,8 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
                 }
                 json_object_set_new_nocheck(o, "cue", cj);
                 json_object_set_new_nocheck(o, "source", sj);
-                srcs[2 * ord[k]] = sj; /* shared with the claims */
-                srcs[2 * ord[k] + 1] = cj;
+                srcs[3 * ord[k]] = sj; /* shared with the claims, */
+                srcs[3 * ord[k] + 1] = cj; /* and the cue's text too */
             }
             json_object_set_new_nocheck(o, "content", us_tok_span(d, at->con0, at->con1));
             if (at->parent >= 0)
@@ -1985,10 +1995,10 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
             int ssent = src->sent;
             json_object_set_nocheck(c, "status", in->s_status[src->quality]);
             json_object_set_new_nocheck(c, "reasons", rs);
-            json_object_set_new_nocheck(c, "cue", json_stringn_nocheck(d->text + d->tk[src->cue0].s,
-                                                       d->tk[src->cue1 - 1].e - d->tk[src->cue0].s));
+            /* the text of the cue's span (the same tokens) */
+            json_object_set_nocheck(c, "cue", srcs[3 * b + 2]);
             if (src->src0 >= 0)
-                json_object_set_nocheck(c, "source", srcs[2 * b]);
+                json_object_set_nocheck(c, "source", srcs[3 * b]);
             json_object_set_new_nocheck(c, "attribution", json_integer(index[b]));
             if (from_para >= 0)
                 ssent = from_para;
@@ -2041,7 +2051,6 @@ static int us_tag_prepare(us_doc *d, int all)
 {
     us_worker *w = d->w;
     size_t k, q, s;
-    char buf[US_MAX_WORD];
     if (d->nt > w->cap_ti) {
         size_t c = w->cap_ti ? w->cap_ti : 256;
         void *p;
@@ -2079,7 +2088,7 @@ static int us_tag_prepare(us_doc *d, int all)
             const us_tok *t = &d->tk[k];
             us_tokinfo *x = &w->ti[k];
             const char *str = d->text + t->s;
-            size_t n = t->e - t->s, m;
+            size_t n = t->e - t->s;
             x->suf = 0;
             switch (t->kind) {
             case US_T_NUM:
@@ -2087,16 +2096,17 @@ static int us_tag_prepare(us_doc *d, int all)
                 x->shape = 3;
                 break;
             case US_T_WORD:
-                m = us_fold(buf, str, n);
-                if (m == 0) {
-                    str = buf;
-                    m = 0;
-                    x->h = 0x6c6f6e67ull;
-                } else {
-                    x->h = us_fnv64(buf, m);
-                }
-                x->suf = m > 3 ? us_fnv64(buf + m - 3, 3) : x->h;
+                /* the hashes of its folded form, from the tokeniser (as
+                 * us_fnv64 of us_fold gives them; a test compares) */
                 x->shape = (t->flags & US_F_CAP) ? 1 : 0;
+                if (t->pad & US_TK_LONG) {
+                    /* too long to fold: one hash for all such words (and no
+                     * capital second letter, as seen in its folded copy) */
+                    x->h = x->suf = 0x6c6f6e67ull;
+                    break;
+                }
+                x->h = w->toks.wh[2 * k];
+                x->suf = w->toks.wh[2 * k + 1];
                 if ((t->flags & US_F_CAP) && n > 1 && str[1] >= 'A' && str[1] <= 'Z')
                     x->shape = 2;
                 break;
@@ -2166,7 +2176,7 @@ static int us_tag_doc(const us_model *m, us_doc *d)
             us_model_emissions(m, w->F, n, w->em);
         }
         w->em[(size_t)n * US_NL] = 0; /* read by us_viterbi, never used */
-        us_viterbi(w->em, n, m->trans, m->start, m->end, w->back, w->tlab + st->ts);
+        us_viterbi_r(w->em, n, m->vrows, m->start, m->end, w->back, w->tlab + st->ts);
     }
     return 0;
 }
@@ -2308,6 +2318,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
     d.len = tp_text_len(w->t);
     if (d.len > UINT32_MAX - 1)
         return tp_error_set(err, NULL, "text longer than 4 GiB");
+    w->toks.want_wh = in->tagger || in->train_only;
     if (unsourced_tokenize(&w->toks, &in->lex, d.text, d.len) != 0)
         goto oom;
     d.tk = w->toks.v;

@@ -101,8 +101,15 @@ typedef struct us_tok {
 
 typedef struct us_toks {
     us_tok *v;
+    uint64_t *wh;   /* per token: for a word, us_hash of its folded form and
+                       of its last three folded bytes (the form itself when
+                       shorter); unset for other tokens */
     size_t n, cap;
+    int want_wh;    /* fill wh (the tagger is on) */
 } us_toks;
+
+/* us_tok.pad of a word too long to fold (US_MAX_WORD): no key, no hash */
+#define US_TK_LONG 1
 
 #define US_MAX_WORD 48
 
@@ -131,13 +138,16 @@ static uint32_t unsourced_tag_bit(const char *name, size_t len)
     return 0;
 }
 
-static uint32_t us_hash(const char *s, size_t n)
+/* FNV-1a, 64 bits: the lexicon's slots take its low bits, and the tagger
+ * takes the whole of it as a word's hash (the h of us_tokinfo), so the tokeniser
+ * computes it once for both. */
+static uint64_t us_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
+    uint64_t h = 14695981039346656037ull;
     size_t i;
     for (i = 0; i < n; i++) {
         h ^= (unsigned char)s[i];
-        h *= 16777619u;
+        h *= 1099511628211ull;
     }
     return h;
 }
@@ -190,7 +200,7 @@ static void unsourced_lex_free(us_lexicon *lx)
 
 static int32_t us_lookup_folded(const us_lexicon *lx, const char *k, size_t n)
 {
-    size_t mask = lx->n_slots - 1, i = us_hash(k, n) & mask;
+    size_t mask = lx->n_slots - 1, i = (size_t)(us_hash(k, n) & mask);
     for (;;) {
         int32_t e = lx->slots[i];
         if (e < 0)
@@ -202,10 +212,10 @@ static int32_t us_lookup_folded(const us_lexicon *lx, const char *k, size_t n)
 }
 
 /* Look a folded key up by its hash (as us_hash() computes it). */
-static inline int32_t us_lookup_hashed(const us_lexicon *lx, const char *k, size_t n, uint32_t h)
+static inline int32_t us_lookup_hashed(const us_lexicon *lx, const char *k, size_t n, uint64_t h)
 {
     size_t mask = lx->n_slots - 1, i;
-    for (i = h & mask;; i = (i + 1) & mask) {
+    for (i = (size_t)(h & mask);; i = (i + 1) & mask) {
         int32_t e = lx->slots[i];
         const us_entry *en;
         size_t j;
@@ -231,7 +241,7 @@ static int us_rehash(us_lexicon *lx)
         slots[i] = -1;
     for (i = 0; i < lx->n_entries; i++) {
         const us_entry *e = &lx->entries[i];
-        size_t j = us_hash(lx->keys + e->key_off, e->key_len) & (ns - 1);
+        size_t j = (size_t)(us_hash(lx->keys + e->key_off, e->key_len) & (ns - 1));
         while (slots[j] >= 0)
             j = (j + 1) & (ns - 1);
         slots[j] = (int32_t)i;
@@ -281,7 +291,7 @@ static int32_t us_intern(us_lexicon *lx, const char *k, size_t n)
     e->ptags = 0;
     e->phrases = -1;
     lx->keys_len += n;
-    j = us_hash(k, n) & (lx->n_slots - 1);
+    j = (size_t)(us_hash(k, n) & (lx->n_slots - 1));
     while (lx->slots[j] >= 0)
         j = (j + 1) & (lx->n_slots - 1);
     lx->slots[j] = (int32_t)lx->n_entries;
@@ -417,9 +427,13 @@ static inline int us_push(us_toks *out, uint32_t s, uint32_t e, uint8_t kind, ui
     if (__builtin_expect(out->n == out->cap, 0)) {
         size_t nc = out->cap ? out->cap * 2 : 1024;
         us_tok *nv = realloc(out->v, nc * sizeof *nv);
+        uint64_t *nh;
         if (nv == NULL)
             return -1;
         out->v = nv;
+        if ((nh = realloc(out->wh, 2 * nc * sizeof *nh)) == NULL)
+            return -1;
+        out->wh = nh;
         out->cap = nc;
     }
     t = &out->v[out->n++];
@@ -487,6 +501,28 @@ static int us_u8class(const unsigned char *p, size_t n)
         return 2; /* currency, letter-like symbols, arrows */
     return 0;
 }
+
+/* A word's plain bytes (ASCII letters and digits) folded, 0 for any other
+ * byte: the tokeniser's inner loop reads one entry instead of testing
+ * ranges. */
+static const unsigned char us_wfold[256] = {
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+     48,  49,  50,  51,  52,  53,  54,  55,  56,  57,   0,   0,   0,   0,   0,   0,
+      0,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+    112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
+      0,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+    112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+};
 
 static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *text, size_t len)
 {
@@ -572,7 +608,7 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
             us_tok *t;
             char key[US_MAX_WORD];
             size_t kl = 0;
-            uint32_t h = 2166136261u;
+            uint64_t h = 14695981039346656037ull;
             int fits = 1;
             if (c >= 'A' && c <= 'Z')
                 fl |= US_F_CAP;
@@ -581,18 +617,15 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
         unsigned char k_ = (unsigned char)(ch);                              \
         if (kl < US_MAX_WORD) {                                              \
             key[kl++] = (char)k_;                                            \
-            h = (h ^ k_) * 16777619u;                                        \
+            h = (h ^ k_) * 1099511628211ull;                                 \
         } else {                                                             \
             fits = 0;                                                        \
         }                                                                    \
     } while (0)
             while (i < len) {
-                unsigned char d = u[i];
-                if ((d >= 'a' && d <= 'z') || us_is_digit(d)) {
-                    US_KEY(d);
-                    i++;
-                } else if (d >= 'A' && d <= 'Z') {
-                    US_KEY(d + 32);
+                unsigned char d = u[i], f = us_wfold[d];
+                if (f != 0) {
+                    US_KEY(f);
                     i++;
                 } else if (d >= 0x80) {
                     size_t n = us_u8len(d), k;
@@ -622,6 +655,13 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
             if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_WORD, fl) != 0)
                 return -1;
             t = &out->v[out->n - 1];
+            if (!fits) {
+                t->pad = US_TK_LONG;
+            } else if (out->want_wh) {
+                uint64_t *wh = out->wh + 2 * (out->n - 1);
+                wh[0] = h;
+                wh[1] = kl > 3 ? us_hash(key + kl - 3, 3) : h;
+            }
             if (fits && kl <= lx->max_key) {
                 t->id = us_lookup_hashed(lx, key, kl, h);
                 if (t->id >= 0)

@@ -77,6 +77,8 @@ typedef struct us_model {
     us_rank *rank;      /* (1 << US_ROW_BITS) / 64 blocks */
     int16_t *dense;     /* nfeat rows of US_LANES weights */
     int32_t *tab;       /* sums of the features of few values (us_model_tables) */
+    int hw;             /* score with us_model_emissions_hw (the processor has its instructions) */
+    float vrows[US_NL * 8]; /* the transitions as us_viterbi_r takes them */
 } us_model;
 
 static size_t us_pad8(size_t n)
@@ -110,14 +112,24 @@ static inline uint32_t us_popcount64(uint64_t x)
     return (uint32_t)((x * 0x0101010101010101ull) >> 56);
 }
 
-/* The weights of a feature row, or NULL when the model has none. */
-static inline const int16_t *us_model_row(const us_model *m, uint32_t row)
+/* The weights of a feature row, or NULL when the model has none.  hw: count
+ * the bits with the processor's instruction (only in code compiled for it,
+ * see us_model_emissions_fast). */
+static inline __attribute__((always_inline)) const int16_t *us_model_row_hw(const us_model *m, uint32_t row,
+                                                                             int hw)
 {
     const us_rank *r = &m->rank[row >> 6];
-    uint64_t bit = 1ull << (row & 63);
+    uint64_t bit = 1ull << (row & 63), below;
     if (!(r->bits & bit))
         return NULL;
-    return m->dense + (size_t)(r->base + us_popcount64(r->bits & (bit - 1))) * US_LANES;
+    below = r->bits & (bit - 1);
+    return m->dense +
+           (size_t)(r->base + (hw ? (uint32_t)__builtin_popcountll(below) : us_popcount64(below))) * US_LANES;
+}
+
+static inline const int16_t *us_model_row(const us_model *m, uint32_t row)
+{
+    return us_model_row_hw(m, row, 0);
 }
 
 /* Build the look-up index of an opened table (see us_rank).  0, or -1 with
@@ -170,6 +182,8 @@ bad:
 }
 
 static int us_model_tables(us_model *m);
+static int us_cpu_hw(void);
+static void us_viterbi_rows(const float *trans, float *rows);
 
 /* Check a model image and point m into it (not copied).  0, or -1 with a
  * message. */
@@ -236,6 +250,8 @@ static int us_model_open(us_model *m, const void *data, size_t size, char *msg, 
         ;
     m->wscale = h.wscale;
     m->nfeat = h.nfeat;
+    m->hw = us_cpu_hw();
+    us_viterbi_rows(m->trans, m->vrows);
     if (us_model_index(m, msg, msglen) != 0)
         return -1;
     if (us_model_tables(m) != 0) {
@@ -314,9 +330,11 @@ typedef struct us_tokinfo {
 #define US_TAGMASK (US_CUE | US_WEAK | US_NOUN | US_STMT | US_WEASEL | US_PRON | US_DET | US_AUX | \
                     US_PREP | US_ROLE | US_STOP)
 
-static unsigned us_dist_bucket(uint32_t d)
+/* 0 for 0, 1..3 as they are, 4 for 4..5, 5 for 6..9, 6 for 10..20, 7 beyond */
+static inline unsigned us_dist_bucket(uint32_t d)
 {
-    return d == 0 ? 0 : d <= 3 ? d : d <= 5 ? 4 : d <= 9 ? 5 : d <= 20 ? 6 : 7;
+    static const unsigned char b[21] = {0, 1, 2, 3, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6};
+    return d <= 20 ? b[d] : 7;
 }
 
 /* Features of the tokens [ts, te) of a sentence into F[(i - ts) * US_NF ...].
@@ -460,38 +478,42 @@ typedef int32_t us_v4i __attribute__((vector_size(16)));
 typedef int16_t us_v4s __attribute__((vector_size(8)));
 typedef float us_v4f __attribute__((vector_size(16)));
 
+/* Eight lanes as one 32-byte vector: one instruction each with AVX2 (the
+ * build of us_model_emissions_hw), two 16-byte ones otherwise. */
+typedef int32_t us_v8i __attribute__((vector_size(32)));
+typedef int16_t us_v8s __attribute__((vector_size(16)));
+typedef float us_v8f __attribute__((vector_size(32)));
+
 static inline void us_add16(int32_t *a, const int16_t *r)
 {
-    us_v4s x, y;
-    us_v4i p, q;
+    us_v8s x;
+    us_v8i p;
     memcpy(&x, r, sizeof x);
-    memcpy(&y, r + 4, sizeof y);
     memcpy(&p, a, sizeof p);
-    memcpy(&q, a + 4, sizeof q);
-    p += __builtin_convertvector(x, us_v4i);
-    q += __builtin_convertvector(y, us_v4i);
+    p += __builtin_convertvector(x, us_v8i);
     memcpy(a, &p, sizeof p);
-    memcpy(a + 4, &q, sizeof q);
 }
 
 static inline void us_add32(int32_t *a, const int32_t *r)
 {
-    us_v4i x, y, p, q;
+    us_v8i x, p;
     memcpy(&x, r, sizeof x);
-    memcpy(&y, r + 4, sizeof y);
     memcpy(&p, a, sizeof p);
-    memcpy(&q, a + 4, sizeof q);
     p += x;
-    q += y;
     memcpy(a, &p, sizeof p);
-    memcpy(a + 4, &q, sizeof q);
+}
+
+static inline __attribute__((always_inline)) void us_add_feat_hw(int32_t *a, const us_model *m, uint64_t f,
+                                                                int hw)
+{
+    const int16_t *r = us_model_row_hw(m, us_row(f), hw);
+    if (r != NULL)
+        us_add16(a, r);
 }
 
 static inline void us_add_feat(int32_t *a, const us_model *m, uint64_t f)
 {
-    const int16_t *r = us_model_row(m, us_row(f));
-    if (r != NULL)
-        us_add16(a, r);
+    us_add_feat_hw(a, m, f, 0);
 }
 
 /* The tables of us_model (US_TB_ALL vectors of US_LANES).  0, or -1 when
@@ -572,8 +594,10 @@ static us_wentry *us_wcache_new(void)
     return c;
 }
 
-static const us_wentry *us_wcache_get(const us_model *m, us_wentry *c, uint64_t h, uint64_t suf,
-                                      uint64_t tags)
+/* The entry of a word, filled on a miss (in the build of the caller, see
+ * us_model_emissions_hw). */
+static inline __attribute__((always_inline)) const us_wentry *
+us_wcache_get(const us_model *m, us_wentry *c, uint64_t h, uint64_t suf, uint64_t tags, int hw)
 {
     uint64_t x = us_mix(h ^ tags, suf);
     us_wentry *e = &c[x >> (64 - US_WC_BITS)];
@@ -587,16 +611,16 @@ static const us_wentry *us_wcache_get(const us_model *m, us_wentry *c, uint64_t 
     e->x8 = us_mix(8, h);
     e->x23 = us_mix(23, h);
     e->x25 = us_mix(25, h);
-    us_add_feat(e->self, m, us_mix(2, h));
-    us_add_feat(e->self, m, us_mix(9, suf));
-    us_add_feat(e->self, m, us_mix(12, tags));
-    us_add_feat(e->self0, m, us_mix(us_mix(22, h), 0));
-    us_add_feat(e->next, m, us_mix(3, h));
-    us_add_feat(e->next, m, us_mix(13, tags));
-    us_add_feat(e->prev, m, us_mix(4, h));
-    us_add_feat(e->prev, m, us_mix(14, tags));
-    us_add_feat(e->next2, m, us_mix(5, h));
-    us_add_feat(e->prev2, m, us_mix(6, h));
+    us_add_feat_hw(e->self, m, us_mix(2, h), hw);
+    us_add_feat_hw(e->self, m, us_mix(9, suf), hw);
+    us_add_feat_hw(e->self, m, us_mix(12, tags), hw);
+    us_add_feat_hw(e->self0, m, us_mix(us_mix(22, h), 0), hw);
+    us_add_feat_hw(e->next, m, us_mix(3, h), hw);
+    us_add_feat_hw(e->next, m, us_mix(13, tags), hw);
+    us_add_feat_hw(e->prev, m, us_mix(4, h), hw);
+    us_add_feat_hw(e->prev, m, us_mix(14, tags), hw);
+    us_add_feat_hw(e->next2, m, us_mix(5, h), hw);
+    us_add_feat_hw(e->prev2, m, us_mix(6, h), hw);
     return e;
 }
 
@@ -604,11 +628,11 @@ static const us_wentry *us_wcache_get(const us_model *m, us_wentry *c, uint64_t 
  * us_tag_feats + us_model_emissions give them.  near: 2n uint32, x: 12n
  * uint64, acc: n * US_LANES int32 of scratch.  -1 (nothing done) when a
  * token's shape or rule label is outside the tables. */
-static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_tokinfo *ti,
-                                   const us_tok *tk, uint32_t ts, uint32_t te, uint32_t *near,
-                                   uint64_t *x, int32_t *acc, float *em)
+static inline __attribute__((always_inline)) int
+us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const us_tok *tk, uint32_t ts,
+                  uint32_t te, uint32_t *near, uint64_t *x, int32_t *acc, float *em, int hw)
 {
-    uint32_t n = te - ts, i, l;
+    uint32_t n = te - ts, i;
     unsigned hqr;
     const int32_t *tb = m->tab;
     for (i = ts; i < te; i++)
@@ -619,7 +643,7 @@ static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_to
     /* each word's share, to itself and its neighbours */
     for (i = 0; i < n; i++) {
         uint32_t k = ts + i;
-        const us_wentry *e = us_wcache_get(m, wc, ti[k].h, ti[k].suf, tk[k].tags & US_TAGMASK);
+        const us_wentry *e = us_wcache_get(m, wc, ti[k].h, ti[k].suf, tk[k].tags & US_TAGMASK, hw);
         int32_t *a = acc + (size_t)i * US_LANES;
         us_add32(a, e->self);
         if (ti[k].rule == 0)
@@ -662,7 +686,7 @@ static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_to
                     __builtin_prefetch(&m->rank[r[j] >> 6]);
         }
         for (i = 0; i < 5 * n; i++) {
-            rp[i] = rows[i] == UINT32_MAX ? NULL : us_model_row(m, rows[i]);
+            rp[i] = rows[i] == UINT32_MAX ? NULL : us_model_row_hw(m, rows[i], hw);
             if (rp[i] != NULL)
                 __builtin_prefetch(rp[i]);
         }
@@ -677,39 +701,84 @@ static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_to
         unsigned pos = (i == 0) | (i + 1 == n) << 1 | ((tk[k].flags & US_F_PARA) != 0) << 2;
         unsigned cl = near[2 * i] & 0xff, cr = near[2 * i + 1] & 0xff;
         unsigned rl = near[2 * i] >> 8, rr = near[2 * i + 1] >> 8;
-        us_add32(a, tb + (size_t)(US_TB_SHAPE + (s0 | sm1 << 4 | sp1 << 8)) * US_LANES);
-        us_add32(a, tb + (size_t)(US_TB_RULE + (r0 | rm1 << 4 | rp1 << 8)) * US_LANES);
-        us_add32(a, tb + (size_t)(US_TB_RCUE + (rl | rr << 3 | s0 << 6 | r0 << 9)) * US_LANES);
-        us_add32(a, tb + (size_t)(US_TB_CUE + (cl | cr << 3 | s0 << 6 | cue << 9 | r0 << 10)) * US_LANES);
-        us_add32(a, tb + (size_t)(US_TB_POS + (pos | hqr << 3 | s0 << 5 | r0 << 8)) * US_LANES);
+        us_v8i v, y;
+        us_v8f f, sc = {m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale};
+        float tmp[8];
+        /* the sum in a register: a's words' shares, then the tables and rows */
+        memcpy(&v, a, sizeof v);
+#define US_ACC32(R) (memcpy(&y, (R), sizeof y), v += y)
+        US_ACC32(tb + (size_t)(US_TB_SHAPE + (s0 | sm1 << 4 | sp1 << 8)) * US_LANES);
+        US_ACC32(tb + (size_t)(US_TB_RULE + (r0 | rm1 << 4 | rp1 << 8)) * US_LANES);
+        US_ACC32(tb + (size_t)(US_TB_RCUE + (rl | rr << 3 | s0 << 6 | r0 << 9)) * US_LANES);
+        US_ACC32(tb + (size_t)(US_TB_CUE + (cl | cr << 3 | s0 << 6 | cue << 9 | r0 << 10)) * US_LANES);
+        US_ACC32(tb + (size_t)(US_TB_POS + (pos | hqr << 3 | s0 << 5 | r0 << 8)) * US_LANES);
         if (i == 0)
-            us_add32(a, tb + (size_t)(US_TB_EDGE + 0) * US_LANES);
+            US_ACC32(tb + (size_t)(US_TB_EDGE + 0) * US_LANES);
         if (i < 2)
-            us_add32(a, tb + (size_t)(US_TB_EDGE + 1) * US_LANES);
+            US_ACC32(tb + (size_t)(US_TB_EDGE + 1) * US_LANES);
         if (i + 1 == n)
-            us_add32(a, tb + (size_t)(US_TB_EDGE + 2) * US_LANES);
+            US_ACC32(tb + (size_t)(US_TB_EDGE + 2) * US_LANES);
         if (i + 2 >= n)
-            us_add32(a, tb + (size_t)(US_TB_EDGE + 3) * US_LANES);
+            US_ACC32(tb + (size_t)(US_TB_EDGE + 3) * US_LANES);
+#undef US_ACC32
         for (j = 0; j < 5; j++)
-            if (rp[j] != NULL)
-                us_add16(a, rp[j]);
-        {
-            /* (float)a[l] * wscale, four lanes at a time (the same IEEE
-             * operations, so the same scores) */
-            us_v4i lo, hi;
-            us_v4f flo, fhi, sc = {m->wscale, m->wscale, m->wscale, m->wscale};
-            float tmp[4];
-            memcpy(&lo, a, sizeof lo);
-            memcpy(&hi, a + 4, sizeof hi);
-            flo = __builtin_convertvector(lo, us_v4f) * sc;
-            fhi = __builtin_convertvector(hi, us_v4f) * sc;
-            memcpy(em + (size_t)i * US_NL, &flo, sizeof flo);
-            memcpy(tmp, &fhi, sizeof fhi);
-            for (l = 4; l < US_NL; l++)
-                em[(size_t)i * US_NL + l] = tmp[l - 4];
-        }
+            if (rp[j] != NULL) {
+                us_v8s w16;
+                memcpy(&w16, rp[j], sizeof w16);
+                v += __builtin_convertvector(w16, us_v8i);
+            }
+        /* (float)a[l] * wscale, all lanes at once (the same IEEE operations,
+         * so the same scores) */
+        f = __builtin_convertvector(v, us_v8f) * sc;
+        memcpy(tmp, &f, sizeof f);
+        memcpy(em + (size_t)i * US_NL, tmp, US_NL * sizeof *em);
     }
     return 0;
+}
+
+/* The body above compiled twice: for any processor of the target, and, on
+ * x86, for those with the population count and SSE4 instructions (one
+ * instruction for the rank of a row, one to widen four weights).  Integer
+ * sums and the same IEEE conversions and products (no fused multiply-add
+ * is enabled), so both give the same scores to the bit; a test compares
+ * them. */
+static int us_model_emissions_sw(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const us_tok *tk,
+                                 uint32_t ts, uint32_t te, uint32_t *near, uint64_t *x, int32_t *acc,
+                                 float *em)
+{
+    return us_emissions_body(m, wc, ti, tk, ts, te, near, x, acc, em, 0);
+}
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#define US_HAVE_HW 1
+static __attribute__((target("popcnt,avx2"))) int
+us_model_emissions_hw(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const us_tok *tk, uint32_t ts,
+                      uint32_t te, uint32_t *near, uint64_t *x, int32_t *acc, float *em)
+{
+    return us_emissions_body(m, wc, ti, tk, ts, te, near, x, acc, em, 1);
+}
+
+static int us_cpu_hw(void)
+{
+    return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("avx2");
+}
+#else
+#define US_HAVE_HW 0
+static int us_cpu_hw(void)
+{
+    return 0;
+}
+#endif
+
+static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_tokinfo *ti,
+                                   const us_tok *tk, uint32_t ts, uint32_t te, uint32_t *near,
+                                   uint64_t *x, int32_t *acc, float *em)
+{
+#if US_HAVE_HW
+    if (m->hw)
+        return us_model_emissions_hw(m, wc, ti, tk, ts, te, near, x, acc, em);
+#endif
+    return us_model_emissions_sw(m, wc, ti, tk, ts, te, near, x, acc, em);
 }
 
 /* BIO: an inside label only after its own kind. */
@@ -771,67 +840,114 @@ static __attribute__((unused)) void us_viterbi_plain(const float *em, uint32_t n
  * have one float to spare after its n * US_NL (read, never used); back:
  * n * US_BACK bytes of scratch. */
 #define US_BACK 8
-typedef int8_t us_v4b __attribute__((vector_size(4)));
-static void us_viterbi(const float *em, uint32_t n, const float *trans, const float *start,
-                       const float *end, uint8_t *back, uint8_t *out)
+typedef int8_t us_v8b __attribute__((vector_size(8)));
+/* The transition scores as us_viterbi takes them: a row of eight lanes
+ * per previous label, a forbidden step -inf (the model keeps them). */
+static void us_viterbi_rows(const float *trans, float *rows)
 {
-    us_v4f tlo[US_NL], thi[US_NL], alo, ahi;
-    float row[8], av[8];
+    int l, p;
+    for (p = 0; p < US_NL; p++)
+        for (l = 0; l < 8; l++)
+            rows[p * 8 + l] = l < US_NL && us_bio_ok(p, l) ? trans[p * US_NL + l] : -INFINITY;
+}
+
+static inline __attribute__((always_inline)) void us_viterbi_body(const float *em, uint32_t n, const float *rows,
+                                                                const float *start, const float *end,
+                                                                uint8_t *back, uint8_t *out)
+{
+    us_v8f t[US_NL], a;
+    float av[8];
     uint32_t i;
     int l, p, best = 0;
     if (n == 0)
         return;
-    for (p = 0; p < US_NL; p++) {
-        for (l = 0; l < 8; l++)
-            row[l] = l < US_NL && us_bio_ok(p, l) ? trans[p * US_NL + l] : -INFINITY;
-        memcpy(&tlo[p], row, sizeof tlo[p]);
-        memcpy(&thi[p], row + 4, sizeof thi[p]);
-    }
+    for (p = 0; p < US_NL; p++)
+        memcpy(&t[p], rows + p * 8, sizeof t[p]);
     for (l = 0; l < 8; l++)
         av[l] = l < US_NL && us_bio_ok(US_L_O, l) ? start[l] + em[l] : -1e30f;
-    memcpy(&alo, av, sizeof alo);
-    memcpy(&ahi, av + 4, sizeof ahi);
+    memcpy(&a, av, sizeof a);
     for (i = 1; i < n; i++) {
-        us_v4f blo, bhi, e;
-        us_v4i plo = {0, 0, 0, 0}, phi = {0, 0, 0, 0};
-        us_v4b b8;
-        blo = alo[0] + tlo[0];
-        bhi = alo[0] + thi[0];
+        us_v8f b, e;
+        us_v8i pl = {0, 0, 0, 0, 0, 0, 0, 0};
+        us_v8b b8;
+        b = a[0] + t[0];
         /* the previous label p as a constant, so its score is a lane
          * shuffle, not a trip through memory */
-#define US_VSTEP(P, AP)                                                                  \
+#define US_VSTEP(P)                                                                      \
     do {                                                                                 \
-        us_v4f vlo = (AP) + tlo[P], vhi = (AP) + thi[P];                                 \
-        us_v4i mlo = vlo > blo, mhi = vhi > bhi, pv = {P, P, P, P};                      \
-        blo = (us_v4f)((mlo & (us_v4i)vlo) | (~mlo & (us_v4i)blo));                      \
-        bhi = (us_v4f)((mhi & (us_v4i)vhi) | (~mhi & (us_v4i)bhi));                      \
-        plo = (mlo & pv) | (~mlo & plo);                                                 \
-        phi = (mhi & pv) | (~mhi & phi);                                                 \
+        us_v8f v = a[P] + t[P];                                                          \
+        us_v8i m = v > b, pv = {P, P, P, P, P, P, P, P};                                 \
+        b = (us_v8f)((m & (us_v8i)v) | (~m & (us_v8i)b));                                \
+        pl = (m & pv) | (~m & pl);                                                       \
     } while (0)
-        US_VSTEP(1, alo[1]);
-        US_VSTEP(2, alo[2]);
-        US_VSTEP(3, alo[3]);
-        US_VSTEP(4, ahi[0]);
-        US_VSTEP(5, ahi[1]);
-        US_VSTEP(6, ahi[2]);
+        US_VSTEP(1);
+        US_VSTEP(2);
+        US_VSTEP(3);
+        US_VSTEP(4);
+        US_VSTEP(5);
+        US_VSTEP(6);
 #undef US_VSTEP
-        memcpy(&e, em + (size_t)i * US_NL, sizeof e);
-        alo = blo + e;
-        memcpy(&e, em + (size_t)i * US_NL + 4, sizeof e); /* lane 7: the next float, unused */
-        ahi = bhi + e;
-        b8 = __builtin_convertvector(plo, us_v4b);
-        memcpy(back + (size_t)i * US_BACK, &b8, 4);
-        b8 = __builtin_convertvector(phi, us_v4b);
-        memcpy(back + (size_t)i * US_BACK + 4, &b8, 4);
+        memcpy(&e, em + (size_t)i * US_NL, sizeof e); /* lane 7: the next float, unused */
+        a = b + e;
+        /* narrowed in two steps, which compile to two packs */
+        b8 = __builtin_convertvector(__builtin_convertvector(pl, us_v8s), us_v8b);
+        memcpy(back + (size_t)i * US_BACK, &b8, 8);
     }
-    memcpy(av, &alo, sizeof alo);
-    memcpy(av + 4, &ahi, sizeof ahi);
+    memcpy(av, &a, sizeof a);
     for (l = 0; l < US_NL; l++)
         if (av[l] + end[l] > av[best] + end[best])
             best = l;
     out[n - 1] = (uint8_t)best;
     for (i = n - 1; i > 0; i--)
         out[i - 1] = back[(size_t)i * US_BACK + out[i]];
+}
+
+/* Built twice, as the emission scores are (the same float additions and
+ * comparisons lane by lane, so the same labels).  rows: us_viterbi_rows. */
+static void us_viterbi_rows_sw(const float *em, uint32_t n, const float *rows, const float *start,
+                               const float *end, uint8_t *back, uint8_t *out)
+{
+    us_viterbi_body(em, n, rows, start, end, back, out);
+}
+
+#if US_HAVE_HW
+static __attribute__((target("popcnt,avx2"))) void us_viterbi_rows_hw(const float *em, uint32_t n,
+                                                                      const float *rows, const float *start,
+                                                                      const float *end, uint8_t *back,
+                                                                      uint8_t *out)
+{
+    us_viterbi_body(em, n, rows, start, end, back, out);
+}
+#endif
+
+static void us_viterbi_r(const float *em, uint32_t n, const float *rows, const float *start, const float *end,
+                         uint8_t *back, uint8_t *out)
+{
+#if US_HAVE_HW
+    if (us_cpu_hw()) {
+        us_viterbi_rows_hw(em, n, rows, start, end, back, out);
+        return;
+    }
+#endif
+    us_viterbi_rows_sw(em, n, rows, start, end, back, out);
+}
+
+static __attribute__((unused)) void us_viterbi_sw(const float *em, uint32_t n, const float *trans,
+                                                  const float *start, const float *end, uint8_t *back,
+                                                  uint8_t *out)
+{
+    float rows[US_NL * 8];
+    us_viterbi_rows(trans, rows);
+    us_viterbi_rows_sw(em, n, rows, start, end, back, out);
+}
+
+static __attribute__((unused)) void us_viterbi(const float *em, uint32_t n, const float *trans,
+                                               const float *start, const float *end, uint8_t *back,
+                                               uint8_t *out)
+{
+    float rows[US_NL * 8];
+    us_viterbi_rows(trans, rows);
+    us_viterbi_r(em, n, rows, start, end, back, out);
 }
 
 #endif /* UNSOURCED_TAG_H */

@@ -44,6 +44,78 @@ static const int16_t *probe(const us_model *m, uint32_t row)
     }
 }
 
+/* The word hashes the tokeniser keeps are us_fnv64 of us_fold of the
+ * word (and of its last three folded bytes), and a word too long to fold
+ * is marked: random texts of capitals, digits, curly and straight
+ * apostrophes, hyphens, dots and other letters, words around the limit. */
+START_TEST(tokenizer_word_hashes)
+{
+    static const char *const pieces[] = {"a", "B", "z", "Q", "7", "\xe2\x80\x99", "\xc3\xa9", "'", "-",
+                                         ".", "&", "\xe4\xb8\xad", " ", " ", "\n", ",", "\xe2\x80\x9c"};
+    static char text[1 << 16];
+    size_t np = sizeof pieces / sizeof *pieces, k, words = 0, long_ones = 0;
+    int round;
+    rng_state = 99;
+    for (round = 0; round < 40; round++) {
+        size_t len = 0;
+        us_toks tk = {NULL, NULL, 0, 0, 1};
+        while (len < sizeof text - 8) {
+            const char *p = pieces[rng_below((unsigned)np)];
+            if (rng_below(200) == 0) /* now and then a long run of letters */
+                while (len < sizeof text - 8 && rng_below(60) != 0)
+                    text[len++] = (char)('a' + rng_below(26));
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        ck_assert_int_eq(unsourced_tokenize(&tk, &in->lex, text, len), 0);
+        for (k = 0; k < tk.n; k++) {
+            const us_tok *t = &tk.v[k];
+            char buf[US_MAX_WORD];
+            size_t m;
+            if (t->kind != US_T_WORD)
+                continue;
+            words++;
+            m = us_fold(buf, text + t->s, t->e - t->s);
+            ck_assert_int_eq((t->pad & US_TK_LONG) != 0, m == 0);
+            if (m == 0) {
+                long_ones++;
+                continue;
+            }
+            ck_assert_msg(tk.wh[2 * k] == us_fnv64(buf, m), "token %zu: other hash", k);
+            ck_assert_msg(tk.wh[2 * k + 1] == (m > 3 ? us_fnv64(buf + m - 3, 3) : us_fnv64(buf, m)),
+                          "token %zu: other suffix hash", k);
+        }
+        free(tk.v);
+        free(tk.wh);
+    }
+    ck_assert_uint_gt(words, 10000);
+    ck_assert_uint_gt(long_ones, 10);
+}
+END_TEST
+
+/* The distance buckets of the table are those the model was trained with. */
+START_TEST(dist_buckets)
+{
+    uint32_t d;
+    for (d = 0; d < 200; d++) {
+        unsigned want = d == 0 ? 0 : d <= 3 ? d : d <= 5 ? 4 : d <= 9 ? 5 : d <= 20 ? 6 : 7;
+        ck_assert_uint_eq(us_dist_bucket(d), want);
+    }
+    ck_assert_uint_eq(us_dist_bucket(UINT32_MAX), 7);
+}
+END_TEST
+
+/* Where the processor has the instructions, the fast path uses them. */
+START_TEST(hw_path_chosen)
+{
+    ck_assert_int_eq(in->model.hw, us_cpu_hw());
+#if US_HAVE_HW
+    if (__builtin_cpu_supports("popcnt") && __builtin_cpu_supports("sse4.2"))
+        ck_assert_int_eq(in->model.hw, 1);
+#endif
+}
+END_TEST
+
 START_TEST(index_matches_table)
 {
     const us_model *m = &in->model;
@@ -88,6 +160,14 @@ static size_t compare_text(const char *text)
                          0);
         ck_assert_msg(memcmp(slow, wk->em, (size_t)n * US_NL * sizeof *slow) == 0,
                       "sentence %zu: the fast path scores differ", s);
+        /* the portable build of the fast path too (the one above may be the
+         * processor-specific one) */
+        memset(wk->em, 0, (size_t)n * US_NL * sizeof *wk->em);
+        ck_assert_int_eq(us_model_emissions_sw(&in->model, wk->wc, wk->ti, wk->toks.v, st->ts, st->te,
+                                               wk->near, wk->F, wk->acc, wk->em),
+                         0);
+        ck_assert_msg(memcmp(slow, wk->em, (size_t)n * US_NL * sizeof *slow) == 0,
+                      "sentence %zu: the portable fast path scores differ", s);
         free(slow);
         compared++;
     }
@@ -195,6 +275,15 @@ START_TEST(viterbi_same_labels)
         us_viterbi_plain(em, n, t, t + US_NL * US_NL, t + US_NL * US_NL + US_NL, back2, out2);
         us_viterbi(em, n, t, t + US_NL * US_NL, t + US_NL * US_NL + US_NL, back, out);
         ck_assert_msg(memcmp(out, out2, n) == 0, "round %u (%u tokens): other labels", round, n);
+        memset(out, 0xff, n);
+        us_viterbi_sw(em, n, t, t + US_NL * US_NL, t + US_NL * US_NL + US_NL, back, out);
+        ck_assert_msg(memcmp(out, out2, n) == 0, "round %u (%u tokens): other labels (portable)", round, n);
+        if (t == in->model.trans) {
+            /* the model's transitions as it keeps them, as the stage calls it */
+            memset(out, 0xff, n);
+            us_viterbi_r(em, n, in->model.vrows, t + US_NL * US_NL, t + US_NL * US_NL + US_NL, back, out);
+            ck_assert_msg(memcmp(out, out2, n) == 0, "round %u (%u tokens): other labels (model rows)", round, n);
+        }
     }
     free(em);
     free(back);
@@ -265,6 +354,9 @@ int main(void)
     int failed;
     tcase_set_timeout(tc, 120);
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, hw_path_chosen);
+    tcase_add_test(tc, dist_buckets);
+    tcase_add_test(tc, tokenizer_word_hashes);
     tcase_add_test(tc, index_matches_table);
     tcase_add_test(tc, fast_path_same_scores);
     tcase_add_test(tc, viterbi_same_labels);
