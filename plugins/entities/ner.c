@@ -731,12 +731,99 @@ static const uint8_t start_set[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
 typedef float ent_v4f __attribute__((vector_size(16)));
 typedef int32_t ent_v4i __attribute__((vector_size(16)));
 
+/* The parts both Viterbi loops share.  The first position: returns 1 when
+ * decoding again and nothing changes anywhere. */
+static inline int viterbi_start(const float *em, size_t n, const uint8_t *changed, const float *start,
+                                float *fwd, size_t *first)
+{
+    float z, old[ENT_NL];
+    int c;
+    if (changed != NULL)
+        memcpy(old, fwd, sizeof old);
+    for (c = 0; c < ENT_NL; c++)
+        fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
+    z = fwd[0];
+    for (c = 0; c < ENT_NL; c++)
+        fwd[c] -= z;
+    if (changed != NULL && memcmp(old, fwd, sizeof old) == 0) {
+        while (*first < n && !changed[*first])
+            (*first)++;
+        if (*first >= n)
+            return 1;
+    }
+    return 0;
+}
+
+/* Inside labels of one step: I-x and L-x follow B-x or I-x. */
+static inline void viterbi_inside(const float *prev, float *cur, const float *e, uint8_t *bk,
+                                  const float *trans)
+{
+    int t;
+    for (t = 0; t < ENT_NTYPES; t++) {
+        int B = 1 + 4 * t, I = B + 1, L = B + 2;
+        float vb = prev[B] + trans[B * ENT_NL + I], vi = prev[I] + trans[I * ENT_NL + I];
+        cur[I] = (vi > vb ? vi : vb) + e[I];
+        bk[I] = (uint8_t)(vi > vb ? I : B);
+        vb = prev[B] + trans[B * ENT_NL + L];
+        vi = prev[I] + trans[I * ENT_NL + L];
+        cur[L] = (vi > vb ? vi : vb) + e[L];
+        bk[L] = (uint8_t)(vi > vb ? I : B);
+    }
+}
+
+/* Each row as it stands against its O, so that a change of the emissions
+ * before it does not carry on once the rows agree again.  Decoding again
+ * (old is the row before): when the row is as it was, skip to the next
+ * changed position; after the last, the path is as it was too, and 1 says
+ * the decoding is done. */
+static inline int viterbi_settle(float *cur, const float *old, const uint8_t *changed, size_t n,
+                                 size_t *i, const uint8_t *back, uint8_t *out)
+{
+    float z = cur[0];
+    size_t nx, j;
+    int c;
+    for (c = 0; c < ENT_NL; c++)
+        cur[c] -= z;
+    if (old == NULL || memcmp(old, cur, ENT_NL * sizeof *cur) != 0)
+        return 0;
+    nx = *i + 1;
+    while (nx < n && !changed[nx])
+        nx++;
+    if (nx >= n) {
+        for (j = *i; j > 0; j--)
+            out[j - 1] = back[j * ENT_NL + out[j]];
+        return 1;
+    }
+    *i = nx - 1;
+    return 0;
+}
+
+/* The best closed label at the end, and the path back from it. */
+static inline void viterbi_end(const float *fwd, size_t n, const float *end, const uint8_t *back,
+                               uint8_t *out)
+{
+    size_t i;
+    float bs = NEG * 2;
+    int k, best = 0;
+    for (k = 0; k < 9; k++) {
+        int c = closed_set[k];
+        float v = fwd[(n - 1) * ENT_NL + c] + end[c];
+        if (v > bs) {
+            bs = v;
+            best = c;
+        }
+    }
+    out[n - 1] = (uint8_t)best;
+    for (i = n - 1; i > 0; i--)
+        out[i - 1] = back[i * ENT_NL + out[i]];
+}
+
 static void viterbi_sse(const float *em, size_t n, size_t from, const uint8_t *changed, const float *trans,
                         const float *start, const float *end, uint8_t *back, float *fwd, uint8_t *out)
 {
     size_t i, first = from > 1 ? from : 1;
-    int c, k, q, best, t;
-    float bs, z, old[ENT_NL];
+    int k, q;
+    float old[ENT_NL];
     /* transitions from each closed label to each label of start_set, three
      * vectors of four (the last three lanes are never read) */
     ent_v4f T[9][3];
@@ -745,21 +832,8 @@ static void viterbi_sse(const float *em, size_t n, size_t from, const uint8_t *c
     for (q = 0; q < 9; q++)
         for (k = 0; k < 12; k++)
             T[q][k / 4][k % 4] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
-    if (from == 0) {
-        if (changed != NULL)
-            memcpy(old, fwd, sizeof old);
-        for (c = 0; c < ENT_NL; c++)
-            fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
-        z = fwd[0];
-        for (c = 0; c < ENT_NL; c++)
-            fwd[c] -= z;
-        if (changed != NULL && memcmp(old, fwd, sizeof old) == 0) {
-            while (first < n && !changed[first])
-                first++;
-            if (first >= n)
-                return;
-        }
-    }
+    if (from == 0 && viterbi_start(em, n, changed, start, fwd, &first))
+        return;
     for (i = first; i < n; i++) {
         const float *prev = fwd + (i - 1) * ENT_NL;
         float *cur = fwd + i * ENT_NL;
@@ -794,49 +868,11 @@ static void viterbi_sse(const float *em, size_t n, size_t from, const uint8_t *c
             cur[cl] = b + e[cl];
             bk[cl] = closed_set[bp];
         }
-        for (t = 0; t < ENT_NTYPES; t++) {
-            int B = 1 + 4 * t, I = B + 1, L = B + 2;
-            float vb = prev[B] + trans[B * ENT_NL + I], vi = prev[I] + trans[I * ENT_NL + I];
-            cur[I] = (vi > vb ? vi : vb) + e[I];
-            bk[I] = (uint8_t)(vi > vb ? I : B);
-            vb = prev[B] + trans[B * ENT_NL + L];
-            vi = prev[I] + trans[I * ENT_NL + L];
-            cur[L] = (vi > vb ? vi : vb) + e[L];
-            bk[L] = (uint8_t)(vi > vb ? I : B);
-        }
-        /* each row as it stands against its O, so that a change of the
-         * emissions before it does not carry on once the rows agree again */
-        z = cur[0];
-        for (c = 0; c < ENT_NL; c++)
-            cur[c] -= z;
-        if (changed != NULL && memcmp(old, cur, sizeof old) == 0) {
-            /* decoding again: up to the next changed position all is as it
-             * was; after the last, the path too */
-            size_t nx = i + 1;
-            while (nx < n && !changed[nx])
-                nx++;
-            if (nx >= n) {
-                for (; i > 0; i--)
-                    out[i - 1] = back[i * ENT_NL + out[i]];
-                return;
-            }
-            i = nx - 1;
-        }
+        viterbi_inside(prev, cur, e, bk, trans);
+        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, back, out))
+            return;
     }
-    best = 0;
-    bs = NEG * 2;
-    for (k = 0; k < 9; k++) {
-        float v;
-        c = closed_set[k];
-        v = fwd[(n - 1) * ENT_NL + c] + end[c];
-        if (v > bs) {
-            bs = v;
-            best = c;
-        }
-    }
-    out[n - 1] = (uint8_t)best;
-    for (i = n - 1; i > 0; i--)
-        out[i - 1] = back[i * ENT_NL + out[i]];
+    viterbi_end(fwd, n, end, back, out);
 }
 
 static void max_marginals_sse(const float *em, size_t n, const float *trans, const float *start,
@@ -903,8 +939,8 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const float *em, siz
                                                            uint8_t *back, float *fwd, uint8_t *out)
 {
     size_t i, first = from > 1 ? from : 1;
-    int c, k, q, best, t;
-    float bs, z, old[ENT_NL];
+    int k, q;
+    float old[ENT_NL];
     ent_v16f T[9];
     ent_v16i Q[9];
     if (n == 0)
@@ -914,21 +950,8 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const float *em, siz
             T[q][k] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
             Q[q][k] = q;
         }
-    if (from == 0) {
-        if (changed != NULL)
-            memcpy(old, fwd, sizeof old);
-        for (c = 0; c < ENT_NL; c++)
-            fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
-        z = fwd[0];
-        for (c = 0; c < ENT_NL; c++)
-            fwd[c] -= z;
-        if (changed != NULL && memcmp(old, fwd, sizeof old) == 0) {
-            while (first < n && !changed[first])
-                first++;
-            if (first >= n)
-                return;
-        }
-    }
+    if (from == 0 && viterbi_start(em, n, changed, start, fwd, &first))
+        return;
     for (i = first; i < n; i++) {
         const float *prev = fwd + (i - 1) * ENT_NL;
         float *cur = fwd + i * ENT_NL;
@@ -970,49 +993,11 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const float *em, siz
             cur[cl] = b[k] + e[cl];
             bk[cl] = closed_set[p0[k]];
         }
-        for (t = 0; t < ENT_NTYPES; t++) {
-            int B = 1 + 4 * t, I = B + 1, L = B + 2;
-            float vb = prev[B] + trans[B * ENT_NL + I], vi = prev[I] + trans[I * ENT_NL + I];
-            cur[I] = (vi > vb ? vi : vb) + e[I];
-            bk[I] = (uint8_t)(vi > vb ? I : B);
-            vb = prev[B] + trans[B * ENT_NL + L];
-            vi = prev[I] + trans[I * ENT_NL + L];
-            cur[L] = (vi > vb ? vi : vb) + e[L];
-            bk[L] = (uint8_t)(vi > vb ? I : B);
-        }
-        /* each row as it stands against its O, so that a change of the
-         * emissions before it does not carry on once the rows agree again */
-        z = cur[0];
-        for (c = 0; c < ENT_NL; c++)
-            cur[c] -= z;
-        if (changed != NULL && memcmp(old, cur, sizeof old) == 0) {
-            /* decoding again: up to the next changed position all is as it
-             * was; after the last, the path too */
-            size_t nx = i + 1;
-            while (nx < n && !changed[nx])
-                nx++;
-            if (nx >= n) {
-                for (; i > 0; i--)
-                    out[i - 1] = back[i * ENT_NL + out[i]];
-                return;
-            }
-            i = nx - 1;
-        }
+        viterbi_inside(prev, cur, e, bk, trans);
+        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, back, out))
+            return;
     }
-    best = 0;
-    bs = NEG * 2;
-    for (k = 0; k < 9; k++) {
-        float v;
-        c = closed_set[k];
-        v = fwd[(n - 1) * ENT_NL + c] + end[c];
-        if (v > bs) {
-            bs = v;
-            best = c;
-        }
-    }
-    out[n - 1] = (uint8_t)best;
-    for (i = n - 1; i > 0; i--)
-        out[i - 1] = back[i * ENT_NL + out[i]];
+    viterbi_end(fwd, n, end, back, out);
 }
 
 __attribute__((target("avx512f"))) static void max_marginals_wide(const float *em, size_t n,
