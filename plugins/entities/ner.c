@@ -1062,12 +1062,11 @@ __attribute__((target("avx512f"))) static void max_marginals_wide(const float *e
     }
 }
 
+/* Read each time (a load and a test): a cached answer in a static would be
+ * written by several workers at once. */
 static int have_wide(void)
 {
-    static int known = -1;
-    if (known < 0)
-        known = __builtin_cpu_supports("avx512f") ? 1 : 0;
-    return known;
+    return __builtin_cpu_supports("avx512f");
 }
 #endif
 
