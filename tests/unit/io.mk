@@ -13,7 +13,7 @@ tests_unit_check_walk_SOURCES = tests/unit/check_walk.c core/walk.c core/walk.h
 tests_unit_check_walk_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_walk_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS)
 
-tests_unit_check_jsonw_SOURCES = tests/unit/check_jsonw.c tests/unit/random_text.h core/jsonw.c core/jsonw.h
+tests_unit_check_jsonw_SOURCES = tests/unit/check_jsonw.c tests/unit/random_text.h tests/unit/random_values.h core/jsonw.c core/jsonw.h
 tests_unit_check_jsonw_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_jsonw_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS)
 endif

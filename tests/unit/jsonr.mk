@@ -5,7 +5,7 @@
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_jsonr
 TESTS += tests/unit/check_jsonr
-tests_unit_check_jsonr_SOURCES = tests/unit/check_jsonr.c tests/unit/random_text.h core/jsonr.c core/jsonr.h
+tests_unit_check_jsonr_SOURCES = tests/unit/check_jsonr.c tests/unit/random_text.h tests/unit/random_values.h core/jsonr.c core/jsonr.h
 tests_unit_check_jsonr_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_jsonr_LDADD = $(CHECK_LIBS) $(JANSSON_LIBS)
 
