@@ -400,6 +400,7 @@ static void process_slot(worker *w, slot *s)
 static item *new_item(slot *s);
 static int blank(const char *s, size_t n);
 static void set_error_line(item *it, const char *message);
+static void set_overlong_line(item *it, size_t max);
 
 /* Cut a slot's chunk of mapped JSON Lines into items, numbering the lines
  * from 1 within the chunk.  Returns how many lines the chunk holds. */
@@ -444,13 +445,9 @@ static void number_lines(run_state *rs, slot *s)
         return;
     for (i = 0; i < s->n_items; i++) {
         item *it = &s->items[i];
-        char msg[256];
         it->lineno += s->first_line;
-        if (it->kind != ITEM_ERROR)
-            continue;
-        snprintf(msg, sizeof msg, "line %zu: %zu bytes, over --max-bytes %zu", it->lineno, it->len,
-                 rs->o->max_bytes);
-        set_error_line(it, msg);
+        if (it->kind == ITEM_ERROR)
+            set_overlong_line(it, rs->o->max_bytes);
     }
 }
 
@@ -575,6 +572,14 @@ static void set_error_line(item *it, const char *message)
     it->message = strdup(message);
 }
 
+/* Make it the error record of a line of it->len bytes, over max. */
+static void set_overlong_line(item *it, size_t max)
+{
+    char msg[256];
+    snprintf(msg, sizeof msg, "line %zu: %zu bytes, over --max-bytes %zu", it->lineno, it->len, max);
+    set_error_line(it, msg);
+}
+
 static int add_error_line(slot *s, size_t lineno, const char *message)
 {
     item *it = new_item(s);
@@ -691,9 +696,12 @@ static void read_stdin(run_state *rs)
                 if (s == NULL && (s = acquire(rs)) == NULL)
                     goto done;
                 if (ll > max) {
-                    char msg[256];
-                    snprintf(msg, sizeof msg, "line %zu: %zu bytes, over --max-bytes %zu", lineno, ll, max);
-                    add_error_line(s, lineno, msg);
+                    item *it = new_item(s);
+                    if (it != NULL) {
+                        it->lineno = lineno;
+                        it->len = ll;
+                        set_overlong_line(it, max);
+                    }
                 } else {
                     add_line(s, line, ll, lineno);
                 }
