@@ -129,6 +129,7 @@ int tp_output_exists(tp_output *o, const char *id)
     return exists;
 }
 
+/* Write all n bytes: 0, or -1 with errno. */
 static int write_all(int fd, const char *s, size_t n)
 {
     while (n > 0) {
@@ -136,6 +137,10 @@ static int write_all(int fd, const char *s, size_t n)
         if (w < 0) {
             if (errno == EINTR)
                 continue;
+            return -1;
+        }
+        if (w == 0) {
+            errno = EIO;
             return -1;
         }
         s += w;
@@ -215,28 +220,13 @@ int tp_output_is_stream(const tp_output *o)
 
 int tp_output_write_lines(tp_output *o, const char *lines, size_t len, char *err, size_t errlen)
 {
-    int fd;
-    if (len < DIRECT_WRITE || (fd = fileno(o->stream)) < 0) {
-        if (fwrite(lines, 1, len, o->stream) != len)
-            goto fail;
+    int fd = fileno(o->stream), ok;
+    if (len < DIRECT_WRITE || fd < 0)
+        ok = fwrite(lines, 1, len, o->stream) == len;
+    else
+        ok = fflush(o->stream) == 0 && write_all(fd, lines, len) == 0;
+    if (ok)
         return 0;
-    }
-    if (fflush(o->stream) != 0)
-        goto fail;
-    while (len > 0) {
-        ssize_t n = write(fd, lines, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            if (n == 0)
-                errno = EIO;
-            goto fail;
-        }
-        lines += n;
-        len -= (size_t)n;
-    }
-    return 0;
-fail:
     snprintf(err, errlen, "cannot write the output: %s", strerror(errno));
     return -1;
 }
