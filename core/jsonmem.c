@@ -10,7 +10,7 @@
  * of a freed block is read from malloc_usable_size: so memory jansson hands
  * out (json_dumps' result, say) may still be given to free(), a block may
  * be freed on another thread than the one that made it, and a malloc block
- * given to jansson_free is simply cached or freed. */
+ * given to tp_jsonmem_free is simply cached or freed. */
 #include <config.h>
 
 #include <malloc.h>
@@ -62,7 +62,7 @@ static __thread cache tc;
 static pthread_key_t drain_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
-/* At a thread's exit, give back the blocks it kept. */
+/* Give back the blocks a thread kept (at its exit, or when asked). */
 static void drain(void *arg)
 {
     cache *c = arg;
