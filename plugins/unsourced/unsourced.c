@@ -398,7 +398,8 @@ static int us_is_dash(const us_doc *d, uint32_t i)
     return t->e - t->s == 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0x93 || p[2] == 0x94);
 }
 
-static int us_word_is(const us_doc *d, uint32_t i, const char *w)
+/* Inlined everywhere, so that the length of the literal is a constant. */
+static inline __attribute__((always_inline)) int us_word_is(const us_doc *d, uint32_t i, const char *w)
 {
     const us_tok *t = &d->tk[i];
     size_t n = strlen(w), k;
@@ -414,23 +415,18 @@ static int us_word_is(const us_doc *d, uint32_t i, const char *w)
     return 1;
 }
 
-static int us_ends_with(const us_doc *d, uint32_t i, const char *suf)
+static inline __attribute__((always_inline)) int us_ends_with(const us_doc *d, uint32_t i, const char *suf)
 {
     const us_tok *t = &d->tk[i];
     size_t n = strlen(suf);
     return t->e - t->s > n && memcmp(d->text + t->e - n, suf, n) == 0;
 }
 
-/* Length in tokens of the longest phrase with one of the tags starting at
- * token i (within [i, end)), or 0. */
-static uint32_t us_phrase_at(const us_doc *d, uint32_t i, uint32_t end, uint32_t mask)
+/* us_phrase_at of a word that starts a phrase with one of the tags. */
+static uint32_t us_phrase_at_list(const us_doc *d, uint32_t i, uint32_t end, uint32_t mask)
 {
     const us_tok *t = &d->tk[i];
     int32_t q;
-    if (t->kind != US_T_WORD || t->id < 0)
-        return 0;
-    if (!(d->lx->entries[t->id].ptags & mask))
-        return (t->tags & mask) ? 1 : 0;
     for (q = d->lx->entries[t->id].phrases; q >= 0; q = d->lx->phrases[q].next) {
         const us_phrase *ph = &d->lx->phrases[q];
         uint32_t k;
@@ -443,6 +439,20 @@ static uint32_t us_phrase_at(const us_doc *d, uint32_t i, uint32_t end, uint32_t
             return ph->n;
     }
     return (t->tags & mask) ? 1 : 0;
+}
+
+/* Length in tokens of the longest phrase with one of the tags starting at
+ * token i (within [i, end)), or 0.  The cheap tests inline; the phrase list
+ * (few words start one) out of line. */
+static inline __attribute__((always_inline)) uint32_t us_phrase_at(const us_doc *d, uint32_t i, uint32_t end,
+                                                                   uint32_t mask)
+{
+    const us_tok *t = &d->tk[i];
+    if (t->kind != US_T_WORD || t->id < 0)
+        return 0;
+    if (!(d->lx->entries[t->id].ptags & mask))
+        return (t->tags & mask) ? 1 : 0;
+    return us_phrase_at_list(d, i, end, mask);
 }
 
 static uint32_t us_phrase_tags_at(const us_doc *d, uint32_t i, uint32_t end)
