@@ -570,7 +570,7 @@ static int us_model_tables(us_model *m)
 }
 
 /* What one word adds to itself and its neighbours, for one worker. */
-#define US_WC_BITS 11
+#define US_WC_BITS 13
 typedef struct us_wentry {
     uint64_t h, suf, tags;  /* the word; tags UINT64_MAX: empty */
     uint64_t x7, x8, x23, x25; /* its hash mixed for the pair features */
