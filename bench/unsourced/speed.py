@@ -9,7 +9,8 @@ outside the stage's time) and prints the driver's line
 --repeat runs (the machine is shared: the median is steadier than the best),
 then the best and the slowest.  --driver may be given several times (e.g. an
 older build and this one): the runs then alternate between them, so that
-both see the same load, and each gets its line.  With -s the driver first
+both see the same load, and each gets its line, then the median of the
+paired ratios of the first driver's time to each other's.  With -s the driver first
 fills `sentences` with the shared splitter, as the sentences stage would
 (also outside the stage's time); -R: rules only.
 """
@@ -47,6 +48,12 @@ def main():
         med = v[len(v) // 2]
         name = f' ({drv})' if len(drivers) > 1 else ''
         print(f'{med[1]}{name}; best {v[0][0]:.3f} s, slowest {v[-1][0]:.3f} s of {len(v)}')
+    # Paired ratios: run r of the first driver against run r of each other
+    # one (the same load), their median; above 1: the other is faster.
+    for k in range(1, len(drivers)):
+        ratios = sorted(a[0] / b[0] for a, b in zip(runs[0], runs[k]))
+        print(f'time of driver 1 / driver {k + 1}, run by run: median {ratios[len(ratios) // 2]:.3f}'
+              f' (from {ratios[0]:.3f} to {ratios[-1]:.3f})')
 
 
 if __name__ == '__main__':
