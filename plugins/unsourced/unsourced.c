@@ -370,6 +370,13 @@ static void us_worker_fini(void *instance, void *worker)
 
 /* ---- small token helpers ---- */
 
+/* A place in the text: byte b, and cp, the characters starting before it
+ * (see us_cp_byte). */
+typedef struct us_cursor {
+    size_t b, cp;
+    int ascii; /* 0 not known yet, 1 the text is ASCII (cp == b), -1 it is not */
+} us_cursor;
+
 typedef struct us_doc {
     const us_lexicon *lx;
     us_worker *w;
@@ -378,6 +385,7 @@ typedef struct us_doc {
     us_tok *tk;
     size_t nt;
     int have_entities;
+    us_cursor cur; /* the writer's (us_tok_span_text), from {0, 0} */
 } us_doc;
 
 static int us_punct_is(const us_doc *d, uint32_t i, char c)
@@ -483,22 +491,98 @@ static int us_is_terminal(const us_doc *d, uint32_t i)
 
 /* ---- code points to bytes ---- */
 
-/* The byte offset of code point cp, or SIZE_MAX when cp is past the end
- * (the cursor keeps the length, counted once). */
-typedef struct us_cursor {
-    size_t cp_len;
-    int known;
-} us_cursor;
+/* Offsets in code points and bytes, without tp_text's index: a cursor
+ * (byte b, and cp, the characters that start before b) that walks to the
+ * next offset asked for, eight bytes at a time, backwards too.  Offsets
+ * come in nearly ascending order and close together, so the walks are
+ * short; the results are tp_text_cp's and tp_text_byte's to the byte (a
+ * test compares them, on invalid UTF-8 too).  A character starts at every
+ * byte but the continuation bytes 10xxxxxx, as tp_text counts them. */
+static inline int us_cont_byte(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
 
+/* Characters starting in the 8 bytes at p. */
+static inline size_t us_starts8(const char *p)
+{
+    uint64_t x, m;
+    memcpy(&x, p, sizeof x);
+    m = (x & ~(x << 1) & 0x8080808080808080ull) >> 7; /* a bit a continuation byte */
+    return 8 - (size_t)((m * 0x0101010101010101ull) >> 56);
+}
+
+static size_t us_starts(const char *p, size_t n)
+{
+    size_t c = 0, i = 0;
+    for (; i + 8 <= n; i += 8)
+        c += us_starts8(p + i);
+    for (; i < n; i++)
+        c += !us_cont_byte((unsigned char)p[i]);
+    return c;
+}
+
+/* Is the text ASCII?  Known after the first call. */
+static int us_cursor_ascii(const us_doc *d, us_cursor *c)
+{
+    if (c->ascii == 0) {
+        uint64_t acc = 0, x;
+        size_t i = 0;
+        for (; i + 8 <= d->len; i += 8) {
+            memcpy(&x, d->text + i, sizeof x);
+            acc |= x;
+        }
+        for (; i < d->len; i++)
+            acc |= (unsigned char)d->text[i];
+        c->ascii = (acc & 0x8080808080808080ull) == 0 ? 1 : -1;
+    }
+    return c->ascii > 0;
+}
+
+/* tp_text_cp(t, b) of the document's text. */
+static size_t us_cursor_cp(const us_doc *d, us_cursor *c, size_t b)
+{
+    if (b > d->len)
+        b = d->len;
+    if (us_cursor_ascii(d, c))
+        return b;
+    while (b > 0 && b < d->len && us_cont_byte((unsigned char)d->text[b]))
+        b--;
+    if (b >= c->b)
+        c->cp += us_starts(d->text + c->b, b - c->b);
+    else
+        c->cp -= us_starts(d->text + b, c->b - b);
+    c->b = b;
+    return c->cp;
+}
+
+/* The byte offset of code point cp (tp_text_byte), or SIZE_MAX when cp is
+ * past the end. */
 static size_t us_cp_byte(const us_doc *d, us_cursor *c, size_t cp)
 {
-    if (!c->known) {
-        c->cp_len = tp_text_cp_len(d->w->t);
-        c->known = 1;
+    const char *t = d->text;
+    if (us_cursor_ascii(d, c))
+        return cp > d->len ? SIZE_MAX : cp;
+    if (cp < c->cp) {
+        while (c->b >= 8 && c->cp - us_starts8(t + c->b - 8) >= cp) {
+            c->cp -= us_starts8(t + c->b - 8);
+            c->b -= 8;
+        }
+        while (c->cp > cp) {
+            c->b--;
+            c->cp -= !us_cont_byte((unsigned char)t[c->b]);
+        }
     }
-    if (cp > c->cp_len)
-        return SIZE_MAX;
-    return tp_text_byte(d->w->t, cp);
+    while (c->b + 8 <= d->len && c->cp + us_starts8(t + c->b) <= cp) {
+        c->cp += us_starts8(t + c->b);
+        c->b += 8;
+    }
+    /* to the first byte that starts character cp */
+    while (c->b < d->len && (c->cp < cp || us_cont_byte((unsigned char)t[c->b]))) {
+        c->cp += !us_cont_byte((unsigned char)t[c->b]);
+        c->b++;
+    }
+    return c->cp < cp ? SIZE_MAX : c->b;
 }
 
 /* ---- sentences ---- */
@@ -587,7 +671,7 @@ static int us_record_sentences(us_doc *d, const json_t *arr)
     us_worker *w = d->w;
     size_t k, n = json_array_size(arr);
     uint32_t ti = 0, prev_end = 0;
-    us_cursor cur = {0, 0};
+    us_cursor cur = {0, 0, 0};
     w->n_sents = 0;
     for (k = 0; k < n; k++) {
         const json_t *s = json_array_get(arr, k);
@@ -1528,7 +1612,7 @@ static int us_load_entities(us_doc *d, const json_t *arr)
 {
     us_worker *w = d->w;
     size_t k, n = json_array_size(arr);
-    us_cursor cur = {0, 0};
+    us_cursor cur = {0, 0, 0};
     w->n_ents = 0;
     for (k = 0; k < n; k++) {
         const json_t *e = json_array_get(arr, k);
@@ -1847,7 +1931,8 @@ static int us_not_claim(us_doc *d, size_t s)
 
 /* tp_span_new of the tokens [a, b): tokens begin and end on whole
  * characters, so its clamping and its second conversion back to bytes
- * change nothing and are left out (a test compares the two). */
+ * change nothing and are left out; the code points come from the
+ * document's cursor (a test compares the two). */
 static json_t *us_tok_span_text(us_doc *d, uint32_t a, uint32_t b, json_t **text)
 {
     tp_text *t = d->w->t;
@@ -1855,8 +1940,8 @@ static json_t *us_tok_span_text(us_doc *d, uint32_t a, uint32_t b, json_t **text
     json_t *span = json_object(), *tx;
     if (span == NULL)
         return NULL;
-    s = tp_text_cp(t, bs);
-    e = tp_text_cp(t, be);
+    s = us_cursor_cp(d, &d->cur, bs);
+    e = us_cursor_cp(d, &d->cur, be);
     tx = json_stringn_nocheck(d->text + bs, be - bs);
     if (text != NULL)
         *text = tx; /* borrowed from the span */
@@ -2397,7 +2482,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
     for (s = 0; s < w->n_sents; s++)
         w->num_at[s] = 0;
     if (have_numbers) {
-        us_cursor cur = {0, 0};
+        us_cursor cur = {0, 0, 0};
         for (k = 0; k < json_array_size(nj); k++) {
             const json_t *x = json_array_get(nj, k);
             json_int_t a;

@@ -239,6 +239,7 @@ START_TEST(token_span_as_tp_span_new)
     d.tk = wk->toks.v;
     d.nt = wk->toks.n;
     d.text = tp_text_bytes(wk->t);
+    d.len = tp_text_len(wk->t);
     ck_assert_uint_gt(d.nt, 10);
     for (a = 0; a < d.nt; a++)
         for (b = a + 1; b <= d.nt; b++) {
@@ -251,6 +252,60 @@ START_TEST(token_span_as_tp_span_new)
         }
     ck_assert_uint_gt(compared, 100);
     json_decref(rec);
+}
+END_TEST
+
+/* The cursor's code points and bytes are tp_text's: random texts of ASCII (some only ASCII),
+ * characters of 2, 3 and 4 bytes and stray continuation and lead bytes,
+ * offsets asked for in random order (long walks both ways), near order
+ * (short ones) and past the end. */
+START_TEST(cursor_as_tp_text)
+{
+    static const char *const pieces[] = {"a", " ", "\xc3\xa9", "\xe2\x80\x99", "\xf0\x9f\x98\x80", "\x80", "\xbf", "\xe2", "\xc3"};
+    static char text[4096];
+    size_t np = sizeof pieces / sizeof *pieces, asked = 0;
+    int round;
+    rng_state = 7;
+    for (round = 0; round < 300; round++) {
+        size_t len = 0, cplen, q;
+        tp_text *t = tp_text_new();
+        json_t *rec;
+        us_doc d;
+        us_cursor cb = {0, 0, 0};
+        size_t target = rng_below(round % 3 == 0 ? 40 : 2000);
+        while (len < target) {
+            const char *p = pieces[rng_below(round % 4 == 3 ? 2 : round % 2 ? 5 : (unsigned)np)];
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        rec = json_object();
+        /* tp_text_load takes any bytes of a JSON string value */
+        json_object_set_new(rec, "text", json_stringn_nocheck(text, len));
+        ck_assert_int_eq(tp_text_load(t, rec), 0);
+        memset(&d, 0, sizeof d);
+        d.text = tp_text_bytes(t);
+        d.len = tp_text_len(t);
+        cplen = tp_text_cp_len(t);
+        for (q = 0; q < 200; q++) {
+            size_t b, cp, want;
+            if (q % 2 == 0) { /* near the last place */
+                b = d.cur.b + rng_below(20);
+                b = b >= 10 ? b - 10 : 0;
+                cp = cb.cp + rng_below(20);
+                cp = cp >= 10 ? cp - 10 : 0;
+            } else {
+                b = rng_below((unsigned)len + 3);
+                cp = rng_below((unsigned)cplen + 3);
+            }
+            ck_assert_uint_eq(us_cursor_cp(&d, &d.cur, b), tp_text_cp(t, b));
+            want = cp > cplen ? SIZE_MAX : tp_text_byte(t, cp);
+            ck_assert_uint_eq(us_cp_byte(&d, &cb, cp), want);
+            asked++;
+        }
+        json_decref(rec);
+        tp_text_free(t);
+    }
+    ck_assert_uint_gt(asked, 1000);
 }
 END_TEST
 
@@ -361,6 +416,7 @@ int main(void)
     tcase_add_test(tc, fast_path_same_scores);
     tcase_add_test(tc, viterbi_same_labels);
     tcase_add_test(tc, token_span_as_tp_span_new);
+    tcase_add_test(tc, cursor_as_tp_text);
     tcase_add_test(tc, tagger_gate);
     tcase_add_test(tc, fast_path_cases_file);
     suite_add_tcase(s, tc);
