@@ -374,7 +374,6 @@ static void us_worker_fini(void *instance, void *worker)
  * (see us_cp_byte). */
 typedef struct us_cursor {
     size_t b, cp;
-    int ascii; /* 0 not known yet, 1 the text is ASCII (cp == b), -1 it is not */
 } us_cursor;
 
 typedef struct us_doc {
@@ -385,6 +384,7 @@ typedef struct us_doc {
     us_tok *tk;
     size_t nt;
     int have_entities;
+    int ascii;     /* the text is all ASCII: code points are bytes (us_is_ascii) */
     us_cursor cur; /* the writer's (us_tok_span_text), from {0, 0} */
 } us_doc;
 
@@ -522,21 +522,20 @@ static size_t us_starts(const char *p, size_t n)
     return c;
 }
 
-/* Is the text ASCII?  Known after the first call. */
-static int us_cursor_ascii(const us_doc *d, us_cursor *c)
+/* Is the text all ASCII?  64 bytes a step, to the first byte that is not. */
+static int us_is_ascii(const char *p, size_t n)
 {
-    if (c->ascii == 0) {
-        uint64_t acc = 0, x;
-        size_t i = 0;
-        for (; i + 8 <= d->len; i += 8) {
-            memcpy(&x, d->text + i, sizeof x);
-            acc |= x;
-        }
-        for (; i < d->len; i++)
-            acc |= (unsigned char)d->text[i];
-        c->ascii = (acc & 0x8080808080808080ull) == 0 ? 1 : -1;
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        uint64_t x[8];
+        memcpy(x, p + i, sizeof x);
+        if (((x[0] | x[1] | x[2] | x[3] | x[4] | x[5] | x[6] | x[7]) & 0x8080808080808080ull) != 0)
+            return 0;
     }
-    return c->ascii > 0;
+    for (; i < n; i++)
+        if ((unsigned char)p[i] & 0x80)
+            return 0;
+    return 1;
 }
 
 /* tp_text_cp(t, b) of the document's text. */
@@ -544,7 +543,7 @@ static size_t us_cursor_cp(const us_doc *d, us_cursor *c, size_t b)
 {
     if (b > d->len)
         b = d->len;
-    if (us_cursor_ascii(d, c))
+    if (d->ascii)
         return b;
     while (b > 0 && b < d->len && us_cont_byte((unsigned char)d->text[b]))
         b--;
@@ -561,7 +560,7 @@ static size_t us_cursor_cp(const us_doc *d, us_cursor *c, size_t b)
 static size_t us_cp_byte(const us_doc *d, us_cursor *c, size_t cp)
 {
     const char *t = d->text;
-    if (us_cursor_ascii(d, c))
+    if (d->ascii)
         return cp > d->len ? SIZE_MAX : cp;
     if (cp < c->cp) {
         while (c->b >= 8 && c->cp - us_starts8(t + c->b - 8) >= cp) {
@@ -671,7 +670,7 @@ static int us_record_sentences(us_doc *d, const json_t *arr)
     us_worker *w = d->w;
     size_t k, n = json_array_size(arr);
     uint32_t ti = 0, prev_end = 0;
-    us_cursor cur = {0, 0, 0};
+    us_cursor cur = {0, 0};
     w->n_sents = 0;
     for (k = 0; k < n; k++) {
         const json_t *s = json_array_get(arr, k);
@@ -1612,7 +1611,7 @@ static int us_load_entities(us_doc *d, const json_t *arr)
 {
     us_worker *w = d->w;
     size_t k, n = json_array_size(arr);
-    us_cursor cur = {0, 0, 0};
+    us_cursor cur = {0, 0};
     w->n_ents = 0;
     for (k = 0; k < n; k++) {
         const json_t *e = json_array_get(arr, k);
@@ -2418,6 +2417,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
         goto oom;
     d.tk = w->toks.v;
     d.nt = w->toks.n;
+    d.ascii = us_is_ascii(d.text, d.len);
     w->n_sents = w->n_quotes = w->n_attrs = w->n_ents = 0;
     if (d.nt == 0) {
         json_object_set_new_nocheck(record, "attributions", json_array());
@@ -2482,7 +2482,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
     for (s = 0; s < w->n_sents; s++)
         w->num_at[s] = 0;
     if (have_numbers) {
-        us_cursor cur = {0, 0, 0};
+        us_cursor cur = {0, 0};
         for (k = 0; k < json_array_size(nj); k++) {
             const json_t *x = json_array_get(nj, k);
             json_int_t a;

@@ -240,6 +240,7 @@ START_TEST(token_span_as_tp_span_new)
     d.nt = wk->toks.n;
     d.text = tp_text_bytes(wk->t);
     d.len = tp_text_len(wk->t);
+    d.ascii = us_is_ascii(d.text, d.len);
     ck_assert_uint_gt(d.nt, 10);
     for (a = 0; a < d.nt; a++)
         for (b = a + 1; b <= d.nt; b++) {
@@ -271,7 +272,7 @@ START_TEST(cursor_as_tp_text)
         tp_text *t = tp_text_new();
         json_t *rec;
         us_doc d;
-        us_cursor cb = {0, 0, 0};
+        us_cursor cb = {0, 0};
         size_t target = rng_below(round % 3 == 0 ? 40 : 2000);
         while (len < target) {
             const char *p = pieces[rng_below(round % 4 == 3 ? 2 : round % 2 ? 5 : (unsigned)np)];
@@ -285,6 +286,8 @@ START_TEST(cursor_as_tp_text)
         memset(&d, 0, sizeof d);
         d.text = tp_text_bytes(t);
         d.len = tp_text_len(t);
+        d.ascii = us_is_ascii(d.text, d.len);
+        ck_assert_int_eq(d.ascii, round % 4 == 3 || strspn(d.text, "a ") == d.len);
         cplen = tp_text_cp_len(t);
         for (q = 0; q < 200; q++) {
             size_t b, cp, want;
