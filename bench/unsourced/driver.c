@@ -5,7 +5,10 @@
  *     textpipe: stage unsourced: N records, S s, X MB/s
  *
  * With -s it first fills `sentences` with the shared sentence splitter
- * (outside the stage's time), as the sentences stage would.  Not installed. */
+ * (outside the stage's time), as the sentences stage would.  With -M JSON
+ * values are allocated as the runner allocates them (tp_jsonmem_install),
+ * so the stage's time is the one `textpipe run --stats` sees; without it,
+ * by plain malloc.  Not installed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,8 @@
 #include "textpipe/plugin.h"
 #include "textpipe/record.h"
 #include "textpipe/token.h"
+
+#include "../../core/jsonmem.h"
 
 const tp_plugin *unsourced_LTX_textpipe_plugin(void);
 
@@ -77,6 +82,8 @@ int main(int argc, char **argv)
             split = 1;
         else if (strcmp(argv[i], "-E") == 0)
             drop_entities = 1;
+        else if (strcmp(argv[i], "-M") == 0)
+            tp_jsonmem_install();
         else if (strcmp(argv[i], "-R") == 0)
             json_object_set_new(opts, "tagger", json_false());
         else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc && atoi(argv[i + 1]) > 0)
@@ -84,10 +91,11 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
             json_object_set_new(opts, "model", json_string(argv[++i]));
         else {
-            fprintf(stderr, "usage: unsourced-driver [-n] [-s] [-E] [-R] [-m MODEL] [-r N] < records.jsonl\n"
+            fprintf(stderr, "usage: unsourced-driver [-n] [-s] [-E] [-M] [-R] [-m MODEL] [-r N] < records.jsonl\n"
                             "  -n  no output, only the time\n"
                             "  -s  fill \"sentences\" with the shared splitter first\n"
                             "  -E  drop \"entities\" from the records first\n"
+                            "  -M  allocate JSON values as the runner does (its per-thread cache)\n"
                             "  -R  rules only (option tagger: false)\n"
                             "  -m  the attribution model from this file (option model)\n"
                             "  -r  run the stage N times on each record (for profiling: the\n"

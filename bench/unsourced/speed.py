@@ -12,7 +12,8 @@ older build and this one): the runs then alternate between them, so that
 both see the same load, and each gets its line, then the median of the
 paired ratios of the first driver's time to each other's.  With -s the driver first
 fills `sentences` with the shared splitter, as the sentences stage would
-(also outside the stage's time); -R: rules only.
+(also outside the stage's time); -R: rules only; -M: JSON values allocated
+by the runner's allocator (the stage's time as `textpipe run --stats` sees it).
 """
 import argparse
 import glob
@@ -29,6 +30,7 @@ def main():
     ap.add_argument('-R', action='store_true', help='rules only (driver -R)')
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('-s', action='store_true')
+    ap.add_argument('-M', action='store_true', help="JSON values allocated as the runner does (driver -M)")
     args = ap.parse_args()
     files = sorted(glob.glob(os.path.join(data_dir(args.data), 'bbc-news', '*', '*.txt')))
     recs = []
@@ -39,7 +41,7 @@ def main():
     runs = {k: [] for k in range(len(drivers))}
     for _ in range(args.repeat):
         for k, drv in enumerate(drivers):
-            _, stats = run(driver_path(drv), recs, ['-n'] + (['-s'] if args.s else []) + (['-R'] if args.R else []))
+            _, stats = run(driver_path(drv), recs, ['-n'] + (['-s'] if args.s else []) + (['-R'] if args.R else []) + (['-M'] if args.M else []))
             line = [l for l in stats.splitlines() if l.startswith('textpipe: stage')][-1]
             secs = float(re.search(r'records, ([\d.]+) s', line).group(1))
             runs[k].append((secs, line))
