@@ -36,6 +36,17 @@ extern const unsigned char unsourced_model_blob[] __attribute__((visibility("hid
 extern const unsigned char unsourced_model_blob_end[] __attribute__((visibility("hidden")));
 #endif
 
+/* Keys of literal strings with their length known (no strlen in jansson),
+ * where jansson has the calls (2.14). */
+#if defined(JANSSON_VERSION_HEX) && JANSSON_VERSION_HEX >= 0x020e00
+#define US_SET_NEW(o, k, v) json_object_setn_new_nocheck((o), (k), sizeof(k) - 1, (v))
+#define US_GET(o, k) json_object_getn((o), (k), sizeof(k) - 1)
+#else
+#define US_SET_NEW(o, k, v) json_object_set_new_nocheck((o), (k), (v))
+#define US_GET(o, k) json_object_get((o), (k))
+#endif
+#define US_SET(o, k, v) US_SET_NEW((o), (k), json_incref(v))
+
 #define US_NP_MAX 12     /* words in a source */
 #define US_QUOTE_GAP 3   /* punctuation between a quotation and its source */
 #define US_CONTENT_MAX 160 /* tokens of indirect content */
@@ -294,8 +305,8 @@ static int us_create(void **out, const json_t *options, tp_error *err)
         return TP_ERROR;
     }
     {
-        const json_t *v = json_object_get(options, "tagger");
-        const json_t *mf = json_object_get(options, "model");
+        const json_t *v = US_GET(options, "tagger");
+        const json_t *mf = US_GET(options, "model");
         in->tagger = v == NULL || json_is_true(v);
         if (mf != NULL && !json_is_null(mf)) {
             if (!json_is_string(mf)) {
@@ -676,7 +687,7 @@ static int us_record_sentences(us_doc *d, const json_t *arr)
         const json_t *s = json_array_get(arr, k);
         json_int_t a, b;
         uint32_t bs, be, ts;
-        const json_t *ja = json_object_get(s, "start"), *jb = json_object_get(s, "end");
+        const json_t *ja = US_GET(s, "start"), *jb = US_GET(s, "end");
         if (!json_is_integer(ja) || !json_is_integer(jb))
             return 1;
         a = json_integer_value(ja);
@@ -1618,11 +1629,11 @@ static int us_load_entities(us_doc *d, const json_t *arr)
         const char *lab;
         json_int_t a, b;
         us_ent *x;
-        if (!json_is_object(e) || !json_is_integer(json_object_get(e, "start")) ||
-            !json_is_integer(json_object_get(e, "end")))
+        const json_t *ja = json_is_object(e) ? US_GET(e, "start") : NULL, *jb = ja ? US_GET(e, "end") : NULL;
+        if (!json_is_integer(ja) || !json_is_integer(jb))
             continue;
-        a = json_integer_value(json_object_get(e, "start"));
-        b = json_integer_value(json_object_get(e, "end"));
+        a = json_integer_value(ja);
+        b = json_integer_value(jb);
         if (a < 0 || b <= a)
             continue;
         {
@@ -1634,7 +1645,7 @@ static int us_load_entities(us_doc *d, const json_t *arr)
             x->bs = (uint32_t)bs;
             x->be = (uint32_t)be;
         }
-        lab = json_string_value(json_object_get(e, "label"));
+        lab = json_string_value(US_GET(e, "label"));
         x->label = L_MISC;
         if (lab != NULL) {
             if (strcmp(lab, "PER") == 0)
@@ -1644,7 +1655,7 @@ static int us_load_entities(us_doc *d, const json_t *arr)
             else if (strcmp(lab, "LOC") == 0)
                 x->label = L_LOC;
         }
-        x->id = json_object_get(e, "entity_id");
+        x->id = US_GET(e, "entity_id");
     }
     return 0;
 oom:
@@ -1944,13 +1955,13 @@ static json_t *us_tok_span_text(us_doc *d, uint32_t a, uint32_t b, json_t **text
     tx = json_stringn_nocheck(d->text + bs, be - bs);
     if (text != NULL)
         *text = tx; /* borrowed from the span */
-    if (json_object_set_new_nocheck(span, "start", json_integer((json_int_t)s)) != 0 ||
-        json_object_set_new_nocheck(span, "end", json_integer((json_int_t)e)) != 0 ||
-        json_object_set_new_nocheck(span, "text", tx) != 0)
+    if (US_SET_NEW(span, "start", json_integer((json_int_t)s)) != 0 ||
+        US_SET_NEW(span, "end", json_integer((json_int_t)e)) != 0 ||
+        US_SET_NEW(span, "text", tx) != 0)
         goto fail;
     if (tp_text_orig(t, s, e, &os, &oe) &&
-        (json_object_set_new_nocheck(span, "orig_start", json_integer((json_int_t)os)) != 0 ||
-         json_object_set_new_nocheck(span, "orig_end", json_integer((json_int_t)oe)) != 0))
+        (US_SET_NEW(span, "orig_start", json_integer((json_int_t)os)) != 0 ||
+         US_SET_NEW(span, "orig_end", json_integer((json_int_t)oe)) != 0))
         goto fail;
     return span;
 fail:
@@ -1973,15 +1984,15 @@ static json_t *us_source_json(us_doc *d, const us_attr *at)
     if (src == NULL)
         return NULL;
     if (at->entity_id != NULL)
-        json_object_set_nocheck(src, "entity_id", at->entity_id);
+        US_SET(src, "entity_id", at->entity_id);
     if (at->label != L_NONE)
-        json_object_set_new_nocheck(src, "label", json_string(us_label_names[at->label]));
+        US_SET_NEW(src, "label", json_string(us_label_names[at->label]));
     if (at->res_attr >= 0) {
         const us_attr *o = &w->attrs[at->res_attr];
-        json_object_set_new_nocheck(src, "resolved_from", us_tok_span(d, (uint32_t)o->src0, (uint32_t)o->src1));
+        US_SET_NEW(src, "resolved_from", us_tok_span(d, (uint32_t)o->src0, (uint32_t)o->src1));
     } else if (at->res_ent >= 0) {
         const us_ent *x = &w->ents[at->res_ent];
-        json_object_set_new_nocheck(src, "resolved_from", tp_span_new(w->t, x->bs, x->be));
+        US_SET_NEW(src, "resolved_from", tp_span_new(w->t, x->bs, x->be));
     }
     return src;
 }
@@ -2018,13 +2029,13 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
             if (o == NULL)
                 goto oom;
             index[ord[k]] = (int32_t)k;
-            json_object_set_new_nocheck(o, "sentence", json_integer(src->sent));
-            json_object_set_nocheck(o, "kind", in->s_kind[at->kind]);
-            json_object_set_nocheck(o, "quality", in->s_quality[src->quality]);
+            US_SET_NEW(o, "sentence", json_integer(src->sent));
+            US_SET(o, "kind", in->s_kind[at->kind]);
+            US_SET(o, "quality", in->s_quality[src->quality]);
             if (at->parent >= 0 && srcs[3 * at->parent] != NULL) {
                 /* A continued quotation shares its cue and source objects. */
-                json_object_set_nocheck(o, "cue", srcs[3 * at->parent + 1]);
-                json_object_set_nocheck(o, "source", srcs[3 * at->parent]);
+                US_SET(o, "cue", srcs[3 * at->parent + 1]);
+                US_SET(o, "source", srcs[3 * at->parent]);
                 srcs[3 * ord[k]] = srcs[3 * at->parent];
                 srcs[3 * ord[k] + 1] = srcs[3 * at->parent + 1];
                 srcs[3 * ord[k] + 2] = srcs[3 * at->parent + 2];
@@ -2037,14 +2048,14 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
                     json_decref(o);
                     goto oom;
                 }
-                json_object_set_new_nocheck(o, "cue", cj);
-                json_object_set_new_nocheck(o, "source", sj);
+                US_SET_NEW(o, "cue", cj);
+                US_SET_NEW(o, "source", sj);
                 srcs[3 * ord[k]] = sj; /* shared with the claims, */
                 srcs[3 * ord[k] + 1] = cj; /* and the cue's text too */
             }
-            json_object_set_new_nocheck(o, "content", us_tok_span(d, at->con0, at->con1));
+            US_SET_NEW(o, "content", us_tok_span(d, at->con0, at->con1));
             if (at->parent >= 0)
-                json_object_set_new_nocheck(o, "continues", json_true());
+                US_SET_NEW(o, "continues", json_true());
             if (json_array_append_new(attrs, o) != 0)
                 goto oom;
         }
@@ -2079,7 +2090,7 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
             json_decref(rs);
             goto oom;
         }
-        json_object_set_new_nocheck(c, "sentence", json_integer((json_int_t)s));
+        US_SET_NEW(c, "sentence", json_integer((json_int_t)s));
         for (r = 0; r < 6; r++)
             if (reasons & (1u << r))
                 json_array_append(rs, in->s_reason[r]);
@@ -2087,26 +2098,26 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
             const us_attr *at = &w->attrs[b];
             const us_attr *src = at->parent >= 0 ? &w->attrs[at->parent] : at;
             int ssent = src->sent;
-            json_object_set_nocheck(c, "status", in->s_status[src->quality]);
-            json_object_set_new_nocheck(c, "reasons", rs);
+            US_SET(c, "status", in->s_status[src->quality]);
+            US_SET_NEW(c, "reasons", rs);
             /* the text of the cue's span (the same tokens) */
-            json_object_set_nocheck(c, "cue", srcs[3 * b + 2]);
+            US_SET(c, "cue", srcs[3 * b + 2]);
             if (src->src0 >= 0)
-                json_object_set_nocheck(c, "source", srcs[3 * b]);
-            json_object_set_new_nocheck(c, "attribution", json_integer(index[b]));
+                US_SET(c, "source", srcs[3 * b]);
+            US_SET_NEW(c, "attribution", json_integer(index[b]));
             if (from_para >= 0)
                 ssent = from_para;
             if (ssent != (int)s)
-                json_object_set_new_nocheck(c, "source_sentence", json_integer(ssent));
+                US_SET_NEW(c, "source_sentence", json_integer(ssent));
         } else {
-            json_object_set_nocheck(c, "status", in->s_status[Q_NONE]);
-            json_object_set_new_nocheck(c, "reasons", rs);
+            US_SET(c, "status", in->s_status[Q_NONE]);
+            US_SET_NEW(c, "reasons", rs);
         }
         if (json_array_append_new(claims, c) != 0)
             goto oom;
     }
-    json_object_set_new_nocheck(record, "attributions", attrs);
-    json_object_set_new_nocheck(record, "claims", claims);
+    US_SET_NEW(record, "attributions", attrs);
+    US_SET_NEW(record, "claims", claims);
     return 0;
 oom:
     json_decref(attrs);
@@ -2420,8 +2431,8 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
     d.ascii = us_is_ascii(d.text, d.len);
     w->n_sents = w->n_quotes = w->n_attrs = w->n_ents = 0;
     if (d.nt == 0) {
-        json_object_set_new_nocheck(record, "attributions", json_array());
-        json_object_set_new_nocheck(record, "claims", json_array());
+        US_SET_NEW(record, "attributions", json_array());
+        US_SET_NEW(record, "claims", json_array());
         return TP_OK;
     }
     if (d.nt > w->cap_tok) {
@@ -2445,7 +2456,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
         w->ptags[k] = d.tk[k].id >= 0 && (in->lex.entries[d.tk[k].id].ptags & US_REASON_TAGS)
                           ? us_phrase_tags_at(&d, (uint32_t)k, (uint32_t)d.nt) : d.tk[k].tags;
     }
-    sj = json_object_get(record, "sentences");
+    sj = US_GET(record, "sentences");
     {
         int r = 1;
         if (json_is_array(sj) && json_array_size(sj) > 0)
@@ -2460,7 +2471,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
         }
     }
     us_mark_sentences(&d);
-    ej = json_object_get(record, "entities");
+    ej = US_GET(record, "entities");
     d.have_entities = json_is_array(ej);
     if (d.have_entities && us_load_entities(&d, ej) != 0)
         goto oom;
@@ -2477,7 +2488,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
             w->cap_sent_arrays = c;
         }
     }
-    nj = json_object_get(record, "numbers");
+    nj = US_GET(record, "numbers");
     have_numbers = json_is_array(nj);
     for (s = 0; s < w->n_sents; s++)
         w->num_at[s] = 0;
@@ -2488,9 +2499,9 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
             json_int_t a;
             uint32_t b;
             size_t lo = 0, hi = w->n_sents, sb;
-            if (!json_is_object(x) || !json_is_integer(json_object_get(x, "start")))
+            if (!json_is_object(x) || !json_is_integer(US_GET(x, "start")))
                 continue;
-            a = json_integer_value(json_object_get(x, "start"));
+            a = json_integer_value(US_GET(x, "start"));
             if (a < 0 || (sb = us_cp_byte(&d, &cur, (size_t)a)) >= d.len)
                 continue;
             b = (uint32_t)sb;
