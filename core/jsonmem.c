@@ -7,15 +7,23 @@
  * it frees, by size class and up to a bound, and hands them out again.
  *
  * Every block is an ordinary malloc block of a class's size, and the class
- * of a freed block is read from malloc_usable_size: so memory jansson hands
- * out (json_dumps' result, say) may still be given to free(), a block may
- * be freed on another thread than the one that made it, and a malloc block
- * given to tp_jsonmem_free is simply cached or freed. */
+ * of a freed block is read from its size as malloc keeps it: so memory
+ * jansson hands out (json_dumps' result, say) may still be given to free(),
+ * a block may be freed on another thread than the one that made it, and a
+ * malloc block given to tp_jsonmem_free is simply cached or freed.
+ *
+ * malloc_usable_size tells that size, but it is a call that also reads the
+ * header of the next block (to see that this one is in use): a cache miss
+ * on every free.  With glibc's malloc the size is the word just before the
+ * block, so it is read there instead, once tp_jsonmem_install has checked
+ * on blocks of every class that the word says what malloc_usable_size says
+ * (under another malloc, AddressSanitizer or valgrind it is not read). */
 #include <config.h>
 
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -26,6 +34,16 @@
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define TP_ASAN 1
+#endif
+#endif
+
+#if defined(__GLIBC__) && !defined(TP_ASAN)
+#define TP_CHUNK_HEADER 1
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define TP_VALGRIND 1
+#endif
 #endif
 #endif
 
@@ -61,6 +79,88 @@ typedef struct cache {
 static __thread cache tc;
 static pthread_key_t drain_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static int read_headers;  /* set once, before any thread, by the probe */
+
+/* The class a block of u usable bytes is kept in, or CLASSES for none. */
+static inline size_t class_of_usable(size_t u)
+{
+    size_t k = u < CLASS_SIZE(0) ? CLASSES : (u - CLASS_SIZE(0)) / 16;
+    return k < CLASSES ? k : CLASSES;
+}
+
+size_t tp_jsonmem_class_by_usable_size(void *p)
+{
+    return class_of_usable(malloc_usable_size(p));
+}
+
+#ifdef TP_CHUNK_HEADER
+/* glibc keeps a block's chunk size in the word before it, with flags in
+ * its three low bits; a chunk of size c has c - 8 usable bytes.  A chunk
+ * of its own mapping (flag 2) is never kept. */
+static inline size_t class_by_header(const void *p)
+{
+    size_t h;
+    memcpy(&h, (const char *)p - sizeof h, sizeof h);
+    if (h & 2)
+        return CLASSES;
+    return class_of_usable((h & ~(size_t)7) - sizeof h);
+}
+
+/* Whether the word before a block says what malloc_usable_size says, on
+ * blocks made for every class, of sizes in between, and large ones. */
+static int probe_headers(void)
+{
+    enum { N = 3 * CLASSES + 2 };
+    void *p[N];
+    size_t i, n = 0;
+    int ok = 1;
+#ifdef TP_VALGRIND
+    if (RUNNING_ON_VALGRIND)
+        return 0;  /* its malloc keeps no such word */
+#endif
+    for (i = 0; i < CLASSES; i++) {
+        p[n++] = malloc(CLASS_SIZE(i));
+        p[n++] = malloc(CLASS_SIZE(i) - 7);
+        p[n++] = malloc(CLASS_SIZE(i) + 1);
+    }
+    p[n++] = malloc(4096);
+    p[n++] = malloc(1u << 20);
+    for (i = 0; i < n; i++) {
+        size_t u;
+        if (p[i] == NULL) {
+            ok = 0;
+            continue;
+        }
+        u = malloc_usable_size(p[i]);
+        if (class_by_header(p[i]) != class_of_usable(u))
+            ok = 0;
+        if (i < 3 * CLASSES && i % 3 != 2 && class_of_usable(u) != i / 3)
+            ok = 0;  /* a block made for a class must be filed under it */
+    }
+    for (i = 0; i < n; i++)
+        free(p[i]);
+    return ok;
+}
+#endif
+
+static inline size_t class_of_block(void *p)
+{
+#ifdef TP_CHUNK_HEADER
+    if (read_headers)
+        return class_by_header(p);
+#endif
+    return class_of_usable(malloc_usable_size(p));
+}
+
+size_t tp_jsonmem_class(void *p)
+{
+    return class_of_block(p);
+}
+
+int tp_jsonmem_reads_headers(void)
+{
+    return read_headers;
+}
 
 /* Give back the blocks a thread kept (at its exit, or when asked). */
 static void drain(void *arg)
@@ -106,12 +206,11 @@ void *tp_jsonmem_malloc(size_t n)
 
 void tp_jsonmem_free(void *p)
 {
-    size_t u, k;
+    size_t k;
     block *b = p;
     if (p == NULL)
         return;
-    u = malloc_usable_size(p);
-    k = u < CLASS_SIZE(0) ? CLASSES : (u - CLASS_SIZE(0)) / 16;
+    k = class_of_block(p);
     if (k >= CLASSES || tc.count[k] >= KEEP) {
         free(p);
         return;
@@ -140,5 +239,9 @@ void tp_jsonmem_drain(void)
 void tp_jsonmem_install(void)
 {
     pthread_once(&key_once, make_key);
+#ifdef TP_CHUNK_HEADER
+    if (!read_headers)
+        read_headers = probe_headers();
+#endif
     json_set_alloc_funcs(tp_jsonmem_malloc, tp_jsonmem_free);
 }
