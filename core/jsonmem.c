@@ -73,10 +73,17 @@ typedef struct block {
 typedef struct cache {
     block *head[CLASSES];
     unsigned count[CLASSES];
-    int registered;
+    unsigned keep;  /* KEEP once the thread's exit drains the cache, else 0 */
 } cache;
 
+/* Initial-exec: this file goes only into the program and its tests (never
+ * a library loaded later), so the cache is one %fs-relative address rather
+ * than a call to find it. */
+#if defined(__GNUC__)
+static __thread cache tc __attribute__((tls_model("initial-exec")));
+#else
 static __thread cache tc;
+#endif
 static pthread_key_t drain_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static int read_headers;  /* set once, before any thread, by the probe */
@@ -88,7 +95,14 @@ static inline size_t class_of_usable(size_t u)
     return k < CLASSES ? k : CLASSES;
 }
 
-size_t tp_jsonmem_class_by_usable_size(void *p)
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+/* Out of line, so that the fast way of tp_jsonmem_free makes no call. */
+NOINLINE size_t tp_jsonmem_class_by_usable_size(void *p)
 {
     return class_of_usable(malloc_usable_size(p));
 }
@@ -149,7 +163,7 @@ static inline size_t class_of_block(void *p)
     if (read_headers)
         return class_by_header(p);
 #endif
-    return class_of_usable(malloc_usable_size(p));
+    return tp_jsonmem_class_by_usable_size(p);
 }
 
 size_t tp_jsonmem_class(void *p)
@@ -176,7 +190,7 @@ static void drain(void *arg)
         }
         c->count[k] = 0;
     }
-    c->registered = 0;
+    c->keep = 0;
 }
 
 static void make_key(void)
@@ -204,31 +218,61 @@ void *tp_jsonmem_malloc(size_t n)
     return b;
 }
 
-void tp_jsonmem_free(void *p)
+/* A block push onto its class's list. */
+static inline void keep_block(void *p, size_t k)
 {
-    size_t k;
     block *b = p;
-    if (p == NULL)
-        return;
-    k = class_of_block(p);
-    if (k >= CLASSES || tc.count[k] >= KEEP) {
-        free(p);
-        return;
-    }
-    if (!tc.registered) {
-        /* The thread's exit drains its cache; a thread without a key
-         * (none could be made) frees at once instead. */
-        pthread_once(&key_once, make_key);
-        if (pthread_setspecific(drain_key, &tc) != 0) {
-            free(p);
-            return;
-        }
-        tc.registered = 1;
-    }
     b->next = tc.head[k];
     tc.head[k] = b;
     tc.count[k]++;
     POISON(b, CLASS_SIZE(k));
+}
+
+/* What the fast way of tp_jsonmem_free leaves: a block of no class, a
+ * full class, or a thread's first block to keep. */
+static NOINLINE void free_slow(void *p, size_t k)
+{
+    if (k < CLASSES && tc.keep == 0) {
+        /* The thread's exit drains its cache; a thread without a key
+         * (none could be made) frees at once instead. */
+        pthread_once(&key_once, make_key);
+        if (pthread_setspecific(drain_key, &tc) == 0) {
+            tc.keep = KEEP;
+            if (tc.count[k] < KEEP) {
+                keep_block(p, k);
+                return;
+            }
+        }
+    }
+    free(p);
+}
+
+/* Free by the class malloc_usable_size gives (the way without headers). */
+static NOINLINE void free_by_usable_size(void *p)
+{
+    size_t k = tp_jsonmem_class_by_usable_size(p);
+    if (k < CLASSES && tc.count[k] < tc.keep)
+        keep_block(p, k);
+    else
+        free_slow(p, k);
+}
+
+void tp_jsonmem_free(void *p)
+{
+    if (p == NULL)
+        return;
+#ifdef TP_CHUNK_HEADER
+    if (read_headers) {
+        /* No call on the way to keeping a block: only tail calls. */
+        size_t k = class_by_header(p);
+        if (k < CLASSES && tc.count[k] < tc.keep)
+            keep_block(p, k);
+        else
+            free_slow(p, k);
+        return;
+    }
+#endif
+    free_by_usable_size(p);
 }
 
 void tp_jsonmem_drain(void)
