@@ -51,6 +51,11 @@ static const char jsonw_digits2[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
+/* Out of line: it is rare, and inlined it would cost every caller's
+ * fast path saved registers. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static int jsonw_grow(tp_buf *b, size_t need)
 {
     size_t cap = b->cap ? b->cap : 256;
@@ -267,20 +272,30 @@ static int jsonw_string(tp_buf *b, const char *str, size_t n)
     return 0;
 }
 
-/* The decimal digits of u end at e; returns where they start. */
+/* The decimal digits of u end at e; returns where they start.  Below
+ * 2^32 (offsets, counts) the arithmetic is 32-bit, which is cheaper. */
 static inline char *jsonw_digits(char *e, uint64_t u)
 {
-    while (u >= 100) {
+    uint32_t v;
+
+    while (u > UINT32_MAX) {
         unsigned d = (unsigned)(u % 100) * 2;
         u /= 100;
         e -= 2;
         memcpy(e, jsonw_digits2 + d, 2);
     }
-    if (u >= 10) {
+    v = (uint32_t)u;
+    while (v >= 100) {
+        unsigned d = (v % 100) * 2;
+        v /= 100;
         e -= 2;
-        memcpy(e, jsonw_digits2 + u * 2, 2);
+        memcpy(e, jsonw_digits2 + d, 2);
+    }
+    if (v >= 10) {
+        e -= 2;
+        memcpy(e, jsonw_digits2 + v * 2, 2);
     } else {
-        *--e = (char)('0' + u);
+        *--e = (char)('0' + v);
     }
     return e;
 }
@@ -311,7 +326,10 @@ static inline unsigned jsonw_ndigits(uint64_t u)
 }
 
 /* Write v in decimal, as "%" JSON_INTEGER_FORMAT does. */
-static int jsonw_integer(tp_buf *b, json_int_t v)
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int jsonw_integer_any(tp_buf *b, json_int_t v)
 {
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
     unsigned n = jsonw_ndigits(u) + (v < 0);
@@ -325,6 +343,34 @@ static int jsonw_integer(tp_buf *b, json_int_t v)
     jsonw_digits(o + n, u);
     b->len += n;
     return 0;
+}
+
+/* The same, with 0 to 9999 (most offsets) written straight in. */
+static inline int jsonw_integer(tp_buf *b, json_int_t v)
+{
+    if ((uint64_t)v < 10000 && b->cap - b->len >= 4) {
+        unsigned u = (unsigned)v, hi = u / 100, lo = u % 100;
+        char *o = b->data + b->len;
+        if (hi == 0) {
+            if (lo < 10) {
+                o[0] = (char)('0' + lo);
+                b->len += 1;
+            } else {
+                memcpy(o, jsonw_digits2 + 2 * lo, 2);
+                b->len += 2;
+            }
+        } else if (hi < 10) {
+            o[0] = (char)('0' + hi);
+            memcpy(o + 1, jsonw_digits2 + 2 * lo, 2);
+            b->len += 3;
+        } else {
+            memcpy(o, jsonw_digits2 + 2 * hi, 2);
+            memcpy(o + 2, jsonw_digits2 + 2 * lo, 2);
+            b->len += 4;
+        }
+        return 0;
+    }
+    return jsonw_integer_any(b, v);
 }
 
 /* A real with snprintf, as jansson's jsonp_dtostr prints it with precision
@@ -498,66 +544,19 @@ static int jsonw_real(tp_buf *b, double d)
     return jsonw_real_printf(b, d);
 }
 
-static int jsonw_value(tp_buf *b, const json_t *v, const jsonw_parent *up);
+static int jsonw_container(tp_buf *b, const json_t *v, const jsonw_parent *up);
 
-static int jsonw_check_loop(const json_t *v, const jsonw_parent *up)
-{
-    for (; up; up = up->up)
-        if (up->v == v)
-            return -1;
-    return 0;
-}
-
-static int jsonw_object(tp_buf *b, const json_t *v, const jsonw_parent *up)
-{
-    jsonw_parent me = { v, up };
-    void *it;
-    int first = 1;
-
-    if (jsonw_check_loop(v, up) < 0)
-        return -1;
-    if (jsonw_byte(b, '{') < 0)
-        return -1;
-    for (it = json_object_iter((json_t *)v); it; it = json_object_iter_next((json_t *)v, it)) {
-        if (!first && jsonw_byte(b, ',') < 0)
-            return -1;
-        first = 0;
-        if (jsonw_string(b, json_object_iter_key(it), json_object_iter_key_len(it)) < 0)
-            return -1;
-        b->data[b->len++] = ':';   /* jsonw_string left room for it */
-        if (jsonw_value(b, json_object_iter_value(it), &me) < 0)
-            return -1;
-    }
-    return jsonw_byte(b, '}');
-}
-
-static int jsonw_array(tp_buf *b, const json_t *v, const jsonw_parent *up)
-{
-    jsonw_parent me = { v, up };
-    size_t i, n = json_array_size(v);
-
-    if (jsonw_check_loop(v, up) < 0)
-        return -1;
-    if (jsonw_byte(b, '[') < 0)
-        return -1;
-    for (i = 0; i < n; i++) {
-        if (i > 0 && jsonw_byte(b, ',') < 0)
-            return -1;
-        if (jsonw_value(b, json_array_get(v, i), &me) < 0)
-            return -1;
-    }
-    return jsonw_byte(b, ']');
-}
-
-static int jsonw_value(tp_buf *b, const json_t *v, const jsonw_parent *up)
+/* Any value: containers recurse, the rest are written in place (most
+ * values of a record are strings and integers, so they make no call more
+ * than their own). */
+static inline int jsonw_value(tp_buf *b, const json_t *v, const jsonw_parent *up)
 {
     if (!v)
         return -1;
     switch (json_typeof(v)) {
     case JSON_OBJECT:
-        return jsonw_object(b, v, up);
     case JSON_ARRAY:
-        return jsonw_array(b, v, up);
+        return jsonw_container(b, v, up);
     case JSON_STRING:
         return jsonw_string(b, json_string_value(v), json_string_length(v));
     case JSON_INTEGER:
@@ -572,6 +571,59 @@ static int jsonw_value(tp_buf *b, const json_t *v, const jsonw_parent *up)
         return tp_buf_append(b, "null", 4);
     }
     return -1;
+}
+
+static int jsonw_check_loop(const json_t *v, const jsonw_parent *up)
+{
+    for (; up; up = up->up)
+        if (up->v == v)
+            return -1;
+    return 0;
+}
+
+static int jsonw_container(tp_buf *b, const json_t *v, const jsonw_parent *up)
+{
+    jsonw_parent me = { v, up };
+
+    if (jsonw_check_loop(v, up) < 0)
+        return -1;
+    if (json_is_object(v)) {
+        void *it = json_object_iter((json_t *)v);
+
+        if (jsonw_byte(b, '{') < 0)
+            return -1;
+        for (; it; it = json_object_iter_next((json_t *)v, it)) {
+            if (jsonw_string(b, json_object_iter_key(it), json_object_iter_key_len(it)) < 0)
+                return -1;
+            b->data[b->len++] = ':';   /* jsonw_string left room for it */
+            if (jsonw_value(b, json_object_iter_value(it), &me) < 0)
+                return -1;
+            if (jsonw_byte(b, ',') < 0)
+                return -1;
+        }
+        /* The last ',' (if any) becomes the '}'. */
+        if (b->data[b->len - 1] == ',')
+            b->data[b->len - 1] = '}';
+        else if (jsonw_byte(b, '}') < 0)
+            return -1;
+        return 0;
+    } else {
+        size_t i, n = json_array_size(v);
+
+        if (jsonw_byte(b, '[') < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            if (jsonw_value(b, json_array_get(v, i), &me) < 0)
+                return -1;
+            if (jsonw_byte(b, ',') < 0)
+                return -1;
+        }
+        if (n > 0)
+            b->data[b->len - 1] = ']';
+        else if (jsonw_byte(b, ']') < 0)
+            return -1;
+        return 0;
+    }
 }
 
 int tp_json_write(tp_buf *b, const json_t *v)
