@@ -64,7 +64,9 @@
  * wastes nothing. */
 #define CLASS_SIZE(k) (24 + 16 * (size_t)(k))
 #define CLASSES 16
-#define KEEP 1024 /* blocks a thread keeps per class */
+/* Bytes of blocks a thread keeps per class: a record with a thousand
+ * spans makes thousands of blocks of the smallest classes. */
+#define KEEP_BYTES (256u << 10)
 
 typedef struct block {
     struct block *next;
@@ -72,8 +74,9 @@ typedef struct block {
 
 typedef struct cache {
     block *head[CLASSES];
-    unsigned count[CLASSES];
-    unsigned keep;  /* KEEP once the thread's exit drains the cache, else 0 */
+    unsigned room[CLASSES]; /* blocks each class may still take; 0 until the
+                             * thread's exit is set to drain the cache */
+    int registered;
 } cache;
 
 /* Initial-exec: this file goes only into the program and its tests (never
@@ -188,9 +191,9 @@ static void drain(void *arg)
             c->head[k] = b->next;
             free(b);
         }
-        c->count[k] = 0;
+        c->room[k] = 0;
     }
-    c->keep = 0;
+    c->registered = 0;
 }
 
 static void make_key(void)
@@ -214,17 +217,17 @@ void *tp_jsonmem_malloc(size_t n)
         return malloc(CLASS_SIZE(k));
     UNPOISON(b, CLASS_SIZE(k));
     tc.head[k] = b->next;
-    tc.count[k]--;
+    tc.room[k]++;
     return b;
 }
 
-/* A block push onto its class's list. */
+/* Push a block onto its class's list. */
 static inline void keep_block(void *p, size_t k)
 {
     block *b = p;
     b->next = tc.head[k];
     tc.head[k] = b;
-    tc.count[k]++;
+    tc.room[k]--;
     POISON(b, CLASS_SIZE(k));
 }
 
@@ -232,16 +235,17 @@ static inline void keep_block(void *p, size_t k)
  * full class, or a thread's first block to keep. */
 static NOINLINE void free_slow(void *p, size_t k)
 {
-    if (k < CLASSES && tc.keep == 0) {
+    if (k < CLASSES && !tc.registered) {
         /* The thread's exit drains its cache; a thread without a key
          * (none could be made) frees at once instead. */
+        size_t j;
         pthread_once(&key_once, make_key);
         if (pthread_setspecific(drain_key, &tc) == 0) {
-            tc.keep = KEEP;
-            if (tc.count[k] < KEEP) {
-                keep_block(p, k);
-                return;
-            }
+            tc.registered = 1;
+            for (j = 0; j < CLASSES; j++)
+                tc.room[j] = (unsigned)(KEEP_BYTES / CLASS_SIZE(j));
+            keep_block(p, k);
+            return;
         }
     }
     free(p);
@@ -251,7 +255,7 @@ static NOINLINE void free_slow(void *p, size_t k)
 static NOINLINE void free_by_usable_size(void *p)
 {
     size_t k = tp_jsonmem_class_by_usable_size(p);
-    if (k < CLASSES && tc.count[k] < tc.keep)
+    if (k < CLASSES && tc.room[k] > 0)
         keep_block(p, k);
     else
         free_slow(p, k);
@@ -265,7 +269,7 @@ void tp_jsonmem_free(void *p)
     if (read_headers) {
         /* No call on the way to keeping a block: only tail calls. */
         size_t k = class_by_header(p);
-        if (k < CLASSES && tc.count[k] < tc.keep)
+        if (k < CLASSES && tc.room[k] > 0)
             keep_block(p, k);
         else
             free_slow(p, k);
