@@ -26,6 +26,14 @@
 #define JSONW_LITTLE 1
 #endif
 
+#if defined(__GNUC__)
+#define JSONW_INLINE inline __attribute__((always_inline))
+#define JSONW_NOINLINE __attribute__((noinline))
+#else
+#define JSONW_INLINE inline
+#define JSONW_NOINLINE
+#endif
+
 #define JSONW_ONES UINT64_C(0x0101010101010101)
 #define JSONW_HIGH UINT64_C(0x8080808080808080)
 
@@ -53,10 +61,7 @@ static const char jsonw_digits2[201] =
 
 /* Out of line: it is rare, and inlined it would cost every caller's
  * fast path saved registers. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int jsonw_grow(tp_buf *b, size_t need)
+static JSONW_NOINLINE int jsonw_grow(tp_buf *b, size_t need)
 {
     size_t cap = b->cap ? b->cap : 256;
     char *p;
@@ -139,7 +144,7 @@ static inline unsigned jsonw_special16(__m128i v)
     return (unsigned)_mm_movemask_epi8(m);
 }
 
-static inline size_t jsonw_scan_copy(char *d, const unsigned char *s, size_t n)
+static JSONW_INLINE size_t jsonw_scan_copy(char *d, const unsigned char *s, size_t n)
 {
     size_t i = 0;
     unsigned m;
@@ -196,7 +201,7 @@ static inline size_t jsonw_scan_copy(char *d, const unsigned char *s, size_t n)
     return n;
 }
 #else
-static inline size_t jsonw_scan_copy(char *d, const unsigned char *s, size_t n)
+static JSONW_INLINE size_t jsonw_scan_copy(char *d, const unsigned char *s, size_t n)
 {
     size_t i = 0;
 #if defined(JSONW_LITTLE) && defined(__GNUC__)
@@ -227,29 +232,20 @@ static inline size_t jsonw_scan_copy(char *d, const unsigned char *s, size_t n)
 }
 #endif
 
-static int jsonw_string(tp_buf *b, const char *str, size_t n)
+/* The rest of a string from its first byte to escape, s[0]: escapes and
+ * the plain runs between them, then the closing quote.  o is where it
+ * goes in b; room for the n bytes and the quote is there. */
+static JSONW_NOINLINE int jsonw_string_escapes(tp_buf *b, char *o, const unsigned char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    const unsigned char *s = (const unsigned char *)str;
-    size_t k;
-    char *o;
+    size_t k = 0;
     unsigned char c;
 
-    /* The quotes and one byte more, so that the caller's ':' or ',' after
-     * a string needs no check.  Escapes are rare: room for them is made
-     * as they come. */
-    if (n > SIZE_MAX - 3 || jsonw_reserve(b, n + 3) < 0)
-        return -1;
-    o = b->data + b->len;
-    *o++ = '"';
     for (;;) {
-        k = jsonw_scan_copy(o, s, n);
-        o += k;
-        if (k == n)
-            break;
         c = s[k];
         s += k + 1;
         n -= k + 1;
+        /* Escapes are rare: room for each is made as it comes. */
         b->len = (size_t)(o - b->data);
         if (jsonw_reserve(b, 6 + n + 2) < 0)
             return -1;
@@ -266,9 +262,33 @@ static int jsonw_string(tp_buf *b, const char *str, size_t n)
             o[1] = jsonw_escape[c];
             o += 2;
         }
+        k = jsonw_scan_copy(o, s, n);
+        o += k;
+        if (k == n)
+            break;
     }
     *o++ = '"';
     b->len = (size_t)(o - b->data);
+    return 0;
+}
+
+static inline int jsonw_string(tp_buf *b, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t k;
+    char *o;
+
+    /* The quotes and one byte more, so that the caller's ':' or ',' after
+     * a string needs no check. */
+    if (n > SIZE_MAX - 3 || jsonw_reserve(b, n + 3) < 0)
+        return -1;
+    o = b->data + b->len;
+    *o++ = '"';
+    k = jsonw_scan_copy(o, s, n);
+    if (k < n)
+        return jsonw_string_escapes(b, o + k, s + k, n - k);
+    o[n] = '"';
+    b->len += n + 2;
     return 0;
 }
 
@@ -326,10 +346,7 @@ static inline unsigned jsonw_ndigits(uint64_t u)
 }
 
 /* Write v in decimal, as "%" JSON_INTEGER_FORMAT does. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int jsonw_integer_any(tp_buf *b, json_int_t v)
+static JSONW_NOINLINE int jsonw_integer_any(tp_buf *b, json_int_t v)
 {
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
     unsigned n = jsonw_ndigits(u) + (v < 0);
