@@ -321,10 +321,11 @@ json_t *tp_span_new(tp_text *t, size_t byte_start, size_t byte_end)
     if (byte_start > byte_end)
         byte_start = byte_end;
     s = tp_text_cp(t, byte_start);
-    e = tp_text_cp(t, byte_end);
-    /* The text of whole characters, as tp_text_cp counted them. */
+    /* The text of whole characters, as tp_text_cp counted them; the end
+     * counted on from the start rather than from its index block. */
     byte_start = char_start(t, byte_start);
     byte_end = char_start(t, byte_end);
+    e = t->ascii ? byte_end : s + count_cp(t->bytes + byte_start, byte_end - byte_start);
     span = json_object();
     if (span == NULL)
         return NULL;
