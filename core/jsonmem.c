@@ -7,15 +7,23 @@
  * it frees, by size class and up to a bound, and hands them out again.
  *
  * Every block is an ordinary malloc block of a class's size, and the class
- * of a freed block is read from malloc_usable_size: so memory jansson hands
- * out (json_dumps' result, say) may still be given to free(), a block may
- * be freed on another thread than the one that made it, and a malloc block
- * given to tp_jsonmem_free is simply cached or freed. */
+ * of a freed block is read from its size as malloc keeps it: so memory
+ * jansson hands out (json_dumps' result, say) may still be given to free(),
+ * a block may be freed on another thread than the one that made it, and a
+ * malloc block given to tp_jsonmem_free is simply cached or freed.
+ *
+ * malloc_usable_size tells that size, but it is a call that also reads the
+ * header of the next block (to see that this one is in use): a cache miss
+ * on every free.  With glibc's malloc the size is the word just before the
+ * block, so it is read there instead, once tp_jsonmem_install has checked
+ * on blocks of every class that the word says what malloc_usable_size says
+ * (under another malloc, AddressSanitizer or valgrind it is not read). */
 #include <config.h>
 
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -26,6 +34,16 @@
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define TP_ASAN 1
+#endif
+#endif
+
+#if defined(__GLIBC__) && !defined(TP_ASAN)
+#define TP_CHUNK_HEADER 1
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define TP_VALGRIND 1
+#endif
 #endif
 #endif
 
@@ -46,7 +64,9 @@
  * wastes nothing. */
 #define CLASS_SIZE(k) (24 + 16 * (size_t)(k))
 #define CLASSES 16
-#define KEEP 1024 /* blocks a thread keeps per class */
+/* Bytes of blocks a thread keeps per class: a record with a thousand
+ * spans makes thousands of blocks of the smallest classes. */
+#define KEEP_BYTES (256u << 10)
 
 typedef struct block {
     struct block *next;
@@ -54,13 +74,110 @@ typedef struct block {
 
 typedef struct cache {
     block *head[CLASSES];
-    unsigned count[CLASSES];
+    unsigned room[CLASSES]; /* blocks each class may still take; 0 until the
+                             * thread's exit is set to drain the cache */
     int registered;
 } cache;
 
+/* Initial-exec: this file goes only into the program and its tests (never
+ * a library loaded later), so the cache is one %fs-relative address rather
+ * than a call to find it. */
+#if defined(__GNUC__)
+static __thread cache tc __attribute__((tls_model("initial-exec")));
+#else
 static __thread cache tc;
+#endif
 static pthread_key_t drain_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static int read_headers;  /* set once, before any thread, by the probe */
+
+/* The class a block of u usable bytes is kept in, or CLASSES for none. */
+static inline size_t class_of_usable(size_t u)
+{
+    size_t k = u < CLASS_SIZE(0) ? CLASSES : (u - CLASS_SIZE(0)) / 16;
+    return k < CLASSES ? k : CLASSES;
+}
+
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+/* Out of line, so that the fast way of tp_jsonmem_free makes no call. */
+NOINLINE size_t tp_jsonmem_class_by_usable_size(void *p)
+{
+    return class_of_usable(malloc_usable_size(p));
+}
+
+#ifdef TP_CHUNK_HEADER
+/* glibc keeps a block's chunk size in the word before it, with flags in
+ * its three low bits; a chunk of size c has c - 8 usable bytes.  A chunk
+ * of its own mapping (flag 2) is never kept. */
+static inline size_t class_by_header(const void *p)
+{
+    size_t h;
+    memcpy(&h, (const char *)p - sizeof h, sizeof h);
+    if (h & 2)
+        return CLASSES;
+    return class_of_usable((h & ~(size_t)7) - sizeof h);
+}
+
+/* Whether the word before a block says what malloc_usable_size says, on
+ * blocks made for every class, of sizes in between, and large ones. */
+static int probe_headers(void)
+{
+    enum { N = 3 * CLASSES + 2 };
+    void *p[N];
+    size_t i, n = 0;
+    int ok = 1;
+#ifdef TP_VALGRIND
+    if (RUNNING_ON_VALGRIND)
+        return 0;  /* its malloc keeps no such word */
+#endif
+    for (i = 0; i < CLASSES; i++) {
+        p[n++] = malloc(CLASS_SIZE(i));
+        p[n++] = malloc(CLASS_SIZE(i) - 7);
+        p[n++] = malloc(CLASS_SIZE(i) + 1);
+    }
+    p[n++] = malloc(4096);
+    p[n++] = malloc(1u << 20);
+    for (i = 0; i < n; i++) {
+        size_t u;
+        if (p[i] == NULL) {
+            ok = 0;
+            continue;
+        }
+        u = malloc_usable_size(p[i]);
+        if (class_by_header(p[i]) != class_of_usable(u))
+            ok = 0;
+        if (i < 3 * CLASSES && i % 3 != 2 && class_of_usable(u) != i / 3)
+            ok = 0;  /* a block made for a class must be filed under it */
+    }
+    for (i = 0; i < n; i++)
+        free(p[i]);
+    return ok;
+}
+#endif
+
+static inline size_t class_of_block(void *p)
+{
+#ifdef TP_CHUNK_HEADER
+    if (read_headers)
+        return class_by_header(p);
+#endif
+    return tp_jsonmem_class_by_usable_size(p);
+}
+
+size_t tp_jsonmem_class(void *p)
+{
+    return class_of_block(p);
+}
+
+int tp_jsonmem_reads_headers(void)
+{
+    return read_headers;
+}
 
 /* Give back the blocks a thread kept (at its exit, or when asked). */
 static void drain(void *arg)
@@ -74,7 +191,7 @@ static void drain(void *arg)
             c->head[k] = b->next;
             free(b);
         }
-        c->count[k] = 0;
+        c->room[k] = 0;
     }
     c->registered = 0;
 }
@@ -100,36 +217,66 @@ void *tp_jsonmem_malloc(size_t n)
         return malloc(CLASS_SIZE(k));
     UNPOISON(b, CLASS_SIZE(k));
     tc.head[k] = b->next;
-    tc.count[k]--;
+    tc.room[k]++;
     return b;
+}
+
+/* Push a block onto its class's list. */
+static inline void keep_block(void *p, size_t k)
+{
+    block *b = p;
+    b->next = tc.head[k];
+    tc.head[k] = b;
+    tc.room[k]--;
+    POISON(b, CLASS_SIZE(k));
+}
+
+/* What the fast way of tp_jsonmem_free leaves: a block of no class, a
+ * full class, or a thread's first block to keep. */
+static NOINLINE void free_slow(void *p, size_t k)
+{
+    if (k < CLASSES && !tc.registered) {
+        /* The thread's exit drains its cache; a thread without a key
+         * (none could be made) frees at once instead. */
+        size_t j;
+        pthread_once(&key_once, make_key);
+        if (pthread_setspecific(drain_key, &tc) == 0) {
+            tc.registered = 1;
+            for (j = 0; j < CLASSES; j++)
+                tc.room[j] = (unsigned)(KEEP_BYTES / CLASS_SIZE(j));
+            keep_block(p, k);
+            return;
+        }
+    }
+    free(p);
+}
+
+/* Free by the class malloc_usable_size gives (the way without headers). */
+static NOINLINE void free_by_usable_size(void *p)
+{
+    size_t k = tp_jsonmem_class_by_usable_size(p);
+    if (k < CLASSES && tc.room[k] > 0)
+        keep_block(p, k);
+    else
+        free_slow(p, k);
 }
 
 void tp_jsonmem_free(void *p)
 {
-    size_t u, k;
-    block *b = p;
     if (p == NULL)
         return;
-    u = malloc_usable_size(p);
-    k = u < CLASS_SIZE(0) ? CLASSES : (u - CLASS_SIZE(0)) / 16;
-    if (k >= CLASSES || tc.count[k] >= KEEP) {
-        free(p);
+#ifdef TP_CHUNK_HEADER
+    if (read_headers) {
+        /* No call on the way to keeping a block: only tail calls. */
+        size_t k = class_by_header(p);
+        if (k < CLASSES && tc.room[k] > 0)
+            keep_block(p, k);
+        else
+            free_slow(p, k);
         return;
     }
-    if (!tc.registered) {
-        /* The thread's exit drains its cache; a thread without a key
-         * (none could be made) frees at once instead. */
-        pthread_once(&key_once, make_key);
-        if (pthread_setspecific(drain_key, &tc) != 0) {
-            free(p);
-            return;
-        }
-        tc.registered = 1;
-    }
-    b->next = tc.head[k];
-    tc.head[k] = b;
-    tc.count[k]++;
-    POISON(b, CLASS_SIZE(k));
+#endif
+    free_by_usable_size(p);
 }
 
 void tp_jsonmem_drain(void)
@@ -140,5 +287,9 @@ void tp_jsonmem_drain(void)
 void tp_jsonmem_install(void)
 {
     pthread_once(&key_once, make_key);
+#ifdef TP_CHUNK_HEADER
+    if (!read_headers)
+        read_headers = probe_headers();
+#endif
     json_set_alloc_funcs(tp_jsonmem_malloc, tp_jsonmem_free);
 }

@@ -16,4 +16,11 @@ void tp_jsonmem_free(void *p);
 /* Give back the blocks the calling thread keeps (threads do so at exit). */
 void tp_jsonmem_drain(void);
 
+/* For tests: the class tp_jsonmem_free files a malloc block p under (one
+ * past the last for a block it does not keep), the same found through
+ * malloc_usable_size, and whether the first reads malloc's own header. */
+size_t tp_jsonmem_class(void *p);
+size_t tp_jsonmem_class_by_usable_size(void *p);
+int tp_jsonmem_reads_headers(void);
+
 #endif

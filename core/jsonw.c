@@ -1,5 +1,12 @@
 /* A fast JSON writer for jansson trees, byte-for-byte the output of
- * json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) with jansson 2.14. */
+ * json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) with jansson 2.14.
+ *
+ * Strings are copied while they are scanned, 16 bytes at a time with SSE2
+ * (8 with plain 64-bit words elsewhere), and stop only at a byte that
+ * needs escaping.  Integers are printed without snprintf.  Reals print as
+ * jansson's "%.17g" does: whole numbers below 2^53 from their integer,
+ * other values from 1e-6 up from an exact 128-bit product of the binary
+ * mantissa and a power of ten, and the rest with snprintf. */
 #include "jsonw.h"
 
 #include <math.h>
@@ -7,6 +14,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* TP_JSONW_PORTABLE builds the plain C scanner even where SSE2 is there
+ * (a test holds the two to the same output). */
+#if defined(__SSE2__) && !defined(TP_JSONW_PORTABLE)
+#include <emmintrin.h>
+#define JSONW_SSE2 1
+#endif
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define JSONW_LITTLE 1
+#endif
+
+#if defined(__GNUC__)
+#define JSONW_INLINE inline __attribute__((always_inline))
+#define JSONW_NOINLINE __attribute__((noinline))
+#else
+#define JSONW_INLINE inline
+#define JSONW_NOINLINE
+#endif
 
 #define JSONW_ONES UINT64_C(0x0101010101010101)
 #define JSONW_HIGH UINT64_C(0x8080808080808080)
@@ -33,7 +59,9 @@ static const char jsonw_digits2[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-static int jsonw_grow(tp_buf *b, size_t need)
+/* Out of line: it is rare, and inlined it would cost every caller's
+ * fast path saved registers. */
+static JSONW_NOINLINE int jsonw_grow(tp_buf *b, size_t need)
 {
     size_t cap = b->cap ? b->cap : 256;
     char *p;
@@ -88,8 +116,10 @@ static inline int jsonw_byte(tp_buf *b, char c)
     return 0;
 }
 
-/* Non-zero when one of the 8 bytes in w needs escaping: below 0x20, '"'
- * or '\\' (exact as a whole, though not telling which byte). */
+/* A set high bit in each of the 8 bytes of w that needs escaping (below
+ * 0x20, '"' or '\\').  A borrow only runs upwards, so the lowest set bit
+ * always marks a byte that does: in memory order on a little-endian
+ * machine, the first such byte. */
 static inline uint64_t jsonw_special8(uint64_t w)
 {
     uint64_t q = w ^ (JSONW_ONES * '"');
@@ -99,106 +129,277 @@ static inline uint64_t jsonw_special8(uint64_t w)
     return t & JSONW_HIGH;
 }
 
-static int jsonw_string(tp_buf *b, const char *str, size_t n)
+/* Copy the bytes of s to d up to the first one that needs escaping and
+ * return its index (n when there is none).  Bytes of d past that index,
+ * up to n, may have been written too. */
+#if defined(JSONW_SSE2)
+static inline unsigned jsonw_special16(__m128i v)
+{
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i flip = _mm_set1_epi8((char)0x80), below = _mm_set1_epi8((char)(0x20 ^ 0x80));
+    __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash));
+
+    /* Unsigned v < 0x20, as a signed compare with the top bit flipped. */
+    m = _mm_or_si128(m, _mm_cmplt_epi8(_mm_xor_si128(v, flip), below));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+
+static JSONW_INLINE size_t jsonw_scan_copy(char *d, const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    unsigned m;
+
+    if (n >= 16) {
+        __m128i v;
+        for (; i + 16 <= n; i += 16) {
+            v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            _mm_storeu_si128((__m128i *)(void *)(d + i), v);
+            m = jsonw_special16(v);
+            if (m)
+                return i + (size_t)__builtin_ctz(m);
+        }
+        if (i == n)
+            return n;
+        /* The last 16 bytes, overlapping those already seen. */
+        v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+        _mm_storeu_si128((__m128i *)(void *)(d + n - 16), v);
+        m = jsonw_special16(v) >> (16 - (n - i));
+        return m ? i + (size_t)__builtin_ctz(m) : n;
+    }
+    if (n >= 8) {
+        /* The first and the last 8 bytes, overlapping. */
+        __m128i lo = _mm_loadl_epi64((const __m128i *)(const void *)s);
+        __m128i hi = _mm_loadl_epi64((const __m128i *)(const void *)(s + n - 8));
+        _mm_storel_epi64((__m128i *)(void *)d, lo);
+        _mm_storel_epi64((__m128i *)(void *)(d + n - 8), hi);
+        m = jsonw_special16(_mm_unpacklo_epi64(lo, hi));
+        if (m & 0xFF)
+            return (size_t)__builtin_ctz(m);
+        m >>= 8 + (16 - n);
+        return m ? 8 + (size_t)__builtin_ctz(m) : n;
+    }
+    if (n >= 4) {
+        uint32_t lo, hi;
+        uint64_t t;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        memcpy(d, &lo, 4);
+        memcpy(d + n - 4, &hi, 4);
+        t = jsonw_special8((uint64_t)lo | (uint64_t)hi << 32);
+        if (t & 0xFFFFFFFFu)
+            return (size_t)__builtin_ctzll(t) / 8;
+        if (n == 4)
+            return n;
+        t >>= 32 + 8 * (8 - n);
+        return t ? 4 + (size_t)__builtin_ctzll(t) / 8 : n;
+    }
+    for (; i < n; i++) {
+        if (jsonw_escape[s[i]])
+            return i;
+        d[i] = (char)s[i];
+    }
+    return n;
+}
+#else
+static JSONW_INLINE size_t jsonw_scan_copy(char *d, const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+#if defined(JSONW_LITTLE) && defined(__GNUC__)
+    uint64_t w, t;
+
+    if (n >= 8) {
+        for (; i + 8 <= n; i += 8) {
+            memcpy(&w, s + i, 8);
+            memcpy(d + i, &w, 8);
+            t = jsonw_special8(w);
+            if (t)
+                return i + (size_t)__builtin_ctzll(t) / 8;
+        }
+        if (i == n)
+            return n;
+        memcpy(&w, s + n - 8, 8);
+        memcpy(d + n - 8, &w, 8);
+        t = jsonw_special8(w) >> 8 * (8 - (n - i));
+        return t ? i + (size_t)__builtin_ctzll(t) / 8 : n;
+    }
+#endif
+    for (; i < n; i++) {
+        if (jsonw_escape[s[i]])
+            return i;
+        d[i] = (char)s[i];
+    }
+    return n;
+}
+#endif
+
+/* The rest of a string from its first byte to escape, s[0]: escapes and
+ * the plain runs between them, then the closing quote.  o is where it
+ * goes in b; room for the n bytes and the quote is there. */
+static JSONW_NOINLINE int jsonw_string_escapes(tp_buf *b, char *o, const unsigned char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0, run;
-    uint64_t w;
-    char *o;
+    size_t k = 0;
+    unsigned char c;
 
-    /* Worst case: every byte becomes \u00XX; reserve less and grow on
-     * escapes instead, since escapes are rare. */
-    if (jsonw_reserve(b, n + 2) < 0)
-        return -1;
-    b->data[b->len++] = '"';
-    while (i < n) {
-        run = i;
-        while (i + 8 <= n) {
-            memcpy(&w, s + i, 8);
-            if (jsonw_special8(w))
-                break;
-            i += 8;
-        }
-        while (i < n && !jsonw_escape[s[i]])
-            i++;
-        if (i > run) {
-            if (jsonw_reserve(b, i - run + 1) < 0)
-                return -1;
-            memcpy(b->data + b->len, s + run, i - run);
-            b->len += i - run;
-        }
-        if (i >= n)
-            break;
-        if (jsonw_reserve(b, 6 + 1) < 0)
+    for (;;) {
+        c = s[k];
+        s += k + 1;
+        n -= k + 1;
+        /* Escapes are rare: room for each is made as it comes. */
+        b->len = (size_t)(o - b->data);
+        if (jsonw_reserve(b, 6 + n + 2) < 0)
             return -1;
         o = b->data + b->len;
         o[0] = '\\';
-        if (jsonw_escape[s[i]] == 'u') {
+        if (jsonw_escape[c] == 'u') {
             o[1] = 'u';
             o[2] = '0';
             o[3] = '0';
-            o[4] = hex[s[i] >> 4];
-            o[5] = hex[s[i] & 15];
-            b->len += 6;
+            o[4] = hex[c >> 4];
+            o[5] = hex[c & 15];
+            o += 6;
         } else {
-            o[1] = jsonw_escape[s[i]];
-            b->len += 2;
+            o[1] = jsonw_escape[c];
+            o += 2;
         }
-        i++;
+        k = jsonw_scan_copy(o, s, n);
+        o += k;
+        if (k == n)
+            break;
     }
-    return jsonw_byte(b, '"');
+    *o++ = '"';
+    b->len = (size_t)(o - b->data);
+    return 0;
+}
+
+static inline int jsonw_string(tp_buf *b, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t k;
+    char *o;
+
+    /* The quotes and one byte more, so that the caller's ':' or ',' after
+     * a string needs no check. */
+    if (n > SIZE_MAX - 3 || jsonw_reserve(b, n + 3) < 0)
+        return -1;
+    o = b->data + b->len;
+    *o++ = '"';
+    k = jsonw_scan_copy(o, s, n);
+    if (k < n)
+        return jsonw_string_escapes(b, o + k, s + k, n - k);
+    o[n] = '"';
+    b->len += n + 2;
+    return 0;
+}
+
+/* The decimal digits of u end at e; returns where they start.  Below
+ * 2^32 (offsets, counts) the arithmetic is 32-bit, which is cheaper. */
+static inline char *jsonw_digits(char *e, uint64_t u)
+{
+    uint32_t v;
+
+    while (u > UINT32_MAX) {
+        unsigned d = (unsigned)(u % 100) * 2;
+        u /= 100;
+        e -= 2;
+        memcpy(e, jsonw_digits2 + d, 2);
+    }
+    v = (uint32_t)u;
+    while (v >= 100) {
+        unsigned d = (v % 100) * 2;
+        v /= 100;
+        e -= 2;
+        memcpy(e, jsonw_digits2 + d, 2);
+    }
+    if (v >= 10) {
+        e -= 2;
+        memcpy(e, jsonw_digits2 + v * 2, 2);
+    } else {
+        *--e = (char)('0' + v);
+    }
+    return e;
+}
+
+static const uint64_t jsonw_pow10[20] = {
+    UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000),
+    UINT64_C(100000), UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
+    UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
+    UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
+    UINT64_C(1000000000000000), UINT64_C(10000000000000000),
+    UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+    UINT64_C(10000000000000000000)
+};
+
+/* How many decimal digits u has. */
+static inline unsigned jsonw_ndigits(uint64_t u)
+{
+#if defined(__GNUC__)
+    /* log10 from the bit length (1233 / 4096 ~ log10 2), then one compare. */
+    unsigned t = ((64 - (unsigned)__builtin_clzll(u | 1)) * 1233) >> 12;
+    return t + (u >= jsonw_pow10[t]) + (u == 0);
+#else
+    unsigned n = 1;
+    while (n < 20 && u >= jsonw_pow10[n])
+        n++;
+    return n;
+#endif
 }
 
 /* Write v in decimal, as "%" JSON_INTEGER_FORMAT does. */
-static int jsonw_integer(tp_buf *b, json_int_t v)
+static JSONW_NOINLINE int jsonw_integer_any(tp_buf *b, json_int_t v)
 {
-    char tmp[24], *p = tmp + sizeof tmp;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    size_t n;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    unsigned n = jsonw_ndigits(u) + (v < 0);
+    char *o;
 
-    while (u >= 100) {
-        unsigned d = (unsigned)(u % 100) * 2;
-        u /= 100;
-        *--p = jsonw_digits2[d + 1];
-        *--p = jsonw_digits2[d];
-    }
-    if (u >= 10) {
-        *--p = jsonw_digits2[u * 2 + 1];
-        *--p = jsonw_digits2[u * 2];
-    } else {
-        *--p = (char)('0' + u);
-    }
+    if (jsonw_reserve(b, n) < 0)
+        return -1;
+    o = b->data + b->len;
     if (v < 0)
-        *--p = '-';
-    n = (size_t)(tmp + sizeof tmp - p);
-    return tp_buf_append(b, p, n);
+        o[0] = '-';
+    jsonw_digits(o + n, u);
+    b->len += n;
+    return 0;
 }
 
-/* A real as jansson's jsonp_dtostr prints it with precision 17. */
-static int jsonw_real(tp_buf *b, double d)
+/* The same, with 0 to 9999 (most offsets) written straight in. */
+static inline int jsonw_integer(tp_buf *b, json_int_t v)
+{
+    if ((uint64_t)v < 10000 && b->cap - b->len >= 4) {
+        unsigned u = (unsigned)v, hi = u / 100, lo = u % 100;
+        char *o = b->data + b->len;
+        if (hi == 0) {
+            if (lo < 10) {
+                o[0] = (char)('0' + lo);
+                b->len += 1;
+            } else {
+                memcpy(o, jsonw_digits2 + 2 * lo, 2);
+                b->len += 2;
+            }
+        } else if (hi < 10) {
+            o[0] = (char)('0' + hi);
+            memcpy(o + 1, jsonw_digits2 + 2 * lo, 2);
+            b->len += 3;
+        } else {
+            memcpy(o, jsonw_digits2 + 2 * hi, 2);
+            memcpy(o + 2, jsonw_digits2 + 2 * lo, 2);
+            b->len += 4;
+        }
+        return 0;
+    }
+    return jsonw_integer_any(b, v);
+}
+
+/* A real with snprintf, as jansson's jsonp_dtostr prints it with precision
+ * 17 (the decimal point of the locale, whatever it is, becomes '.'). */
+static int jsonw_real_printf(tp_buf *b, double d)
 {
     char tmp[40], *e, *p;
     int n;
 
-    if (!isfinite(d))
-        return -1;
-    /* Whole numbers below 2^53 print as their digits; "%.17g" gives the
-     * same digits, and jansson then adds ".0". */
-    if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(json_int_t)d) {
-        json_int_t i = (json_int_t)d;
-        if (i == 0 && signbit(d)) {
-            if (tp_buf_append(b, "-0", 2) < 0)
-                return -1;
-        } else if (jsonw_integer(b, i) < 0) {
-            return -1;
-        }
-        return tp_buf_append(b, ".0", 2);
-    }
     n = snprintf(tmp, sizeof tmp - 3, "%.17g", d);
     if (n < 0 || (size_t)n >= sizeof tmp - 3)
         return -1;
-    /* The decimal point of the locale, whatever it is, becomes '.'. */
     for (p = tmp; *p; p++)
         if (!(*p >= '0' && *p <= '9') && *p != '-' && *p != '+' && *p != 'e')
             *p = '.';
@@ -225,67 +426,154 @@ static int jsonw_real(tp_buf *b, double d)
     return tp_buf_append(b, tmp, (size_t)n);
 }
 
-static int jsonw_value(tp_buf *b, const json_t *v, const jsonw_parent *up);
+#if defined(__SIZEOF_INT128__)
+typedef unsigned __int128 jsonw_u128;
 
-static int jsonw_check_loop(const json_t *v, const jsonw_parent *up)
+/* The 17 significant digits "%.17g" prints for a finite d that is not a
+ * whole number, with 1e-6 <= |d| < 2^53: *digits in [10^16, 10^17) and *x
+ * the decimal exponent of the first.  Exact: |d| = m / 2^s, and
+ * m * 10^k / 2^s is rounded half to even, as glibc's printf does in the
+ * default rounding mode.  0 when d is outside that range. */
+static int jsonw_digits17(double d, uint64_t *digits, int *x)
 {
-    for (; up; up = up->up)
-        if (up->v == v)
-            return -1;
+    const uint64_t *p10 = jsonw_pow10;
+    const uint64_t lo = p10[16], hi = p10[17];
+    uint64_t bits, m, q;
+    int e2, s, k, tries;
+    jsonw_u128 pk, n, r, half;
+
+    memcpy(&bits, &d, sizeof bits);
+    e2 = (int)((bits >> 52) & 0x7FF);
+    if (e2 == 0 || e2 == 0x7FF)
+        return 0;                       /* subnormal, infinite or NaN */
+    m = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
+    e2 -= 1075;                         /* |d| = m * 2^e2 */
+    /* 2^-20 < 1e-6: below it, and from 2^53 up, leave it to printf. */
+    if (e2 >= 0 || e2 + 52 < -20)
+        return 0;
+    s = -e2;
+    /* floor(log10 |d|) is x or x + 1, with x from the binary exponent. */
+    *x = (int)(((int64_t)(e2 + 52) * 78913) >> 18);
+    for (tries = 0; tries < 3; tries++) {
+        k = 16 - *x;
+        if (k < 0 || k > 22)
+            return 0;
+        pk = k < 20 ? (jsonw_u128)p10[k] : (jsonw_u128)p10[19] * p10[k - 19];
+        n = (jsonw_u128)m * pk;         /* < 2^53 * 10^22 < 2^127 */
+        q = (uint64_t)(n >> s);
+        if (q < lo) {
+            (*x)--;
+            continue;
+        }
+        if (q >= hi) {
+            (*x)++;
+            continue;
+        }
+        r = n & (((jsonw_u128)1 << s) - 1);
+        half = (jsonw_u128)1 << (s - 1);
+        if (r > half || (r == half && (q & 1)))
+            q++;
+        if (q == hi) {
+            q = lo;
+            (*x)++;
+        }
+        *digits = q;
+        return 1;
+    }
     return 0;
 }
+#endif
 
-static int jsonw_object(tp_buf *b, const json_t *v, const jsonw_parent *up)
+/* A real as jansson's jsonp_dtostr prints it with precision 17. */
+static int jsonw_real(tp_buf *b, double d)
 {
-    jsonw_parent me = { v, up };
-    void *it;
-    int first = 1;
-
-    if (jsonw_check_loop(v, up) < 0)
+    if (!isfinite(d))
         return -1;
-    if (jsonw_byte(b, '{') < 0)
-        return -1;
-    for (it = json_object_iter((json_t *)v); it; it = json_object_iter_next((json_t *)v, it)) {
-        if (!first && jsonw_byte(b, ',') < 0)
+    /* Whole numbers below 2^53 print as their digits; "%.17g" gives the
+     * same digits, and jansson then adds ".0". */
+    if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(json_int_t)d) {
+        json_int_t i = (json_int_t)d;
+        if (i == 0 && signbit(d)) {
+            if (tp_buf_append(b, "-0", 2) < 0)
+                return -1;
+        } else if (jsonw_integer(b, i) < 0) {
             return -1;
-        first = 0;
-        if (jsonw_string(b, json_object_iter_key(it), json_object_iter_key_len(it)) < 0)
-            return -1;
-        if (jsonw_byte(b, ':') < 0)
-            return -1;
-        if (jsonw_value(b, json_object_iter_value(it), &me) < 0)
-            return -1;
+        }
+        return tp_buf_append(b, ".0", 2);
     }
-    return jsonw_byte(b, '}');
+#if defined(__SIZEOF_INT128__)
+    {
+        uint64_t q;
+        int x, nd, tz;
+        char digits[17], *o;
+
+        if (jsonw_digits17(d, &q, &x)) {
+            /* %g: fixed notation for -4 <= x < 17, else an exponent; trailing
+             * zeros of the fraction dropped. */
+            for (tz = 0; q % 10 == 0; tz++)
+                q /= 10;
+            nd = 17 - tz;
+            jsonw_digits(digits + nd, q);
+            if (jsonw_reserve(b, 40) < 0)
+                return -1;
+            o = b->data + b->len;
+            if (signbit(d))
+                *o++ = '-';
+            if (x >= 0) {
+                if (nd <= x + 1) {
+                    memcpy(o, digits, (size_t)nd);
+                    o += nd;
+                    memset(o, '0', (size_t)(x + 1 - nd));
+                    o += x + 1 - nd;
+                    *o++ = '.';
+                    *o++ = '0';
+                } else {
+                    memcpy(o, digits, (size_t)x + 1);
+                    o += x + 1;
+                    *o++ = '.';
+                    memcpy(o, digits + x + 1, (size_t)(nd - x - 1));
+                    o += nd - x - 1;
+                }
+            } else if (x >= -4) {
+                *o++ = '0';
+                *o++ = '.';
+                memset(o, '0', (size_t)(-x - 1));
+                o += -x - 1;
+                memcpy(o, digits, (size_t)nd);
+                o += nd;
+            } else {
+                /* jansson keeps no leading zero of the exponent. */
+                *o++ = digits[0];
+                if (nd > 1) {
+                    *o++ = '.';
+                    memcpy(o, digits + 1, (size_t)nd - 1);
+                    o += nd - 1;
+                }
+                *o++ = 'e';
+                *o++ = '-';
+                *o++ = (char)('0' + -x);    /* x is -5 or -6 here */
+            }
+            b->len = (size_t)(o - b->data);
+            return 0;
+        }
+    }
+#endif
+    return jsonw_real_printf(b, d);
 }
 
-static int jsonw_array(tp_buf *b, const json_t *v, const jsonw_parent *up)
-{
-    jsonw_parent me = { v, up };
-    size_t i, n = json_array_size(v);
+static int jsonw_container(tp_buf *b, const json_t *v, const jsonw_parent *up);
 
-    if (jsonw_check_loop(v, up) < 0)
-        return -1;
-    if (jsonw_byte(b, '[') < 0)
-        return -1;
-    for (i = 0; i < n; i++) {
-        if (i > 0 && jsonw_byte(b, ',') < 0)
-            return -1;
-        if (jsonw_value(b, json_array_get(v, i), &me) < 0)
-            return -1;
-    }
-    return jsonw_byte(b, ']');
-}
-
-static int jsonw_value(tp_buf *b, const json_t *v, const jsonw_parent *up)
+/* Any value: containers recurse, the rest are written in place (most
+ * values of a record are strings and integers, so they make no call more
+ * than their own). */
+static inline int jsonw_value(tp_buf *b, const json_t *v, const jsonw_parent *up)
 {
     if (!v)
         return -1;
     switch (json_typeof(v)) {
     case JSON_OBJECT:
-        return jsonw_object(b, v, up);
     case JSON_ARRAY:
-        return jsonw_array(b, v, up);
+        return jsonw_container(b, v, up);
     case JSON_STRING:
         return jsonw_string(b, json_string_value(v), json_string_length(v));
     case JSON_INTEGER:
@@ -300,6 +588,59 @@ static int jsonw_value(tp_buf *b, const json_t *v, const jsonw_parent *up)
         return tp_buf_append(b, "null", 4);
     }
     return -1;
+}
+
+static int jsonw_check_loop(const json_t *v, const jsonw_parent *up)
+{
+    for (; up; up = up->up)
+        if (up->v == v)
+            return -1;
+    return 0;
+}
+
+static int jsonw_container(tp_buf *b, const json_t *v, const jsonw_parent *up)
+{
+    jsonw_parent me = { v, up };
+
+    if (jsonw_check_loop(v, up) < 0)
+        return -1;
+    if (json_is_object(v)) {
+        void *it = json_object_iter((json_t *)v);
+
+        if (jsonw_byte(b, '{') < 0)
+            return -1;
+        for (; it; it = json_object_iter_next((json_t *)v, it)) {
+            if (jsonw_string(b, json_object_iter_key(it), json_object_iter_key_len(it)) < 0)
+                return -1;
+            b->data[b->len++] = ':';   /* jsonw_string left room for it */
+            if (jsonw_value(b, json_object_iter_value(it), &me) < 0)
+                return -1;
+            if (jsonw_byte(b, ',') < 0)
+                return -1;
+        }
+        /* The last ',' (if any) becomes the '}'. */
+        if (b->data[b->len - 1] == ',')
+            b->data[b->len - 1] = '}';
+        else if (jsonw_byte(b, '}') < 0)
+            return -1;
+        return 0;
+    } else {
+        size_t i, n = json_array_size(v);
+
+        if (jsonw_byte(b, '[') < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            if (jsonw_value(b, json_array_get(v, i), &me) < 0)
+                return -1;
+            if (jsonw_byte(b, ',') < 0)
+                return -1;
+        }
+        if (n > 0)
+            b->data[b->len - 1] = ']';
+        else if (jsonw_byte(b, ']') < 0)
+            return -1;
+        return 0;
+    }
 }
 
 int tp_json_write(tp_buf *b, const json_t *v)

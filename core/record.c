@@ -52,11 +52,28 @@ static int is_ascii(const char *s, size_t n)
     return (acc & UINT64_C(0x8080808080808080)) == 0;
 }
 
+#define TP_ONES UINT64_C(0x0101010101010101)
+#define TP_HIGH UINT64_C(0x8080808080808080)
+
+/* How many of the 8 bytes in w are UTF-8 continuation bytes (10xxxxxx):
+ * bit 7 set and bit 6 clear, summed across the bytes by a multiply. */
+static inline size_t continuation8(uint64_t w)
+{
+    uint64_t c = (w & ~(w << 1) & TP_HIGH) >> 7;
+    return (size_t)((c * TP_ONES) >> 56);
+}
+
+/* Code points in s[0..n): the bytes that are not continuation bytes. */
 static size_t count_cp(const char *s, size_t n)
 {
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    size_t c = n, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        c -= continuation8(w);
+    }
+    for (; i < n; i++)
+        c -= ((unsigned char)s[i] & 0xC0) == 0x80;
     return c;
 }
 
@@ -196,6 +213,17 @@ size_t tp_text_byte(tp_text *t, size_t cp)
     }
     b = lo * TP_BLOCK;
     n = t->blocks[lo];
+    /* Whole words whose characters all start before cp. */
+    while (b + 8 <= t->len) {
+        uint64_t w;
+        size_t starts;
+        memcpy(&w, t->bytes + b, 8);
+        starts = 8 - continuation8(w);
+        if (n + starts > cp)
+            break;
+        n += starts;
+        b += 8;
+    }
     for (; b < t->len; b++) {
         if (((unsigned char)t->bytes[b] & 0xC0) != 0x80) {
             if (n == cp)
@@ -293,21 +321,23 @@ json_t *tp_span_new(tp_text *t, size_t byte_start, size_t byte_end)
     if (byte_start > byte_end)
         byte_start = byte_end;
     s = tp_text_cp(t, byte_start);
-    e = tp_text_cp(t, byte_end);
-    /* The text of whole characters, as tp_text_cp counted them. */
+    /* The text of whole characters, as tp_text_cp counted them; the end
+     * counted on from the start rather than from its index block. */
     byte_start = char_start(t, byte_start);
     byte_end = char_start(t, byte_end);
+    e = t->ascii ? byte_end : s + count_cp(t->bytes + byte_start, byte_end - byte_start);
     span = json_object();
     if (span == NULL)
         return NULL;
-    if (json_object_set_new_nocheck(span, "start", json_integer((json_int_t)s)) != 0 ||
-        json_object_set_new_nocheck(span, "end", json_integer((json_int_t)e)) != 0 ||
-        json_object_set_new_nocheck(span, "text",
+    /* Keys with their lengths: jansson need not measure them. */
+    if (json_object_setn_new_nocheck(span, "start", 5, json_integer((json_int_t)s)) != 0 ||
+        json_object_setn_new_nocheck(span, "end", 3, json_integer((json_int_t)e)) != 0 ||
+        json_object_setn_new_nocheck(span, "text", 4,
                             json_stringn_nocheck(t->bytes + byte_start, byte_end - byte_start)) != 0)
         goto fail;
     if (tp_text_orig(t, s, e, &os, &oe)) {
-        if (json_object_set_new_nocheck(span, "orig_start", json_integer((json_int_t)os)) != 0 ||
-            json_object_set_new_nocheck(span, "orig_end", json_integer((json_int_t)oe)) != 0)
+        if (json_object_setn_new_nocheck(span, "orig_start", 10, json_integer((json_int_t)os)) != 0 ||
+            json_object_setn_new_nocheck(span, "orig_end", 8, json_integer((json_int_t)oe)) != 0)
             goto fail;
     }
     return span;

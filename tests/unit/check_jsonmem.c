@@ -9,6 +9,20 @@
 
 #include "jsonmem.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define TEST_VALGRIND 1
+#endif
+#endif
+
 #define N 20
 
 /* Blocks freed to the cache come back to it, not to malloc: plain
@@ -71,6 +85,67 @@ START_TEST(dumps_result_to_free)
 }
 END_TEST
 
+/* The class a freed block is filed under, read from malloc's header where
+ * tp_jsonmem_install found that it can be, is the one malloc_usable_size
+ * gives: for blocks of every small size, aligned, grown, large (mapped of
+ * their own), and made on another thread (another arena). */
+static void *make_blocks(void *arg)
+{
+    void **p = arg;
+    size_t i;
+    for (i = 0; i < 300; i++)
+        p[i] = malloc(i + 1);
+    return NULL;
+}
+
+static void expect_same_class(void *p)
+{
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(tp_jsonmem_class(p), tp_jsonmem_class_by_usable_size(p));
+}
+
+START_TEST(header_class_is_usable_size_class)
+{
+    void *other[300], *p;
+    pthread_t t;
+    size_t n, i;
+
+#if defined(__GLIBC__) && !defined(TEST_ASAN)
+    /* The fast way must be on where it can be: glibc's malloc, neither
+     * AddressSanitizer's nor valgrind's. */
+#ifdef TEST_VALGRIND
+    if (!RUNNING_ON_VALGRIND)
+#endif
+        ck_assert_int_eq(tp_jsonmem_reads_headers(), 1);
+#endif
+    for (n = 1; n < 1200; n++) {
+        p = malloc(n);
+        expect_same_class(p);
+        p = realloc(p, n + 100);
+        expect_same_class(p);
+        free(p);
+        ck_assert_int_eq(posix_memalign(&p, 64, n), 0);
+        expect_same_class(p);
+        free(p);
+        p = tp_jsonmem_malloc(n);
+        expect_same_class(p);
+        tp_jsonmem_free(p);
+    }
+    for (n = 100000; n <= 4000000; n *= 2) {
+        p = malloc(n);
+        expect_same_class(p);
+        free(p);
+    }
+    ck_assert_int_eq(pthread_create(&t, NULL, make_blocks, other), 0);
+    ck_assert_int_eq(pthread_join(t, NULL), 0);
+    for (i = 0; i < 300; i++) {
+        expect_same_class(other[i]);
+        tp_jsonmem_free(other[i]);
+    }
+    tp_jsonmem_drain();
+}
+END_TEST
+
 /* Values made on one thread and freed on another, round after round. */
 static void *make(void *arg)
 {
@@ -116,6 +191,7 @@ int main(void)
     tcase_add_test(tc, every_size);
     tcase_add_test(tc, dumps_result_to_free);
     tcase_add_test(tc, across_threads);
+    tcase_add_test(tc, header_class_is_usable_size_class);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);

@@ -1,9 +1,13 @@
 /* Unit tests of the JSON writer: the same bytes as
  * json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY), checked on thousands of
- * random trees and on records shaped like textpipe's. */
+ * random trees, on reals and strings at the edges of each fast path, on
+ * records shaped like textpipe's and on real ones.  Built twice: with the
+ * SSE2 string scan where there is one, and with the plain C one
+ * (TP_JSONW_PORTABLE). */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -300,6 +304,163 @@ START_TEST(cycles_and_null_are_refused)
 }
 END_TEST
 
+/* Reals through the exact 128-bit path: short decimals, whole numbers
+ * with a fraction of one step, m / 2^s whose 18th significant digit is a
+ * 5 (a tie, rounded to even), and any mantissa from 1e-6 up to 2^53. */
+START_TEST(reals_short_and_tied)
+{
+    static const double scale[] = { 10, 100, 1000, 10000, 100000, 1000000, 1e7, 1e8 };
+    size_t p;
+    int k, s;
+    uint64_t m;
+
+    for (p = 0; p < sizeof scale / sizeof scale[0]; p++) {
+        for (k = 0; k < 3000; k++) {
+            double d = (double)k / scale[p];
+            expect_same_new(json_real(d));
+            expect_same_new(json_real(-d));
+            expect_same_new(json_real(nextafter(d, INFINITY)));
+        }
+        rng_state = 777 + p;
+        for (k = 0; k < 3000; k++)
+            expect_same_new(json_real((double)(int64_t)(rng() >> rng_below(64)) / scale[p]));
+    }
+    /* Odd m over 2^s: an exact expansion ending in 5, so a tie wherever
+     * it has 18 significant digits. */
+    for (s = 1; s <= 72; s++)
+        for (m = 1; m < 4000; m += 2)
+            expect_same_new(json_real(ldexp((double)m, -s)));
+    expect_same_new(json_real(262143.0 / 262144.0));    /* 0.999996185302734375 */
+    expect_same_new(json_real(4503599627370495.5));
+    expect_same_new(json_real(99999999999999.999));
+    rng_state = 4242;
+    for (k = 0; k < 200000; k++) {
+        double d = ldexp((double)((rng() >> 11) | (UINT64_C(1) << 52)), -(int)rng_below(74));
+        expect_same_new(json_real(rng_below(2) ? d : -d));
+    }
+    /* Either side of every power of ten the fast path spans. */
+    for (k = -7; k <= 17; k++) {
+        double d = pow(10, k);
+        int j;
+        for (j = 0; j < 4; j++) {
+            expect_same_new(json_real(d));
+            d = nextafter(d, INFINITY);
+        }
+        d = pow(10, k);
+        for (j = 0; j < 4; j++) {
+            d = nextafter(d, 0);
+            expect_same_new(json_real(d));
+        }
+    }
+}
+END_TEST
+
+/* Strings of every length up to 70, plain and with one or two bytes to
+ * escape at every offset, among ASCII and multi-byte characters: the scan
+ * that copies 16, 8 or 4 bytes at a time must stop at exactly the right
+ * byte whatever its place. */
+START_TEST(escapes_at_every_offset_and_length)
+{
+    static const char special[] = { '"', '\\', '\n', '\t', 1, 0x1f, 0 };
+    static const char *fill[] = { "x", "\xC3\xA9", "\xE2\x82\xAC" };
+    char buf[256];
+    size_t n, i, j, f, c;
+
+    for (f = 0; f < 3; f++) {
+        for (n = 0; n <= 70; n++) {
+            size_t len = 0, fl = strlen(fill[f]);
+            while (len + fl <= n) {
+                memcpy(buf + len, fill[f], fl);
+                len += fl;
+            }
+            while (len < n)
+                buf[len++] = '~';
+            expect_same_new(json_stringn(buf, len));
+            for (i = 0; i < len; i++) {
+                char keep_i = buf[i];
+                if (((unsigned char)buf[i] & 0xC0) == 0x80 || (unsigned char)buf[i] >= 0xC0)
+                    continue;   /* only swap out whole ASCII characters */
+                for (c = 0; c < sizeof special; c++) {
+                    buf[i] = special[c];
+                    expect_same_new(json_stringn(buf, len));
+                    for (j = i + 1; j < len; j += 3) {
+                        char keep_j = buf[j];
+                        if ((unsigned char)buf[j] >= 0x80)
+                            continue;
+                        buf[j] = special[(c + 1) % sizeof special];
+                        expect_same_new(json_stringn(buf, len));
+                        buf[j] = keep_j;
+                    }
+                }
+                buf[i] = keep_i;
+            }
+        }
+    }
+    /* The same strings as keys. */
+    for (n = 0; n <= 40; n++) {
+        json_t *o = json_object();
+        memset(buf, 'k', n);
+        if (n > 0)
+            buf[n - 1] = '"';
+        json_object_setn_new(o, buf, n, json_integer((json_int_t)n));
+        expect_same_new(o);
+    }
+}
+END_TEST
+
+/* Real records: each line of the JSON Lines files named in
+ * TP_JSONW_RECORDS (colon-separated; tests/unit/jsonw-records.test passes
+ * the news pipeline's output over examples/) and the render test's
+ * fixture.  Each is parsed and written again: the same bytes as
+ * json_dumps and, for the runner's own output, as the line itself. */
+static size_t check_records_file(const char *path, int own_output)
+{
+    FILE *f = fopen(path, "rb");
+    char *line = NULL;
+    size_t cap = 0, count = 0;
+    ssize_t len;
+
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    while ((len = getline(&line, &cap, f)) > 0) {
+        json_error_t err;
+        json_t *v;
+        tp_buf b = { 0 };
+        if (line[len - 1] == '\n')
+            len--;
+        v = json_loadb(line, (size_t)len, 0, &err);
+        ck_assert_msg(v != NULL, "%s: %s", path, err.text);
+        expect_same(v);
+        if (own_output) {
+            ck_assert_int_eq(tp_json_write(&b, v), 0);
+            ck_assert_msg(b.len == (size_t)len && memcmp(b.data, line, b.len) == 0,
+                          "%s: record %zu is not written back as it was", path, count + 1);
+            tp_buf_free(&b);
+        }
+        json_decref(v);
+        count++;
+    }
+    free(line);
+    fclose(f);
+    return count;
+}
+
+START_TEST(real_records)
+{
+    const char *top = getenv("top_srcdir"), *list = getenv("TP_JSONW_RECORDS");
+    char path[4096];
+
+    snprintf(path, sizeof path, "%s/tests/render/fixture.jsonl", top ? top : ".");
+    ck_assert_uint_gt(check_records_file(path, 0), 0);
+    while (list != NULL && *list != '\0') {
+        const char *colon = strchr(list, ':');
+        size_t n = colon ? (size_t)(colon - list) : strlen(list);
+        snprintf(path, sizeof path, "%.*s", (int)n, list);
+        ck_assert_uint_gt(check_records_file(path, 1), 0);
+        list += n + (colon != NULL);
+    }
+}
+END_TEST
+
 static Suite *jsonw_suite(void)
 {
     Suite *s = suite_create("jsonw");
@@ -315,7 +476,14 @@ static Suite *jsonw_suite(void)
     tcase_add_test(tc, appends_to_buffer);
     tcase_add_test(tc, big_strings_grow_the_buffer);
     tcase_add_test(tc, cycles_and_null_are_refused);
+    tcase_add_test(tc, reals_short_and_tied);
+    tcase_add_test(tc, escapes_at_every_offset_and_length);
     tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+    /* Alone, so that tests/unit/jsonw-records.test can run just this. */
+    tc = tcase_create("records");
+    tcase_add_test(tc, real_records);
+    tcase_set_timeout(tc, 600);
     suite_add_tcase(s, tc);
     return s;
 }

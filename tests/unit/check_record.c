@@ -1,6 +1,8 @@
 /* Unit tests of the record helpers: offsets, offset maps, spans. */
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "textpipe/record.h"
 
@@ -188,6 +190,76 @@ START_TEST(record_array_and_error)
 }
 END_TEST
 
+/* Offsets counted the plain way, one byte at a time, for the test below. */
+static size_t naive_cp(const char *s, size_t b)
+{
+    size_t i, n = 0;
+    while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80)
+        b--;
+    for (i = 0; i < b; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+static size_t naive_byte(const char *s, size_t len, size_t cp)
+{
+    size_t i, n = 0;
+    for (i = 0; i < len; i++) {
+        if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            if (n == cp)
+                return i;
+            n++;
+        }
+    }
+    return len;
+}
+
+/* The word-at-a-time counts (8 bytes, index blocks of 64) against the
+ * plain ones: random UTF-8 of every length up to 300, mostly ASCII with
+ * runs of 2-, 3- and 4-byte characters, at every byte and code point, and
+ * spans over them. */
+START_TEST(offsets_match_the_plain_count)
+{
+    static const char *pieces[] = { "a", "b c", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x93\x88",
+                                    "\xC2\xA3" "5", "word ", "\n" };
+    uint64_t state = 88172645463325252ULL;
+    char buf[400];
+    int round;
+
+    for (round = 0; round < 600; round++) {
+        size_t len = 0, target = (size_t)round % 300, b, cp, cps;
+        json_t *r, *span;
+        tp_text *t = tp_text_new();
+        while (len < target) {
+            const char *piece;
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            piece = pieces[(state >> 8) % (round % 3 == 0 ? 2 : 8)];
+            memcpy(buf + len, piece, strlen(piece));
+            len += strlen(piece);
+        }
+        buf[len] = '\0';
+        r = rec_text(buf);
+        ck_assert_int_eq(tp_text_load(t, r), 0);
+        cps = naive_cp(buf, len);
+        ck_assert_uint_eq(tp_text_cp_len(t), cps);
+        for (b = 0; b <= len + 2; b++)
+            ck_assert_uint_eq(tp_text_cp(t, b), naive_cp(buf, b > len ? len : b));
+        for (cp = 0; cp <= cps + 2; cp++)
+            ck_assert_uint_eq(tp_text_byte(t, cp), naive_byte(buf, len, cp));
+        for (b = 0; b + 3 <= len; b += 7) {
+            span = tp_span_new(t, b, b + 3);
+            ck_assert_int_eq(json_integer_value(json_object_get(span, "start")), (json_int_t)naive_cp(buf, b));
+            ck_assert_int_eq(json_integer_value(json_object_get(span, "end")), (json_int_t)naive_cp(buf, b + 3));
+            json_decref(span);
+        }
+        tp_text_free(t);
+        json_decref(r);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("record");
@@ -203,6 +275,7 @@ int main(void)
     tcase_add_test(tc, deleted_characters_fall_outside_spans);
     tcase_add_test(tc, malformed_map_is_refused);
     tcase_add_test(tc, record_array_and_error);
+    tcase_add_test(tc, offsets_match_the_plain_count);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
