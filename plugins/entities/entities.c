@@ -85,7 +85,6 @@ typedef struct worker {
     size_t cap;
     float *em, *fwd;          /* of the document, for its second pass */
     uint8_t *pred;
-    uint8_t *back;            /* of the document too */
     float *bwd;               /* of a sentence */
     uint8_t *changed;
     ent_scratch es;
@@ -381,7 +380,6 @@ static void entities_worker_fini(void *inst, void *p)
     free(w->em);
     free(w->fwd);
     free(w->bwd);
-    free(w->back);
     free(w->changed);
     free(w->pred);
     entities_scratch_free(&w->es);
@@ -408,7 +406,7 @@ static int fit_tokens(worker *w, size_t n)
     n = n * 3 / 2 + 16;
     if (grow((void **)&w->et, n, sizeof *w->et) || grow((void **)&w->user, n, sizeof *w->user) ||
         grow((void **)&w->em, n, sizeof(float) * ENT_NL) || grow((void **)&w->fwd, n, sizeof(float) * ENT_NL) ||
-        grow((void **)&w->pred, n, 1) || grow((void **)&w->back, n, ENT_NL))
+        grow((void **)&w->pred, n, 1))
         return -1;
     w->cap = n;
     return 0;
@@ -678,8 +676,7 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
     const char *text;
     size_t len, s, i;
     json_t *arr;
-    const float *trans = entities_model_trans(in->model), *start = entities_model_start(in->model),
-                *end = entities_model_end(in->model);
+    const ent_dec *dec = entities_model_dec(in->model);
     float sscale = entities_model_score_scale(in->model);
 
     if (tp_text_load(w->text, record) != 0)
@@ -710,8 +707,7 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
         if (fit_sentence(w, n) != 0)
             return tp_error_set(err, NULL, "out of memory");
         entities_model_emissions(in->model, &w->doc, w->et + a, n, &w->es, w->em + a * ENT_NL);
-        entities_viterbi(w->em + a * ENT_NL, n, trans, start, end, w->back + a * ENT_NL, w->fwd + a * ENT_NL,
-                         w->pred + a);
+        entities_decode(dec, w->em + a * ENT_NL, n, w->fwd + a * ENT_NL, w->pred + a);
         entities_doc_add_labels(&w->doc, w->et + a, n, w->pred + a);
     }
     /* the second: again where the first pass tagged other mentions of a
@@ -725,7 +721,7 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
             continue;
         /* (decoded again where that changed anything) */
         if (entities_model_second(in->model, &w->doc, w->et + a, n, pred, em, w->changed))
-            entities_viterbi_again(em, n, w->changed, trans, start, end, w->back + a * ENT_NL, fwd, pred);
+            entities_decode_again(dec, em, n, w->changed, fwd, pred);
         for (k = 0; k < n; k++)
             any |= pred[k];
         if (!any)
@@ -746,7 +742,9 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
                     ok = 0;
             if (ok) {
                 if (!marg) {
-                    entities_max_marginals(em, n, trans, start, end, fwd, w->bwd);
+                    /* the backward scores of the first entity scored
+                     * and after it: the later ones need no more */
+                    entities_marginals(dec, em, n, k, w->bwd);
                     marg = 1;
                 }
                 margin = entities_margin(fwd, w->bwd, pred, k, e);

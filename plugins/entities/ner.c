@@ -11,6 +11,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 ENT_API const char *const entities_type_names[ENT_NTYPES] = {"PER", "ORG", "LOC", "MISC"};
 ENT_API const char *const entities_gaz_names[ENT_GAZ_NKINDS] = {"PER", "ORG", "LOC", "MISC", "FIRST"};
@@ -731,6 +734,31 @@ static const uint8_t start_set[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
 typedef float ent_v4f __attribute__((vector_size(16)));
 typedef int32_t ent_v4i __attribute__((vector_size(16)));
 
+/* a > b ? a : b in each lane (so b where they are equal or unordered):
+ * what MAXPS does, in one instruction. */
+static inline ent_v4f vmax4(ent_v4f a, ent_v4f b)
+{
+#ifdef __SSE__
+    return _mm_max_ps(a, b);
+#else
+    ent_v4i m = a > b;
+    return (ent_v4f)(((ent_v4i)a & m) | ((ent_v4i)b & ~m));
+#endif
+}
+
+ENT_API void entities_dec_init(ent_dec *d, const float *trans, const float *start, const float *end)
+{
+    int q, k;
+    memcpy(d->trans, trans, sizeof d->trans);
+    memcpy(d->start, start, sizeof d->start);
+    memcpy(d->end, end, sizeof d->end);
+    for (q = 0; q < 9; q++)
+        for (k = 0; k < 16; k++) {
+            d->fw[q][k] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
+            d->bw[q][k] = k < 9 ? trans[closed_set[k] * ENT_NL + start_set[q]] : NEG;
+        }
+}
+
 /* The parts both Viterbi loops share.  The first position: returns 1 when
  * decoding again and nothing changes anywhere. */
 static inline int viterbi_start(const float *em, size_t n, const uint8_t *changed, const float *start,
@@ -755,20 +783,49 @@ static inline int viterbi_start(const float *em, size_t n, const uint8_t *change
 }
 
 /* Inside labels of one step: I-x and L-x follow B-x or I-x. */
-static inline void viterbi_inside(const float *prev, float *cur, const float *e, uint8_t *bk,
-                                  const float *trans)
+static inline void viterbi_inside(const float *prev, float *cur, const float *e, const float *trans)
 {
     int t;
     for (t = 0; t < ENT_NTYPES; t++) {
         int B = 1 + 4 * t, I = B + 1, L = B + 2;
         float vb = prev[B] + trans[B * ENT_NL + I], vi = prev[I] + trans[I * ENT_NL + I];
         cur[I] = (vi > vb ? vi : vb) + e[I];
-        bk[I] = (uint8_t)(vi > vb ? I : B);
         vb = prev[B] + trans[B * ENT_NL + L];
         vi = prev[I] + trans[I * ENT_NL + L];
         cur[L] = (vi > vb ? vi : vb) + e[L];
-        bk[L] = (uint8_t)(vi > vb ? I : B);
     }
+}
+
+/* The label before cur on the best path, from the row prev of the position
+ * before: the choice the forward step made there (the first of the best,
+ * as a scan with "strictly greater" finds it), made again for the one
+ * label the path goes through instead of kept for all of them. */
+static inline int viterbi_back(const float *trans, const float *prev, int cur)
+{
+    int k = cur == 0 ? -1 : ENT_K(cur);
+    if (k == ENT_I || k == ENT_L) {
+        int B = cur - k, I = B + 1;
+        float vb = prev[B] + trans[B * ENT_NL + cur], vi = prev[I] + trans[I * ENT_NL + cur];
+        return vi > vb ? I : B;
+    } else {
+        int q, best = closed_set[0];
+        float bv = prev[closed_set[0]] + trans[closed_set[0] * ENT_NL + cur];
+        for (q = 1; q < 9; q++) {
+            float v = prev[closed_set[q]] + trans[closed_set[q] * ENT_NL + cur];
+            if (v > bv) {
+                bv = v;
+                best = closed_set[q];
+            }
+        }
+        return best;
+    }
+}
+
+/* The path back from position i, whose label out[i] is known. */
+static inline void viterbi_path(const float *trans, const float *fwd, size_t i, uint8_t *out)
+{
+    for (; i > 0; i--)
+        out[i - 1] = (uint8_t)viterbi_back(trans, fwd + (i - 1) * ENT_NL, out[i]);
 }
 
 /* Each row as it stands against its O, so that a change of the emissions
@@ -777,10 +834,10 @@ static inline void viterbi_inside(const float *prev, float *cur, const float *e,
  * changed position; after the last, the path is as it was too, and 1 says
  * the decoding is done. */
 static inline int viterbi_settle(float *cur, const float *old, const uint8_t *changed, size_t n,
-                                 size_t *i, const uint8_t *back, uint8_t *out)
+                                 size_t *i, const float *trans, const float *fwd, uint8_t *out)
 {
     float z = cur[0];
-    size_t nx, j;
+    size_t nx;
     int c;
     for (c = 0; c < ENT_NL; c++)
         cur[c] -= z;
@@ -790,8 +847,7 @@ static inline int viterbi_settle(float *cur, const float *old, const uint8_t *ch
     while (nx < n && !changed[nx])
         nx++;
     if (nx >= n) {
-        for (j = *i; j > 0; j--)
-            out[j - 1] = back[j * ENT_NL + out[j]];
+        viterbi_path(trans, fwd, *i, out);
         return 1;
     }
     *i = nx - 1;
@@ -799,10 +855,8 @@ static inline int viterbi_settle(float *cur, const float *old, const uint8_t *ch
 }
 
 /* The best closed label at the end, and the path back from it. */
-static inline void viterbi_end(const float *fwd, size_t n, const float *end, const uint8_t *back,
-                               uint8_t *out)
+static inline void viterbi_end(const float *fwd, size_t n, const float *end, const float *trans, uint8_t *out)
 {
-    size_t i;
     float bs = NEG * 2;
     int k, best = 0;
     for (k = 0; k < 9; k++) {
@@ -814,12 +868,11 @@ static inline void viterbi_end(const float *fwd, size_t n, const float *end, con
         }
     }
     out[n - 1] = (uint8_t)best;
-    for (i = n - 1; i > 0; i--)
-        out[i - 1] = back[i * ENT_NL + out[i]];
+    viterbi_path(trans, fwd, n - 1, out);
 }
 
-static void viterbi_sse(const float *em, size_t n, size_t from, const uint8_t *changed, const float *trans,
-                        const float *start, const float *end, uint8_t *back, float *fwd, uint8_t *out)
+static void viterbi_sse(const ent_dec *d, const float *em, size_t n, size_t from, const uint8_t *changed,
+                        float *fwd, uint8_t *out)
 {
     size_t i, first = from > 1 ? from : 1;
     int k, q;
@@ -830,17 +883,15 @@ static void viterbi_sse(const float *em, size_t n, size_t from, const uint8_t *c
     if (n == 0)
         return;
     for (q = 0; q < 9; q++)
-        for (k = 0; k < 12; k++)
-            T[q][k / 4][k % 4] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
-    if (from == 0 && viterbi_start(em, n, changed, start, fwd, &first))
+        for (k = 0; k < 3; k++)
+            memcpy(&T[q][k], &d->fw[q][4 * k], sizeof T[q][k]);
+    if (from == 0 && viterbi_start(em, n, changed, d->start, fwd, &first))
         return;
     for (i = first; i < n; i++) {
         const float *prev = fwd + (i - 1) * ENT_NL;
         float *cur = fwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
-        uint8_t *bk = back + i * ENT_NL;
         ent_v4f b0, b1, b2;
-        ent_v4i p0 = {0, 0, 0, 0}, p1 = p0, p2 = p0;
         {
             float pq = prev[closed_set[0]];
             b0 = T[0][0] + pq;
@@ -849,49 +900,40 @@ static void viterbi_sse(const float *em, size_t n, size_t from, const uint8_t *c
         }
         for (q = 1; q < 9; q++) {
             float pq = prev[closed_set[q]];
-            ent_v4f v0 = T[q][0] + pq, v1 = T[q][1] + pq, v2 = T[q][2] + pq;
-            ent_v4i m0 = v0 > b0, m1 = v1 > b1, m2 = v2 > b2;
-            ent_v4i qq = {q, q, q, q};
-            p0 = (p0 & ~m0) | (qq & m0);
-            p1 = (p1 & ~m1) | (qq & m1);
-            p2 = (p2 & ~m2) | (qq & m2);
-            b0 = (ent_v4f)(((ent_v4i)v0 & m0) | ((ent_v4i)b0 & ~m0));
-            b1 = (ent_v4f)(((ent_v4i)v1 & m1) | ((ent_v4i)b1 & ~m1));
-            b2 = (ent_v4f)(((ent_v4i)v2 & m2) | ((ent_v4i)b2 & ~m2));
+            b0 = vmax4(T[q][0] + pq, b0);
+            b1 = vmax4(T[q][1] + pq, b1);
+            b2 = vmax4(T[q][2] + pq, b2);
         }
         if (changed != NULL)
             memcpy(old, cur, sizeof old);
         for (k = 0; k < 9; k++) {
             int cl = start_set[k];
             float b = k < 4 ? b0[k] : k < 8 ? b1[k - 4] : b2[0];
-            int bp = k < 4 ? p0[k] : k < 8 ? p1[k - 4] : p2[0];
             cur[cl] = b + e[cl];
-            bk[cl] = closed_set[bp];
         }
-        viterbi_inside(prev, cur, e, bk, trans);
-        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, back, out))
+        viterbi_inside(prev, cur, e, d->trans);
+        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, d->trans, fwd, out))
             return;
     }
-    viterbi_end(fwd, n, end, back, out);
+    viterbi_end(fwd, n, d->end, d->trans, out);
 }
 
-static void max_marginals_sse(const float *em, size_t n, const float *trans, const float *start,
-                              const float *end, const float *fwd, float *bwd)
+/* Rows from..n-1 of the max-marginals' backward scores. */
+static void marginals_sse(const ent_dec *d, const float *em, size_t n, size_t from, float *bwd)
 {
     size_t i;
-    int c, k, t, q;
+    int c, k, t;
+    const float *trans = d->trans;
     ent_v4f TT[9][3];
-    (void)start;
-    (void)fwd;
     if (n == 0)
         return;
     /* TT[k]: from each closed label (lanes) to start_set[k] */
     for (k = 0; k < 9; k++)
-        for (q = 0; q < 12; q++)
-            TT[k][q / 4][q % 4] = q < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
+        for (c = 0; c < 3; c++)
+            memcpy(&TT[k][c], &d->bw[k][4 * c], sizeof TT[k][c]);
     for (c = 0; c < ENT_NL; c++)
-        bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? end[c] : NEG;
-    for (i = n - 1; i > 0; i--) {
+        bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? d->end[c] : NEG;
+    for (i = n - 1; i > from; i--) {
         const float *nx = bwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
         float *cur = bwd + (i - 1) * ENT_NL;
@@ -904,11 +946,9 @@ static void max_marginals_sse(const float *em, size_t n, const float *trans, con
             ent_v4f a0 = {NEG, NEG, NEG, NEG}, a1 = a0, a2 = a0;
             for (k = 0; k < 9; k++) {
                 float vc = v[start_set[k]];
-                ent_v4f x0 = TT[k][0] + vc, x1 = TT[k][1] + vc, x2 = TT[k][2] + vc;
-                ent_v4i m0 = x0 > a0, m1 = x1 > a1, m2 = x2 > a2;
-                a0 = (ent_v4f)(((ent_v4i)x0 & m0) | ((ent_v4i)a0 & ~m0));
-                a1 = (ent_v4f)(((ent_v4i)x1 & m1) | ((ent_v4i)a1 & ~m1));
-                a2 = (ent_v4f)(((ent_v4i)x2 & m2) | ((ent_v4i)a2 & ~m2));
+                a0 = vmax4(TT[k][0] + vc, a0);
+                a1 = vmax4(TT[k][1] + vc, a1);
+                a2 = vmax4(TT[k][2] + vc, a2);
             }
             for (k = 0; k < 9; k++)
                 cur[closed_set[k]] = k < 4 ? a0[k] : k < 8 ? a1[k - 4] : a2[0];
@@ -931,97 +971,76 @@ static void max_marginals_sse(const float *em, size_t n, const float *trans, con
  * same order, so the same results. */
 #define ENT_WIDE 1
 typedef float ent_v16f __attribute__((vector_size(64)));
-typedef int32_t ent_v16i __attribute__((vector_size(64)));
 
-__attribute__((target("avx512f"))) static void viterbi_wide(const float *em, size_t n, size_t from,
-                                                           const uint8_t *changed, const float *trans,
-                                                           const float *start, const float *end,
-                                                           uint8_t *back, float *fwd, uint8_t *out)
+/* a > b ? a : b in each lane, as vmax4 */
+#define ENT_VMAX16(a, b) ((ent_v16f)_mm512_max_ps((__m512)(a), (__m512)(b)))
+
+__attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, const float *em, size_t n,
+                                                           size_t from, const uint8_t *changed, float *fwd,
+                                                           uint8_t *out)
 {
     size_t i, first = from > 1 ? from : 1;
     int k, q;
     float old[ENT_NL];
     ent_v16f T[9];
-    ent_v16i Q[9];
     if (n == 0)
         return;
     for (q = 0; q < 9; q++)
-        for (k = 0; k < 16; k++) {
-            T[q][k] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
-            Q[q][k] = q;
-        }
-    if (from == 0 && viterbi_start(em, n, changed, start, fwd, &first))
+        memcpy(&T[q], d->fw[q], sizeof T[q]);
+    if (from == 0 && viterbi_start(em, n, changed, d->start, fwd, &first))
         return;
     for (i = first; i < n; i++) {
         const float *prev = fwd + (i - 1) * ENT_NL;
         float *cur = fwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
-        uint8_t *bk = back + i * ENT_NL;
         ent_v16f v0 = T[0] + prev[closed_set[0]], v1 = T[1] + prev[closed_set[1]],
                  v2 = T[2] + prev[closed_set[2]], v3 = T[3] + prev[closed_set[3]],
                  v4 = T[4] + prev[closed_set[4]], v5 = T[5] + prev[closed_set[5]],
                  v6 = T[6] + prev[closed_set[6]], v7 = T[7] + prev[closed_set[7]],
-                 v8 = T[8] + prev[closed_set[8]], b;
-        ent_v16i p0, p2, p4, p6, m;
-        /* the first best of nine as a tree (of two, the later only when
-         * strictly greater): the same choice as a scan, in four steps, in
-         * registers */
-#define ENT_PICK(va, pa, vb, pb)                                                  \
-    do {                                                                          \
-        m = vb > va;                                                              \
-        pa = (pa & ~m) | (pb & m);                                                \
-        va = (ent_v16f)(((ent_v16i)vb & m) | ((ent_v16i)va & ~m));                \
-    } while (0)
-        p0 = Q[0];
-        p2 = Q[2];
-        p4 = Q[4];
-        p6 = Q[6];
-        ENT_PICK(v0, p0, v1, Q[1]);
-        ENT_PICK(v2, p2, v3, Q[3]);
-        ENT_PICK(v4, p4, v5, Q[5]);
-        ENT_PICK(v6, p6, v7, Q[7]);
-        ENT_PICK(v0, p0, v2, p2);
-        ENT_PICK(v4, p4, v6, p6);
-        ENT_PICK(v0, p0, v4, p4);
-        ENT_PICK(v0, p0, v8, Q[8]);
-#undef ENT_PICK
-        b = v0;
+                 v8 = T[8] + prev[closed_set[8]];
+        /* the best of nine as a tree (of two, the later only when strictly
+         * greater): the value a scan finds, in four steps, in registers */
+        v0 = ENT_VMAX16(v1, v0);
+        v2 = ENT_VMAX16(v3, v2);
+        v4 = ENT_VMAX16(v5, v4);
+        v6 = ENT_VMAX16(v7, v6);
+        v0 = ENT_VMAX16(v2, v0);
+        v4 = ENT_VMAX16(v6, v4);
+        v0 = ENT_VMAX16(v4, v0);
+        v0 = ENT_VMAX16(v8, v0);
         if (changed != NULL)
             memcpy(old, cur, sizeof old);
         for (k = 0; k < 9; k++) {
             int cl = start_set[k];
-            cur[cl] = b[k] + e[cl];
-            bk[cl] = closed_set[p0[k]];
+            cur[cl] = v0[k] + e[cl];
         }
-        viterbi_inside(prev, cur, e, bk, trans);
-        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, back, out))
+        viterbi_inside(prev, cur, e, d->trans);
+        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, d->trans, fwd, out))
             return;
     }
-    viterbi_end(fwd, n, end, back, out);
+    viterbi_end(fwd, n, d->end, d->trans, out);
 }
 
-__attribute__((target("avx512f"))) static void max_marginals_wide(const float *em, size_t n,
-                                                                 const float *trans, const float *end,
-                                                                 float *bwd)
+__attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, const float *em, size_t n,
+                                                             size_t from, float *bwd)
 {
     size_t i;
-    int c, k, t, q;
+    int c, k, t;
+    const float *trans = d->trans;
     ent_v16f TT[9];
     if (n == 0)
         return;
     for (k = 0; k < 9; k++)
-        for (q = 0; q < 16; q++)
-            TT[k][q] = q < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
+        memcpy(&TT[k], d->bw[k], sizeof TT[k]);
     for (c = 0; c < ENT_NL; c++)
-        bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? end[c] : NEG;
-    for (i = n - 1; i > 0; i--) {
+        bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? d->end[c] : NEG;
+    for (i = n - 1; i > from; i--) {
         const float *nx = bwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
         float *cur = bwd + (i - 1) * ENT_NL;
         float v[ENT_NL];
         ent_v16f a = {NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG};
         ent_v16f x0, x1, x2, x3, x4, x5, x6, x7, x8;
-        ent_v16i m;
         for (c = 0; c < ENT_NL; c++)
             v[c] = nx[c] + e[c];
         x0 = TT[0] + v[start_set[0]];
@@ -1034,21 +1053,15 @@ __attribute__((target("avx512f"))) static void max_marginals_wide(const float *e
         x7 = TT[7] + v[start_set[7]];
         x8 = TT[8] + v[start_set[8]];
         /* the largest of NEG and the nine, as a tree */
-#define ENT_MAX(xa, xb)                                                           \
-    do {                                                                          \
-        m = xb > xa;                                                              \
-        xa = (ent_v16f)(((ent_v16i)xb & m) | ((ent_v16i)xa & ~m));                \
-    } while (0)
-        ENT_MAX(x0, x1);
-        ENT_MAX(x2, x3);
-        ENT_MAX(x4, x5);
-        ENT_MAX(x6, x7);
-        ENT_MAX(x0, x2);
-        ENT_MAX(x4, x6);
-        ENT_MAX(x0, x4);
-        ENT_MAX(x0, x8);
-        ENT_MAX(a, x0);
-#undef ENT_MAX
+        x0 = ENT_VMAX16(x1, x0);
+        x2 = ENT_VMAX16(x3, x2);
+        x4 = ENT_VMAX16(x5, x4);
+        x6 = ENT_VMAX16(x7, x6);
+        x0 = ENT_VMAX16(x2, x0);
+        x4 = ENT_VMAX16(x6, x4);
+        x0 = ENT_VMAX16(x4, x0);
+        x0 = ENT_VMAX16(x8, x0);
+        a = ENT_VMAX16(x0, a);
         for (k = 0; k < 9; k++)
             cur[closed_set[k]] = a[k];
         for (t = 0; t < ENT_NTYPES; t++) {
@@ -1070,45 +1083,72 @@ static int have_wide(void)
 }
 #endif
 
-static void viterbi_any(const float *em, size_t n, size_t from, const uint8_t *changed, const float *trans,
-                        const float *start, const float *end, uint8_t *back, float *fwd, uint8_t *out)
+static void viterbi_any(const ent_dec *d, const float *em, size_t n, size_t from, const uint8_t *changed,
+                        float *fwd, uint8_t *out)
 {
 #ifdef ENT_WIDE
     if (have_wide()) {
-        viterbi_wide(em, n, from, changed, trans, start, end, back, fwd, out);
+        viterbi_wide(d, em, n, from, changed, fwd, out);
         return;
     }
 #endif
-    viterbi_sse(em, n, from, changed, trans, start, end, back, fwd, out);
+    viterbi_sse(d, em, n, from, changed, fwd, out);
 }
 
-ENT_API void entities_viterbi_again(const float *em, size_t n, const uint8_t *changed, const float *trans,
-                                    const float *start, const float *end, uint8_t *back, float *fwd,
-                                    uint8_t *out)
+ENT_API void entities_decode(const ent_dec *d, const float *em, size_t n, float *fwd, uint8_t *out)
+{
+    viterbi_any(d, em, n, 0, NULL, fwd, out);
+}
+
+ENT_API void entities_decode_again(const ent_dec *d, const float *em, size_t n, const uint8_t *changed,
+                                   float *fwd, uint8_t *out)
 {
     size_t from = 0;
     while (from < n && !changed[from])
         from++;
     if (from < n)
-        viterbi_any(em, n, from, changed, trans, start, end, back, fwd, out);
+        viterbi_any(d, em, n, from, changed, fwd, out);
+}
+
+ENT_API void entities_marginals(const ent_dec *d, const float *em, size_t n, size_t from, float *bwd)
+{
+#ifdef ENT_WIDE
+    if (have_wide()) {
+        marginals_wide(d, em, n, from, bwd);
+        return;
+    }
+#endif
+    marginals_sse(d, em, n, from, bwd);
+}
+
+/* The calls with the transitions as they are (the trainer's, whose weights
+ * change): tables made for each call.  back is no longer used. */
+ENT_API void entities_viterbi_again(const float *em, size_t n, const uint8_t *changed, const float *trans,
+                                    const float *start, const float *end, uint8_t *back, float *fwd,
+                                    uint8_t *out)
+{
+    ent_dec d;
+    (void)back;
+    entities_dec_init(&d, trans, start, end);
+    entities_decode_again(&d, em, n, changed, fwd, out);
 }
 
 ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
                       const float *end, uint8_t *back, float *fwd, uint8_t *out)
 {
-    viterbi_any(em, n, 0, NULL, trans, start, end, back, fwd, out);
+    ent_dec d;
+    (void)back;
+    entities_dec_init(&d, trans, start, end);
+    entities_decode(&d, em, n, fwd, out);
 }
 
 ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
                             const float *end, const float *fwd, float *bwd)
 {
-#ifdef ENT_WIDE
-    if (have_wide()) {
-        max_marginals_wide(em, n, trans, end, bwd);
-        return;
-    }
-#endif
-    max_marginals_sse(em, n, trans, start, end, fwd, bwd);
+    ent_dec d;
+    (void)fwd;
+    entities_dec_init(&d, trans, start, end);
+    entities_marginals(&d, em, n, 0, bwd);
 }
 
 /* ---- the model ---- */
@@ -1141,6 +1181,7 @@ struct ent_model {
     size_t map_size;
     ent_header h;
     const float *trans, *start, *end;
+    ent_dec dec;        /* the decoding tables of trans, start and end */
     const uint64_t *bitmap;
     const uint32_t *rank;
     const int16_t *rows;
@@ -1345,6 +1386,7 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
     m->trans = (const float *)p;
     m->start = m->trans + ENT_NL * ENT_NL;
     m->end = m->start + ENT_NL;
+    entities_dec_init(&m->dec, m->trans, m->start, m->end);
     p += PAD8((uint64_t)(ENT_NL * ENT_NL + 2 * ENT_NL) * 4);
     m->bitmap = (const uint64_t *)p;
     p += words * 8;
@@ -1520,6 +1562,7 @@ ENT_API void entities_model_free(ent_model *m)
 }
 
 ENT_API const ent_lex *entities_model_lex(const ent_model *m) { return &m->lex; }
+ENT_API const ent_dec *entities_model_dec(const ent_model *m) { return &m->dec; }
 ENT_API const float *entities_model_trans(const ent_model *m) { return m->trans; }
 ENT_API const float *entities_model_start(const ent_model *m) { return m->start; }
 ENT_API const float *entities_model_end(const ent_model *m) { return m->end; }

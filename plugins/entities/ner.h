@@ -151,6 +151,16 @@ ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i
  * tagged, its own label lab left out (0: none).  A second pass adds it. */
 ENT_API uint64_t entities_doc_feat(const ent_doc *d, const ent_tok *t, size_t i, unsigned lab);
 
+/* Decoding tables made once from the transitions, start and end scores
+ * (entities_dec_init): the transitions from each of the nine labels that
+ * can be followed by O, B-x or U-x to each of those, laid out for the
+ * vector loops. */
+typedef struct ent_dec {
+    float trans[ENT_NL * ENT_NL], start[ENT_NL], end[ENT_NL];
+    float fw[9][16];    /* fw[q][k]: closed label q to start label k (lanes 9..15: never read) */
+    float bw[9][16];    /* bw[k][q]: the same, lanes over q */
+} ent_dec;
+
 /* Transitions allowed by BILOU. */
 ENT_API int entities_allowed(int prev, int cur);
 ENT_API int entities_allowed_start(int cur);
@@ -173,6 +183,16 @@ ENT_API void entities_viterbi_again(const float *em, size_t n, const uint8_t *ch
                                     uint8_t *out);
 ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
                             const float *end, const float *fwd, float *bwd);
+/* The same three with tables made once (the model keeps its own:
+ * entities_model_dec).  No back pointers are kept: the path is traced back
+ * from the rows of fwd, making the choices the forward step made.
+ * entities_marginals fills only the rows from..n-1 of bwd (those that the
+ * margins of labels at from or later read). */
+ENT_API void entities_dec_init(ent_dec *d, const float *trans, const float *start, const float *end);
+ENT_API void entities_decode(const ent_dec *d, const float *em, size_t n, float *fwd, uint8_t *out);
+ENT_API void entities_decode_again(const ent_dec *d, const float *em, size_t n, const uint8_t *changed,
+                                   float *fwd, uint8_t *out);
+ENT_API void entities_marginals(const ent_dec *d, const float *em, size_t n, size_t from, float *bwd);
 
 /* ---- the model file ---- */
 
@@ -260,6 +280,7 @@ ENT_API int entities_model_second(const ent_model *m, const ent_doc *doc, const 
 /* Margin of the labels lab[a, b) against the best path that differs
  * there, from Viterbi scores fwd and max_marginals' bwd. */
 ENT_API float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b);
+ENT_API const ent_dec *entities_model_dec(const ent_model *m);
 ENT_API const float *entities_model_trans(const ent_model *m);
 ENT_API const float *entities_model_start(const ent_model *m);
 ENT_API const float *entities_model_end(const ent_model *m);
