@@ -85,6 +85,7 @@ typedef struct worker {
     size_t cap;
     float *em, *fwd;          /* of the document, for its second pass */
     uint8_t *pred;
+    uint8_t *back;            /* of the document too: ENT_BACK bytes a token */
     float *bwd;               /* of a sentence */
     uint8_t *changed;
     ent_scratch es;
@@ -380,6 +381,7 @@ static void entities_worker_fini(void *inst, void *p)
     free(w->em);
     free(w->fwd);
     free(w->bwd);
+    free(w->back);
     free(w->changed);
     free(w->pred);
     entities_scratch_free(&w->es);
@@ -406,7 +408,7 @@ static int fit_tokens(worker *w, size_t n)
     n = n * 3 / 2 + 16;
     if (grow((void **)&w->et, n, sizeof *w->et) || grow((void **)&w->user, n, sizeof *w->user) ||
         grow((void **)&w->em, n, sizeof(float) * ENT_NL) || grow((void **)&w->fwd, n, sizeof(float) * ENT_NL) ||
-        grow((void **)&w->pred, n, 1))
+        grow((void **)&w->pred, n, 1) || grow((void **)&w->back, n, ENT_BACK))
         return -1;
     w->cap = n;
     return 0;
@@ -707,7 +709,7 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
         if (fit_sentence(w, n) != 0)
             return tp_error_set(err, NULL, "out of memory");
         entities_model_emissions(in->model, &w->doc, w->et + a, n, &w->es, w->em + a * ENT_NL);
-        entities_decode(dec, w->em + a * ENT_NL, n, w->fwd + a * ENT_NL, w->pred + a);
+        entities_decode(dec, w->em + a * ENT_NL, n, w->back + a * ENT_BACK, w->fwd + a * ENT_NL, w->pred + a);
         entities_doc_add_labels(&w->doc, w->et + a, n, w->pred + a);
     }
     /* the second: again where the first pass tagged other mentions of a
@@ -721,7 +723,7 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
             continue;
         /* (decoded again where that changed anything) */
         if (entities_model_second(in->model, &w->doc, w->et + a, n, pred, em, w->changed))
-            entities_decode_again(dec, em, n, w->changed, fwd, pred);
+            entities_decode_again(dec, em, n, w->changed, w->back + a * ENT_BACK, fwd, pred);
         for (k = 0; k < n; k++)
             any |= pred[k];
         if (!any)

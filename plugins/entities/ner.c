@@ -757,6 +757,11 @@ ENT_API void entities_dec_init(ent_dec *d, const float *trans, const float *star
             d->fw[q][k] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
             d->bw[q][k] = k < 9 ? trans[closed_set[k] * ENT_NL + start_set[q]] : NEG;
         }
+    for (k = 0; k < 16; k++) {
+        int inside = k != 0 && (ENT_K(k) == ENT_I || ENT_K(k) == ENT_L), B = inside ? k - ENT_K(k) : 0;
+        d->inb[k] = inside ? trans[B * ENT_NL + k] : 0;
+        d->ini[k] = inside ? trans[(B + 1) * ENT_NL + k] : 0;
+    }
 }
 
 /* The parts both Viterbi loops share.  The first position: returns 1 when
@@ -783,16 +788,18 @@ static inline int viterbi_start(const float *em, size_t n, const uint8_t *change
 }
 
 /* Inside labels of one step: I-x and L-x follow B-x or I-x. */
-static inline void viterbi_inside(const float *prev, float *cur, const float *e, const float *trans)
+/* Inside labels of one step: I-x and L-x follow B-x or I-x.  z is the
+ * score of O of the step, taken from each. */
+static inline void viterbi_inside(const float *prev, float *cur, const float *e, const float *trans, float z)
 {
     int t;
     for (t = 0; t < ENT_NTYPES; t++) {
         int B = 1 + 4 * t, I = B + 1, L = B + 2;
         float vb = prev[B] + trans[B * ENT_NL + I], vi = prev[I] + trans[I * ENT_NL + I];
-        cur[I] = (vi > vb ? vi : vb) + e[I];
+        cur[I] = ((vi > vb ? vi : vb) + e[I]) - z;
         vb = prev[B] + trans[B * ENT_NL + L];
         vi = prev[I] + trans[I * ENT_NL + L];
-        cur[L] = (vi > vb ? vi : vb) + e[L];
+        cur[L] = ((vi > vb ? vi : vb) + e[L]) - z;
     }
 }
 
@@ -800,7 +807,7 @@ static inline void viterbi_inside(const float *prev, float *cur, const float *e,
  * before: the choice the forward step made there (the first of the best,
  * as a scan with "strictly greater" finds it), made again for the one
  * label the path goes through instead of kept for all of them. */
-static inline int viterbi_back(const float *trans, const float *prev, int cur)
+static inline int viterbi_back_plain(const float *trans, const float *prev, int cur)
 {
     int k = cur == 0 ? -1 : ENT_K(cur);
     if (k == ENT_I || k == ENT_L) {
@@ -821,33 +828,71 @@ static inline int viterbi_back(const float *trans, const float *prev, int cur)
     }
 }
 
-/* The path back from position i, whose label out[i] is known. */
-static inline void viterbi_path(const float *trans, const float *fwd, size_t i, uint8_t *out)
+/* The same, the nine sums of a label O, B-x or U-x at once: the first of
+ * the sums equal to their largest is the one a scan keeps. */
+static inline int viterbi_back(const ent_dec *d, const float *prev, int cur)
 {
-    for (; i > 0; i--)
-        out[i - 1] = (uint8_t)viterbi_back(trans, fwd + (i - 1) * ENT_NL, out[i]);
+#ifdef __SSE2__
+    /* the index of each label in start_set (-1: an inside label) */
+    static const int8_t start_index[ENT_NL] = {0, 1, -1, -1, 2, 3, -1, -1, 4, 5, -1, -1, 6, 7, -1, -1, 8};
+    int k = start_index[cur];
+    if (k >= 0) {
+        ent_v4f a = {prev[0], prev[3], prev[4], prev[7]}, b = {prev[8], prev[11], prev[12], prev[15]}, t0, t1, m;
+        float c, mx;
+        unsigned mask;
+        memcpy(&t0, &d->bw[k][0], sizeof t0);
+        memcpy(&t1, &d->bw[k][4], sizeof t1);
+        a = a + t0;
+        b = b + t1;
+        c = prev[16] + d->bw[k][8];
+        m = _mm_max_ps(a, b);
+        m = _mm_max_ps(m, _mm_shuffle_ps(m, m, _MM_SHUFFLE(1, 0, 3, 2)));
+        m = _mm_max_ps(m, _mm_shuffle_ps(m, m, _MM_SHUFFLE(2, 3, 0, 1)));
+        mx = m[0] > c ? m[0] : c;
+        m = _mm_set1_ps(mx);
+        mask = (unsigned)_mm_movemask_ps(_mm_cmpeq_ps(a, m)) | (unsigned)_mm_movemask_ps(_mm_cmpeq_ps(b, m)) << 4 |
+               256u;
+        return closed_set[__builtin_ctz(mask)];
+    }
+#endif
+    return viterbi_back_plain(d->trans, prev, cur);
 }
 
-/* Each row as it stands against its O, so that a change of the emissions
- * before it does not carry on once the rows agree again.  Decoding again
- * (old is the row before): when the row is as it was, skip to the next
- * changed position; after the last, the path is as it was too, and 1 says
- * the decoding is done. */
-static inline int viterbi_settle(float *cur, const float *old, const uint8_t *changed, size_t n,
-                                 size_t *i, const float *trans, const float *fwd, uint8_t *out)
+/* Where the label before each label is in a row of back pointers: O, B-x
+ * and U-x in the order of start_set, then at 16 + label, I-x and L-x. */
+static const uint8_t back_slot[ENT_NL] = {0, 1, 18, 19, 2, 3, 22, 23, 4, 5, 26, 27, 6, 7, 30, 31, 8};
+
+/* The path back from position i, whose label out[i] is known: from the
+ * rows of back pointers the forward pass kept (ENT_BACK bytes a
+ * position), or without them, from the scores. */
+static inline void viterbi_path(const ent_dec *d, const float *fwd, const uint8_t *back, size_t i, uint8_t *out)
 {
-    float z = cur[0];
+    if (back != NULL)
+        for (; i > 0; i--)
+            out[i - 1] = back[i * ENT_BACK + back_slot[out[i]]];
+    else
+        for (; i > 0; i--)
+            out[i - 1] = (uint8_t)viterbi_back(d, fwd + (i - 1) * ENT_NL, out[i]);
+}
+
+/* Each row is kept as it stands against its O (the loops subtract the
+ * score of O from each label's as they write it), so that a change of the
+ * emissions before it does not carry on once the rows agree again.
+ * Decoding again (old is the row before): when the row is as it was, skip
+ * to the next changed position; after the last, the path is as it was
+ * too, and 1 says the decoding is done. */
+static inline int viterbi_settle(const float *cur, const float *old, const uint8_t *changed, size_t n,
+                                 size_t *i, const ent_dec *d, const float *fwd, const uint8_t *back,
+                                 uint8_t *out)
+{
     size_t nx;
-    int c;
-    for (c = 0; c < ENT_NL; c++)
-        cur[c] -= z;
     if (old == NULL || memcmp(old, cur, ENT_NL * sizeof *cur) != 0)
         return 0;
     nx = *i + 1;
     while (nx < n && !changed[nx])
         nx++;
     if (nx >= n) {
-        viterbi_path(trans, fwd, *i, out);
+        viterbi_path(d, fwd, back, *i, out);
         return 1;
     }
     *i = nx - 1;
@@ -855,28 +900,31 @@ static inline int viterbi_settle(float *cur, const float *old, const uint8_t *ch
 }
 
 /* The best closed label at the end, and the path back from it. */
-static inline void viterbi_end(const float *fwd, size_t n, const float *end, const float *trans, uint8_t *out)
+static inline void viterbi_end(const float *fwd, size_t n, const ent_dec *d, const uint8_t *back, uint8_t *out)
 {
     float bs = NEG * 2;
     int k, best = 0;
     for (k = 0; k < 9; k++) {
         int c = closed_set[k];
-        float v = fwd[(n - 1) * ENT_NL + c] + end[c];
+        float v = fwd[(n - 1) * ENT_NL + c] + d->end[c];
         if (v > bs) {
             bs = v;
             best = c;
         }
     }
     out[n - 1] = (uint8_t)best;
-    viterbi_path(trans, fwd, n - 1, out);
+    viterbi_path(d, fwd, back, n - 1, out);
 }
 
+/* Without back pointers (the path is traced back from the scores): with
+ * vectors of four, keeping the best's label would cost more than finding
+ * it again for the labels of the path. */
 static void viterbi_sse(const ent_dec *d, const float *em, size_t n, size_t from, const uint8_t *changed,
                         float *fwd, uint8_t *out)
 {
     size_t i, first = from > 1 ? from : 1;
     int k, q;
-    float old[ENT_NL];
+    float old[ENT_NL], z;
     /* transitions from each closed label to each label of start_set, three
      * vectors of four (the last three lanes are never read) */
     ent_v4f T[9][3];
@@ -906,16 +954,17 @@ static void viterbi_sse(const ent_dec *d, const float *em, size_t n, size_t from
         }
         if (changed != NULL)
             memcpy(old, cur, sizeof old);
+        z = b0[0] + e[0];
         for (k = 0; k < 9; k++) {
             int cl = start_set[k];
             float b = k < 4 ? b0[k] : k < 8 ? b1[k - 4] : b2[0];
-            cur[cl] = b + e[cl];
+            cur[cl] = (b + e[cl]) - z;
         }
-        viterbi_inside(prev, cur, e, d->trans);
-        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, d->trans, fwd, out))
+        viterbi_inside(prev, cur, e, d->trans, z);
+        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, d, fwd, NULL, out))
             return;
     }
-    viterbi_end(fwd, n, d->end, d->trans, out);
+    viterbi_end(fwd, n, d, NULL, out);
 }
 
 /* Rows from..n-1 of the max-marginals' backward scores. */
@@ -972,53 +1021,111 @@ static void marginals_sse(const ent_dec *d, const float *em, size_t n, size_t fr
 #define ENT_WIDE 1
 typedef float ent_v16f __attribute__((vector_size(64)));
 
-/* a > b ? a : b in each lane, as vmax4 */
+/* a > b ? a : b in each lane (_mm512_max_ps), as vmax4 */
 #define ENT_VMAX16(a, b) ((ent_v16f)_mm512_max_ps((__m512)(a), (__m512)(b)))
 
+/* With back pointers when back is not NULL (the best's label costs a
+ * compare and a blend a step, and a row of them one store), otherwise
+ * traced back from the scores. */
 __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, const float *em, size_t n,
                                                            size_t from, const uint8_t *changed, float *fwd,
-                                                           uint8_t *out)
+                                                           uint8_t *back, uint8_t *out)
 {
     size_t i, first = from > 1 ? from : 1;
-    int k, q;
+    int q;
     float old[ENT_NL];
-    ent_v16f T[9];
+    __m512 T[9], tb = _mm512_loadu_ps(d->inb), ti = _mm512_loadu_ps(d->ini);
+    __m512i Q[9];
+    /* lane c of a row: the lane of start_set holding label c; the B-x and
+     * I-x before an inside label c; those labels */
+    const __m512i idx_start = _mm512_setr_epi32(0, 1, 0, 0, 2, 3, 0, 0, 4, 5, 0, 0, 6, 7, 0, 0),
+                  idx_b = _mm512_setr_epi32(0, 0, 1, 1, 0, 0, 5, 5, 0, 0, 9, 9, 0, 0, 13, 13),
+                  idx_i = _mm512_setr_epi32(0, 0, 2, 2, 0, 0, 6, 6, 0, 0, 10, 10, 0, 0, 14, 14),
+                  idx_last = _mm512_set1_epi32(8);
+    const __m512i lab_b = idx_b, lab_i = idx_i;
+    const __mmask16 inside = 0xccccu;   /* labels 2, 3, 6, 7, 10, 11, 14, 15 */
     if (n == 0)
         return;
-    for (q = 0; q < 9; q++)
-        memcpy(&T[q], d->fw[q], sizeof T[q]);
+    for (q = 0; q < 9; q++) {
+        T[q] = _mm512_loadu_ps(d->fw[q]);
+        Q[q] = _mm512_set1_epi32(closed_set[q]);
+    }
     if (from == 0 && viterbi_start(em, n, changed, d->start, fwd, &first))
         return;
     for (i = first; i < n; i++) {
         const float *prev = fwd + (i - 1) * ENT_NL;
         float *cur = fwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
-        ent_v16f v0 = T[0] + prev[closed_set[0]], v1 = T[1] + prev[closed_set[1]],
-                 v2 = T[2] + prev[closed_set[2]], v3 = T[3] + prev[closed_set[3]],
-                 v4 = T[4] + prev[closed_set[4]], v5 = T[5] + prev[closed_set[5]],
-                 v6 = T[6] + prev[closed_set[6]], v7 = T[7] + prev[closed_set[7]],
-                 v8 = T[8] + prev[closed_set[8]];
-        /* the best of nine as a tree (of two, the later only when strictly
-         * greater): the value a scan finds, in four steps, in registers */
-        v0 = ENT_VMAX16(v1, v0);
-        v2 = ENT_VMAX16(v3, v2);
-        v4 = ENT_VMAX16(v5, v4);
-        v6 = ENT_VMAX16(v7, v6);
-        v0 = ENT_VMAX16(v2, v0);
-        v4 = ENT_VMAX16(v6, v4);
-        v0 = ENT_VMAX16(v4, v0);
-        v0 = ENT_VMAX16(v8, v0);
+        uint8_t *bk = back != NULL ? back + i * ENT_BACK : NULL;
+        __m512 v0 = _mm512_add_ps(T[0], _mm512_set1_ps(prev[closed_set[0]])),
+               v1 = _mm512_add_ps(T[1], _mm512_set1_ps(prev[closed_set[1]])),
+               v2 = _mm512_add_ps(T[2], _mm512_set1_ps(prev[closed_set[2]])),
+               v3 = _mm512_add_ps(T[3], _mm512_set1_ps(prev[closed_set[3]])),
+               v4 = _mm512_add_ps(T[4], _mm512_set1_ps(prev[closed_set[4]])),
+               v5 = _mm512_add_ps(T[5], _mm512_set1_ps(prev[closed_set[5]])),
+               v6 = _mm512_add_ps(T[6], _mm512_set1_ps(prev[closed_set[6]])),
+               v7 = _mm512_add_ps(T[7], _mm512_set1_ps(prev[closed_set[7]])),
+               v8 = _mm512_add_ps(T[8], _mm512_set1_ps(prev[closed_set[8]]));
+        /* the first best of nine as a tree (of two, the later only when
+         * strictly greater): the choice a scan makes, in four steps, in
+         * registers */
+        __m512 pv = _mm512_loadu_ps(prev), vb, vi, row;
+        __mmask16 mi;
+        float z, last;
+        if (bk != NULL) {
+            __m512i p0, p2, p4, p6;
+            __mmask16 m;
+#define ENT_PICK(va, pa, vb, pb)                                                  \
+    do {                                                                          \
+        m = _mm512_cmp_ps_mask(vb, va, _CMP_GT_OQ);                               \
+        pa = _mm512_mask_blend_epi32(m, pa, pb);                                  \
+        va = _mm512_mask_blend_ps(m, va, vb);                                     \
+    } while (0)
+            p0 = Q[0];
+            p2 = Q[2];
+            p4 = Q[4];
+            p6 = Q[6];
+            ENT_PICK(v0, p0, v1, Q[1]);
+            ENT_PICK(v2, p2, v3, Q[3]);
+            ENT_PICK(v4, p4, v5, Q[5]);
+            ENT_PICK(v6, p6, v7, Q[7]);
+            ENT_PICK(v0, p0, v2, p2);
+            ENT_PICK(v4, p4, v6, p6);
+            ENT_PICK(v0, p0, v4, p4);
+            ENT_PICK(v0, p0, v8, Q[8]);
+#undef ENT_PICK
+            _mm_storeu_si128((__m128i *)(void *)bk, _mm512_cvtepi32_epi8(p0));
+        } else {
+            v0 = _mm512_max_ps(v1, v0);
+            v2 = _mm512_max_ps(v3, v2);
+            v4 = _mm512_max_ps(v5, v4);
+            v6 = _mm512_max_ps(v7, v6);
+            v0 = _mm512_max_ps(v2, v0);
+            v4 = _mm512_max_ps(v6, v4);
+            v0 = _mm512_max_ps(v4, v0);
+            v0 = _mm512_max_ps(v8, v0);
+        }
+        /* inside labels: from B-x or I-x of their type, the later only
+         * when strictly greater */
+        vb = _mm512_add_ps(_mm512_permutexvar_ps(idx_b, pv), tb);
+        vi = _mm512_add_ps(_mm512_permutexvar_ps(idx_i, pv), ti);
+        mi = _mm512_cmp_ps_mask(vi, vb, _CMP_GT_OQ);
+        if (bk != NULL)
+            _mm_storeu_si128((__m128i *)(void *)(bk + 16),
+                             _mm512_cvtepi32_epi8(_mm512_mask_blend_epi32(mi, lab_b, lab_i)));
+        /* the row in the order of the labels, plus its emissions, less its O */
+        row = _mm512_mask_blend_ps(inside, _mm512_permutexvar_ps(idx_start, v0), _mm512_mask_blend_ps(mi, vb, vi));
+        row = _mm512_add_ps(row, _mm512_loadu_ps(e));
+        z = _mm512_cvtss_f32(row);
+        last = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, v0)) + e[16];
         if (changed != NULL)
             memcpy(old, cur, sizeof old);
-        for (k = 0; k < 9; k++) {
-            int cl = start_set[k];
-            cur[cl] = v0[k] + e[cl];
-        }
-        viterbi_inside(prev, cur, e, d->trans);
-        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, d->trans, fwd, out))
+        _mm512_storeu_ps(cur, _mm512_sub_ps(row, _mm512_set1_ps(z)));
+        cur[16] = last - z;
+        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, d, fwd, back, out))
             return;
     }
-    viterbi_end(fwd, n, d->end, d->trans, out);
+    viterbi_end(fwd, n, d, back, out);
 }
 
 __attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, const float *em, size_t n,
@@ -1084,30 +1191,31 @@ static int have_wide(void)
 #endif
 
 static void viterbi_any(const ent_dec *d, const float *em, size_t n, size_t from, const uint8_t *changed,
-                        float *fwd, uint8_t *out)
+                        float *fwd, uint8_t *back, uint8_t *out)
 {
 #ifdef ENT_WIDE
     if (have_wide()) {
-        viterbi_wide(d, em, n, from, changed, fwd, out);
+        viterbi_wide(d, em, n, from, changed, fwd, back, out);
         return;
     }
 #endif
+    (void)back;
     viterbi_sse(d, em, n, from, changed, fwd, out);
 }
 
-ENT_API void entities_decode(const ent_dec *d, const float *em, size_t n, float *fwd, uint8_t *out)
+ENT_API void entities_decode(const ent_dec *d, const float *em, size_t n, uint8_t *back, float *fwd, uint8_t *out)
 {
-    viterbi_any(d, em, n, 0, NULL, fwd, out);
+    viterbi_any(d, em, n, 0, NULL, fwd, back, out);
 }
 
 ENT_API void entities_decode_again(const ent_dec *d, const float *em, size_t n, const uint8_t *changed,
-                                   float *fwd, uint8_t *out)
+                                   uint8_t *back, float *fwd, uint8_t *out)
 {
     size_t from = 0;
     while (from < n && !changed[from])
         from++;
     if (from < n)
-        viterbi_any(d, em, n, from, changed, fwd, out);
+        viterbi_any(d, em, n, from, changed, fwd, back, out);
 }
 
 ENT_API void entities_marginals(const ent_dec *d, const float *em, size_t n, size_t from, float *bwd)
@@ -1130,7 +1238,7 @@ ENT_API void entities_viterbi_again(const float *em, size_t n, const uint8_t *ch
     ent_dec d;
     (void)back;
     entities_dec_init(&d, trans, start, end);
-    entities_decode_again(&d, em, n, changed, fwd, out);
+    entities_decode_again(&d, em, n, changed, NULL, fwd, out);
 }
 
 ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
@@ -1139,7 +1247,7 @@ ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, con
     ent_dec d;
     (void)back;
     entities_dec_init(&d, trans, start, end);
-    entities_decode(&d, em, n, fwd, out);
+    entities_decode(&d, em, n, NULL, fwd, out);
 }
 
 ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,

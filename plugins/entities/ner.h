@@ -159,6 +159,7 @@ typedef struct ent_dec {
     float trans[ENT_NL * ENT_NL], start[ENT_NL], end[ENT_NL];
     float fw[9][16];    /* fw[q][k]: closed label q to start label k (lanes 9..15: never read) */
     float bw[9][16];    /* bw[k][q]: the same, lanes over q */
+    float inb[16], ini[16]; /* for an inside label c < 16: from B-x and I-x of its type to c */
 } ent_dec;
 
 /* Transitions allowed by BILOU. */
@@ -184,14 +185,17 @@ ENT_API void entities_viterbi_again(const float *em, size_t n, const uint8_t *ch
 ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
                             const float *end, const float *fwd, float *bwd);
 /* The same three with tables made once (the model keeps its own:
- * entities_model_dec).  No back pointers are kept: the path is traced back
- * from the rows of fwd, making the choices the forward step made.
+ * entities_model_dec).  back, if not NULL, is n * ENT_BACK bytes of back
+ * pointers, kept from a decoding to its decoding again, where that is
+ * cheaper than tracing the path back from the rows of fwd (making again
+ * the choices the forward step made); NULL: always from fwd.
  * entities_marginals fills only the rows from..n-1 of bwd (those that the
  * margins of labels at from or later read). */
+#define ENT_BACK 32
 ENT_API void entities_dec_init(ent_dec *d, const float *trans, const float *start, const float *end);
-ENT_API void entities_decode(const ent_dec *d, const float *em, size_t n, float *fwd, uint8_t *out);
+ENT_API void entities_decode(const ent_dec *d, const float *em, size_t n, uint8_t *back, float *fwd, uint8_t *out);
 ENT_API void entities_decode_again(const ent_dec *d, const float *em, size_t n, const uint8_t *changed,
-                                   float *fwd, uint8_t *out);
+                                   uint8_t *back, float *fwd, uint8_t *out);
 ENT_API void entities_marginals(const ent_dec *d, const float *em, size_t n, size_t from, float *bwd);
 
 /* ---- the model file ---- */

@@ -1414,7 +1414,7 @@ typedef struct tagger {
     ent_scratch es;
     scratch sc;
     float *em, *fwd;    /* of the document */
-    uint8_t *pred, *changed;
+    uint8_t *pred, *back, *changed;
     size_t cap;
 } tagger;
 
@@ -1430,6 +1430,7 @@ static void tagger_doc(tagger *t, const ent_tok *toks, size_t ntok, const size_t
         t->em = xrealloc(t->em, sizeof(float) * ENT_NL * t->cap);
         t->fwd = xrealloc(t->fwd, sizeof(float) * ENT_NL * t->cap);
         t->pred = xrealloc(t->pred, t->cap);
+        t->back = xrealloc(t->back, ENT_BACK * t->cap);
         t->changed = xrealloc(t->changed, t->cap);
     }
     if (entities_doc_reset(&t->doc, ntok) != 0 || entities_doc_tokens(&t->doc, toks, ntok) != 0)
@@ -1442,14 +1443,15 @@ static void tagger_doc(tagger *t, const ent_tok *toks, size_t ntok, const size_t
             continue;
         tagger_fit(t, n);
         entities_model_emissions(t->m, &t->doc, toks + a, n, &t->es, t->em + a * ENT_NL);
-        entities_decode(dec, t->em + a * ENT_NL, n, t->fwd + a * ENT_NL, t->pred + a);
+        entities_decode(dec, t->em + a * ENT_NL, n, t->back + a * ENT_BACK, t->fwd + a * ENT_NL, t->pred + a);
         entities_doc_add_labels(&t->doc, toks + a, n, t->pred + a);
     }
     for (s = 0; s < ns; s++) {
         size_t a = se[2 * s], n = se[2 * s + 1] - a;
         if (n > 0 && entities_model_second(t->m, &t->doc, toks + a, n, t->pred + a, t->em + a * ENT_NL,
                                            t->changed + a))
-            entities_decode_again(dec, t->em + a * ENT_NL, n, t->changed + a, t->fwd + a * ENT_NL, t->pred + a);
+            entities_decode_again(dec, t->em + a * ENT_NL, n, t->changed + a, t->back + a * ENT_BACK,
+                                  t->fwd + a * ENT_NL, t->pred + a);
     }
 }
 
@@ -1502,6 +1504,7 @@ static void tagger_free(tagger *t)
     free(t->em);
     free(t->fwd);
     free(t->pred);
+    free(t->back);
     free(t->changed);
 }
 

@@ -120,11 +120,15 @@ static void plain_marginals(const float *em, size_t n, const float *trans, const
     }
 }
 
-typedef void (*viterbi_fn)(const ent_dec *, const float *, size_t, size_t, const uint8_t *, float *, uint8_t *);
+typedef void (*viterbi_fn)(const ent_dec *, const float *, size_t, size_t, const uint8_t *, float *, uint8_t *,
+                           uint8_t *);
 typedef void (*marginals_fn)(const ent_dec *, const float *, size_t, size_t, float *);
 
-static void check_viterbi(viterbi_fn fn, const char *name)
+/* with back pointers (use_back) or without; the SSE loop never keeps them */
+static void check_viterbi(viterbi_fn fn, const char *name, int use_back)
 {
+    static uint8_t backbuf[MAXN * ENT_BACK];
+    uint8_t *back = use_back ? backbuf : NULL;
     static float em[MAXN * ENT_NL], fwd[MAXN * ENT_NL], ref[MAXN * ENT_NL];
     float trans[ENT_NL * ENT_NL], start[ENT_NL], end[ENT_NL];
     uint8_t out[MAXN], rout[MAXN], changed[MAXN];
@@ -139,7 +143,7 @@ static void check_viterbi(viterbi_fn fn, const char *name)
         }
         for (i = 0; i < n * ENT_NL; i++)
             em[i] = grid();
-        fn(&d, em, n, 0, NULL, fwd, out);
+        fn(&d, em, n, 0, NULL, fwd, back, out);
         plain_viterbi(em, n, trans, start, end, ref, rout);
         ck_assert_msg(memcmp(fwd, ref, n * ENT_NL * sizeof *fwd) == 0, "%s: scores differ (round %d)", name,
                       round);
@@ -157,7 +161,7 @@ static void check_viterbi(viterbi_fn fn, const char *name)
             continue;
         for (i = 0; i < n && !changed[i]; i++)
             ;
-        fn(&d, em, n, i, changed, fwd, out);
+        fn(&d, em, n, i, changed, fwd, back, out);
         plain_viterbi(em, n, trans, start, end, ref, rout);
         ck_assert_msg(memcmp(fwd, ref, n * ENT_NL * sizeof *fwd) == 0, "%s again: scores differ (round %d)",
                       name, round);
@@ -190,19 +194,28 @@ static void check_marginals(marginals_fn fn, const char *name)
     }
 }
 
+static void sse_with_back(const ent_dec *d, const float *em, size_t n, size_t from, const uint8_t *changed,
+                          float *fwd, uint8_t *back, uint8_t *out)
+{
+    (void)back;
+    viterbi_sse(d, em, n, from, changed, fwd, out);
+}
+
 START_TEST(test_viterbi_sse)
 {
-    check_viterbi(viterbi_sse, "viterbi_sse");
+    check_viterbi(sse_with_back, "viterbi_sse", 0);
 }
 END_TEST
 
 START_TEST(test_viterbi_wide)
 {
 #ifdef ENT_WIDE
-    if (have_wide())
-        check_viterbi(viterbi_wide, "viterbi_wide");
+    if (have_wide()) {
+        check_viterbi(viterbi_wide, "viterbi_wide with back pointers", 1);
+        check_viterbi(viterbi_wide, "viterbi_wide without", 0);
+    }
 #endif
-    check_viterbi(viterbi_any, "viterbi_any");
+    check_viterbi(viterbi_any, "viterbi_any", 1);
 }
 END_TEST
 
@@ -217,6 +230,25 @@ START_TEST(test_marginals)
 }
 END_TEST
 
+/* The path's step back, nine sums at once, against the scan. */
+START_TEST(test_step_back)
+{
+    float trans[ENT_NL * ENT_NL], start[ENT_NL], end[ENT_NL], prev[ENT_NL];
+    ent_dec d;
+    int round, c;
+    for (round = 0; round < 20000; round++) {
+        if (round % 100 == 0) {
+            random_model(trans, start, end);
+            entities_dec_init(&d, trans, start, end);
+        }
+        for (c = 0; c < ENT_NL; c++)
+            prev[c] = grid();
+        for (c = 0; c < ENT_NL; c++)
+            ck_assert_int_eq(viterbi_back(&d, prev, c), viterbi_back_plain(trans, prev, c));
+    }
+}
+END_TEST
+
 /* The calls with the transitions as they are (the trainer's) decode as the
  * tables made once do. */
 START_TEST(test_wrappers_agree)
@@ -224,7 +256,7 @@ START_TEST(test_wrappers_agree)
     static float em[MAXN * ENT_NL], fwd[MAXN * ENT_NL], fwd2[MAXN * ENT_NL], bwd[MAXN * ENT_NL],
         bwd2[MAXN * ENT_NL];
     float trans[ENT_NL * ENT_NL], start[ENT_NL], end[ENT_NL];
-    uint8_t out[MAXN], out2[MAXN], back[MAXN * ENT_NL];
+    uint8_t out[MAXN], out2[MAXN], back[MAXN * ENT_BACK];
     ent_dec d;
     size_t n = MAXN, i;
     random_model(trans, start, end);
@@ -232,7 +264,7 @@ START_TEST(test_wrappers_agree)
     for (i = 0; i < n * ENT_NL; i++)
         em[i] = grid();
     entities_viterbi(em, n, trans, start, end, back, fwd, out);
-    entities_decode(&d, em, n, fwd2, out2);
+    entities_decode(&d, em, n, back, fwd2, out2);
     ck_assert(memcmp(out, out2, n) == 0);
     ck_assert(memcmp(fwd, fwd2, sizeof fwd) == 0);
     entities_max_marginals(em, n, trans, start, end, fwd, bwd);
@@ -248,6 +280,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_viterbi_sse);
     tcase_add_test(tc, test_viterbi_wide);
     tcase_add_test(tc, test_marginals);
+    tcase_add_test(tc, test_step_back);
     tcase_add_test(tc, test_wrappers_agree);
     suite_add_tcase(s, tc);
     return s;
