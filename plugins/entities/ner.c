@@ -759,8 +759,11 @@ ENT_API void entities_dec_init(ent_dec *d, const float *trans, const float *star
         }
     for (k = 0; k < 16; k++) {
         int inside = k != 0 && (ENT_K(k) == ENT_I || ENT_K(k) == ENT_L), B = inside ? k - ENT_K(k) : 0;
+        int open = k != 0 && (ENT_K(k) == ENT_B || ENT_K(k) == ENT_I), I = open ? k - ENT_K(k) + 1 : 0;
         d->inb[k] = inside ? trans[B * ENT_NL + k] : 0;
         d->ini[k] = inside ? trans[(B + 1) * ENT_NL + k] : 0;
+        d->oi[k] = open ? trans[k * ENT_NL + I] : 0;
+        d->ol[k] = open ? trans[k * ENT_NL + I + 1] : 0;
     }
 }
 
@@ -1128,57 +1131,60 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
     viterbi_end(fwd, n, d, back, out);
 }
 
+/* Each row made in one vector, as the Viterbi rows. */
 __attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, const float *em, size_t n,
                                                              size_t from, float *bwd)
 {
     size_t i;
-    int c, k, t;
-    const float *trans = d->trans;
-    ent_v16f TT[9];
+    int c, k;
+    __m512 TT[9], oi = _mm512_loadu_ps(d->oi), ol = _mm512_loadu_ps(d->ol);
+    /* lane c of a row: the lane (of closed_set) holding closed label c;
+     * the I-x and L-x after an open label c (B-x or I-x) */
+    const __m512i idx_closed = _mm512_setr_epi32(0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 5, 6, 0, 0, 7),
+                  idx_i = _mm512_setr_epi32(0, 2, 2, 0, 0, 6, 6, 0, 0, 10, 10, 0, 0, 14, 14, 0),
+                  idx_l = _mm512_setr_epi32(0, 3, 3, 0, 0, 7, 7, 0, 0, 11, 11, 0, 0, 15, 15, 0),
+                  idx_last = _mm512_set1_epi32(8);
+    const __mmask16 open = 0x6666u;    /* labels 1, 2, 5, 6, 9, 10, 13, 14 */
     if (n == 0)
         return;
     for (k = 0; k < 9; k++)
-        memcpy(&TT[k], d->bw[k], sizeof TT[k]);
+        TT[k] = _mm512_loadu_ps(d->bw[k]);
     for (c = 0; c < ENT_NL; c++)
         bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? d->end[c] : NEG;
     for (i = n - 1; i > from; i--) {
         const float *nx = bwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
         float *cur = bwd + (i - 1) * ENT_NL;
-        float v[ENT_NL];
-        ent_v16f a = {NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG};
-        ent_v16f x0, x1, x2, x3, x4, x5, x6, x7, x8;
-        for (c = 0; c < ENT_NL; c++)
-            v[c] = nx[c] + e[c];
-        x0 = TT[0] + v[start_set[0]];
-        x1 = TT[1] + v[start_set[1]];
-        x2 = TT[2] + v[start_set[2]];
-        x3 = TT[3] + v[start_set[3]];
-        x4 = TT[4] + v[start_set[4]];
-        x5 = TT[5] + v[start_set[5]];
-        x6 = TT[6] + v[start_set[6]];
-        x7 = TT[7] + v[start_set[7]];
-        x8 = TT[8] + v[start_set[8]];
-        /* the largest of NEG and the nine, as a tree */
-        x0 = ENT_VMAX16(x1, x0);
-        x2 = ENT_VMAX16(x3, x2);
-        x4 = ENT_VMAX16(x5, x4);
-        x6 = ENT_VMAX16(x7, x6);
-        x0 = ENT_VMAX16(x2, x0);
-        x4 = ENT_VMAX16(x6, x4);
-        x0 = ENT_VMAX16(x4, x0);
-        x0 = ENT_VMAX16(x8, x0);
-        a = ENT_VMAX16(x0, a);
-        for (k = 0; k < 9; k++)
-            cur[closed_set[k]] = a[k];
-        for (t = 0; t < ENT_NTYPES; t++) {
-            int B = 1 + 4 * t, I = B + 1, L = B + 2;
-            float x = v[I] + trans[B * ENT_NL + I], y = v[L] + trans[B * ENT_NL + L];
-            cur[B] = x > y ? x : y;
-            x = v[I] + trans[I * ENT_NL + I];
-            y = v[L] + trans[I * ENT_NL + L];
-            cur[I] = x > y ? x : y;
-        }
+        float v[16], v16 = nx[16] + e[16];
+        __m512 vv = _mm512_add_ps(_mm512_loadu_ps(nx), _mm512_loadu_ps(e)), a, x0, x1, x2, x3, x4, x5, x6, x7,
+               x8, xa, xb;
+        _mm512_storeu_ps(v, vv);
+        a = _mm512_set1_ps(NEG);
+        x0 = _mm512_add_ps(TT[0], _mm512_set1_ps(v[start_set[0]]));
+        x1 = _mm512_add_ps(TT[1], _mm512_set1_ps(v[start_set[1]]));
+        x2 = _mm512_add_ps(TT[2], _mm512_set1_ps(v[start_set[2]]));
+        x3 = _mm512_add_ps(TT[3], _mm512_set1_ps(v[start_set[3]]));
+        x4 = _mm512_add_ps(TT[4], _mm512_set1_ps(v[start_set[4]]));
+        x5 = _mm512_add_ps(TT[5], _mm512_set1_ps(v[start_set[5]]));
+        x6 = _mm512_add_ps(TT[6], _mm512_set1_ps(v[start_set[6]]));
+        x7 = _mm512_add_ps(TT[7], _mm512_set1_ps(v[start_set[7]]));
+        x8 = _mm512_add_ps(TT[8], _mm512_set1_ps(v16));
+        /* closed labels go on to O, B-x or U-x: the largest of NEG and the
+         * nine, as a tree */
+        x0 = _mm512_max_ps(x1, x0);
+        x2 = _mm512_max_ps(x3, x2);
+        x4 = _mm512_max_ps(x5, x4);
+        x6 = _mm512_max_ps(x7, x6);
+        x0 = _mm512_max_ps(x2, x0);
+        x4 = _mm512_max_ps(x6, x4);
+        x0 = _mm512_max_ps(x4, x0);
+        x0 = _mm512_max_ps(x8, x0);
+        a = _mm512_max_ps(x0, a);
+        /* B-x and I-x go on to I-x or L-x: I-x's when not smaller */
+        xa = _mm512_add_ps(_mm512_permutexvar_ps(idx_i, vv), oi);
+        xb = _mm512_add_ps(_mm512_permutexvar_ps(idx_l, vv), ol);
+        _mm512_storeu_ps(cur, _mm512_mask_blend_ps(open, _mm512_permutexvar_ps(idx_closed, a), _mm512_max_ps(xa, xb)));
+        cur[16] = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, a));
     }
 }
 

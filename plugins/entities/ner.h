@@ -160,6 +160,7 @@ typedef struct ent_dec {
     float fw[9][16];    /* fw[q][k]: closed label q to start label k (lanes 9..15: never read) */
     float bw[9][16];    /* bw[k][q]: the same, lanes over q */
     float inb[16], ini[16]; /* for an inside label c < 16: from B-x and I-x of its type to c */
+    float oi[16], ol[16];   /* for an open label c (B-x, I-x): from c to I-x and L-x of its type */
 } ent_dec;
 
 /* Transitions allowed by BILOU. */
