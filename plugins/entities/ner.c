@@ -542,6 +542,9 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
         d->cap = cap;
         d->gen = 0;
     }
+    /* a small document uses the start of a table grown for a large one:
+     * its entries stay close together */
+    d->live = cap;
     d->gen++;
     if (d->gen == 0) {
         uint32_t j;
@@ -552,13 +555,14 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
     return 0;
 }
 
+/* (key is already well mixed: doc_key) */
 static long doc_find(const ent_doc *d, uint64_t key)
 {
-    uint32_t j = (uint32_t)mix64(key) & (d->cap - 1);
+    uint32_t j = (uint32_t)key & (d->live - 1);
     while (d->e[j].stamp == d->gen) {
         if (d->e[j].key == key)
             return j;
-        j = (j + 1) & (d->cap - 1);
+        j = (j + 1) & (d->live - 1);
     }
     return -1 - (long)j;
 }
@@ -586,7 +590,7 @@ static ent_docent *doc_slot(ent_doc *d, const ent_tok *t, int create)
     long j = tok_find(d, t);
     if (j >= 0)
         return &d->e[j];
-    if (!create || (d->n + 1) * 2 > d->cap)
+    if (!create || (d->n + 1) * 2 > d->live)
         return NULL;
     j = -1 - j;
     if (d->base != NULL && t >= d->base && (size_t)(t - d->base) < d->nbase)

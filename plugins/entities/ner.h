@@ -99,6 +99,7 @@ typedef struct ent_docent {
 typedef struct ent_doc {
     ent_docent *e;      /* open addressing; one cache line holds what a look-up needs */
     uint32_t cap, n, gen, nhist;
+    uint32_t live;      /* the slots this document uses: a power of two, at most cap */
     /* optionally, the document's tokens and each one's entry once known
      * (-1: not yet), so that each token is looked up once */
     const ent_tok *base;
