@@ -1812,61 +1812,64 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
     }
     for (i = 0; i < n; i++)
         rp[i] = token_rows(m, sc, toks[i].s, toks[i].len, hs[i], i, &sc->info[i]);
-    /* position p sums what the words at p-2 .. p+2 add at offsets -2 .. 2 */
+    entities_pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf);
+    /* position p sums what the words at p-2 .. p+2 add at offsets -2 .. 2,
+     * then the rows of its position features, in that order, in registers */
     for (i = 0; i < n; i++) {
         float *e = em + i * ENT_NL;
+        ent_v4f a0, a1, a2, a3;
+        float a4;
         const float *r = rp[i] + ENT_WIN * ENT_NL;
-        for (l = 0; l < ENT_NL; l++)
-            e[l] = r[l];
-        if (i >= 1) {
-            r = rp[i - 1] + (ENT_WIN - 1) * ENT_NL;
-            for (l = 0; l < ENT_NL; l++)
-                e[l] += r[l];
-        }
-        if (i >= 2) {
-            r = rp[i - 2];
-            for (l = 0; l < ENT_NL; l++)
-                e[l] += r[l];
-        }
-        if (i + 1 < n) {
-            r = rp[i + 1] + (ENT_WIN + 1) * ENT_NL;
-            for (l = 0; l < ENT_NL; l++)
-                e[l] += r[l];
-        }
-        if (i + 2 < n) {
-            r = rp[i + 2] + (ENT_WIN + 2) * ENT_NL;
-            for (l = 0; l < ENT_NL; l++)
-                e[l] += r[l];
-        }
-    }
-    entities_pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf);
-    if (m->ptab_ok)
-        for (i = 0; i < n; i++) {
-            float *e = em + i * ENT_NL;
+#define ENT_ROW_ADD(r)                                                            \
+    do {                                                                          \
+        ent_v4f x0, x1, x2, x3;                                                   \
+        memcpy(&x0, (r), 16);                                                     \
+        memcpy(&x1, (r) + 4, 16);                                                 \
+        memcpy(&x2, (r) + 8, 16);                                                 \
+        memcpy(&x3, (r) + 12, 16);                                                \
+        a0 += x0;                                                                 \
+        a1 += x1;                                                                 \
+        a2 += x2;                                                                 \
+        a3 += x3;                                                                 \
+        a4 += (r)[16];                                                            \
+    } while (0)
+        memcpy(&a0, r, 16);
+        memcpy(&a1, r + 4, 16);
+        memcpy(&a2, r + 8, 16);
+        memcpy(&a3, r + 12, 16);
+        a4 = r[16];
+        if (i >= 1)
+            ENT_ROW_ADD(rp[i - 1] + (ENT_WIN - 1) * ENT_NL);
+        if (i >= 2)
+            ENT_ROW_ADD(rp[i - 2]);
+        if (i + 1 < n)
+            ENT_ROW_ADD(rp[i + 1] + (ENT_WIN + 1) * ENT_NL);
+        if (i + 2 < n)
+            ENT_ROW_ADD(rp[i + 2] + (ENT_WIN + 2) * ENT_NL);
+        if (m->ptab_ok)
             for (k = 0; k < sc->npf[i]; k++) {
                 uint64_t key = sc->pf[i * ENT_MAXPOS + k];
                 uint32_t j = ptab_home(key);
-                const float *r;
                 while (m->pidx[j] != 0 && m->pkey[j] != key)
                     j = (j + 1) & (ENT_PTAB - 1);
-                if (m->pidx[j] == 0)
-                    continue;
-                r = m->prow[m->pidx[j]];
-                for (l = 0; l < ENT_NL; l++)
-                    e[l] += r[l];
+                if (m->pidx[j] != 0)
+                    ENT_ROW_ADD(m->prow[m->pidx[j]]);
             }
-        }
-    else
-        for (i = 0; i < n; i++) {
-            float *e = em + i * ENT_NL;
+#undef ENT_ROW_ADD
+        memcpy(e, &a0, 16);
+        memcpy(e + 4, &a1, 16);
+        memcpy(e + 8, &a2, 16);
+        memcpy(e + 12, &a3, 16);
+        e[16] = a4;
+        if (!m->ptab_ok)
             for (k = 0; k < sc->npf[i]; k++) {
-                const int16_t *r = model_row(m, entities_slot(sc->pf[i * ENT_MAXPOS + k], 0, m->h.hbits));
-                if (r == NULL)
+                const int16_t *q = model_row(m, entities_slot(sc->pf[i * ENT_MAXPOS + k], 0, m->h.hbits));
+                if (q == NULL)
                     continue;
                 for (l = 0; l < ENT_NL; l++)
-                    e[l] += (float)r[l] * m->h.wscale;
+                    e[l] += (float)q[l] * m->h.wscale;
             }
-        }
+    }
 }
 
 /* Add the row of position feature key to e. */
