@@ -771,10 +771,11 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
         json_t *span = tp_span_new(w->text, w->toks.v[m->a].start, w->toks.v[m->b - 1].end);
         const char *label = m->label < ENT_NTYPES ? entities_type_names[m->label]
                                                   : in->labels[m->label - ENT_NTYPES];
+        /* (keys and labels are ASCII: labels are checked when the lists are read) */
         if (span == NULL ||
-            json_object_set_new(span, "label", json_string(label)) != 0 ||
-            json_object_set_new(span, "score", json_real(floor(m->score * 10000.0 + 0.5) / 10000.0)) != 0 ||
-            json_object_set_new(span, "entity_id", json_integer((json_int_t)m->id)) != 0 ||
+            json_object_set_new_nocheck(span, "label", json_string_nocheck(label)) != 0 ||
+            json_object_set_new_nocheck(span, "score", json_real(floor(m->score * 10000.0 + 0.5) / 10000.0)) != 0 ||
+            json_object_set_new_nocheck(span, "entity_id", json_integer((json_int_t)m->id)) != 0 ||
             json_array_append_new(arr, span) != 0)
             return tp_error_set(err, NULL, "out of memory");
     }

@@ -353,7 +353,27 @@ ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, e
     return word_feats_info(lex, s, len, out, &info);
 }
 
+/* The capitalisation class of token t: once per token of the document
+ * where t is one of them (entities_doc_tokens). */
+static inline int tok_capclass(const ent_doc *d, const ent_tok *t)
+{
+    if (d != NULL && d->base != NULL && t >= d->base && (size_t)(t - d->base) < d->nbase) {
+        uint8_t *c = &d->cc[t - d->base];
+        if (*c == 0)
+            *c = (uint8_t)(capclass(t->s, t->len) + 1);
+        return *c - 1;
+    }
+    return capclass(t->s, t->len);
+}
+
+static int all_caps_doc(const ent_doc *d, const ent_tok *toks, size_t n);
+
 ENT_API int entities_all_caps(const ent_tok *toks, size_t n)
+{
+    return all_caps_doc(NULL, toks, n);
+}
+
+static int all_caps_doc(const ent_doc *d, const ent_tok *toks, size_t n)
 {
     size_t i, words = 0, caps = 0;
     for (i = 0; i < n; i++) {
@@ -368,7 +388,7 @@ ENT_API int entities_all_caps(const ent_tok *toks, size_t n)
                 return 0;
             continue;
         }
-        cc = capclass(toks[i].s, toks[i].len);
+        cc = tok_capclass(d, &toks[i]);
         if (cc <= 3) {
             words++;
             if (cc == 2)
@@ -425,12 +445,12 @@ ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const en
                         size_t n, const ent_lexinfo *const *infos, uint64_t *pf, uint8_t *npf)
 {
     size_t i;
-    int ac = entities_all_caps(toks, n);
+    int ac = all_caps_doc(doc, toks, n);
     uint64_t bias = posh('b', 0, 0, 0);
     for (i = 0; i < n; i++) {
         uint64_t *f = pf + i * ENT_MAXPOS;
         unsigned char c0 = (unsigned char)toks[i].s[0];
-        int k = 0, upper = c0 >= 'A' && c0 <= 'Z', cc = upper || ac ? capclass(toks[i].s, toks[i].len) : 0;
+        int k = 0, upper = c0 >= 'A' && c0 <= 'Z', cc = upper || ac ? tok_capclass(doc, &toks[i]) : 0;
         f[k++] = bias;
         if (i < 2)
             f[k++] = posh('P', (unsigned)i, 0, 0);
@@ -505,6 +525,7 @@ ENT_API void entities_doc_free(ent_doc *d)
 {
     free(d->e);
     free(d->slot);
+    free(d->cc);
     memset(d, 0, sizeof *d);
 }
 
@@ -512,13 +533,20 @@ ENT_API int entities_doc_tokens(ent_doc *d, const ent_tok *toks, size_t n)
 {
     if (n > d->slotcap) {
         int32_t *p = realloc(d->slot, sizeof *p * (n + n / 2 + 16));
+        uint8_t *c;
         if (p == NULL)
             return -1;
         d->slot = p;
+        c = realloc(d->cc, n + n / 2 + 16);
+        if (c == NULL)
+            return -1;
+        d->cc = c;
         d->slotcap = n + n / 2 + 16;
     }
-    if (n > 0)
+    if (n > 0) {
         memset(d->slot, 0xff, sizeof *d->slot * n);
+        memset(d->cc, 0, n);
+    }
     d->base = toks;
     d->nbase = n;
     return 0;
@@ -536,6 +564,7 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
         d->e = calloc(cap, sizeof *d->e);
         if (d->e == NULL) {
             free(d->slot);
+            free(d->cc);
             memset(d, 0, sizeof *d);
             return -1;
         }
@@ -685,10 +714,10 @@ ENT_API uint64_t entities_doc_feat(const ent_doc *d, const ent_tok *t, size_t i,
 ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n)
 {
     size_t i;
-    if (d == NULL || d->cap == 0 || entities_all_caps(toks, n))
+    if (d == NULL || d->cap == 0 || all_caps_doc(d, toks, n))
         return;
     for (i = 1; i < n; i++) {
-        int cc = capclass(toks[i].s, toks[i].len);
+        int cc = tok_capclass(d, &toks[i]);
         ent_docent *b;
         if (cc > 3)
             continue;

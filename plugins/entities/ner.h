@@ -105,6 +105,7 @@ typedef struct ent_doc {
     const ent_tok *base;
     size_t nbase, slotcap;
     int32_t *slot;
+    uint8_t *cc;        /* each token's capitalisation class + 1 once known (0: not yet) */
 } ent_doc;
 
 /* Hashing. */
