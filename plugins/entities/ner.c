@@ -779,6 +779,21 @@ static inline ent_v4f vmax4(ent_v4f a, ent_v4f b)
 #endif
 }
 
+/* p[0], p[1], q[0], q[1] */
+static inline ent_v4f pairs(const float *p, const float *q)
+{
+    ent_v4f v = {p[0], p[1], q[0], q[1]};
+    return v;
+}
+
+static inline void put_pairs(float *p, float *q, ent_v4f v)
+{
+    p[0] = v[0];
+    p[1] = v[1];
+    q[0] = v[2];
+    q[1] = v[3];
+}
+
 ENT_API void entities_dec_init(ent_dec *d, const float *trans, const float *start, const float *end)
 {
     int q, k;
@@ -824,21 +839,6 @@ static inline int viterbi_start(const float *em, size_t n, const uint8_t *change
 }
 
 /* Inside labels of one step: I-x and L-x follow B-x or I-x. */
-/* Inside labels of one step: I-x and L-x follow B-x or I-x.  z is the
- * score of O of the step, taken from each. */
-static inline void viterbi_inside(const float *prev, float *cur, const float *e, const float *trans, float z)
-{
-    int t;
-    for (t = 0; t < ENT_NTYPES; t++) {
-        int B = 1 + 4 * t, I = B + 1, L = B + 2;
-        float vb = prev[B] + trans[B * ENT_NL + I], vi = prev[I] + trans[I * ENT_NL + I];
-        cur[I] = ((vi > vb ? vi : vb) + e[I]) - z;
-        vb = prev[B] + trans[B * ENT_NL + L];
-        vi = prev[I] + trans[I * ENT_NL + L];
-        cur[L] = ((vi > vb ? vi : vb) + e[L]) - z;
-    }
-}
-
 /* The label before cur on the best path, from the row prev of the position
  * before: the choice the forward step made there (the first of the best,
  * as a scan with "strictly greater" finds it), made again for the one
@@ -963,9 +963,15 @@ static void viterbi_sse(const ent_dec *d, const float *em, size_t n, size_t from
     float old[ENT_NL], z;
     /* transitions from each closed label to each label of start_set, three
      * vectors of four (the last three lanes are never read) */
-    ent_v4f T[9][3];
+    ent_v4f T[9][3], z4, tb[2], ti[2];
+    const ent_v4i sel_b = {0, 0, 2, 2}, sel_i = {1, 1, 3, 3};
     if (n == 0)
         return;
+    /* to I-x and L-x of types 0, 1 and of 2, 3 from B-x and from I-x */
+    for (k = 0; k < 2; k++) {
+        tb[k] = pairs(d->inb + 2 + 8 * k, d->inb + 6 + 8 * k);
+        ti[k] = pairs(d->ini + 2 + 8 * k, d->ini + 6 + 8 * k);
+    }
     for (q = 0; q < 9; q++)
         for (k = 0; k < 3; k++)
             memcpy(&T[q][k], &d->fw[q][4 * k], sizeof T[q][k]);
@@ -990,13 +996,22 @@ static void viterbi_sse(const ent_dec *d, const float *em, size_t n, size_t from
         }
         if (changed != NULL)
             memcpy(old, cur, sizeof old);
-        z = b0[0] + e[0];
-        for (k = 0; k < 9; k++) {
-            int cl = start_set[k];
-            float b = k < 4 ? b0[k] : k < 8 ? b1[k - 4] : b2[0];
-            cur[cl] = (b + e[cl]) - z;
+        /* the labels come in pairs: start_set is O B-PER, U-PER B-ORG, ...,
+         * U-MISC; the inside labels I-x L-x of each type */
+        b0 += pairs(e, e + 4);
+        b1 += pairs(e + 8, e + 12);
+        z = b0[0];
+        z4 = (ent_v4f){z, z, z, z};
+        put_pairs(cur, cur + 4, b0 - z4);
+        put_pairs(cur + 8, cur + 12, b1 - z4);
+        cur[16] = (b2[0] + e[16]) - z;
+        for (k = 0; k < 2; k++) {
+            /* I-x, L-x of two types after B-x or I-x of theirs: the later
+             * when strictly greater */
+            ent_v4f x = pairs(prev + 1 + 8 * k, prev + 5 + 8 * k);
+            ent_v4f vb = __builtin_shuffle(x, sel_b) + tb[k], vi = __builtin_shuffle(x, sel_i) + ti[k];
+            put_pairs(cur + 2 + 8 * k, cur + 6 + 8 * k, (vmax4(vi, vb) + pairs(e + 2 + 8 * k, e + 6 + 8 * k)) - z4);
         }
-        viterbi_inside(prev, cur, e, d->trans, z);
         if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, d, fwd, NULL, out))
             return;
     }
@@ -1008,10 +1023,15 @@ static void marginals_sse(const ent_dec *d, const float *em, size_t n, size_t fr
 {
     size_t i;
     int c, k, t;
-    const float *trans = d->trans;
-    ent_v4f TT[9][3];
+    ent_v4f TT[9][3], oi[2], ol[2];
+    const ent_v4i sel_i = {0, 0, 2, 2}, sel_l = {1, 1, 3, 3};
     if (n == 0)
         return;
+    /* from B-x and I-x of types 0, 1 and of 2, 3 to I-x and to L-x */
+    for (t = 0; t < 2; t++) {
+        oi[t] = pairs(d->oi + 1 + 8 * t, d->oi + 5 + 8 * t);
+        ol[t] = pairs(d->ol + 1 + 8 * t, d->ol + 5 + 8 * t);
+    }
     /* TT[k]: from each closed label (lanes) to start_set[k] */
     for (k = 0; k < 9; k++)
         for (c = 0; c < 3; c++)
@@ -1038,14 +1058,12 @@ static void marginals_sse(const ent_dec *d, const float *em, size_t n, size_t fr
             for (k = 0; k < 9; k++)
                 cur[closed_set[k]] = k < 4 ? a0[k] : k < 8 ? a1[k - 4] : a2[0];
         }
-        /* B-x and I-x go on to I-x or L-x */
-        for (t = 0; t < ENT_NTYPES; t++) {
-            int B = 1 + 4 * t, I = B + 1, L = B + 2;
-            float a = v[I] + trans[B * ENT_NL + I], b = v[L] + trans[B * ENT_NL + L];
-            cur[B] = a > b ? a : b;
-            a = v[I] + trans[I * ENT_NL + I];
-            b = v[L] + trans[I * ENT_NL + L];
-            cur[I] = a > b ? a : b;
+        /* B-x and I-x go on to I-x or L-x (I-x's when not smaller): the
+         * pairs B-x I-x of two types at once */
+        for (t = 0; t < 2; t++) {
+            ent_v4f x = pairs(v + 2 + 8 * t, v + 6 + 8 * t);
+            ent_v4f xa = __builtin_shuffle(x, sel_i) + oi[t], xb = __builtin_shuffle(x, sel_l) + ol[t];
+            put_pairs(cur + 1 + 8 * t, cur + 5 + 8 * t, vmax4(xa, xb));
         }
     }
 }
