@@ -988,6 +988,7 @@ static void viterbi_sse(const ent_dec *d, const float *em, size_t n, size_t from
             b1 = T[0][1] + pq;
             b2 = T[0][2] + pq;
         }
+#pragma GCC unroll 8
         for (q = 1; q < 9; q++) {
             float pq = prev[closed_set[q]];
             b0 = vmax4(T[q][0] + pq, b0);
@@ -1049,6 +1050,7 @@ static void marginals_sse(const ent_dec *d, const float *em, size_t n, size_t fr
          * labels, one pass per label they go on to */
         {
             ent_v4f a0 = {NEG, NEG, NEG, NEG}, a1 = a0, a2 = a0;
+#pragma GCC unroll 9
             for (k = 0; k < 9; k++) {
                 float vc = v[start_set[k]];
                 a0 = vmax4(TT[k][0] + vc, a0);
