@@ -616,15 +616,25 @@ static long tok_find(const ent_doc *d, const ent_tok *t)
 
 static ent_docent *doc_slot(ent_doc *d, const ent_tok *t, int create)
 {
-    long j = tok_find(d, t);
-    if (j >= 0)
+    int mine = d->base != NULL && t >= d->base && (size_t)(t - d->base) < d->nbase;
+    uint64_t key;
+    long j;
+    if (mine && d->slot[t - d->base] >= 0)
+        return &d->e[d->slot[t - d->base]];
+    /* (tok_find, with the key kept for a new entry) */
+    key = doc_key(t->s, t->len);
+    j = doc_find(d, key);
+    if (j >= 0) {
+        if (mine)
+            d->slot[t - d->base] = (int32_t)j;
         return &d->e[j];
+    }
     if (!create || (d->n + 1) * 2 > d->live)
         return NULL;
     j = -1 - j;
-    if (d->base != NULL && t >= d->base && (size_t)(t - d->base) < d->nbase)
+    if (mine)
         d->slot[t - d->base] = (int32_t)j;
-    d->e[j].key = doc_key(t->s, t->len);
+    d->e[j].key = key;
     d->e[j].stamp = d->gen;
     d->e[j].bits = 0;
     d->e[j].hist = 0;
