@@ -1,4 +1,5 @@
-/* The tagger's decoders held to plain ones: Viterbi (each vector loop the
+/* The tagger's decoders held to plain ones (and a word's last bytes read
+ * for its hash, to a byte at a time): Viterbi (each vector loop the
  * processor has, first and again after a change of some emissions), the
  * path traced back from the scores without back pointers, and the
  * backward scores of the max-marginals from a given position, against
@@ -249,6 +250,24 @@ START_TEST(test_step_back)
 }
 END_TEST
 
+/* The last bytes of a word for its hash, in two overlapping loads, against
+ * a byte at a time; from every place of a buffer, so that no load strays
+ * out of it (the sanitizer builds see to that). */
+START_TEST(test_tail_word)
+{
+    unsigned char buf[16];
+    int round;
+    size_t n, at;
+    for (round = 0; round < 200; round++) {
+        for (n = 0; n < sizeof buf; n++)
+            buf[n] = (unsigned char)next_rand();
+        for (n = 0; n < 8; n++)
+            for (at = 0; at + n <= sizeof buf; at++)
+                ck_assert_msg(tail_word(buf + at, n) == tail_word_plain(buf + at, n), "%zu bytes at %zu", n, at);
+    }
+}
+END_TEST
+
 /* The calls with the transitions as they are (the trainer's) decode as the
  * tables made once do. */
 START_TEST(test_wrappers_agree)
@@ -281,6 +300,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_viterbi_wide);
     tcase_add_test(tc, test_marginals);
     tcase_add_test(tc, test_step_back);
+    tcase_add_test(tc, test_tail_word);
     tcase_add_test(tc, test_wrappers_agree);
     suite_add_tcase(s, tc);
     return s;
