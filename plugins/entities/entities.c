@@ -85,7 +85,7 @@ typedef struct worker {
     size_t cap;
     float *em, *fwd;          /* of the document, for its second pass */
     uint8_t *pred;
-    uint8_t *back;            /* of the document too */
+    uint8_t *back;            /* of the document too: ENT_BACK bytes a token */
     float *bwd;               /* of a sentence */
     uint8_t *changed;
     ent_scratch es;
@@ -408,7 +408,7 @@ static int fit_tokens(worker *w, size_t n)
     n = n * 3 / 2 + 16;
     if (grow((void **)&w->et, n, sizeof *w->et) || grow((void **)&w->user, n, sizeof *w->user) ||
         grow((void **)&w->em, n, sizeof(float) * ENT_NL) || grow((void **)&w->fwd, n, sizeof(float) * ENT_NL) ||
-        grow((void **)&w->pred, n, 1) || grow((void **)&w->back, n, ENT_NL))
+        grow((void **)&w->pred, n, 1) || grow((void **)&w->back, n, ENT_BACK))
         return -1;
     w->cap = n;
     return 0;
@@ -678,8 +678,7 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
     const char *text;
     size_t len, s, i;
     json_t *arr;
-    const float *trans = entities_model_trans(in->model), *start = entities_model_start(in->model),
-                *end = entities_model_end(in->model);
+    const ent_dec *dec = entities_model_dec(in->model);
     float sscale = entities_model_score_scale(in->model);
 
     if (tp_text_load(w->text, record) != 0)
@@ -710,8 +709,7 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
         if (fit_sentence(w, n) != 0)
             return tp_error_set(err, NULL, "out of memory");
         entities_model_emissions(in->model, &w->doc, w->et + a, n, &w->es, w->em + a * ENT_NL);
-        entities_viterbi(w->em + a * ENT_NL, n, trans, start, end, w->back + a * ENT_NL, w->fwd + a * ENT_NL,
-                         w->pred + a);
+        entities_decode(dec, w->em + a * ENT_NL, n, w->back + a * ENT_BACK, w->fwd + a * ENT_NL, w->pred + a);
         entities_doc_add_labels(&w->doc, w->et + a, n, w->pred + a);
     }
     /* the second: again where the first pass tagged other mentions of a
@@ -725,7 +723,7 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
             continue;
         /* (decoded again where that changed anything) */
         if (entities_model_second(in->model, &w->doc, w->et + a, n, pred, em, w->changed))
-            entities_viterbi_again(em, n, w->changed, trans, start, end, w->back + a * ENT_NL, fwd, pred);
+            entities_decode_again(dec, em, n, w->changed, w->back + a * ENT_BACK, fwd, pred);
         for (k = 0; k < n; k++)
             any |= pred[k];
         if (!any)
@@ -746,7 +744,9 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
                     ok = 0;
             if (ok) {
                 if (!marg) {
-                    entities_max_marginals(em, n, trans, start, end, fwd, w->bwd);
+                    /* the backward scores of the first entity scored
+                     * and after it: the later ones need no more */
+                    entities_marginals(dec, em, n, k, w->bwd);
                     marg = 1;
                 }
                 margin = entities_margin(fwd, w->bwd, pred, k, e);
@@ -771,10 +771,11 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
         json_t *span = tp_span_new(w->text, w->toks.v[m->a].start, w->toks.v[m->b - 1].end);
         const char *label = m->label < ENT_NTYPES ? entities_type_names[m->label]
                                                   : in->labels[m->label - ENT_NTYPES];
+        /* (keys and labels are ASCII: labels are checked when the lists are read) */
         if (span == NULL ||
-            json_object_set_new(span, "label", json_string(label)) != 0 ||
-            json_object_set_new(span, "score", json_real(floor(m->score * 10000.0 + 0.5) / 10000.0)) != 0 ||
-            json_object_set_new(span, "entity_id", json_integer((json_int_t)m->id)) != 0 ||
+            json_object_set_new_nocheck(span, "label", json_string_nocheck(label)) != 0 ||
+            json_object_set_new_nocheck(span, "score", json_real(floor(m->score * 10000.0 + 0.5) / 10000.0)) != 0 ||
+            json_object_set_new_nocheck(span, "entity_id", json_integer((json_int_t)m->id)) != 0 ||
             json_array_append_new(arr, span) != 0)
             return tp_error_set(err, NULL, "out of memory");
     }

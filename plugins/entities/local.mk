@@ -57,6 +57,13 @@ plugins_entities_tests_check_entities_tinycache_SOURCES = $(plugins_entities_tes
 nodist_plugins_entities_tests_check_entities_tinycache_SOURCES = plugins/entities/entities_model.h
 plugins_entities_tests_check_entities_tinycache_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -DENT_CACHE_BITS=1 -DENT_NO_WIDE
 plugins_entities_tests_check_entities_tinycache_LDADD = $(plugins_entities_tests_check_entities_LDADD)
+## The decoders (each vector loop, again after a change, the path without
+## back pointers, the backward scores from a position) against plain ones.
+check_PROGRAMS += plugins/entities/tests/check_decode
+TESTS += plugins/entities/tests/check_decode
+plugins_entities_tests_check_decode_SOURCES = plugins/entities/tests/check_decode.c plugins/entities/ner.h
+plugins_entities_tests_check_decode_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(ENTITIES_OPT)
+plugins_entities_tests_check_decode_LDADD = $(CHECK_LIBS) -lm
 endif
 TESTS += plugins/entities/tests/jobs.test
 EXTRA_DIST += plugins/entities/tests/train.conll plugins/entities/tests/cases.txt \

@@ -11,6 +11,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 ENT_API const char *const entities_type_names[ENT_NTYPES] = {"PER", "ORG", "LOC", "MISC"};
 ENT_API const char *const entities_gaz_names[ENT_GAZ_NKINDS] = {"PER", "ORG", "LOC", "MISC", "FIRST"};
@@ -39,20 +42,29 @@ static inline uint64_t mix64(uint64_t x)
     return x;
 }
 
-/* Up to 7 bytes of s as a little-endian word. */
+/* Up to 7 bytes of s as a little-endian word, the rest zero: two loads
+ * that overlap (four bytes from each end), or three bytes (first, middle,
+ * last), instead of a branch for each length. */
 static inline uint64_t tail_word(const unsigned char *s, size_t n)
 {
-    uint64_t w = 0;
-    switch (n) {
-    case 7: w |= (uint64_t)s[6] << 48; /* fall through */
-    case 6: w |= (uint64_t)s[5] << 40; /* fall through */
-    case 5: w |= (uint64_t)s[4] << 32; /* fall through */
-    case 4: w |= (uint64_t)s[3] << 24; /* fall through */
-    case 3: w |= (uint64_t)s[2] << 16; /* fall through */
-    case 2: w |= (uint64_t)s[1] << 8;  /* fall through */
-    case 1: w |= (uint64_t)s[0];       /* fall through */
-    default: break;
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        return (uint64_t)lo | (uint64_t)hi << (8 * (n - 4));
     }
+    if (n == 0)
+        return 0;
+    return (uint64_t)s[0] | (uint64_t)s[n / 2] << (8 * (n / 2)) | (uint64_t)s[n - 1] << (8 * (n - 1));
+}
+
+/* The same a byte at a time, as it was: the tests hold the other to it. */
+static inline uint64_t tail_word_plain(const unsigned char *s, size_t n)
+{
+    uint64_t w = 0;
+    size_t k;
+    for (k = 0; k < n && k < 8; k++)
+        w |= (uint64_t)s[k] << (8 * k);
     return w;
 }
 
@@ -350,7 +362,27 @@ ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, e
     return word_feats_info(lex, s, len, out, &info);
 }
 
+/* The capitalisation class of token t: once per token of the document
+ * where t is one of them (entities_doc_tokens). */
+static inline int tok_capclass(const ent_doc *d, const ent_tok *t)
+{
+    if (d != NULL && d->base != NULL && t >= d->base && (size_t)(t - d->base) < d->nbase) {
+        uint8_t *c = &d->cc[t - d->base];
+        if (*c == 0)
+            *c = (uint8_t)(capclass(t->s, t->len) + 1);
+        return *c - 1;
+    }
+    return capclass(t->s, t->len);
+}
+
+static int all_caps_doc(const ent_doc *d, const ent_tok *toks, size_t n);
+
 ENT_API int entities_all_caps(const ent_tok *toks, size_t n)
+{
+    return all_caps_doc(NULL, toks, n);
+}
+
+static int all_caps_doc(const ent_doc *d, const ent_tok *toks, size_t n)
 {
     size_t i, words = 0, caps = 0;
     for (i = 0; i < n; i++) {
@@ -365,7 +397,7 @@ ENT_API int entities_all_caps(const ent_tok *toks, size_t n)
                 return 0;
             continue;
         }
-        cc = capclass(toks[i].s, toks[i].len);
+        cc = tok_capclass(d, &toks[i]);
         if (cc <= 3) {
             words++;
             if (cc == 2)
@@ -422,12 +454,12 @@ ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const en
                         size_t n, const ent_lexinfo *const *infos, uint64_t *pf, uint8_t *npf)
 {
     size_t i;
-    int ac = entities_all_caps(toks, n);
+    int ac = all_caps_doc(doc, toks, n);
     uint64_t bias = posh('b', 0, 0, 0);
     for (i = 0; i < n; i++) {
         uint64_t *f = pf + i * ENT_MAXPOS;
         unsigned char c0 = (unsigned char)toks[i].s[0];
-        int k = 0, upper = c0 >= 'A' && c0 <= 'Z', cc = upper || ac ? capclass(toks[i].s, toks[i].len) : 0;
+        int k = 0, upper = c0 >= 'A' && c0 <= 'Z', cc = upper || ac ? tok_capclass(doc, &toks[i]) : 0;
         f[k++] = bias;
         if (i < 2)
             f[k++] = posh('P', (unsigned)i, 0, 0);
@@ -502,6 +534,7 @@ ENT_API void entities_doc_free(ent_doc *d)
 {
     free(d->e);
     free(d->slot);
+    free(d->cc);
     memset(d, 0, sizeof *d);
 }
 
@@ -509,13 +542,20 @@ ENT_API int entities_doc_tokens(ent_doc *d, const ent_tok *toks, size_t n)
 {
     if (n > d->slotcap) {
         int32_t *p = realloc(d->slot, sizeof *p * (n + n / 2 + 16));
+        uint8_t *c;
         if (p == NULL)
             return -1;
         d->slot = p;
+        c = realloc(d->cc, n + n / 2 + 16);
+        if (c == NULL)
+            return -1;
+        d->cc = c;
         d->slotcap = n + n / 2 + 16;
     }
-    if (n > 0)
+    if (n > 0) {
         memset(d->slot, 0xff, sizeof *d->slot * n);
+        memset(d->cc, 0, n);
+    }
     d->base = toks;
     d->nbase = n;
     return 0;
@@ -533,12 +573,16 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
         d->e = calloc(cap, sizeof *d->e);
         if (d->e == NULL) {
             free(d->slot);
+            free(d->cc);
             memset(d, 0, sizeof *d);
             return -1;
         }
         d->cap = cap;
         d->gen = 0;
     }
+    /* a small document uses the start of a table grown for a large one:
+     * its entries stay close together */
+    d->live = cap;
     d->gen++;
     if (d->gen == 0) {
         uint32_t j;
@@ -549,13 +593,14 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
     return 0;
 }
 
+/* (key is already well mixed: doc_key) */
 static long doc_find(const ent_doc *d, uint64_t key)
 {
-    uint32_t j = (uint32_t)mix64(key) & (d->cap - 1);
+    uint32_t j = (uint32_t)key & (d->live - 1);
     while (d->e[j].stamp == d->gen) {
         if (d->e[j].key == key)
             return j;
-        j = (j + 1) & (d->cap - 1);
+        j = (j + 1) & (d->live - 1);
     }
     return -1 - (long)j;
 }
@@ -580,15 +625,25 @@ static long tok_find(const ent_doc *d, const ent_tok *t)
 
 static ent_docent *doc_slot(ent_doc *d, const ent_tok *t, int create)
 {
-    long j = tok_find(d, t);
-    if (j >= 0)
+    int mine = d->base != NULL && t >= d->base && (size_t)(t - d->base) < d->nbase;
+    uint64_t key;
+    long j;
+    if (mine && d->slot[t - d->base] >= 0)
+        return &d->e[d->slot[t - d->base]];
+    /* (tok_find, with the key kept for a new entry) */
+    key = doc_key(t->s, t->len);
+    j = doc_find(d, key);
+    if (j >= 0) {
+        if (mine)
+            d->slot[t - d->base] = (int32_t)j;
         return &d->e[j];
-    if (!create || (d->n + 1) * 2 > d->cap)
+    }
+    if (!create || (d->n + 1) * 2 > d->live)
         return NULL;
     j = -1 - j;
-    if (d->base != NULL && t >= d->base && (size_t)(t - d->base) < d->nbase)
+    if (mine)
         d->slot[t - d->base] = (int32_t)j;
-    d->e[j].key = doc_key(t->s, t->len);
+    d->e[j].key = key;
     d->e[j].stamp = d->gen;
     d->e[j].bits = 0;
     d->e[j].hist = 0;
@@ -678,10 +733,10 @@ ENT_API uint64_t entities_doc_feat(const ent_doc *d, const ent_tok *t, size_t i,
 ENT_API void entities_doc_add_sentence(ent_doc *d, const ent_tok *toks, size_t n)
 {
     size_t i;
-    if (d == NULL || d->cap == 0 || entities_all_caps(toks, n))
+    if (d == NULL || d->cap == 0 || all_caps_doc(d, toks, n))
         return;
     for (i = 1; i < n; i++) {
-        int cc = capclass(toks[i].s, toks[i].len);
+        int cc = tok_capclass(d, &toks[i]);
         ent_docent *b;
         if (cc > 3)
             continue;
@@ -731,6 +786,54 @@ static const uint8_t start_set[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
 typedef float ent_v4f __attribute__((vector_size(16)));
 typedef int32_t ent_v4i __attribute__((vector_size(16)));
 
+/* a > b ? a : b in each lane (so b where they are equal or unordered):
+ * what MAXPS does, in one instruction. */
+static inline ent_v4f vmax4(ent_v4f a, ent_v4f b)
+{
+#ifdef __SSE__
+    return _mm_max_ps(a, b);
+#else
+    ent_v4i m = a > b;
+    return (ent_v4f)(((ent_v4i)a & m) | ((ent_v4i)b & ~m));
+#endif
+}
+
+/* p[0], p[1], q[0], q[1] */
+static inline ent_v4f pairs(const float *p, const float *q)
+{
+    ent_v4f v = {p[0], p[1], q[0], q[1]};
+    return v;
+}
+
+static inline void put_pairs(float *p, float *q, ent_v4f v)
+{
+    p[0] = v[0];
+    p[1] = v[1];
+    q[0] = v[2];
+    q[1] = v[3];
+}
+
+ENT_API void entities_dec_init(ent_dec *d, const float *trans, const float *start, const float *end)
+{
+    int q, k;
+    memcpy(d->trans, trans, sizeof d->trans);
+    memcpy(d->start, start, sizeof d->start);
+    memcpy(d->end, end, sizeof d->end);
+    for (q = 0; q < 9; q++)
+        for (k = 0; k < 16; k++) {
+            d->fw[q][k] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
+            d->bw[q][k] = k < 9 ? trans[closed_set[k] * ENT_NL + start_set[q]] : NEG;
+        }
+    for (k = 0; k < 16; k++) {
+        int inside = k != 0 && (ENT_K(k) == ENT_I || ENT_K(k) == ENT_L), B = inside ? k - ENT_K(k) : 0;
+        int open = k != 0 && (ENT_K(k) == ENT_B || ENT_K(k) == ENT_I), I = open ? k - ENT_K(k) + 1 : 0;
+        d->inb[k] = inside ? trans[B * ENT_NL + k] : 0;
+        d->ini[k] = inside ? trans[(B + 1) * ENT_NL + k] : 0;
+        d->oi[k] = open ? trans[k * ENT_NL + I] : 0;
+        d->ol[k] = open ? trans[k * ENT_NL + I + 1] : 0;
+    }
+}
+
 /* The parts both Viterbi loops share.  The first position: returns 1 when
  * decoding again and nothing changes anywhere. */
 static inline int viterbi_start(const float *em, size_t n, const uint8_t *changed, const float *start,
@@ -755,43 +858,96 @@ static inline int viterbi_start(const float *em, size_t n, const uint8_t *change
 }
 
 /* Inside labels of one step: I-x and L-x follow B-x or I-x. */
-static inline void viterbi_inside(const float *prev, float *cur, const float *e, uint8_t *bk,
-                                  const float *trans)
+/* The label before cur on the best path, from the row prev of the position
+ * before: the choice the forward step made there (the first of the best,
+ * as a scan with "strictly greater" finds it), made again for the one
+ * label the path goes through instead of kept for all of them. */
+static inline int viterbi_back_plain(const float *trans, const float *prev, int cur)
 {
-    int t;
-    for (t = 0; t < ENT_NTYPES; t++) {
-        int B = 1 + 4 * t, I = B + 1, L = B + 2;
-        float vb = prev[B] + trans[B * ENT_NL + I], vi = prev[I] + trans[I * ENT_NL + I];
-        cur[I] = (vi > vb ? vi : vb) + e[I];
-        bk[I] = (uint8_t)(vi > vb ? I : B);
-        vb = prev[B] + trans[B * ENT_NL + L];
-        vi = prev[I] + trans[I * ENT_NL + L];
-        cur[L] = (vi > vb ? vi : vb) + e[L];
-        bk[L] = (uint8_t)(vi > vb ? I : B);
+    int k = cur == 0 ? -1 : ENT_K(cur);
+    if (k == ENT_I || k == ENT_L) {
+        int B = cur - k, I = B + 1;
+        float vb = prev[B] + trans[B * ENT_NL + cur], vi = prev[I] + trans[I * ENT_NL + cur];
+        return vi > vb ? I : B;
+    } else {
+        int q, best = closed_set[0];
+        float bv = prev[closed_set[0]] + trans[closed_set[0] * ENT_NL + cur];
+        for (q = 1; q < 9; q++) {
+            float v = prev[closed_set[q]] + trans[closed_set[q] * ENT_NL + cur];
+            if (v > bv) {
+                bv = v;
+                best = closed_set[q];
+            }
+        }
+        return best;
     }
 }
 
-/* Each row as it stands against its O, so that a change of the emissions
- * before it does not carry on once the rows agree again.  Decoding again
- * (old is the row before): when the row is as it was, skip to the next
- * changed position; after the last, the path is as it was too, and 1 says
- * the decoding is done. */
-static inline int viterbi_settle(float *cur, const float *old, const uint8_t *changed, size_t n,
-                                 size_t *i, const uint8_t *back, uint8_t *out)
+/* The same, the nine sums of a label O, B-x or U-x at once: the first of
+ * the sums equal to their largest is the one a scan keeps. */
+static inline int viterbi_back(const ent_dec *d, const float *prev, int cur)
 {
-    float z = cur[0];
-    size_t nx, j;
-    int c;
-    for (c = 0; c < ENT_NL; c++)
-        cur[c] -= z;
+#ifdef __SSE2__
+    /* the index of each label in start_set (-1: an inside label) */
+    static const int8_t start_index[ENT_NL] = {0, 1, -1, -1, 2, 3, -1, -1, 4, 5, -1, -1, 6, 7, -1, -1, 8};
+    int k = start_index[cur];
+    if (k >= 0) {
+        ent_v4f a = {prev[0], prev[3], prev[4], prev[7]}, b = {prev[8], prev[11], prev[12], prev[15]}, t0, t1, m;
+        float c, mx;
+        unsigned mask;
+        memcpy(&t0, &d->bw[k][0], sizeof t0);
+        memcpy(&t1, &d->bw[k][4], sizeof t1);
+        a = a + t0;
+        b = b + t1;
+        c = prev[16] + d->bw[k][8];
+        m = _mm_max_ps(a, b);
+        m = _mm_max_ps(m, _mm_shuffle_ps(m, m, _MM_SHUFFLE(1, 0, 3, 2)));
+        m = _mm_max_ps(m, _mm_shuffle_ps(m, m, _MM_SHUFFLE(2, 3, 0, 1)));
+        mx = m[0] > c ? m[0] : c;
+        m = _mm_set1_ps(mx);
+        mask = (unsigned)_mm_movemask_ps(_mm_cmpeq_ps(a, m)) | (unsigned)_mm_movemask_ps(_mm_cmpeq_ps(b, m)) << 4 |
+               256u;
+        return closed_set[__builtin_ctz(mask)];
+    }
+#endif
+    return viterbi_back_plain(d->trans, prev, cur);
+}
+
+/* Where the label before each label is in a row of back pointers: O, B-x
+ * and U-x in the order of start_set, then at 16 + label, I-x and L-x. */
+static const uint8_t back_slot[ENT_NL] = {0, 1, 18, 19, 2, 3, 22, 23, 4, 5, 26, 27, 6, 7, 30, 31, 8};
+
+/* The path back from position i, whose label out[i] is known: from the
+ * rows of back pointers the forward pass kept (ENT_BACK bytes a
+ * position), or without them, from the scores. */
+static inline void viterbi_path(const ent_dec *d, const float *fwd, const uint8_t *back, size_t i, uint8_t *out)
+{
+    if (back != NULL)
+        for (; i > 0; i--)
+            out[i - 1] = back[i * ENT_BACK + back_slot[out[i]]];
+    else
+        for (; i > 0; i--)
+            out[i - 1] = (uint8_t)viterbi_back(d, fwd + (i - 1) * ENT_NL, out[i]);
+}
+
+/* Each row is kept as it stands against its O (the loops subtract the
+ * score of O from each label's as they write it), so that a change of the
+ * emissions before it does not carry on once the rows agree again.
+ * Decoding again (old is the row before): when the row is as it was, skip
+ * to the next changed position; after the last, the path is as it was
+ * too, and 1 says the decoding is done. */
+static inline int viterbi_settle(const float *cur, const float *old, const uint8_t *changed, size_t n,
+                                 size_t *i, const ent_dec *d, const float *fwd, const uint8_t *back,
+                                 uint8_t *out)
+{
+    size_t nx;
     if (old == NULL || memcmp(old, cur, ENT_NL * sizeof *cur) != 0)
         return 0;
     nx = *i + 1;
     while (nx < n && !changed[nx])
         nx++;
     if (nx >= n) {
-        for (j = *i; j > 0; j--)
-            out[j - 1] = back[j * ENT_NL + out[j]];
+        viterbi_path(d, fwd, back, *i, out);
         return 1;
     }
     *i = nx - 1;
@@ -799,99 +955,110 @@ static inline int viterbi_settle(float *cur, const float *old, const uint8_t *ch
 }
 
 /* The best closed label at the end, and the path back from it. */
-static inline void viterbi_end(const float *fwd, size_t n, const float *end, const uint8_t *back,
-                               uint8_t *out)
+static inline void viterbi_end(const float *fwd, size_t n, const ent_dec *d, const uint8_t *back, uint8_t *out)
 {
-    size_t i;
     float bs = NEG * 2;
     int k, best = 0;
     for (k = 0; k < 9; k++) {
         int c = closed_set[k];
-        float v = fwd[(n - 1) * ENT_NL + c] + end[c];
+        float v = fwd[(n - 1) * ENT_NL + c] + d->end[c];
         if (v > bs) {
             bs = v;
             best = c;
         }
     }
     out[n - 1] = (uint8_t)best;
-    for (i = n - 1; i > 0; i--)
-        out[i - 1] = back[i * ENT_NL + out[i]];
+    viterbi_path(d, fwd, back, n - 1, out);
 }
 
-static void viterbi_sse(const float *em, size_t n, size_t from, const uint8_t *changed, const float *trans,
-                        const float *start, const float *end, uint8_t *back, float *fwd, uint8_t *out)
+/* Without back pointers (the path is traced back from the scores): with
+ * vectors of four, keeping the best's label would cost more than finding
+ * it again for the labels of the path. */
+static void viterbi_sse(const ent_dec *d, const float *em, size_t n, size_t from, const uint8_t *changed,
+                        float *fwd, uint8_t *out)
 {
     size_t i, first = from > 1 ? from : 1;
     int k, q;
-    float old[ENT_NL];
+    float old[ENT_NL], z;
     /* transitions from each closed label to each label of start_set, three
      * vectors of four (the last three lanes are never read) */
-    ent_v4f T[9][3];
+    ent_v4f T[9][3], z4, tb[2], ti[2];
+    const ent_v4i sel_b = {0, 0, 2, 2}, sel_i = {1, 1, 3, 3};
     if (n == 0)
         return;
+    /* to I-x and L-x of types 0, 1 and of 2, 3 from B-x and from I-x */
+    for (k = 0; k < 2; k++) {
+        tb[k] = pairs(d->inb + 2 + 8 * k, d->inb + 6 + 8 * k);
+        ti[k] = pairs(d->ini + 2 + 8 * k, d->ini + 6 + 8 * k);
+    }
     for (q = 0; q < 9; q++)
-        for (k = 0; k < 12; k++)
-            T[q][k / 4][k % 4] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
-    if (from == 0 && viterbi_start(em, n, changed, start, fwd, &first))
+        for (k = 0; k < 3; k++)
+            memcpy(&T[q][k], &d->fw[q][4 * k], sizeof T[q][k]);
+    if (from == 0 && viterbi_start(em, n, changed, d->start, fwd, &first))
         return;
     for (i = first; i < n; i++) {
         const float *prev = fwd + (i - 1) * ENT_NL;
         float *cur = fwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
-        uint8_t *bk = back + i * ENT_NL;
         ent_v4f b0, b1, b2;
-        ent_v4i p0 = {0, 0, 0, 0}, p1 = p0, p2 = p0;
         {
             float pq = prev[closed_set[0]];
             b0 = T[0][0] + pq;
             b1 = T[0][1] + pq;
             b2 = T[0][2] + pq;
         }
+#pragma GCC unroll 8
         for (q = 1; q < 9; q++) {
             float pq = prev[closed_set[q]];
-            ent_v4f v0 = T[q][0] + pq, v1 = T[q][1] + pq, v2 = T[q][2] + pq;
-            ent_v4i m0 = v0 > b0, m1 = v1 > b1, m2 = v2 > b2;
-            ent_v4i qq = {q, q, q, q};
-            p0 = (p0 & ~m0) | (qq & m0);
-            p1 = (p1 & ~m1) | (qq & m1);
-            p2 = (p2 & ~m2) | (qq & m2);
-            b0 = (ent_v4f)(((ent_v4i)v0 & m0) | ((ent_v4i)b0 & ~m0));
-            b1 = (ent_v4f)(((ent_v4i)v1 & m1) | ((ent_v4i)b1 & ~m1));
-            b2 = (ent_v4f)(((ent_v4i)v2 & m2) | ((ent_v4i)b2 & ~m2));
+            b0 = vmax4(T[q][0] + pq, b0);
+            b1 = vmax4(T[q][1] + pq, b1);
+            b2 = vmax4(T[q][2] + pq, b2);
         }
         if (changed != NULL)
             memcpy(old, cur, sizeof old);
-        for (k = 0; k < 9; k++) {
-            int cl = start_set[k];
-            float b = k < 4 ? b0[k] : k < 8 ? b1[k - 4] : b2[0];
-            int bp = k < 4 ? p0[k] : k < 8 ? p1[k - 4] : p2[0];
-            cur[cl] = b + e[cl];
-            bk[cl] = closed_set[bp];
+        /* the labels come in pairs: start_set is O B-PER, U-PER B-ORG, ...,
+         * U-MISC; the inside labels I-x L-x of each type */
+        b0 += pairs(e, e + 4);
+        b1 += pairs(e + 8, e + 12);
+        z = b0[0];
+        z4 = (ent_v4f){z, z, z, z};
+        put_pairs(cur, cur + 4, b0 - z4);
+        put_pairs(cur + 8, cur + 12, b1 - z4);
+        cur[16] = (b2[0] + e[16]) - z;
+        for (k = 0; k < 2; k++) {
+            /* I-x, L-x of two types after B-x or I-x of theirs: the later
+             * when strictly greater */
+            ent_v4f x = pairs(prev + 1 + 8 * k, prev + 5 + 8 * k);
+            ent_v4f vb = __builtin_shuffle(x, sel_b) + tb[k], vi = __builtin_shuffle(x, sel_i) + ti[k];
+            put_pairs(cur + 2 + 8 * k, cur + 6 + 8 * k, (vmax4(vi, vb) + pairs(e + 2 + 8 * k, e + 6 + 8 * k)) - z4);
         }
-        viterbi_inside(prev, cur, e, bk, trans);
-        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, back, out))
+        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, d, fwd, NULL, out))
             return;
     }
-    viterbi_end(fwd, n, end, back, out);
+    viterbi_end(fwd, n, d, NULL, out);
 }
 
-static void max_marginals_sse(const float *em, size_t n, const float *trans, const float *start,
-                              const float *end, const float *fwd, float *bwd)
+/* Rows from..n-1 of the max-marginals' backward scores. */
+static void marginals_sse(const ent_dec *d, const float *em, size_t n, size_t from, float *bwd)
 {
     size_t i;
-    int c, k, t, q;
-    ent_v4f TT[9][3];
-    (void)start;
-    (void)fwd;
+    int c, k, t;
+    ent_v4f TT[9][3], oi[2], ol[2];
+    const ent_v4i sel_i = {0, 0, 2, 2}, sel_l = {1, 1, 3, 3};
     if (n == 0)
         return;
+    /* from B-x and I-x of types 0, 1 and of 2, 3 to I-x and to L-x */
+    for (t = 0; t < 2; t++) {
+        oi[t] = pairs(d->oi + 1 + 8 * t, d->oi + 5 + 8 * t);
+        ol[t] = pairs(d->ol + 1 + 8 * t, d->ol + 5 + 8 * t);
+    }
     /* TT[k]: from each closed label (lanes) to start_set[k] */
     for (k = 0; k < 9; k++)
-        for (q = 0; q < 12; q++)
-            TT[k][q / 4][q % 4] = q < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
+        for (c = 0; c < 3; c++)
+            memcpy(&TT[k][c], &d->bw[k][4 * c], sizeof TT[k][c]);
     for (c = 0; c < ENT_NL; c++)
-        bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? end[c] : NEG;
-    for (i = n - 1; i > 0; i--) {
+        bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? d->end[c] : NEG;
+    for (i = n - 1; i > from; i--) {
         const float *nx = bwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
         float *cur = bwd + (i - 1) * ENT_NL;
@@ -902,25 +1069,22 @@ static void max_marginals_sse(const float *em, size_t n, const float *trans, con
          * labels, one pass per label they go on to */
         {
             ent_v4f a0 = {NEG, NEG, NEG, NEG}, a1 = a0, a2 = a0;
+#pragma GCC unroll 9
             for (k = 0; k < 9; k++) {
                 float vc = v[start_set[k]];
-                ent_v4f x0 = TT[k][0] + vc, x1 = TT[k][1] + vc, x2 = TT[k][2] + vc;
-                ent_v4i m0 = x0 > a0, m1 = x1 > a1, m2 = x2 > a2;
-                a0 = (ent_v4f)(((ent_v4i)x0 & m0) | ((ent_v4i)a0 & ~m0));
-                a1 = (ent_v4f)(((ent_v4i)x1 & m1) | ((ent_v4i)a1 & ~m1));
-                a2 = (ent_v4f)(((ent_v4i)x2 & m2) | ((ent_v4i)a2 & ~m2));
+                a0 = vmax4(TT[k][0] + vc, a0);
+                a1 = vmax4(TT[k][1] + vc, a1);
+                a2 = vmax4(TT[k][2] + vc, a2);
             }
             for (k = 0; k < 9; k++)
                 cur[closed_set[k]] = k < 4 ? a0[k] : k < 8 ? a1[k - 4] : a2[0];
         }
-        /* B-x and I-x go on to I-x or L-x */
-        for (t = 0; t < ENT_NTYPES; t++) {
-            int B = 1 + 4 * t, I = B + 1, L = B + 2;
-            float a = v[I] + trans[B * ENT_NL + I], b = v[L] + trans[B * ENT_NL + L];
-            cur[B] = a > b ? a : b;
-            a = v[I] + trans[I * ENT_NL + I];
-            b = v[L] + trans[I * ENT_NL + L];
-            cur[I] = a > b ? a : b;
+        /* B-x and I-x go on to I-x or L-x (I-x's when not smaller): the
+         * pairs B-x I-x of two types at once */
+        for (t = 0; t < 2; t++) {
+            ent_v4f x = pairs(v + 2 + 8 * t, v + 6 + 8 * t);
+            ent_v4f xa = __builtin_shuffle(x, sel_i) + oi[t], xb = __builtin_shuffle(x, sel_l) + ol[t];
+            put_pairs(cur + 1 + 8 * t, cur + 5 + 8 * t, vmax4(xa, xb));
         }
     }
 }
@@ -931,134 +1095,168 @@ static void max_marginals_sse(const float *em, size_t n, const float *trans, con
  * same order, so the same results. */
 #define ENT_WIDE 1
 typedef float ent_v16f __attribute__((vector_size(64)));
-typedef int32_t ent_v16i __attribute__((vector_size(64)));
 
-__attribute__((target("avx512f"))) static void viterbi_wide(const float *em, size_t n, size_t from,
-                                                           const uint8_t *changed, const float *trans,
-                                                           const float *start, const float *end,
-                                                           uint8_t *back, float *fwd, uint8_t *out)
+/* a > b ? a : b in each lane (_mm512_max_ps), as vmax4 */
+#define ENT_VMAX16(a, b) ((ent_v16f)_mm512_max_ps((__m512)(a), (__m512)(b)))
+
+/* With back pointers when back is not NULL (the best's label costs a
+ * compare and a blend a step, and a row of them one store), otherwise
+ * traced back from the scores. */
+__attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, const float *em, size_t n,
+                                                           size_t from, const uint8_t *changed, float *fwd,
+                                                           uint8_t *back, uint8_t *out)
 {
     size_t i, first = from > 1 ? from : 1;
-    int k, q;
+    int q;
     float old[ENT_NL];
-    ent_v16f T[9];
-    ent_v16i Q[9];
+    __m512 T[9], tb = _mm512_loadu_ps(d->inb), ti = _mm512_loadu_ps(d->ini);
+    __m512i Q[9];
+    /* lane c of a row: the lane of start_set holding label c; the B-x and
+     * I-x before an inside label c; those labels */
+    const __m512i idx_start = _mm512_setr_epi32(0, 1, 0, 0, 2, 3, 0, 0, 4, 5, 0, 0, 6, 7, 0, 0),
+                  idx_b = _mm512_setr_epi32(0, 0, 1, 1, 0, 0, 5, 5, 0, 0, 9, 9, 0, 0, 13, 13),
+                  idx_i = _mm512_setr_epi32(0, 0, 2, 2, 0, 0, 6, 6, 0, 0, 10, 10, 0, 0, 14, 14),
+                  idx_last = _mm512_set1_epi32(8);
+    const __m512i lab_b = idx_b, lab_i = idx_i;
+    const __mmask16 inside = 0xccccu;   /* labels 2, 3, 6, 7, 10, 11, 14, 15 */
     if (n == 0)
         return;
-    for (q = 0; q < 9; q++)
-        for (k = 0; k < 16; k++) {
-            T[q][k] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
-            Q[q][k] = q;
-        }
-    if (from == 0 && viterbi_start(em, n, changed, start, fwd, &first))
+    for (q = 0; q < 9; q++) {
+        T[q] = _mm512_loadu_ps(d->fw[q]);
+        Q[q] = _mm512_set1_epi32(closed_set[q]);
+    }
+    if (from == 0 && viterbi_start(em, n, changed, d->start, fwd, &first))
         return;
     for (i = first; i < n; i++) {
         const float *prev = fwd + (i - 1) * ENT_NL;
         float *cur = fwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
-        uint8_t *bk = back + i * ENT_NL;
-        ent_v16f v0 = T[0] + prev[closed_set[0]], v1 = T[1] + prev[closed_set[1]],
-                 v2 = T[2] + prev[closed_set[2]], v3 = T[3] + prev[closed_set[3]],
-                 v4 = T[4] + prev[closed_set[4]], v5 = T[5] + prev[closed_set[5]],
-                 v6 = T[6] + prev[closed_set[6]], v7 = T[7] + prev[closed_set[7]],
-                 v8 = T[8] + prev[closed_set[8]], b;
-        ent_v16i p0, p2, p4, p6, m;
+        uint8_t *bk = back != NULL ? back + i * ENT_BACK : NULL;
+        __m512 v0 = _mm512_add_ps(T[0], _mm512_set1_ps(prev[closed_set[0]])),
+               v1 = _mm512_add_ps(T[1], _mm512_set1_ps(prev[closed_set[1]])),
+               v2 = _mm512_add_ps(T[2], _mm512_set1_ps(prev[closed_set[2]])),
+               v3 = _mm512_add_ps(T[3], _mm512_set1_ps(prev[closed_set[3]])),
+               v4 = _mm512_add_ps(T[4], _mm512_set1_ps(prev[closed_set[4]])),
+               v5 = _mm512_add_ps(T[5], _mm512_set1_ps(prev[closed_set[5]])),
+               v6 = _mm512_add_ps(T[6], _mm512_set1_ps(prev[closed_set[6]])),
+               v7 = _mm512_add_ps(T[7], _mm512_set1_ps(prev[closed_set[7]])),
+               v8 = _mm512_add_ps(T[8], _mm512_set1_ps(prev[closed_set[8]]));
         /* the first best of nine as a tree (of two, the later only when
-         * strictly greater): the same choice as a scan, in four steps, in
+         * strictly greater): the choice a scan makes, in four steps, in
          * registers */
+        __m512 pv = _mm512_loadu_ps(prev), vb, vi, row;
+        __mmask16 mi;
+        float z, last;
+        if (bk != NULL) {
+            __m512i p0, p2, p4, p6;
+            __mmask16 m;
 #define ENT_PICK(va, pa, vb, pb)                                                  \
     do {                                                                          \
-        m = vb > va;                                                              \
-        pa = (pa & ~m) | (pb & m);                                                \
-        va = (ent_v16f)(((ent_v16i)vb & m) | ((ent_v16i)va & ~m));                \
+        m = _mm512_cmp_ps_mask(vb, va, _CMP_GT_OQ);                               \
+        pa = _mm512_mask_blend_epi32(m, pa, pb);                                  \
+        va = _mm512_mask_blend_ps(m, va, vb);                                     \
     } while (0)
-        p0 = Q[0];
-        p2 = Q[2];
-        p4 = Q[4];
-        p6 = Q[6];
-        ENT_PICK(v0, p0, v1, Q[1]);
-        ENT_PICK(v2, p2, v3, Q[3]);
-        ENT_PICK(v4, p4, v5, Q[5]);
-        ENT_PICK(v6, p6, v7, Q[7]);
-        ENT_PICK(v0, p0, v2, p2);
-        ENT_PICK(v4, p4, v6, p6);
-        ENT_PICK(v0, p0, v4, p4);
-        ENT_PICK(v0, p0, v8, Q[8]);
+            p0 = Q[0];
+            p2 = Q[2];
+            p4 = Q[4];
+            p6 = Q[6];
+            ENT_PICK(v0, p0, v1, Q[1]);
+            ENT_PICK(v2, p2, v3, Q[3]);
+            ENT_PICK(v4, p4, v5, Q[5]);
+            ENT_PICK(v6, p6, v7, Q[7]);
+            ENT_PICK(v0, p0, v2, p2);
+            ENT_PICK(v4, p4, v6, p6);
+            ENT_PICK(v0, p0, v4, p4);
+            ENT_PICK(v0, p0, v8, Q[8]);
 #undef ENT_PICK
-        b = v0;
+            _mm_storeu_si128((__m128i *)(void *)bk, _mm512_cvtepi32_epi8(p0));
+        } else {
+            v0 = _mm512_max_ps(v1, v0);
+            v2 = _mm512_max_ps(v3, v2);
+            v4 = _mm512_max_ps(v5, v4);
+            v6 = _mm512_max_ps(v7, v6);
+            v0 = _mm512_max_ps(v2, v0);
+            v4 = _mm512_max_ps(v6, v4);
+            v0 = _mm512_max_ps(v4, v0);
+            v0 = _mm512_max_ps(v8, v0);
+        }
+        /* inside labels: from B-x or I-x of their type, the later only
+         * when strictly greater */
+        vb = _mm512_add_ps(_mm512_permutexvar_ps(idx_b, pv), tb);
+        vi = _mm512_add_ps(_mm512_permutexvar_ps(idx_i, pv), ti);
+        mi = _mm512_cmp_ps_mask(vi, vb, _CMP_GT_OQ);
+        if (bk != NULL)
+            _mm_storeu_si128((__m128i *)(void *)(bk + 16),
+                             _mm512_cvtepi32_epi8(_mm512_mask_blend_epi32(mi, lab_b, lab_i)));
+        /* the row in the order of the labels, plus its emissions, less its O */
+        row = _mm512_mask_blend_ps(inside, _mm512_permutexvar_ps(idx_start, v0), _mm512_mask_blend_ps(mi, vb, vi));
+        row = _mm512_add_ps(row, _mm512_loadu_ps(e));
+        z = _mm512_cvtss_f32(row);
+        last = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, v0)) + e[16];
         if (changed != NULL)
             memcpy(old, cur, sizeof old);
-        for (k = 0; k < 9; k++) {
-            int cl = start_set[k];
-            cur[cl] = b[k] + e[cl];
-            bk[cl] = closed_set[p0[k]];
-        }
-        viterbi_inside(prev, cur, e, bk, trans);
-        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, back, out))
+        _mm512_storeu_ps(cur, _mm512_sub_ps(row, _mm512_set1_ps(z)));
+        cur[16] = last - z;
+        if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, d, fwd, back, out))
             return;
     }
-    viterbi_end(fwd, n, end, back, out);
+    viterbi_end(fwd, n, d, back, out);
 }
 
-__attribute__((target("avx512f"))) static void max_marginals_wide(const float *em, size_t n,
-                                                                 const float *trans, const float *end,
-                                                                 float *bwd)
+/* Each row made in one vector, as the Viterbi rows. */
+__attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, const float *em, size_t n,
+                                                             size_t from, float *bwd)
 {
     size_t i;
-    int c, k, t, q;
-    ent_v16f TT[9];
+    int c, k;
+    __m512 TT[9], oi = _mm512_loadu_ps(d->oi), ol = _mm512_loadu_ps(d->ol);
+    /* lane c of a row: the lane (of closed_set) holding closed label c;
+     * the I-x and L-x after an open label c (B-x or I-x) */
+    const __m512i idx_closed = _mm512_setr_epi32(0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 5, 6, 0, 0, 7),
+                  idx_i = _mm512_setr_epi32(0, 2, 2, 0, 0, 6, 6, 0, 0, 10, 10, 0, 0, 14, 14, 0),
+                  idx_l = _mm512_setr_epi32(0, 3, 3, 0, 0, 7, 7, 0, 0, 11, 11, 0, 0, 15, 15, 0),
+                  idx_last = _mm512_set1_epi32(8);
+    const __mmask16 open = 0x6666u;    /* labels 1, 2, 5, 6, 9, 10, 13, 14 */
     if (n == 0)
         return;
     for (k = 0; k < 9; k++)
-        for (q = 0; q < 16; q++)
-            TT[k][q] = q < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
+        TT[k] = _mm512_loadu_ps(d->bw[k]);
     for (c = 0; c < ENT_NL; c++)
-        bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? end[c] : NEG;
-    for (i = n - 1; i > 0; i--) {
+        bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? d->end[c] : NEG;
+    for (i = n - 1; i > from; i--) {
         const float *nx = bwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
         float *cur = bwd + (i - 1) * ENT_NL;
-        float v[ENT_NL];
-        ent_v16f a = {NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG, NEG};
-        ent_v16f x0, x1, x2, x3, x4, x5, x6, x7, x8;
-        ent_v16i m;
-        for (c = 0; c < ENT_NL; c++)
-            v[c] = nx[c] + e[c];
-        x0 = TT[0] + v[start_set[0]];
-        x1 = TT[1] + v[start_set[1]];
-        x2 = TT[2] + v[start_set[2]];
-        x3 = TT[3] + v[start_set[3]];
-        x4 = TT[4] + v[start_set[4]];
-        x5 = TT[5] + v[start_set[5]];
-        x6 = TT[6] + v[start_set[6]];
-        x7 = TT[7] + v[start_set[7]];
-        x8 = TT[8] + v[start_set[8]];
-        /* the largest of NEG and the nine, as a tree */
-#define ENT_MAX(xa, xb)                                                           \
-    do {                                                                          \
-        m = xb > xa;                                                              \
-        xa = (ent_v16f)(((ent_v16i)xb & m) | ((ent_v16i)xa & ~m));                \
-    } while (0)
-        ENT_MAX(x0, x1);
-        ENT_MAX(x2, x3);
-        ENT_MAX(x4, x5);
-        ENT_MAX(x6, x7);
-        ENT_MAX(x0, x2);
-        ENT_MAX(x4, x6);
-        ENT_MAX(x0, x4);
-        ENT_MAX(x0, x8);
-        ENT_MAX(a, x0);
-#undef ENT_MAX
-        for (k = 0; k < 9; k++)
-            cur[closed_set[k]] = a[k];
-        for (t = 0; t < ENT_NTYPES; t++) {
-            int B = 1 + 4 * t, I = B + 1, L = B + 2;
-            float x = v[I] + trans[B * ENT_NL + I], y = v[L] + trans[B * ENT_NL + L];
-            cur[B] = x > y ? x : y;
-            x = v[I] + trans[I * ENT_NL + I];
-            y = v[L] + trans[I * ENT_NL + L];
-            cur[I] = x > y ? x : y;
-        }
+        float v[16], v16 = nx[16] + e[16];
+        __m512 vv = _mm512_add_ps(_mm512_loadu_ps(nx), _mm512_loadu_ps(e)), a, x0, x1, x2, x3, x4, x5, x6, x7,
+               x8, xa, xb;
+        _mm512_storeu_ps(v, vv);
+        a = _mm512_set1_ps(NEG);
+        x0 = _mm512_add_ps(TT[0], _mm512_set1_ps(v[start_set[0]]));
+        x1 = _mm512_add_ps(TT[1], _mm512_set1_ps(v[start_set[1]]));
+        x2 = _mm512_add_ps(TT[2], _mm512_set1_ps(v[start_set[2]]));
+        x3 = _mm512_add_ps(TT[3], _mm512_set1_ps(v[start_set[3]]));
+        x4 = _mm512_add_ps(TT[4], _mm512_set1_ps(v[start_set[4]]));
+        x5 = _mm512_add_ps(TT[5], _mm512_set1_ps(v[start_set[5]]));
+        x6 = _mm512_add_ps(TT[6], _mm512_set1_ps(v[start_set[6]]));
+        x7 = _mm512_add_ps(TT[7], _mm512_set1_ps(v[start_set[7]]));
+        x8 = _mm512_add_ps(TT[8], _mm512_set1_ps(v16));
+        /* closed labels go on to O, B-x or U-x: the largest of NEG and the
+         * nine, as a tree */
+        x0 = _mm512_max_ps(x1, x0);
+        x2 = _mm512_max_ps(x3, x2);
+        x4 = _mm512_max_ps(x5, x4);
+        x6 = _mm512_max_ps(x7, x6);
+        x0 = _mm512_max_ps(x2, x0);
+        x4 = _mm512_max_ps(x6, x4);
+        x0 = _mm512_max_ps(x4, x0);
+        x0 = _mm512_max_ps(x8, x0);
+        a = _mm512_max_ps(x0, a);
+        /* B-x and I-x go on to I-x or L-x: I-x's when not smaller */
+        xa = _mm512_add_ps(_mm512_permutexvar_ps(idx_i, vv), oi);
+        xb = _mm512_add_ps(_mm512_permutexvar_ps(idx_l, vv), ol);
+        _mm512_storeu_ps(cur, _mm512_mask_blend_ps(open, _mm512_permutexvar_ps(idx_closed, a), _mm512_max_ps(xa, xb)));
+        cur[16] = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, a));
     }
 }
 
@@ -1070,45 +1268,73 @@ static int have_wide(void)
 }
 #endif
 
-static void viterbi_any(const float *em, size_t n, size_t from, const uint8_t *changed, const float *trans,
-                        const float *start, const float *end, uint8_t *back, float *fwd, uint8_t *out)
+static void viterbi_any(const ent_dec *d, const float *em, size_t n, size_t from, const uint8_t *changed,
+                        float *fwd, uint8_t *back, uint8_t *out)
 {
 #ifdef ENT_WIDE
     if (have_wide()) {
-        viterbi_wide(em, n, from, changed, trans, start, end, back, fwd, out);
+        viterbi_wide(d, em, n, from, changed, fwd, back, out);
         return;
     }
 #endif
-    viterbi_sse(em, n, from, changed, trans, start, end, back, fwd, out);
+    (void)back;
+    viterbi_sse(d, em, n, from, changed, fwd, out);
 }
 
-ENT_API void entities_viterbi_again(const float *em, size_t n, const uint8_t *changed, const float *trans,
-                                    const float *start, const float *end, uint8_t *back, float *fwd,
-                                    uint8_t *out)
+ENT_API void entities_decode(const ent_dec *d, const float *em, size_t n, uint8_t *back, float *fwd, uint8_t *out)
+{
+    viterbi_any(d, em, n, 0, NULL, fwd, back, out);
+}
+
+ENT_API void entities_decode_again(const ent_dec *d, const float *em, size_t n, const uint8_t *changed,
+                                   uint8_t *back, float *fwd, uint8_t *out)
 {
     size_t from = 0;
     while (from < n && !changed[from])
         from++;
     if (from < n)
-        viterbi_any(em, n, from, changed, trans, start, end, back, fwd, out);
+        viterbi_any(d, em, n, from, changed, fwd, back, out);
+}
+
+ENT_API void entities_marginals(const ent_dec *d, const float *em, size_t n, size_t from, float *bwd)
+{
+#ifdef ENT_WIDE
+    if (have_wide()) {
+        marginals_wide(d, em, n, from, bwd);
+        return;
+    }
+#endif
+    marginals_sse(d, em, n, from, bwd);
+}
+
+/* The calls with the transitions as they are (the trainer's, whose weights
+ * change): tables made for each call.  back is no longer used. */
+ENT_API void entities_viterbi_again(const float *em, size_t n, const uint8_t *changed, const float *trans,
+                                    const float *start, const float *end, uint8_t *back, float *fwd,
+                                    uint8_t *out)
+{
+    ent_dec d;
+    (void)back;
+    entities_dec_init(&d, trans, start, end);
+    entities_decode_again(&d, em, n, changed, NULL, fwd, out);
 }
 
 ENT_API void entities_viterbi(const float *em, size_t n, const float *trans, const float *start,
                       const float *end, uint8_t *back, float *fwd, uint8_t *out)
 {
-    viterbi_any(em, n, 0, NULL, trans, start, end, back, fwd, out);
+    ent_dec d;
+    (void)back;
+    entities_dec_init(&d, trans, start, end);
+    entities_decode(&d, em, n, NULL, fwd, out);
 }
 
 ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
                             const float *end, const float *fwd, float *bwd)
 {
-#ifdef ENT_WIDE
-    if (have_wide()) {
-        max_marginals_wide(em, n, trans, end, bwd);
-        return;
-    }
-#endif
-    max_marginals_sse(em, n, trans, start, end, fwd, bwd);
+    ent_dec d;
+    (void)fwd;
+    entities_dec_init(&d, trans, start, end);
+    entities_marginals(&d, em, n, 0, bwd);
 }
 
 /* ---- the model ---- */
@@ -1141,6 +1367,7 @@ struct ent_model {
     size_t map_size;
     ent_header h;
     const float *trans, *start, *end;
+    ent_dec dec;        /* the decoding tables of trans, start and end */
     const uint64_t *bitmap;
     const uint32_t *rank;
     const int16_t *rows;
@@ -1345,6 +1572,7 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
     m->trans = (const float *)p;
     m->start = m->trans + ENT_NL * ENT_NL;
     m->end = m->start + ENT_NL;
+    entities_dec_init(&m->dec, m->trans, m->start, m->end);
     p += PAD8((uint64_t)(ENT_NL * ENT_NL + 2 * ENT_NL) * 4);
     m->bitmap = (const uint64_t *)p;
     p += words * 8;
@@ -1520,6 +1748,7 @@ ENT_API void entities_model_free(ent_model *m)
 }
 
 ENT_API const ent_lex *entities_model_lex(const ent_model *m) { return &m->lex; }
+ENT_API const ent_dec *entities_model_dec(const ent_model *m) { return &m->dec; }
 ENT_API const float *entities_model_trans(const ent_model *m) { return m->trans; }
 ENT_API const float *entities_model_start(const ent_model *m) { return m->start; }
 ENT_API const float *entities_model_end(const ent_model *m) { return m->end; }
@@ -1651,61 +1880,64 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
     }
     for (i = 0; i < n; i++)
         rp[i] = token_rows(m, sc, toks[i].s, toks[i].len, hs[i], i, &sc->info[i]);
-    /* position p sums what the words at p-2 .. p+2 add at offsets -2 .. 2 */
+    entities_pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf);
+    /* position p sums what the words at p-2 .. p+2 add at offsets -2 .. 2,
+     * then the rows of its position features, in that order, in registers */
     for (i = 0; i < n; i++) {
         float *e = em + i * ENT_NL;
+        ent_v4f a0, a1, a2, a3;
+        float a4;
         const float *r = rp[i] + ENT_WIN * ENT_NL;
-        for (l = 0; l < ENT_NL; l++)
-            e[l] = r[l];
-        if (i >= 1) {
-            r = rp[i - 1] + (ENT_WIN - 1) * ENT_NL;
-            for (l = 0; l < ENT_NL; l++)
-                e[l] += r[l];
-        }
-        if (i >= 2) {
-            r = rp[i - 2];
-            for (l = 0; l < ENT_NL; l++)
-                e[l] += r[l];
-        }
-        if (i + 1 < n) {
-            r = rp[i + 1] + (ENT_WIN + 1) * ENT_NL;
-            for (l = 0; l < ENT_NL; l++)
-                e[l] += r[l];
-        }
-        if (i + 2 < n) {
-            r = rp[i + 2] + (ENT_WIN + 2) * ENT_NL;
-            for (l = 0; l < ENT_NL; l++)
-                e[l] += r[l];
-        }
-    }
-    entities_pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf);
-    if (m->ptab_ok)
-        for (i = 0; i < n; i++) {
-            float *e = em + i * ENT_NL;
+#define ENT_ROW_ADD(r)                                                            \
+    do {                                                                          \
+        ent_v4f x0, x1, x2, x3;                                                   \
+        memcpy(&x0, (r), 16);                                                     \
+        memcpy(&x1, (r) + 4, 16);                                                 \
+        memcpy(&x2, (r) + 8, 16);                                                 \
+        memcpy(&x3, (r) + 12, 16);                                                \
+        a0 += x0;                                                                 \
+        a1 += x1;                                                                 \
+        a2 += x2;                                                                 \
+        a3 += x3;                                                                 \
+        a4 += (r)[16];                                                            \
+    } while (0)
+        memcpy(&a0, r, 16);
+        memcpy(&a1, r + 4, 16);
+        memcpy(&a2, r + 8, 16);
+        memcpy(&a3, r + 12, 16);
+        a4 = r[16];
+        if (i >= 1)
+            ENT_ROW_ADD(rp[i - 1] + (ENT_WIN - 1) * ENT_NL);
+        if (i >= 2)
+            ENT_ROW_ADD(rp[i - 2]);
+        if (i + 1 < n)
+            ENT_ROW_ADD(rp[i + 1] + (ENT_WIN + 1) * ENT_NL);
+        if (i + 2 < n)
+            ENT_ROW_ADD(rp[i + 2] + (ENT_WIN + 2) * ENT_NL);
+        if (m->ptab_ok)
             for (k = 0; k < sc->npf[i]; k++) {
                 uint64_t key = sc->pf[i * ENT_MAXPOS + k];
                 uint32_t j = ptab_home(key);
-                const float *r;
                 while (m->pidx[j] != 0 && m->pkey[j] != key)
                     j = (j + 1) & (ENT_PTAB - 1);
-                if (m->pidx[j] == 0)
-                    continue;
-                r = m->prow[m->pidx[j]];
-                for (l = 0; l < ENT_NL; l++)
-                    e[l] += r[l];
+                if (m->pidx[j] != 0)
+                    ENT_ROW_ADD(m->prow[m->pidx[j]]);
             }
-        }
-    else
-        for (i = 0; i < n; i++) {
-            float *e = em + i * ENT_NL;
+#undef ENT_ROW_ADD
+        memcpy(e, &a0, 16);
+        memcpy(e + 4, &a1, 16);
+        memcpy(e + 8, &a2, 16);
+        memcpy(e + 12, &a3, 16);
+        e[16] = a4;
+        if (!m->ptab_ok)
             for (k = 0; k < sc->npf[i]; k++) {
-                const int16_t *r = model_row(m, entities_slot(sc->pf[i * ENT_MAXPOS + k], 0, m->h.hbits));
-                if (r == NULL)
+                const int16_t *q = model_row(m, entities_slot(sc->pf[i * ENT_MAXPOS + k], 0, m->h.hbits));
+                if (q == NULL)
                     continue;
                 for (l = 0; l < ENT_NL; l++)
-                    e[l] += (float)r[l] * m->h.wscale;
+                    e[l] += (float)q[l] * m->h.wscale;
             }
-        }
+    }
 }
 
 /* Add the row of position feature key to e. */

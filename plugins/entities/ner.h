@@ -99,11 +99,13 @@ typedef struct ent_docent {
 typedef struct ent_doc {
     ent_docent *e;      /* open addressing; one cache line holds what a look-up needs */
     uint32_t cap, n, gen, nhist;
+    uint32_t live;      /* the slots this document uses: a power of two, at most cap */
     /* optionally, the document's tokens and each one's entry once known
      * (-1: not yet), so that each token is looked up once */
     const ent_tok *base;
     size_t nbase, slotcap;
     int32_t *slot;
+    uint8_t *cc;        /* each token's capitalisation class + 1 once known (0: not yet) */
 } ent_doc;
 
 /* Hashing. */
@@ -151,6 +153,18 @@ ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i
  * tagged, its own label lab left out (0: none).  A second pass adds it. */
 ENT_API uint64_t entities_doc_feat(const ent_doc *d, const ent_tok *t, size_t i, unsigned lab);
 
+/* Decoding tables made once from the transitions, start and end scores
+ * (entities_dec_init): the transitions from each of the nine labels that
+ * can be followed by O, B-x or U-x to each of those, laid out for the
+ * vector loops. */
+typedef struct ent_dec {
+    float trans[ENT_NL * ENT_NL], start[ENT_NL], end[ENT_NL];
+    float fw[9][16];    /* fw[q][k]: closed label q to start label k (lanes 9..15: never read) */
+    float bw[9][16];    /* bw[k][q]: the same, lanes over q */
+    float inb[16], ini[16]; /* for an inside label c < 16: from B-x and I-x of its type to c */
+    float oi[16], ol[16];   /* for an open label c (B-x, I-x): from c to I-x and L-x of its type */
+} ent_dec;
+
 /* Transitions allowed by BILOU. */
 ENT_API int entities_allowed(int prev, int cur);
 ENT_API int entities_allowed_start(int cur);
@@ -173,6 +187,19 @@ ENT_API void entities_viterbi_again(const float *em, size_t n, const uint8_t *ch
                                     uint8_t *out);
 ENT_API void entities_max_marginals(const float *em, size_t n, const float *trans, const float *start,
                             const float *end, const float *fwd, float *bwd);
+/* The same three with tables made once (the model keeps its own:
+ * entities_model_dec).  back, if not NULL, is n * ENT_BACK bytes of back
+ * pointers, kept from a decoding to its decoding again, where that is
+ * cheaper than tracing the path back from the rows of fwd (making again
+ * the choices the forward step made); NULL: always from fwd.
+ * entities_marginals fills only the rows from..n-1 of bwd (those that the
+ * margins of labels at from or later read). */
+#define ENT_BACK 32
+ENT_API void entities_dec_init(ent_dec *d, const float *trans, const float *start, const float *end);
+ENT_API void entities_decode(const ent_dec *d, const float *em, size_t n, uint8_t *back, float *fwd, uint8_t *out);
+ENT_API void entities_decode_again(const ent_dec *d, const float *em, size_t n, const uint8_t *changed,
+                                   uint8_t *back, float *fwd, uint8_t *out);
+ENT_API void entities_marginals(const ent_dec *d, const float *em, size_t n, size_t from, float *bwd);
 
 /* ---- the model file ---- */
 
@@ -260,6 +287,7 @@ ENT_API int entities_model_second(const ent_model *m, const ent_doc *doc, const 
 /* Margin of the labels lab[a, b) against the best path that differs
  * there, from Viterbi scores fwd and max_marginals' bwd. */
 ENT_API float entities_margin(const float *fwd, const float *bwd, const uint8_t *lab, size_t a, size_t b);
+ENT_API const ent_dec *entities_model_dec(const ent_model *m);
 ENT_API const float *entities_model_trans(const ent_model *m);
 ENT_API const float *entities_model_start(const ent_model *m);
 ENT_API const float *entities_model_end(const ent_model *m);

@@ -1423,15 +1423,14 @@ typedef struct tagger {
  * first said of the other mentions of each word; labels to t->pred. */
 static void tagger_doc(tagger *t, const ent_tok *toks, size_t ntok, const size_t *se, size_t ns)
 {
-    const float *trans = entities_model_trans(t->m), *start = entities_model_start(t->m),
-                *end = entities_model_end(t->m);
+    const ent_dec *dec = entities_model_dec(t->m);
     size_t s;
     if (ntok > t->cap) {
         t->cap = ntok * 2;
         t->em = xrealloc(t->em, sizeof(float) * ENT_NL * t->cap);
         t->fwd = xrealloc(t->fwd, sizeof(float) * ENT_NL * t->cap);
-        t->back = xrealloc(t->back, ENT_NL * t->cap);
         t->pred = xrealloc(t->pred, t->cap);
+        t->back = xrealloc(t->back, ENT_BACK * t->cap);
         t->changed = xrealloc(t->changed, t->cap);
     }
     if (entities_doc_reset(&t->doc, ntok) != 0 || entities_doc_tokens(&t->doc, toks, ntok) != 0)
@@ -1444,16 +1443,15 @@ static void tagger_doc(tagger *t, const ent_tok *toks, size_t ntok, const size_t
             continue;
         tagger_fit(t, n);
         entities_model_emissions(t->m, &t->doc, toks + a, n, &t->es, t->em + a * ENT_NL);
-        entities_viterbi(t->em + a * ENT_NL, n, trans, start, end, t->back + a * ENT_NL, t->fwd + a * ENT_NL,
-                         t->pred + a);
+        entities_decode(dec, t->em + a * ENT_NL, n, t->back + a * ENT_BACK, t->fwd + a * ENT_NL, t->pred + a);
         entities_doc_add_labels(&t->doc, toks + a, n, t->pred + a);
     }
     for (s = 0; s < ns; s++) {
         size_t a = se[2 * s], n = se[2 * s + 1] - a;
         if (n > 0 && entities_model_second(t->m, &t->doc, toks + a, n, t->pred + a, t->em + a * ENT_NL,
                                            t->changed + a))
-            entities_viterbi_again(t->em + a * ENT_NL, n, t->changed + a, trans, start, end, t->back + a * ENT_NL,
-                                   t->fwd + a * ENT_NL, t->pred + a);
+            entities_decode_again(dec, t->em + a * ENT_NL, n, t->changed + a, t->back + a * ENT_BACK,
+                                  t->fwd + a * ENT_NL, t->pred + a);
     }
 }
 
@@ -1505,8 +1503,8 @@ static void tagger_free(tagger *t)
     scratch_free(&t->sc);
     free(t->em);
     free(t->fwd);
-    free(t->back);
     free(t->pred);
+    free(t->back);
     free(t->changed);
 }
 

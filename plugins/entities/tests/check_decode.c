@@ -1,0 +1,317 @@
+/* The tagger's decoders held to plain ones (and a word's last bytes read
+ * for its hash, to a byte at a time): Viterbi (each vector loop the
+ * processor has, first and again after a change of some emissions), the
+ * path traced back from the scores without back pointers, and the
+ * backward scores of the max-marginals from a given position, against
+ * loops over all label pairs written as the definitions say.  Scores on a
+ * coarse grid, so that ties (which the first label of the best wins) are
+ * frequent. */
+#include <config.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* (before check.h, whose fail() is not ner.c's) */
+#define ENT_API static __attribute__((unused))
+#include "../ner.c"
+
+#include <check.h>
+
+#define MAXN 48
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+
+static unsigned next_rand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng >> 32);
+}
+
+/* a score on a grid of quarters, -2 .. 2 */
+static float grid(void)
+{
+    return (float)((int)(next_rand() % 17) - 8) * 0.25f;
+}
+
+static void random_model(float *trans, float *start, float *end)
+{
+    int i;
+    for (i = 0; i < ENT_NL * ENT_NL; i++)
+        trans[i] = grid();
+    for (i = 0; i < ENT_NL; i++) {
+        start[i] = grid();
+        end[i] = grid();
+    }
+}
+
+/* Viterbi as defined: every allowed pair, the first best label kept, each
+ * row then taken against its O. */
+static void plain_viterbi(const float *em, size_t n, const float *trans, const float *start, const float *end,
+                          float *fwd, uint8_t *out)
+{
+    uint8_t back[MAXN][ENT_NL];
+    size_t i;
+    int c, p, best = 0;
+    float z, bs = NEG * 2;
+    for (c = 0; c < ENT_NL; c++)
+        fwd[c] = entities_allowed_start(c) ? start[c] + em[c] : NEG;
+    z = fwd[0];
+    for (c = 0; c < ENT_NL; c++)
+        fwd[c] -= z;
+    for (i = 1; i < n; i++) {
+        const float *prev = fwd + (i - 1) * ENT_NL;
+        float *cur = fwd + i * ENT_NL;
+        for (c = 0; c < ENT_NL; c++) {
+            int bp = -1;
+            float bv = 0;
+            for (p = 0; p < ENT_NL; p++) {
+                float v;
+                if (!entities_allowed(p, c))
+                    continue;
+                v = prev[p] + trans[p * ENT_NL + c];
+                if (bp < 0 || v > bv) {
+                    bv = v;
+                    bp = p;
+                }
+            }
+            cur[c] = bv + em[i * ENT_NL + c];
+            back[i][c] = (uint8_t)bp;
+        }
+        z = cur[0];
+        for (c = 0; c < ENT_NL; c++)
+            cur[c] -= z;
+    }
+    for (c = 0; c < ENT_NL; c++)
+        if (entities_allowed_end(c) && fwd[(n - 1) * ENT_NL + c] + end[c] > bs) {
+            bs = fwd[(n - 1) * ENT_NL + c] + end[c];
+            best = c;
+        }
+    out[n - 1] = (uint8_t)best;
+    for (i = n - 1; i > 0; i--)
+        out[i - 1] = back[i][out[i]];
+}
+
+/* The backward scores as defined: the best of every allowed next label. */
+static void plain_marginals(const float *em, size_t n, const float *trans, const float *end, float *bwd)
+{
+    size_t i;
+    int c, p;
+    for (c = 0; c < ENT_NL; c++)
+        bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? end[c] : NEG;
+    for (i = n - 1; i > 0; i--) {
+        float v[ENT_NL];
+        for (c = 0; c < ENT_NL; c++)
+            v[c] = bwd[i * ENT_NL + c] + em[i * ENT_NL + c];
+        for (p = 0; p < ENT_NL; p++) {
+            int closed = p == 0 || ENT_K(p) == ENT_L || ENT_K(p) == ENT_U, any = 0;
+            float best = NEG;
+            for (c = 0; c < ENT_NL; c++) {
+                float x;
+                if (!entities_allowed(p, c))
+                    continue;
+                x = v[c] + trans[p * ENT_NL + c];
+                if ((!closed && !any) || x > best)
+                    best = x;
+                any = 1;
+            }
+            bwd[(i - 1) * ENT_NL + p] = best;
+        }
+    }
+}
+
+typedef void (*viterbi_fn)(const ent_dec *, const float *, size_t, size_t, const uint8_t *, float *, uint8_t *,
+                           uint8_t *);
+typedef void (*marginals_fn)(const ent_dec *, const float *, size_t, size_t, float *);
+
+/* with back pointers (use_back) or without; the SSE loop never keeps them */
+static void check_viterbi(viterbi_fn fn, const char *name, int use_back)
+{
+    static uint8_t backbuf[MAXN * ENT_BACK];
+    uint8_t *back = use_back ? backbuf : NULL;
+    static float em[MAXN * ENT_NL], fwd[MAXN * ENT_NL], ref[MAXN * ENT_NL];
+    float trans[ENT_NL * ENT_NL], start[ENT_NL], end[ENT_NL];
+    uint8_t out[MAXN], rout[MAXN], changed[MAXN];
+    ent_dec d;
+    int round, again = 0;
+    for (round = 0; round < 3000; round++) {
+        size_t n = 1 + next_rand() % (round < 100 ? 4 : MAXN), i;
+        int c, any = 0;
+        if (round % 50 == 0) {
+            random_model(trans, start, end);
+            entities_dec_init(&d, trans, start, end);
+        }
+        for (i = 0; i < n * ENT_NL; i++)
+            em[i] = grid();
+        fn(&d, em, n, 0, NULL, fwd, back, out);
+        plain_viterbi(em, n, trans, start, end, ref, rout);
+        ck_assert_msg(memcmp(fwd, ref, n * ENT_NL * sizeof *fwd) == 0, "%s: scores differ (round %d)", name,
+                      round);
+        ck_assert_msg(memcmp(out, rout, n) == 0, "%s: path differs (round %d, %zu tokens)", name, round, n);
+        /* again, after some positions' emissions changed (or only
+         * changed in name: the rows come out as they were) */
+        for (i = 0; i < n; i++) {
+            changed[i] = next_rand() % 4 == 0;
+            if (changed[i] && next_rand() % 3 != 0)
+                for (c = 0; c < ENT_NL; c++)
+                    em[i * ENT_NL + c] += grid();
+            any |= changed[i];
+        }
+        if (!any)
+            continue;
+        for (i = 0; i < n && !changed[i]; i++)
+            ;
+        fn(&d, em, n, i, changed, fwd, back, out);
+        plain_viterbi(em, n, trans, start, end, ref, rout);
+        ck_assert_msg(memcmp(fwd, ref, n * ENT_NL * sizeof *fwd) == 0, "%s again: scores differ (round %d)",
+                      name, round);
+        ck_assert_msg(memcmp(out, rout, n) == 0, "%s again: path differs (round %d)", name, round);
+        again++;
+    }
+    ck_assert_int_gt(again, 1000);
+}
+
+static void check_marginals(marginals_fn fn, const char *name)
+{
+    static float em[MAXN * ENT_NL], bwd[MAXN * ENT_NL], ref[MAXN * ENT_NL];
+    float trans[ENT_NL * ENT_NL], start[ENT_NL], end[ENT_NL];
+    ent_dec d;
+    int round;
+    for (round = 0; round < 3000; round++) {
+        size_t n = 1 + next_rand() % MAXN, from = next_rand() % n, i;
+        if (round % 50 == 0) {
+            random_model(trans, start, end);
+            entities_dec_init(&d, trans, start, end);
+        }
+        if (round % 3 == 0)
+            from = 0;
+        for (i = 0; i < n * ENT_NL; i++)
+            em[i] = grid();
+        fn(&d, em, n, from, bwd);
+        plain_marginals(em, n, trans, end, ref);
+        ck_assert_msg(memcmp(bwd + from * ENT_NL, ref + from * ENT_NL, (n - from) * ENT_NL * sizeof *bwd) == 0,
+                      "%s: backward scores differ (round %d, %zu tokens from %zu)", name, round, n, from);
+    }
+}
+
+static void sse_with_back(const ent_dec *d, const float *em, size_t n, size_t from, const uint8_t *changed,
+                          float *fwd, uint8_t *back, uint8_t *out)
+{
+    (void)back;
+    viterbi_sse(d, em, n, from, changed, fwd, out);
+}
+
+START_TEST(test_viterbi_sse)
+{
+    check_viterbi(sse_with_back, "viterbi_sse", 0);
+}
+END_TEST
+
+START_TEST(test_viterbi_wide)
+{
+#ifdef ENT_WIDE
+    if (have_wide()) {
+        check_viterbi(viterbi_wide, "viterbi_wide with back pointers", 1);
+        check_viterbi(viterbi_wide, "viterbi_wide without", 0);
+    }
+#endif
+    check_viterbi(viterbi_any, "viterbi_any", 1);
+}
+END_TEST
+
+START_TEST(test_marginals)
+{
+    check_marginals(marginals_sse, "marginals_sse");
+#ifdef ENT_WIDE
+    if (have_wide())
+        check_marginals(marginals_wide, "marginals_wide");
+#endif
+    check_marginals(entities_marginals, "entities_marginals");
+}
+END_TEST
+
+/* The path's step back, nine sums at once, against the scan. */
+START_TEST(test_step_back)
+{
+    float trans[ENT_NL * ENT_NL], start[ENT_NL], end[ENT_NL], prev[ENT_NL];
+    ent_dec d;
+    int round, c;
+    for (round = 0; round < 20000; round++) {
+        if (round % 100 == 0) {
+            random_model(trans, start, end);
+            entities_dec_init(&d, trans, start, end);
+        }
+        for (c = 0; c < ENT_NL; c++)
+            prev[c] = grid();
+        for (c = 0; c < ENT_NL; c++)
+            ck_assert_int_eq(viterbi_back(&d, prev, c), viterbi_back_plain(trans, prev, c));
+    }
+}
+END_TEST
+
+/* The last bytes of a word for its hash, in two overlapping loads, against
+ * a byte at a time; from every place of a buffer, so that no load strays
+ * out of it (the sanitizer builds see to that). */
+START_TEST(test_tail_word)
+{
+    unsigned char buf[16];
+    int round;
+    size_t n, at;
+    for (round = 0; round < 200; round++) {
+        for (n = 0; n < sizeof buf; n++)
+            buf[n] = (unsigned char)next_rand();
+        for (n = 0; n < 8; n++)
+            for (at = 0; at + n <= sizeof buf; at++)
+                ck_assert_msg(tail_word(buf + at, n) == tail_word_plain(buf + at, n), "%zu bytes at %zu", n, at);
+    }
+}
+END_TEST
+
+/* The calls with the transitions as they are (the trainer's) decode as the
+ * tables made once do. */
+START_TEST(test_wrappers_agree)
+{
+    static float em[MAXN * ENT_NL], fwd[MAXN * ENT_NL], fwd2[MAXN * ENT_NL], bwd[MAXN * ENT_NL],
+        bwd2[MAXN * ENT_NL];
+    float trans[ENT_NL * ENT_NL], start[ENT_NL], end[ENT_NL];
+    uint8_t out[MAXN], out2[MAXN], back[MAXN * ENT_BACK];
+    ent_dec d;
+    size_t n = MAXN, i;
+    random_model(trans, start, end);
+    entities_dec_init(&d, trans, start, end);
+    for (i = 0; i < n * ENT_NL; i++)
+        em[i] = grid();
+    entities_viterbi(em, n, trans, start, end, back, fwd, out);
+    entities_decode(&d, em, n, back, fwd2, out2);
+    ck_assert(memcmp(out, out2, n) == 0);
+    ck_assert(memcmp(fwd, fwd2, sizeof fwd) == 0);
+    entities_max_marginals(em, n, trans, start, end, fwd, bwd);
+    entities_marginals(&d, em, n, 0, bwd2);
+    ck_assert(memcmp(bwd, bwd2, sizeof bwd) == 0);
+}
+END_TEST
+
+static Suite *decode_suite(void)
+{
+    Suite *s = suite_create("entities decoding");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_viterbi_sse);
+    tcase_add_test(tc, test_viterbi_wide);
+    tcase_add_test(tc, test_marginals);
+    tcase_add_test(tc, test_step_back);
+    tcase_add_test(tc, test_tail_word);
+    tcase_add_test(tc, test_wrappers_agree);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(decode_suite());
+    int failed;
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
