@@ -19,6 +19,13 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+/* the block scan has an AVX2 variant, chosen when the plugin is created */
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
+#define NUMBERS_WIDE_SCAN 1
+#include <immintrin.h>
+#else
+#define NUMBERS_WIDE_SCAN 0
+#endif
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -406,6 +413,12 @@ typedef struct {
     uint16_t f2[32][32];     /* the same by the low five bits of the two bytes (a letter of either case: 1..26) */
     int no_len_filters;      /* tests: the tables walked without the length filters */
     int scan_all_letters;    /* a word's first letter is not in SCAN_INITIALS: the block scan looks at every word */
+    int wide_scan;           /* the block scan uses AVX2 and the pair classes below (the CPU has AVX2) */
+    /* classes (a bit each) of the number words' first two letters, by the
+     * letter's low five bits: a pair of letters may start a number word
+     * when pair_first[first] & pair_second[second] is not 0; the same for
+     * the second and third letters */
+    unsigned char pair_first[32], pair_second[32], pair2_second[32], pair2_third[32];
     numbers_name *names;
     size_t n_names;
     uint32_t match_limit;
@@ -3332,29 +3345,98 @@ static inline void scan_masks(const unsigned char *u, uint64_t *let, uint64_t *d
     *lead = x;
     *ini = f;
 }
+
+#if NUMBERS_WIDE_SCAN
+/* The masks of scan_masks from AVX2, 32 bytes at a time, with ini made
+ * closer: a letter that may begin a number word by the pairs it makes
+ * with the next byte (pair_first, pair_second) and the next byte with the
+ * one after (pair2_second, pair2_third); the low five bits of a byte index
+ * the tables, so a byte that is no letter only lets more through.  Reads
+ * the two bytes after the block. */
+static inline __attribute__((target("avx2"))) __m256i wide_in_range(__m256i v, char lo, char span)
+{
+    __m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8(lo));
+    return _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8(span)), t);
+}
+
+/* The class bits of table[c & 31] for each byte c: the low and high
+ * halves of the table by two shuffles (an index with its top bit set
+ * gives 0). */
+static inline __attribute__((target("avx2"))) __m256i wide_classes(__m256i c, __m256i t_lo, __m256i t_hi)
+{
+    c = _mm256_and_si256(c, _mm256_set1_epi8(31));
+    return _mm256_or_si256(_mm256_shuffle_epi8(t_lo, _mm256_add_epi8(c, _mm256_set1_epi8(0x70))),
+                           _mm256_shuffle_epi8(t_hi, _mm256_sub_epi8(c, _mm256_set1_epi8(16))));
+}
+
+static __attribute__((target("avx2"))) void scan_masks_wide(const numbers_inst *I, const unsigned char *u, uint64_t *let,
+                                                            uint64_t *dig, uint64_t *lead, uint64_t *ini)
+{
+    const __m256i f_lo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)I->pair_first));
+    const __m256i f_hi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(I->pair_first + 16)));
+    const __m256i s_lo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)I->pair_second));
+    const __m256i s_hi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(I->pair_second + 16)));
+    const __m256i s2_lo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)I->pair2_second));
+    const __m256i s2_hi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(I->pair2_second + 16)));
+    const __m256i t_lo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)I->pair2_third));
+    const __m256i t_hi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(I->pair2_third + 16)));
+    uint64_t l = 0, d = 0, x = 0, f = 0;
+    for (int k = 0; k < 2; k++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(u + 32 * k));
+        __m256i w = _mm256_loadu_si256((const __m256i *)(const void *)(u + 32 * k + 1));
+        __m256i w2 = _mm256_loadu_si256((const __m256i *)(const void *)(u + 32 * k + 2));
+        __m256i isl = wide_in_range(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), 'a', 25);
+        __m256i isd = wide_in_range(v, '0', 9);
+        __m256i isx = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xc2)),
+                                      _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xe2)));
+        __m256i pair = _mm256_and_si256(wide_classes(v, f_lo, f_hi), wide_classes(w, s_lo, s_hi));
+        __m256i pair2 = _mm256_and_si256(wide_classes(w, s2_lo, s2_hi), wide_classes(w2, t_lo, t_hi));
+        __m256i isi = _mm256_andnot_si256(_mm256_or_si256(_mm256_cmpeq_epi8(pair, _mm256_setzero_si256()),
+                                                          _mm256_cmpeq_epi8(pair2, _mm256_setzero_si256())),
+                                          isl);
+        l |= (uint64_t)(uint32_t)_mm256_movemask_epi8(isl) << (32 * k);
+        d |= (uint64_t)(uint32_t)_mm256_movemask_epi8(isd) << (32 * k);
+        x |= (uint64_t)(uint32_t)_mm256_movemask_epi8(isx) << (32 * k);
+        f |= (uint64_t)(uint32_t)_mm256_movemask_epi8(isi) << (32 * k);
+    }
+    *let = l;
+    *dig = d;
+    *lead = x;
+    *ini = f;
+}
+#endif
 #endif
 
+#if defined(__SSE2__)
 /* The next candidate at or after pos (n when none); *cend: its end.  The
  * same positions as next_candidate_bytes, found 64 bytes at a time: only
  * the starts of runs of letters and digits and the lead bytes of fraction
  * signs are looked at, so the bytes between words cost a few instructions
- * per block. */
-static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
+ * per block.  With wide (AVX2) the masks come from scan_masks_wide, whose
+ * filter on the first two letters leaves about one word in eight of those
+ * the initials let through. */
+static inline __attribute__((always_inline)) size_t next_candidate_in(const numbers_inst *I, const char *s, size_t n,
+                                                                      size_t pos, size_t *cend, int wide)
 {
-#if defined(__SSE2__)
     const unsigned char *u = (const unsigned char *)s;
     size_t i = pos, skip = pos;
     uint64_t carry = 0, carry_l = 0;
-    while (i + 64 <= n) {
+    /* the wide masks read two bytes past the block */
+    while (i + 64 + (wide ? 2 : 0) <= n) {
         uint64_t l, d, x, f, a, runs, glued, starts;
-        scan_masks(u + i, &l, &d, &x, &f);
+#if NUMBERS_WIDE_SCAN
+        if (wide)
+            scan_masks_wide(I, u + i, &l, &d, &x, &f);
+        else
+#endif
+            scan_masks(u + i, &l, &d, &x, &f);
         if (I->scan_all_letters)
             f = l;
         a = l | d;
         /* the starts of runs of letters and digits, but of words only those
-         * whose first letter starts a number word and that are long enough:
-         * the others can only matter by digits glued to them (USD50), which
-         * are looked at instead */
+         * whose first letters may start a number word and that are long
+         * enough: the others can only matter by digits glued to them
+         * (USD50), which are looked at instead */
         runs = a & ~((a << 1) | carry);
         glued = d & ((l << 1) | carry_l) & ~runs;
         /* number words have three letters or more (the last two bits of a
@@ -3368,6 +3450,17 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
             starts &= starts - 1;
             if (r < skip)
                 continue;
+            /* most starts: a word that ends inside the block, has nothing
+             * glued to it (underscore before, digit or underscore after)
+             * and whose first two letters and length rule out a number
+             * word: what the general code below does with it is nothing */
+            if (f >> (r - i) & 1) {
+                uint64_t rest = ~l >> (r - i);
+                size_t len = rest ? (size_t)__builtin_ctzll(rest) : 0;
+                if (rest && !(I->f2[u[r] & 31][u[r + 1] & 31] >> (len < 16 ? len : 0) & 1) &&
+                    scan_class[u[r + len]] != 1 && scan_class[u[r + len]] != 4 && (r == 0 || u[r - 1] != '_'))
+                    continue;
+            }
             if (r > 0 && u[r - 1] == '_' && (a >> (r - i) & 1)) {
                 /* x_5, _Name: part of an identifier */
                 size_t e = r;
@@ -3448,6 +3541,30 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
         }
     }
     return next_candidate_bytes(I, s, n, i > skip ? i : skip, cend);
+}
+
+static size_t next_candidate_narrow(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
+{
+    return next_candidate_in(I, s, n, pos, cend, 0);
+}
+
+#if NUMBERS_WIDE_SCAN
+static __attribute__((target("avx2"))) size_t next_candidate_wide(const numbers_inst *I, const char *s, size_t n,
+                                                                   size_t pos, size_t *cend)
+{
+    return next_candidate_in(I, s, n, pos, cend, 1);
+}
+#endif
+#endif /* __SSE2__ */
+
+static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
+{
+#if NUMBERS_WIDE_SCAN
+    if (I->wide_scan)
+        return next_candidate_wide(I, s, n, pos, cend);
+#endif
+#if defined(__SSE2__)
+    return next_candidate_narrow(I, s, n, pos, cend);
 #else
     return next_candidate_bytes(I, s, n, pos, cend);
 #endif
@@ -3976,6 +4093,29 @@ static int numbers_create(void **out, const json_t *options, tp_error *err)
         I->first2[lexicon[i].word[0] - 'a'][lexicon[i].word[1] - 'a'] |= (uint16_t)(1u << strlen(lexicon[i].word));
         I->f2[lexicon[i].word[0] & 31][lexicon[i].word[1] & 31] |= (uint16_t)(1u << strlen(lexicon[i].word));
     }
+    {
+        /* a class bit for each second letter of a number word (eight bits:
+         * letters share one after the eighth, which lets more pairs
+         * through, never fewer); the first letter gets the classes of its
+         * second letters */
+        unsigned char cls[32] = {0}, cls3[32] = {0};
+        unsigned nc = 0, nc3 = 0;
+        for (size_t i = 0; i < LEX_N; i++) {
+            unsigned c1 = (unsigned char)lexicon[i].word[0] & 31, c2 = (unsigned char)lexicon[i].word[1] & 31,
+                     c3 = (unsigned char)lexicon[i].word[2] & 31; /* every number word has three letters or more */
+            if (cls[c2] == 0)
+                cls[c2] = (unsigned char)(1u << (nc++ % 8));
+            if (cls3[c3] == 0)
+                cls3[c3] = (unsigned char)(1u << (nc3++ % 8));
+            I->pair_first[c1] |= cls[c2];
+            I->pair_second[c2] |= cls[c2];
+            I->pair2_second[c2] |= cls3[c3];
+            I->pair2_third[c3] |= cls3[c3];
+        }
+    }
+#if NUMBERS_WIDE_SCAN
+    I->wide_scan = __builtin_cpu_supports("avx2");
+#endif
     I->match_limit = 1000000;
     I->max_findings = NUMBERS_MAX_FINDINGS_DEFAULT;
     if (options && (v = json_object_get(options, "match_limit")) && json_is_integer(v))
@@ -4116,6 +4256,19 @@ const char *numbers_table_word(int table, size_t i)
 void numbers_len_filters(void *instance, int on)
 {
     ((numbers_inst *)instance)->no_len_filters = !on;
+}
+
+/* For the tests: the block scan without AVX2 (0) or, where the CPU has it,
+ * with (1).  Returns whether the wide scan is on. */
+int numbers_wide_scan(void *instance, int on);
+int numbers_wide_scan(void *instance, int on)
+{
+#if NUMBERS_WIDE_SCAN
+    ((numbers_inst *)instance)->wide_scan = on && __builtin_cpu_supports("avx2");
+#else
+    (void)on;
+#endif
+    return ((numbers_inst *)instance)->wide_scan;
 }
 
 static const tp_option_spec numbers_options[] = {
