@@ -625,6 +625,43 @@ static int prev_word(const char *s, size_t p, size_t *ws, size_t *we)
     return 1;
 }
 
+/* The previous word of one position, kept: a candidate asks for the word
+ * before it several times (known names, dates, "a", "minus", "between",
+ * "percent of", year cues).  p is SIZE_MAX before the first question. */
+typedef struct {
+    size_t p, ws, we;
+    int ok;
+} numbers_prev;
+
+/* prev_word(s, p), from m when p is the position m holds; *ws and *we are
+ * 0 when there is no word. */
+static inline int prev_word_kept(numbers_prev *m, const char *s, size_t p, size_t *ws, size_t *we)
+{
+    if (m->p != p) {
+        m->p = p;
+        m->ws = m->we = 0;
+        m->ok = prev_word(s, p, &m->ws, &m->we);
+    }
+    *ws = m->ws;
+    *we = m->we;
+    return m->ok;
+}
+
+/* For the tests: prev_word_kept asked at ps[0..k) in that order (repeats
+ * included) gives what prev_word gives at each. */
+int numbers_prev_kept_agrees(const char *s, const size_t *ps, size_t k);
+int numbers_prev_kept_agrees(const char *s, const size_t *ps, size_t k)
+{
+    numbers_prev m = {SIZE_MAX, 0, 0, 0};
+    for (size_t i = 0; i < k; i++) {
+        size_t ws = 0, we = 0, ws2 = 0, we2 = 0;
+        int a = prev_word_kept(&m, s, ps[i], &ws, &we), b = prev_word(s, ps[i], &ws2, &we2);
+        if (a != b || ws != ws2 || we != we2)
+            return 0;
+    }
+    return 1;
+}
+
 /* For the tests: prev_word against its general path alone. */
 int numbers_prev_word_agrees(const char *s, size_t p);
 int numbers_prev_word_agrees(const char *s, size_t p)
@@ -1766,6 +1803,21 @@ typedef struct {
     const char *unit_ref;    /* the constant string unit was copied from, if any */
 } numbers_finding;
 
+/* What memset(f, 0, sizeof *f) gives that is ever read: the strings are
+ * read up to their NUL only, so their other bytes are left. */
+static inline void finding_clear(numbers_finding *f)
+{
+    static const numv zero;
+    f->s = f->e = 0;
+    f->kind = NULL;
+    f->value = f->low = f->high = zero;
+    f->has_value = 0;
+    f->iso[0] = '\0';
+    f->currency = f->approx = NULL;
+    f->unit[0] = '\0';
+    f->unit_ref = NULL;
+}
+
 /* The unit of f from a constant string (a table entry or a literal). */
 static void set_unit(numbers_finding *f, const char *u)
 {
@@ -2333,7 +2385,7 @@ static int dm_may_start(const char *s, size_t n, size_t p)
     return c == 'j' || c == 'f' || c == 'm' || c == 'a' || c == 's' || c == 'o' || c == 'n' || c == 'd';
 }
 
-static int read_date(const numbers_inst *I, numbers_worker *W, const char *s, size_t n, size_t p,
+static int read_date(const numbers_inst *I, numbers_worker *W, numbers_prev *pw, const char *s, size_t n, size_t p,
                      numbers_finding *f)
 {
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(W->md);
@@ -2365,7 +2417,7 @@ static int read_date(const numbers_inst *I, numbers_worker *W, const char *s, si
             we = b - 1;
             ws = word_start(s, we);
         } else {
-            prev_word(s, p, &ws, &we);
+            prev_word_kept(pw, s, p, &ws, &we);
         }
         if (we > ws && month_of(s + ws, we - ws) && (ws == 0 || !is_al((unsigned char)s[ws - 1]))) {
             rc = match_at(I, W, I->date_md, s, n, ws);
@@ -2419,11 +2471,11 @@ static inline size_t name_ctx3_of(unsigned char before, unsigned char b0, unsign
     return (((size_t)before * 251 + b0) * 251 + b1) & 0xffff;
 }
 
-static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t p)
+static size_t known_name(const numbers_inst *I, numbers_prev *pw, const char *s, size_t n, size_t p)
 {
     size_t ws = 0, we = 0, i, j;
     unsigned char b0 = (unsigned char)s[p], b1 = p + 1 < n ? (unsigned char)s[p + 1] : 0;
-    int has_prev = p >= 2 && s[p - 1] == ' ' && prev_word(s, p, &ws, &we) && we - ws < 64 &&
+    int has_prev = p >= 2 && s[p - 1] == ' ' && prev_word_kept(pw, s, p, &ws, &we) && we - ws < 64 &&
                    (I->prefix_lens >> (we - ws) & 1) &&
                    BIT(I->prefix_sig, prefix_sig_of(we - ws, (unsigned char)s[ws], (unsigned char)s[we - 1]));
     /* most candidates start no name: a few bit tests before the chains */
@@ -2554,10 +2606,10 @@ static void read_ratio(const numbers_inst *I, const char *s, size_t n, numbers_c
 }
 
 /* "percent of" right before p (not after a number): returns its start, or p. */
-static size_t percent_of(const numbers_inst *I, const char *s, size_t p)
+static size_t percent_of(const numbers_inst *I, numbers_prev *pw, const char *s, size_t p)
 {
     size_t ws, we, ps, pe;
-    if (!prev_word(s, p, &ws, &we) || we - ws != 2 || !ci_eq(s + ws, "of", 2) || !prev_word(s, ws, &ps, &pe))
+    if (!prev_word_kept(pw, s, p, &ws, &we) || we - ws != 2 || !ci_eq(s + ws, "of", 2) || !prev_word(s, ws, &ps, &pe))
         return p;
     if (!((pe - ps == 7 && ci_eq(s + ps, "percent", 7)) || (pe - ps == 8 && ci_eq(s + ps, "percents", 8)) ||
           (pe - ps == 4 && ci_eq(s + ps, "cent", 4))))
@@ -2610,13 +2662,14 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
     int rc;
     const char *cur = NULL;
     int is_digit = is_dg((unsigned char)s[p]);
+    numbers_prev before_p = {SIZE_MAX, 0, 0, 0};
 
     memset(&c, 0, sizeof c);
-    memset(f, 0, sizeof *f);
+    finding_clear(f);
     *next = cand_end > p ? cand_end : p + 1;
 
     /* known names */
-    ne = known_name(I, s, n, p);
+    ne = known_name(I, &before_p, s, n, p);
     if (ne) {
         *next = ne > p ? ne : p + 1;
         return 0;
@@ -2670,7 +2723,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             }
         }
         /* dates */
-        if (read_date(I, W, s, n, p, f)) {
+        if (read_date(I, W, &before_p, s, n, p, f)) {
             f->kind = "date";
             return 1;
         }
@@ -2735,7 +2788,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         if (p > 0 && (is_al((unsigned char)s[p - 1]) || is_dg((unsigned char)s[p - 1])))
             return 0;
         /* "a" or "an" before */
-        if (prev_word(s, p, &ws, &pwe) && ((pwe - ws == 1 && lc((unsigned char)s[ws]) == 'a') ||
+        if (prev_word_kept(&before_p, s, p, &ws, &pwe) && ((pwe - ws == 1 && lc((unsigned char)s[ws]) == 'a') ||
                                           (pwe - ws == 2 && ci_eq(s + ws, "an", 2)))) {
             lead_a = 1;
             a_start = ws;
@@ -2852,7 +2905,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                 if ((r > we && (ci_word(s, n, r, "of") || ci_word(s, n, r, "another") || ci_word(s, n, r, "day") ||
                                 ci_word(s, n, r, "thing") || ci_word(s, n, r, "way"))))
                     return 0;
-                if (prev_word(s, p, &ws, &pwe)) {
+                if (prev_word_kept(&before_p, s, p, &ws, &pwe)) {
                     static const char *const no_one[] = {"no", "any", "every", "some", "the", "this", "that",
                                                          "each", "which", "little", "only", "someone", "everyone",
                                                          "anyone", "new", "last", "other", "big", "right", "wrong"};
@@ -2875,7 +2928,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
     /* minus five, negative ten */
     {
         size_t ws, pwe;
-        if (!(c.flags & F_NEG) && prev_word(s, start, &ws, &pwe) &&
+        if (!(c.flags & F_NEG) && prev_word_kept(&before_p, s, start, &ws, &pwe) &&
             ((pwe - ws == 5 && ci_eq(s + ws, "minus", 5)) || (pwe - ws == 8 && ci_eq(s + ws, "negative", 8)))) {
             numv_neg(&c.v);
             c.flags = (c.flags & ~F_PLAIN) | F_NEG;
@@ -2920,7 +2973,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
 
     /* percent of 10, per cent of twenty-two */
     if (!cur && !(c.flags & (F_ORD | F_FRAC | F_VAGUE | F_PERIOD))) {
-        size_t ps = percent_of(I, s, start);
+        size_t ps = percent_of(I, &before_p, s, start);
         if (ps < start) {
             f->kind = "percent";
             set_unit(f, "percent");
@@ -2980,7 +3033,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         size_t q = end, r = 0;
         int between = 0, from = 0;
         size_t ws, pwe, pre = start;
-        if (prev_word(s, start, &ws, &pwe)) {
+        if (prev_word_kept(&before_p, s, start, &ws, &pwe)) {
             if (ci_word(s, n, ws, "between") && pwe - ws == 7)
                 between = 1, pre = ws;
             else if (ci_word(s, n, ws, "from") && pwe - ws == 4)
@@ -3122,7 +3175,7 @@ range_done:
         if ((c.flags & F_PLAIN) && c.ndig == 4 && c.v.e == 0 && y >= 1000 && y <= 2100) {
             size_t ws, pwe;
             const char *h = NULL;
-            int cue = prev_word(s, start, &ws, &pwe) && in_list(year_cues, YEAR_CUES_N, s + ws, pwe - ws);
+            int cue = prev_word_kept(&before_p, s, start, &ws, &pwe) && in_list(year_cues, YEAR_CUES_N, s + ws, pwe - ws);
             if ((cue || (y >= 1900 && y <= 2099)) && read_hedge(I, s, start, &h) == start) {
                 f->kind = "year";
                 iso_years(f->iso, (int)y, -1); /* 1000..2100 */
@@ -3694,15 +3747,37 @@ static json_t *shared_int(numbers_worker *W, int64_t v)
     return json_integer((json_int_t)v);
 }
 
+/* The slot of shared_strn's cache for p[0..len), 0 < len: a hash of a
+ * few overlapping loads that cover the bytes (no loop over them). */
+static inline size_t scache_slot(const char *p, size_t len)
+{
+    const uint64_t k = 0x9E3779B97F4A7C15ULL;
+    uint64_t h = (uint64_t)len * k, w;
+    uint32_t a, b;
+    if (len >= 8) {
+        for (size_t i = 0; i + 8 < len; i += 8) {
+            memcpy(&w, p + i, 8);
+            h = (h ^ w) * k;
+        }
+        memcpy(&w, p + len - 8, 8);
+    } else if (len >= 4) {
+        memcpy(&a, p, 4);
+        memcpy(&b, p + len - 4, 4);
+        w = (uint64_t)a | (uint64_t)b << 32;
+    } else {
+        w = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[len / 2] << 8 |
+            (uint64_t)(unsigned char)p[len - 1] << 16;
+    }
+    h = (h ^ w) * k;
+    return (size_t)(h >> 40) & (NUMBERS_SCACHE_N - 1);
+}
+
 static json_t *shared_strn(numbers_worker *W, const char *p, size_t len)
 {
 #ifdef JANSSON_THREAD_SAFE_REFCOUNT
     if (len > 0 && len <= NUMBERS_SCACHE_KEY) {
-        uint32_t h = 2166136261u;
+        size_t h = scache_slot(p, len);
         json_t *v;
-        for (size_t i = 0; i < len; i++)
-            h = (h ^ (unsigned char)p[i]) * 16777619u;
-        h = (h ^ (h >> 15)) & (NUMBERS_SCACHE_N - 1);
         if (W->scache[h].v != NULL && W->scache[h].len == len && memcmp(W->scache[h].key, p, len) == 0)
             return json_incref(W->scache[h].v);
         if ((v = json_stringn_nocheck(p, len)) == NULL)

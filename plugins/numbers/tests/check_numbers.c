@@ -19,6 +19,7 @@ int numbers_pack_agrees(const char *s, size_t len);
 int numbers_iso_agrees(int y, int m, int d);
 int numbers_stop_agrees(const void *instance, const char *s, size_t len);
 int numbers_prev_word_agrees(const char *s, size_t p);
+int numbers_prev_kept_agrees(const char *s, const size_t *ps, size_t k);
 int numbers_cur_firsts_ok(void);
 const char *numbers_table_word(int table, size_t i);
 void numbers_len_filters(void *instance, int on);
@@ -493,6 +494,22 @@ START_TEST(previous_word_fast_path)
 }
 END_TEST
 
+/* The word before a position kept for the next question: asked at
+ * positions in a pseudo-random order with repeats (the same position
+ * twice running, and coming back to one), the answers are prev_word's. */
+START_TEST(previous_word_kept)
+{
+    static const char *const text = "In 2020 about  42 people, a\t9 or x\xc2\xa0" "12 and 3 of   them";
+    size_t ps[400], len = strlen(text);
+    unsigned x = 7;
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+        x = x * 1103515245u + 12345u;
+        ps[i] = (x >> 16) % 3 == 0 && i > 0 ? ps[i - 1] : (x >> 8) % (len + 1);
+    }
+    ck_assert(numbers_prev_kept_agrees(text, ps, sizeof ps / sizeof ps[0]));
+}
+END_TEST
+
 /* Code points are counted on from the last finding sixteen bytes at a
  * time and the last few bytes by one load: at every distance from 0 to 40
  * bytes, with characters of one, two and three bytes between, each
@@ -706,6 +723,7 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, iso_strings_fast_path);
     tcase_add_test(tc, stop_words_fast_path);
     tcase_add_test(tc, previous_word_fast_path);
+    tcase_add_test(tc, previous_word_kept);
     tcase_add_test(tc, code_points_at_every_distance);
     tcase_add_test(tc, currency_code_filter);
     tcase_add_test(tc, suffix_length_filters);
