@@ -458,6 +458,8 @@ typedef struct {
     pcre2_match_context *mctx;
     pcre2_jit_stack *stack;
     size_t cur_b, cur_cp; /* code point cursor of span_new: a byte offset and its code point */
+    size_t ascii_end;     /* the text's bytes before it are known to be ASCII (see cp_of) */
+    int ascii_final;      /* ascii_end is the first byte that is not */
     json_t *ints[NUMBERS_INTS_N]; /* see shared_int */
     struct {
         uint32_t len;
@@ -3201,7 +3203,7 @@ range_done:
             {"or under", "up to"}, {"or lower", "up to"}, {"and under", "up to"}, {"and less", "up to"},
         };
         size_t a = skip_sp(s, n, f->e);
-        if (a > f->e && a < n && (lc((unsigned char)s[a]) == 'o' || lc((unsigned char)s[a]) == 'a'))
+        if (a > f->e && (ci_word(s, n, a, "or") || ci_word(s, n, a, "and"))) /* how each phrase starts */
             for (size_t i = 0; i < sizeof post / sizeof post[0]; i++) {
                 size_t pe, th;
                 if (!ci_word(s, n, a, post[i].w))
@@ -3661,11 +3663,35 @@ static size_t cp_of(numbers_worker *W, const char *s, size_t n, size_t b, size_t
     size_t cp, i;
     if (b > n)
         b = n;
+    /* in the text's ASCII start (all of most texts) a byte is a code
+     * point: the start is found as far as asked, sixteen bytes at a time */
+    if (b > W->ascii_end && !W->ascii_final) {
+        i = W->ascii_end;
+#if defined(__SSE2__)
+        for (; i + 16 <= b; i += 16) {
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+            if (m) {
+                i += (size_t)__builtin_ctz(m);
+                break;
+            }
+        }
+#endif
+        while (i < b && (unsigned char)s[i] < 0x80)
+            i++;
+        W->ascii_end = i;
+        W->ascii_final = i < b;
+    }
+    if (b <= W->ascii_end) {
+        *bb = b;
+        return b;
+    }
     while (b > 0 && b < n && ((unsigned char)s[b] & 0xC0) == 0x80)
         b--;
     *bb = b;
     if (b < W->cur_b)
         W->cur_b = 0, W->cur_cp = 0;
+    if (W->cur_b < W->ascii_end)
+        W->cur_b = W->cur_cp = W->ascii_end;
     cp = W->cur_cp;
     i = W->cur_b;
 #if defined(__SSE2__)
@@ -3871,6 +3897,8 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
     s = tp_text_bytes(W->t);
     n = tp_text_len(W->t);
     W->cur_b = W->cur_cp = 0;
+    W->ascii_end = 0;
+    W->ascii_final = 0;
     arr = json_array();
     if (arr == NULL)
         return tp_error_set(err, NULL, "out of memory");

@@ -511,39 +511,44 @@ START_TEST(previous_word_kept)
 END_TEST
 
 /* Code points are counted on from the last finding sixteen bytes at a
- * time and the last few bytes by one load: at every distance from 0 to 40
- * bytes, with characters of one, two and three bytes between, each
- * finding's start and end are the code points counted one by one. */
+ * time and the last few bytes by one load, and are the bytes in the
+ * text's ASCII start: at every distance from 0 to 40 bytes, with
+ * characters of one, two and three bytes between (from the start, or after
+ * the first 5, 17 or 33 findings), each finding's start and end are the
+ * code points counted one by one. */
 START_TEST(code_points_at_every_distance)
 {
     static const char *const fill[] = {"a", "\xc3\xa9", "\xe2\x80\x94"};
+    static const size_t ascii_first[] = {0, 5, 17, 33};
     stage st;
     char *text = malloc(20000);
-    size_t len = 0, cps = 0, k = 0, starts[200], ends[200];
     stage_open(&st, NULL);
-    for (size_t d = 0; d <= 40; d++) {
-        const char *c = fill[d % 3];
-        for (size_t j = 0; j < d; j++) {
-            memcpy(text + len, c, strlen(c));
-            len += strlen(c);
-            cps++;
+    for (size_t v = 0; v < sizeof ascii_first / sizeof ascii_first[0]; v++) {
+        size_t len = 0, cps = 0, k = 0, starts[200], ends[200];
+        for (size_t d = 0; d <= 40; d++) {
+            const char *c = d < ascii_first[v] ? "a" : fill[d % 3];
+            for (size_t j = 0; j < d; j++) {
+                memcpy(text + len, c, strlen(c));
+                len += strlen(c);
+                cps++;
+            }
+            /* " 7 " then, at the next finding, "77 ": a number of one or two digits */
+            len += (size_t)sprintf(text + len, d % 2 ? " 7 " : " 77 ");
+            starts[k] = cps + 1;
+            ends[k] = cps + 1 + (d % 2 ? 1 : 2);
+            cps += d % 2 ? 3 : 4;
+            k++;
         }
-        /* " 7 " then, at the next finding, "77 ": a number of one or two digits */
-        len += (size_t)sprintf(text + len, d % 2 ? " 7 " : " 77 ");
-        starts[k] = cps + 1;
-        ends[k] = cps + 1 + (d % 2 ? 1 : 2);
-        cps += d % 2 ? 3 : 4;
-        k++;
-    }
-    {
-        json_t *r = run(&st, text, len), *a = json_object_get(r, "numbers");
-        ck_assert_int_eq(json_array_size(a), k);
-        for (size_t i = 0; i < k; i++) {
-            json_t *f = json_array_get(a, i);
-            ck_assert_int_eq(json_integer_value(json_object_get(f, "start")), starts[i]);
-            ck_assert_int_eq(json_integer_value(json_object_get(f, "end")), ends[i]);
+        {
+            json_t *r = run(&st, text, len), *a = json_object_get(r, "numbers");
+            ck_assert_int_eq(json_array_size(a), k);
+            for (size_t i = 0; i < k; i++) {
+                json_t *f = json_array_get(a, i);
+                ck_assert_int_eq(json_integer_value(json_object_get(f, "start")), starts[i]);
+                ck_assert_int_eq(json_integer_value(json_object_get(f, "end")), ends[i]);
+            }
+            json_decref(r);
         }
-        json_decref(r);
     }
     free(text);
     stage_close(&st);
