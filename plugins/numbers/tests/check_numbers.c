@@ -550,6 +550,18 @@ START_TEST(code_points_at_every_distance)
             json_decref(r);
         }
     }
+    {
+        /* a number right after the first character that is not ASCII, or
+         * after one at the very start */
+        static const struct { const char *text; json_int_t start; } glued[] = {
+            {"ab\xc3\xa9" "7 cats", 3}, {"\xc3\xa9" "7 cats", 1}, {"\xe2\x80\x94" "42", 1}, {"x\xe2\x80\x94" "42", 2},
+        };
+        for (size_t i = 0; i < sizeof glued / sizeof glued[0]; i++) {
+            json_t *r = run_s(&st, glued[i].text), *f = json_array_get(json_object_get(r, "numbers"), 0);
+            ck_assert_msg(json_integer_value(json_object_get(f, "start")) == glued[i].start, "%s", glued[i].text);
+            json_decref(r);
+        }
+    }
     free(text);
     stage_close(&st);
 }
