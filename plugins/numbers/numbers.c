@@ -3675,6 +3675,12 @@ static size_t cp_of(numbers_worker *W, const char *s, size_t n, size_t b, size_t
                 break;
             }
         }
+        /* the last 1..15 bytes by one load when sixteen are there */
+        if (i < b && b - i < 16 && i + 16 <= n) {
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) &
+                         ((1u << (b - i)) - 1);
+            i = m ? i + (size_t)__builtin_ctz(m) : b;
+        }
 #endif
         while (i < b && (unsigned char)s[i] < 0x80)
             i++;
