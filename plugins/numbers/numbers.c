@@ -438,6 +438,8 @@ typedef struct {
     numbers_bits hedge_by[256]; /* hedges by lower-case last byte */
     uint16_t cur_lens[256];     /* lengths of the first run of letters (a bit each, 15 and more in bit 15) of currency_words by lower-case first byte */
     uint16_t unit_lens[256];    /* the same for units */
+    unsigned char cur_run[CUR_N], unit_run[UNIT_N]; /* each word's first run of letters: its length, 15 for 15 and more */
+    unsigned char hedge_wl[HEDGE_N]; /* the length of each hedge's last word, 15 for 15 and more */
     uint16_t hedge_lens[256];   /* lengths (a bit each, 15 and more in bit 15) of the last words of hedges by last byte */
     numbers_bits stop_by[256];  /* stopwords by first byte */
     size_t max_findings;
@@ -1837,7 +1839,7 @@ static void set_unit(numbers_finding *f, const char *u)
 /* A hedge right before p: returns its start and sets *norm, or p. */
 static size_t read_hedge(const numbers_inst *I, const char *s, size_t p, const char **norm)
 {
-    size_t q = skip_sp_back(s, p);
+    size_t q = skip_sp_back(s, p), wl = 0;
     unsigned char last;
     if (q == 0)
         return p;
@@ -1848,7 +1850,6 @@ static size_t read_hedge(const numbers_inst *I, const char *s, size_t p, const c
         return p;
     {
         /* no hedge ends in a word of this length and last letter: "in", "the" */
-        size_t wl = 0;
         while (wl < q && wl < 15 && is_al((unsigned char)s[q - 1 - wl]))
             wl++;
         if (!(I->hedge_lens[last] >> wl & 1))
@@ -1856,7 +1857,7 @@ static size_t read_hedge(const numbers_inst *I, const char *s, size_t p, const c
     }
     BITS_FOR(&I->hedge_by[last], i) {
         size_t l = hedges[i].len;
-        if (l <= q && ci_eq(s + q - l, hedges[i].phrase, l) &&
+        if ((I->hedge_wl[i] == wl || I->no_len_filters) && l <= q && ci_eq(s + q - l, hedges[i].phrase, l) &&
             (q - l == 0 || (is_al((unsigned char)hedges[i].phrase[0]) ? !is_al((unsigned char)s[q - l - 1])
                                                                        : !strchr("<>=", s[q - l - 1])))) {
             *norm = hedges[i].norm;
@@ -1986,6 +1987,7 @@ static size_t read_cur_suffix(const numbers_inst *I, const char *s, size_t n, si
         {"\xe2\x82\xad", "LAK"}, {"\xc2\xa3", "GBP"}, {"\xe2\x82\xb9", "INR"},
     };
     size_t q = skip_sp(s, n, e);
+    unsigned run;
     if (q + 1 < n && (unsigned char)s[q] == 0xc2 && (unsigned char)s[q + 1] == 0xa2) { /* 10¢ */
         *iso = "USD";
         *pow10 = -2;
@@ -2033,10 +2035,11 @@ static size_t read_cur_suffix(const numbers_inst *I, const char *s, size_t n, si
     /* a word matches only a table word whose first run of letters is as
      * long as its own (the byte after the run must be the same, or no
      * letter): most words after a number are no currency */
-    if (!(I->cur_lens[lc((unsigned char)s[q])] >> letter_run(s, n, q) & 1) && !I->no_len_filters)
+    run = letter_run(s, n, q);
+    if (!(I->cur_lens[lc((unsigned char)s[q])] >> run & 1) && !I->no_len_filters)
         return e;
     BITS_FOR(&I->cur_by[lc((unsigned char)s[q])], i)
-        if (ci_word(s, n, q, currency_words[i].word)) {
+        if ((I->cur_run[i] == run || I->no_len_filters) && ci_word(s, n, q, currency_words[i].word)) {
             *iso = currency_words[i].iso;
             *pow10 = currency_words[i].pow10;
             return q + strlen(currency_words[i].word);
@@ -2125,6 +2128,7 @@ static size_t read_percent(const char *s, size_t n, size_t e, int *points)
 static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e, const numbers_unit **u)
 {
     size_t q = skip_sp(s, n, e);
+    unsigned run;
     if (q == e) {
         if (q + 1 < n && s[q] == '-' && is_al((unsigned char)s[q + 1]))
             q++; /* a two-year deal, a 300-year-old, a 10-gallon cooler */
@@ -2133,11 +2137,14 @@ static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e
     }
     if (q >= n)
         return e;
-    if (!(I->unit_lens[lc((unsigned char)s[q])] >> letter_run(s, n, q) & 1) && !I->no_len_filters)
+    run = letter_run(s, n, q);
+    if (!(I->unit_lens[lc((unsigned char)s[q])] >> run & 1) && !I->no_len_filters)
         return e; /* as in read_cur_suffix */
     BITS_FOR(&I->unit_by[lc((unsigned char)s[q])], i) {
         size_t l;
         int ok;
+        if (I->unit_run[i] != run && !I->no_len_filters)
+            continue;
         l = I->unit_len[i];
         if (q + l > n)
             continue;
@@ -4103,11 +4110,12 @@ static int numbers_index(numbers_inst *I)
     size_t last[257];
     for (size_t i = 0; i < CUR_N; i++)
         bits_set(&I->cur_by[lc((unsigned char)currency_words[i].word[0])], i),
-            I->cur_lens[lc((unsigned char)currency_words[i].word[0])] |=
-            (uint16_t)(1u << letter_run(currency_words[i].word, strlen(currency_words[i].word), 0));
+            I->cur_run[i] = (unsigned char)letter_run(currency_words[i].word, strlen(currency_words[i].word), 0),
+            I->cur_lens[lc((unsigned char)currency_words[i].word[0])] |= (uint16_t)(1u << I->cur_run[i]);
     for (size_t i = 0; i < UNIT_N; i++) {
         bits_set(&I->unit_by[lc((unsigned char)units[i].word[0])], i);
-        I->unit_lens[lc((unsigned char)units[i].word[0])] |= (uint16_t)(1u << letter_run(units[i].word, strlen(units[i].word), 0));
+        I->unit_run[i] = (unsigned char)letter_run(units[i].word, strlen(units[i].word), 0);
+        I->unit_lens[lc((unsigned char)units[i].word[0])] |= (uint16_t)(1u << I->unit_run[i]);
         I->unit_len[i] = (unsigned char)strlen(units[i].word);
     }
     for (size_t i = 0; i < HEDGE_N; i++) {
@@ -4116,7 +4124,8 @@ static int numbers_index(numbers_inst *I)
         while (wl < hedges[i].len && is_al((unsigned char)hedges[i].phrase[hedges[i].len - 1 - wl]))
             wl++;
         bits_set(&I->hedge_by[lb], i);
-        I->hedge_lens[lb] |= (uint16_t)(1u << (wl < 15 ? wl : 15));
+        I->hedge_wl[i] = (unsigned char)(wl < 15 ? wl : 15);
+        I->hedge_lens[lb] |= (uint16_t)(1u << I->hedge_wl[i]);
     }
     for (size_t i = 0; i < STOP_N; i++)
         bits_set(&I->stop_by[(unsigned char)stopwords[i][0]], i);
@@ -4359,6 +4368,8 @@ const char *numbers_table_word(int table, size_t i)
 {
     if (table == 0)
         return i < CUR_N ? currency_words[i].word : NULL;
+    if (table == 2)
+        return i < HEDGE_N ? hedges[i].phrase : NULL;
     return i < UNIT_N ? units[i].word : NULL;
 }
 

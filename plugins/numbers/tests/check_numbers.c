@@ -591,15 +591,17 @@ START_TEST(currency_code_filter)
 END_TEST
 
 /* Currency words and units after a number are compared only when the
- * word there is as long as one of theirs: with and without that filter,
- * every word of both tables, in three shapes and two cases, gives the
- * same findings. */
+ * word there has a first run of letters as long as theirs, and hedges
+ * before it only when the word there is as long as their last word: with
+ * and without those filters, every word of the three tables, in three
+ * shapes and two cases, gives the same findings. */
 START_TEST(suffix_length_filters)
 {
-    static const char *const shapes[] = {"It cost 7 %s today.", "a 12-%s thing", "About 40 %s, 5 %ss and 9 %sx"};
+    static const char *const after[] = {"It cost 7 %s today.", "a 12-%s thing", "About 40 %s, 5 %ss and 9 %sx"};
+    static const char *const before[] = {"%s 7 cats", "They had %s 12 dogs.", "(%s 40) and x%s 3"};
     stage st;
     stage_open(&st, NULL);
-    for (int table = 0; table < 2; table++)
+    for (int table = 0; table < 3; table++)
         for (size_t i = 0; numbers_table_word(table, i) != NULL; i++)
             for (size_t k = 0; k < 6; k++) {
                 char text[256], *a, *b;
@@ -609,7 +611,7 @@ START_TEST(suffix_length_filters)
                 snprintf(word, sizeof word, "%s", w);
                 if (k >= 3 && word[0] >= 'a' && word[0] <= 'z')
                     word[0] = (char)(word[0] - 32);
-                snprintf(text, sizeof text, shapes[k % 3], word, word, word);
+                snprintf(text, sizeof text, (table == 2 ? before : after)[k % 3], word, word, word);
                 numbers_len_filters(st.inst, 1);
                 r = run_s(&st, text);
                 a = json_dumps(json_object_get(r, "numbers"), JSON_COMPACT);
