@@ -1194,10 +1194,8 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
         }
         /* an attached unit: 29km, 180ml, 5kg */
         BITS_FOR(&I->unit_by[lc((unsigned char)s[q])], i) {
-            size_t ul;
-            if (units[i].exact_case ? units[i].word[0] != s[q] || (ul = strlen(units[i].word)) != wl ||
-                                          memcmp(s + q, units[i].word, ul) != 0
-                                    : !ci_is(s + q, wl, units[i].word))
+            if (I->unit_len[i] != wl || (units[i].exact_case ? memcmp(s + q, units[i].word, wl) != 0
+                                                             : !ci_is(s + q, wl, units[i].word)))
                 continue;
             {
                 c->unit = units[i].unit;
@@ -2567,6 +2565,8 @@ static void read_ratio(const numbers_inst *I, const char *s, size_t n, numbers_c
     const numbers_unit *u = NULL;
     if (a == c->e || !c->v.exact || c->v.m <= 0 || c->v.e < 0)
         return;
+    if (a >= n || (lc((unsigned char)s[a]) != 'o' && lc((unsigned char)s[a]) != 'i'))
+        return; /* how the three words start */
     if (ci_word(s, n, a, "over"))
         r = a + 4, over = 1;
     else if (ci_word(s, n, a, "in"))
