@@ -3675,6 +3675,13 @@ static size_t cp_of(numbers_worker *W, const char *s, size_t n, size_t b, size_t
     if (b > W->ascii_end && !W->ascii_final) {
         i = W->ascii_end;
 #if defined(__SSE2__)
+        for (; i + 64 <= b; i += 64) {
+            const __m128i *v = (const __m128i *)(const void *)(s + i);
+            __m128i o = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                                     _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+            if (_mm_movemask_epi8(o))
+                break;
+        }
         for (; i + 16 <= b; i += 16) {
             unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
             if (m) {
