@@ -2100,8 +2100,8 @@ static size_t read_percent(const char *s, size_t n, size_t e, int *points)
     *points = 0;
     if (q < n && s[q] == '%')
         return q + 1;
-    if (q == e)
-        return e;
+    if (q == e || q >= n || lc((unsigned char)s[q]) != 'p')
+        return e; /* every word below starts with p */
     if (ci_word(s, n, q, "percentage")) {
         size_t r = skip_sp(s, n, q + 10);
         if (ci_word(s, n, r, "points") || ci_word(s, n, r, "point")) {
