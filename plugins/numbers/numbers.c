@@ -2230,7 +2230,8 @@ static size_t read_counted(const numbers_inst *I, const char *s, size_t n, size_
 static int month_of(const char *s, size_t len)
 {
     unsigned char c;
-    if (len == 0 || len > 9)
+    /* every month name and its shortest form has three letters or more */
+    if (len < 3 || len > 9)
         return 0;
     /* the first letters of the months (j f m a s o n d): most words are
      * none, and the loop below would find nothing for them */
@@ -2244,7 +2245,7 @@ static int month_of(const char *s, size_t len)
         if (lc((unsigned char)s[0]) != (unsigned char)month_names[i][0] && i != 8)
             continue;
         ml = strlen(month_names[i]);
-        if ((len == ml || (len >= 3 && len < ml)) && ci_eq(s, month_names[i], len))
+        if (len <= ml && ci_eq(s, month_names[i], len))
             return i + 1;
         if (i == 8 && len == 4 && ci_eq(s, "sept", 4))
             return 9;
