@@ -3038,6 +3038,36 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         set_unit(f, cur);
     }
 
+    /* ranks: between the tenth and the fifteenth (each "the" may be left
+     * out); the second rank is an ordinal too, and not below the first */
+    if ((c.flags & F_ORD) && !cur) {
+        size_t ws, we, a = skip_sp(s, n, end), r = 0;
+        /* the word before, past a "the" */
+        int has = prev_word_kept(&before_p, s, start, &ws, &we);
+        if (has && we - ws == 3 && ci_eq(s + ws, "the", 3))
+            has = prev_word(s, ws, &ws, &we);
+        if (has && we - ws == 7 && ci_eq(s + ws, "between", 7) && a > end && ci_word(s, n, a, "and") &&
+            (r = skip_sp(s, n, a + 3)) > a + 3 && ci_word(s, n, r, "the"))
+            r = skip_sp(s, n, r + 3) > r + 3 ? skip_sp(s, n, r + 3) : 0;
+        if (r > a && r < n) {
+            numbers_core c2;
+            int ok = 0;
+            memset(&c2, 0, sizeof c2);
+            if (is_dg((unsigned char)s[r]))
+                ok = parse_digits(I, s, n, r, &c2) == 1;
+            else if (is_al((unsigned char)s[r]))
+                ok = parse_words(I, s, n, r, 0, &c2) == 1;
+            if (ok && (c2.flags & F_ORD) && !(c2.flags & F_FRAC) && numv_double(c.v) < numv_double(c2.v)) {
+                f->low = c.v;
+                f->high = c2.v;
+                f->kind = "range";
+                start = ws;
+                end = c2.e;
+                goto range_done;
+            }
+        }
+    }
+
     /* ranges: 20-30, 20 to 30, between 20 and 30, from 5 to 10 million */
     if (!(c.flags & (F_ORD | F_VAGUE | F_PERIOD))) {
         size_t q = end, r = 0;
