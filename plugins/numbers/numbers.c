@@ -1,7 +1,8 @@
 /* numbers: every quantity a document claims, with its value, unit and hedge.
  *
- * One pcre2 pattern (JIT) finds candidates: a digit, a vulgar fraction sign
- * or a number word.  At each candidate hand-written code reads the number
+ * A block scan (AVX2 where the CPU has it, else SSE2; one pcre2 pattern
+ * with the option candidates: pcre2) finds candidates: a digit, a vulgar
+ * fraction sign or a number word.  At each candidate hand-written code reads the number
  * (digits with separators, decimals and suffixes, or spelled-out words by a
  * small grammar), then looks around it for a currency, a percent sign, a
  * second number making a range, a date, a unit and a hedge.  A few anchored
@@ -3299,8 +3300,8 @@ hedge:
 /* ------------------------------------------------------------------ */
 /* Candidates: a digit, a vulgar fraction sign, or a number word.  The
  * same set the pattern in create() describes; this scan skips whole words
- * with a two-letter filter, which is several times faster than a caseless
- * alternation of ninety words. */
+ * by filters on their first letters, which is several times faster than a
+ * caseless alternation of ninety words. */
 
 /* Byte classes for the scan: 0 nothing, 1 digit, 2 letter, 3 lead byte of
  * a vulgar fraction sign, 4 digit-like glue (underscore). */
@@ -4431,7 +4432,7 @@ int numbers_wide_scan(void *instance, int on)
 
 static const tp_option_spec numbers_options[] = {
     {"names", TP_OPT_LIST, NULL, "extra files of known names (lines \"name TEXT\" or \"prefix WORD\")", NULL, 0, 0, 0},
-    {"candidates", TP_OPT_ENUM, "scan", "how candidates are found: a word scan with a two-letter filter, or the same set as one pcre2 pattern (slower; for checking)", "scan|pcre2", 0, 0, 0},
+    {"candidates", TP_OPT_ENUM, "scan", "how candidates are found: a word scan with a filter on the first letters, or the same set as one pcre2 pattern (slower; for checking)", "scan|pcre2", 0, 0, 0},
     {"max_findings", TP_OPT_INT, "100000", "most numbers reported per document", NULL, 1, 1e9, 0},
     {"match_limit", TP_OPT_INT, "1000000", "pcre2 match limit for each pattern match", NULL, 1000, 1e9, 0},
     {NULL, 0, NULL, NULL, NULL, 0, 0, 0},
