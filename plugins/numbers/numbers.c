@@ -1329,7 +1329,9 @@ static size_t parse_denom(const numbers_inst *I, const char *s, size_t n, size_t
             return 0;
         ae = word_end(s, n, a);
         M = ae > a ? lex_find(I, s + a, ae - a) : NULL;
-        if (M == NULL && ae - a > 3 && lc((unsigned char)s[ae - 1]) == 's') {
+        /* twenty-fifths: the plural of an ordinal (fifths is also a
+         * fraction word of its own) */
+        if ((M == NULL || M->kind == W_FRAC) && ae - a > 3 && lc((unsigned char)s[ae - 1]) == 's') {
             M = lex_find(I, s + a, ae - a - 1);
             pl = 1;
         }
