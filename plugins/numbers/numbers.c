@@ -1341,6 +1341,23 @@ static size_t parse_denom(const numbers_inst *I, const char *s, size_t n, size_t
         *plural = pl;
         return ae;
     }
+    case W_UNIT: {
+        /* one hundred fifth, one hundred and fifth: 105 (the numerator
+         * before it makes the fraction: one one hundred fifth) */
+        size_t h = skip_sp(s, n, we), a, e2;
+        int64_t d2;
+        int pl2;
+        if (L->v != 1 || h == we || !ci_word(s, n, h, "hundred"))
+            return 0;
+        a = skip_sp(s, n, h + 7);
+        if (a > h + 7 && ci_word(s, n, a, "and") && skip_sp(s, n, a + 3) > a + 3)
+            a = skip_sp(s, n, a + 3);
+        if (a == h + 7 || (e2 = parse_denom(I, s, n, a, &d2, &pl2)) == 0 || d2 >= 100)
+            return 0;
+        *den = 100 + d2;
+        *plural = pl2;
+        return e2;
+    }
     case W_ORD:
         if (L->v == 2 || (L->v == 1 && !*plural))
             return 0;
