@@ -1,7 +1,8 @@
 /* numbers: every quantity a document claims, with its value, unit and hedge.
  *
- * One pcre2 pattern (JIT) finds candidates: a digit, a vulgar fraction sign
- * or a number word.  At each candidate hand-written code reads the number
+ * A block scan (AVX2 where the CPU has it, else SSE2; one pcre2 pattern
+ * with the option candidates: pcre2) finds candidates: a digit, a vulgar
+ * fraction sign or a number word.  At each candidate hand-written code reads the number
  * (digits with separators, decimals and suffixes, or spelled-out words by a
  * small grammar), then looks around it for a currency, a percent sign, a
  * second number making a range, a date, a unit and a hedge.  A few anchored
@@ -18,6 +19,13 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+/* the block scan has an AVX2 variant, chosen when the plugin is created */
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
+#define NUMBERS_WIDE_SCAN 1
+#include <immintrin.h>
+#else
+#define NUMBERS_WIDE_SCAN 0
 #endif
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -406,6 +414,12 @@ typedef struct {
     uint16_t f2[32][32];     /* the same by the low five bits of the two bytes (a letter of either case: 1..26) */
     int no_len_filters;      /* tests: the tables walked without the length filters */
     int scan_all_letters;    /* a word's first letter is not in SCAN_INITIALS: the block scan looks at every word */
+    int wide_scan;           /* the block scan uses AVX2 and the pair classes below (the CPU has AVX2) */
+    /* classes (a bit each) of the number words' first two letters, by the
+     * letter's low five bits: a pair of letters may start a number word
+     * when pair_first[first] & pair_second[second] is not 0; the same for
+     * the second and third letters */
+    unsigned char pair_first[32], pair_second[32], pair2_second[32], pair2_third[32];
     numbers_name *names;
     size_t n_names;
     uint32_t match_limit;
@@ -425,6 +439,8 @@ typedef struct {
     numbers_bits hedge_by[256]; /* hedges by lower-case last byte */
     uint16_t cur_lens[256];     /* lengths of the first run of letters (a bit each, 15 and more in bit 15) of currency_words by lower-case first byte */
     uint16_t unit_lens[256];    /* the same for units */
+    unsigned char cur_run[CUR_N], unit_run[UNIT_N]; /* each word's first run of letters: its length, 15 for 15 and more */
+    unsigned char hedge_wl[HEDGE_N]; /* the length of each hedge's last word, 15 for 15 and more */
     uint16_t hedge_lens[256];   /* lengths (a bit each, 15 and more in bit 15) of the last words of hedges by last byte */
     numbers_bits stop_by[256];  /* stopwords by first byte */
     size_t max_findings;
@@ -445,6 +461,8 @@ typedef struct {
     pcre2_match_context *mctx;
     pcre2_jit_stack *stack;
     size_t cur_b, cur_cp; /* code point cursor of span_new: a byte offset and its code point */
+    size_t ascii_end;     /* the text's bytes before it are known to be ASCII (see cp_of) */
+    int ascii_final;      /* ascii_end is the first byte that is not */
     json_t *ints[NUMBERS_INTS_N]; /* see shared_int */
     struct {
         uint32_t len;
@@ -609,6 +627,43 @@ static int prev_word(const char *s, size_t p, size_t *ws, size_t *we)
         return 0;
     *we = e;
     *ws = word_start(s, e);
+    return 1;
+}
+
+/* The previous word of one position, kept: a candidate asks for the word
+ * before it several times (known names, dates, "a", "minus", "between",
+ * "percent of", year cues).  p is SIZE_MAX before the first question. */
+typedef struct {
+    size_t p, ws, we;
+    int ok;
+} numbers_prev;
+
+/* prev_word(s, p), from m when p is the position m holds; *ws and *we are
+ * 0 when there is no word. */
+static inline int prev_word_kept(numbers_prev *m, const char *s, size_t p, size_t *ws, size_t *we)
+{
+    if (m->p != p) {
+        m->p = p;
+        m->ws = m->we = 0;
+        m->ok = prev_word(s, p, &m->ws, &m->we);
+    }
+    *ws = m->ws;
+    *we = m->we;
+    return m->ok;
+}
+
+/* For the tests: prev_word_kept asked at ps[0..k) in that order (repeats
+ * included) gives what prev_word gives at each. */
+int numbers_prev_kept_agrees(const char *s, const size_t *ps, size_t k);
+int numbers_prev_kept_agrees(const char *s, const size_t *ps, size_t k)
+{
+    numbers_prev m = {SIZE_MAX, 0, 0, 0};
+    for (size_t i = 0; i < k; i++) {
+        size_t ws = 0, we = 0, ws2 = 0, we2 = 0;
+        int a = prev_word_kept(&m, s, ps[i], &ws, &we), b = prev_word(s, ps[i], &ws2, &we2);
+        if (a != b || ws != ws2 || we != we2)
+            return 0;
+    }
     return 1;
 }
 
@@ -1140,10 +1195,8 @@ static int parse_digits(const numbers_inst *I, const char *s, size_t n, size_t p
         }
         /* an attached unit: 29km, 180ml, 5kg */
         BITS_FOR(&I->unit_by[lc((unsigned char)s[q])], i) {
-            size_t ul;
-            if (units[i].exact_case ? units[i].word[0] != s[q] || (ul = strlen(units[i].word)) != wl ||
-                                          memcmp(s + q, units[i].word, ul) != 0
-                                    : !ci_is(s + q, wl, units[i].word))
+            if (I->unit_len[i] != wl || (units[i].exact_case ? memcmp(s + q, units[i].word, wl) != 0
+                                                             : !ci_is(s + q, wl, units[i].word)))
                 continue;
             {
                 c->unit = units[i].unit;
@@ -1276,7 +1329,9 @@ static size_t parse_denom(const numbers_inst *I, const char *s, size_t n, size_t
             return 0;
         ae = word_end(s, n, a);
         M = ae > a ? lex_find(I, s + a, ae - a) : NULL;
-        if (M == NULL && ae - a > 3 && lc((unsigned char)s[ae - 1]) == 's') {
+        /* twenty-fifths: the plural of an ordinal (fifths is also a
+         * fraction word of its own) */
+        if ((M == NULL || M->kind == W_FRAC) && ae - a > 3 && lc((unsigned char)s[ae - 1]) == 's') {
             M = lex_find(I, s + a, ae - a - 1);
             pl = 1;
         }
@@ -1285,6 +1340,23 @@ static size_t parse_denom(const numbers_inst *I, const char *s, size_t n, size_t
         *den = L->v + M->v;
         *plural = pl;
         return ae;
+    }
+    case W_UNIT: {
+        /* one hundred fifth, one hundred and fifth: 105 (the numerator
+         * before it makes the fraction: one one hundred fifth) */
+        size_t h = skip_sp(s, n, we), a, e2;
+        int64_t d2;
+        int pl2;
+        if (L->v != 1 || h == we || !ci_word(s, n, h, "hundred"))
+            return 0;
+        a = skip_sp(s, n, h + 7);
+        if (a > h + 7 && ci_word(s, n, a, "and") && skip_sp(s, n, a + 3) > a + 3)
+            a = skip_sp(s, n, a + 3);
+        if (a == h + 7 || (e2 = parse_denom(I, s, n, a, &d2, &pl2)) == 0 || d2 >= 100)
+            return 0;
+        *den = 100 + d2;
+        *plural = pl2;
+        return e2;
     }
     case W_ORD:
         if (L->v == 2 || (L->v == 1 && !*plural))
@@ -1753,6 +1825,21 @@ typedef struct {
     const char *unit_ref;    /* the constant string unit was copied from, if any */
 } numbers_finding;
 
+/* What memset(f, 0, sizeof *f) gives that is ever read: the strings are
+ * read up to their NUL only, so their other bytes are left. */
+static inline void finding_clear(numbers_finding *f)
+{
+    static const numv zero;
+    f->s = f->e = 0;
+    f->kind = NULL;
+    f->value = f->low = f->high = zero;
+    f->has_value = 0;
+    f->iso[0] = '\0';
+    f->currency = f->approx = NULL;
+    f->unit[0] = '\0';
+    f->unit_ref = NULL;
+}
+
 /* The unit of f from a constant string (a table entry or a literal). */
 static void set_unit(numbers_finding *f, const char *u)
 {
@@ -1770,7 +1857,7 @@ static void set_unit(numbers_finding *f, const char *u)
 /* A hedge right before p: returns its start and sets *norm, or p. */
 static size_t read_hedge(const numbers_inst *I, const char *s, size_t p, const char **norm)
 {
-    size_t q = skip_sp_back(s, p);
+    size_t q = skip_sp_back(s, p), wl = 0;
     unsigned char last;
     if (q == 0)
         return p;
@@ -1781,7 +1868,6 @@ static size_t read_hedge(const numbers_inst *I, const char *s, size_t p, const c
         return p;
     {
         /* no hedge ends in a word of this length and last letter: "in", "the" */
-        size_t wl = 0;
         while (wl < q && wl < 15 && is_al((unsigned char)s[q - 1 - wl]))
             wl++;
         if (!(I->hedge_lens[last] >> wl & 1))
@@ -1789,7 +1875,7 @@ static size_t read_hedge(const numbers_inst *I, const char *s, size_t p, const c
     }
     BITS_FOR(&I->hedge_by[last], i) {
         size_t l = hedges[i].len;
-        if (l <= q && ci_eq(s + q - l, hedges[i].phrase, l) &&
+        if ((I->hedge_wl[i] == wl || I->no_len_filters) && l <= q && ci_eq(s + q - l, hedges[i].phrase, l) &&
             (q - l == 0 || (is_al((unsigned char)hedges[i].phrase[0]) ? !is_al((unsigned char)s[q - l - 1])
                                                                        : !strchr("<>=", s[q - l - 1])))) {
             *norm = hedges[i].norm;
@@ -1919,6 +2005,7 @@ static size_t read_cur_suffix(const numbers_inst *I, const char *s, size_t n, si
         {"\xe2\x82\xad", "LAK"}, {"\xc2\xa3", "GBP"}, {"\xe2\x82\xb9", "INR"},
     };
     size_t q = skip_sp(s, n, e);
+    unsigned run;
     if (q + 1 < n && (unsigned char)s[q] == 0xc2 && (unsigned char)s[q + 1] == 0xa2) { /* 10¢ */
         *iso = "USD";
         *pow10 = -2;
@@ -1966,10 +2053,11 @@ static size_t read_cur_suffix(const numbers_inst *I, const char *s, size_t n, si
     /* a word matches only a table word whose first run of letters is as
      * long as its own (the byte after the run must be the same, or no
      * letter): most words after a number are no currency */
-    if (!(I->cur_lens[lc((unsigned char)s[q])] >> letter_run(s, n, q) & 1) && !I->no_len_filters)
+    run = letter_run(s, n, q);
+    if (!(I->cur_lens[lc((unsigned char)s[q])] >> run & 1) && !I->no_len_filters)
         return e;
     BITS_FOR(&I->cur_by[lc((unsigned char)s[q])], i)
-        if (ci_word(s, n, q, currency_words[i].word)) {
+        if ((I->cur_run[i] == run || I->no_len_filters) && ci_word(s, n, q, currency_words[i].word)) {
             *iso = currency_words[i].iso;
             *pow10 = currency_words[i].pow10;
             return q + strlen(currency_words[i].word);
@@ -2032,8 +2120,8 @@ static size_t read_percent(const char *s, size_t n, size_t e, int *points)
     *points = 0;
     if (q < n && s[q] == '%')
         return q + 1;
-    if (q == e)
-        return e;
+    if (q == e || q >= n || lc((unsigned char)s[q]) != 'p')
+        return e; /* every word below starts with p */
     if (ci_word(s, n, q, "percentage")) {
         size_t r = skip_sp(s, n, q + 10);
         if (ci_word(s, n, r, "points") || ci_word(s, n, r, "point")) {
@@ -2058,6 +2146,7 @@ static size_t read_percent(const char *s, size_t n, size_t e, int *points)
 static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e, const numbers_unit **u)
 {
     size_t q = skip_sp(s, n, e);
+    unsigned run;
     if (q == e) {
         if (q + 1 < n && s[q] == '-' && is_al((unsigned char)s[q + 1]))
             q++; /* a two-year deal, a 300-year-old, a 10-gallon cooler */
@@ -2066,11 +2155,14 @@ static size_t read_unit(const numbers_inst *I, const char *s, size_t n, size_t e
     }
     if (q >= n)
         return e;
-    if (!(I->unit_lens[lc((unsigned char)s[q])] >> letter_run(s, n, q) & 1) && !I->no_len_filters)
+    run = letter_run(s, n, q);
+    if (!(I->unit_lens[lc((unsigned char)s[q])] >> run & 1) && !I->no_len_filters)
         return e; /* as in read_cur_suffix */
     BITS_FOR(&I->unit_by[lc((unsigned char)s[q])], i) {
         size_t l;
         int ok;
+        if (I->unit_run[i] != run && !I->no_len_filters)
+            continue;
         l = I->unit_len[i];
         if (q + l > n)
             continue;
@@ -2158,7 +2250,8 @@ static size_t read_counted(const numbers_inst *I, const char *s, size_t n, size_
 static int month_of(const char *s, size_t len)
 {
     unsigned char c;
-    if (len == 0 || len > 9)
+    /* every month name and its shortest form has three letters or more */
+    if (len < 3 || len > 9)
         return 0;
     /* the first letters of the months (j f m a s o n d): most words are
      * none, and the loop below would find nothing for them */
@@ -2172,7 +2265,7 @@ static int month_of(const char *s, size_t len)
         if (lc((unsigned char)s[0]) != (unsigned char)month_names[i][0] && i != 8)
             continue;
         ml = strlen(month_names[i]);
-        if ((len == ml || (len >= 3 && len < ml)) && ci_eq(s, month_names[i], len))
+        if (len <= ml && ci_eq(s, month_names[i], len))
             return i + 1;
         if (i == 8 && len == 4 && ci_eq(s, "sept", 4))
             return 9;
@@ -2320,7 +2413,7 @@ static int dm_may_start(const char *s, size_t n, size_t p)
     return c == 'j' || c == 'f' || c == 'm' || c == 'a' || c == 's' || c == 'o' || c == 'n' || c == 'd';
 }
 
-static int read_date(const numbers_inst *I, numbers_worker *W, const char *s, size_t n, size_t p,
+static int read_date(const numbers_inst *I, numbers_worker *W, numbers_prev *pw, const char *s, size_t n, size_t p,
                      numbers_finding *f)
 {
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(W->md);
@@ -2352,7 +2445,7 @@ static int read_date(const numbers_inst *I, numbers_worker *W, const char *s, si
             we = b - 1;
             ws = word_start(s, we);
         } else {
-            prev_word(s, p, &ws, &we);
+            prev_word_kept(pw, s, p, &ws, &we);
         }
         if (we > ws && month_of(s + ws, we - ws) && (ws == 0 || !is_al((unsigned char)s[ws - 1]))) {
             rc = match_at(I, W, I->date_md, s, n, ws);
@@ -2406,11 +2499,11 @@ static inline size_t name_ctx3_of(unsigned char before, unsigned char b0, unsign
     return (((size_t)before * 251 + b0) * 251 + b1) & 0xffff;
 }
 
-static size_t known_name(const numbers_inst *I, const char *s, size_t n, size_t p)
+static size_t known_name(const numbers_inst *I, numbers_prev *pw, const char *s, size_t n, size_t p)
 {
     size_t ws = 0, we = 0, i, j;
     unsigned char b0 = (unsigned char)s[p], b1 = p + 1 < n ? (unsigned char)s[p + 1] : 0;
-    int has_prev = p >= 2 && s[p - 1] == ' ' && prev_word(s, p, &ws, &we) && we - ws < 64 &&
+    int has_prev = p >= 2 && s[p - 1] == ' ' && prev_word_kept(pw, s, p, &ws, &we) && we - ws < 64 &&
                    (I->prefix_lens >> (we - ws) & 1) &&
                    BIT(I->prefix_sig, prefix_sig_of(we - ws, (unsigned char)s[ws], (unsigned char)s[we - 1]));
     /* most candidates start no name: a few bit tests before the chains */
@@ -2493,6 +2586,8 @@ static void read_ratio(const numbers_inst *I, const char *s, size_t n, numbers_c
     const numbers_unit *u = NULL;
     if (a == c->e || !c->v.exact || c->v.m <= 0 || c->v.e < 0)
         return;
+    if (a >= n || (lc((unsigned char)s[a]) != 'o' && lc((unsigned char)s[a]) != 'i'))
+        return; /* how the three words start */
     if (ci_word(s, n, a, "over"))
         r = a + 4, over = 1;
     else if (ci_word(s, n, a, "in"))
@@ -2541,10 +2636,10 @@ static void read_ratio(const numbers_inst *I, const char *s, size_t n, numbers_c
 }
 
 /* "percent of" right before p (not after a number): returns its start, or p. */
-static size_t percent_of(const numbers_inst *I, const char *s, size_t p)
+static size_t percent_of(const numbers_inst *I, numbers_prev *pw, const char *s, size_t p)
 {
     size_t ws, we, ps, pe;
-    if (!prev_word(s, p, &ws, &we) || we - ws != 2 || !ci_eq(s + ws, "of", 2) || !prev_word(s, ws, &ps, &pe))
+    if (!prev_word_kept(pw, s, p, &ws, &we) || we - ws != 2 || !ci_eq(s + ws, "of", 2) || !prev_word(s, ws, &ps, &pe))
         return p;
     if (!((pe - ps == 7 && ci_eq(s + ps, "percent", 7)) || (pe - ps == 8 && ci_eq(s + ps, "percents", 8)) ||
           (pe - ps == 4 && ci_eq(s + ps, "cent", 4))))
@@ -2597,13 +2692,14 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
     int rc;
     const char *cur = NULL;
     int is_digit = is_dg((unsigned char)s[p]);
+    numbers_prev before_p = {SIZE_MAX, 0, 0, 0};
 
     memset(&c, 0, sizeof c);
-    memset(f, 0, sizeof *f);
+    finding_clear(f);
     *next = cand_end > p ? cand_end : p + 1;
 
     /* known names */
-    ne = known_name(I, s, n, p);
+    ne = known_name(I, &before_p, s, n, p);
     if (ne) {
         *next = ne > p ? ne : p + 1;
         return 0;
@@ -2657,7 +2753,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
             }
         }
         /* dates */
-        if (read_date(I, W, s, n, p, f)) {
+        if (read_date(I, W, &before_p, s, n, p, f)) {
             f->kind = "date";
             return 1;
         }
@@ -2722,7 +2818,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         if (p > 0 && (is_al((unsigned char)s[p - 1]) || is_dg((unsigned char)s[p - 1])))
             return 0;
         /* "a" or "an" before */
-        if (prev_word(s, p, &ws, &pwe) && ((pwe - ws == 1 && lc((unsigned char)s[ws]) == 'a') ||
+        if (prev_word_kept(&before_p, s, p, &ws, &pwe) && ((pwe - ws == 1 && lc((unsigned char)s[ws]) == 'a') ||
                                           (pwe - ws == 2 && ci_eq(s + ws, "an", 2)))) {
             lead_a = 1;
             a_start = ws;
@@ -2839,7 +2935,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                 if ((r > we && (ci_word(s, n, r, "of") || ci_word(s, n, r, "another") || ci_word(s, n, r, "day") ||
                                 ci_word(s, n, r, "thing") || ci_word(s, n, r, "way"))))
                     return 0;
-                if (prev_word(s, p, &ws, &pwe)) {
+                if (prev_word_kept(&before_p, s, p, &ws, &pwe)) {
                     static const char *const no_one[] = {"no", "any", "every", "some", "the", "this", "that",
                                                          "each", "which", "little", "only", "someone", "everyone",
                                                          "anyone", "new", "last", "other", "big", "right", "wrong"};
@@ -2862,7 +2958,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
     /* minus five, negative ten */
     {
         size_t ws, pwe;
-        if (!(c.flags & F_NEG) && prev_word(s, start, &ws, &pwe) &&
+        if (!(c.flags & F_NEG) && prev_word_kept(&before_p, s, start, &ws, &pwe) &&
             ((pwe - ws == 5 && ci_eq(s + ws, "minus", 5)) || (pwe - ws == 8 && ci_eq(s + ws, "negative", 8)))) {
             numv_neg(&c.v);
             c.flags = (c.flags & ~F_PLAIN) | F_NEG;
@@ -2907,7 +3003,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
 
     /* percent of 10, per cent of twenty-two */
     if (!cur && !(c.flags & (F_ORD | F_FRAC | F_VAGUE | F_PERIOD))) {
-        size_t ps = percent_of(I, s, start);
+        size_t ps = percent_of(I, &before_p, s, start);
         if (ps < start) {
             f->kind = "percent";
             set_unit(f, "percent");
@@ -2962,12 +3058,42 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
         set_unit(f, cur);
     }
 
+    /* ranks: between the tenth and the fifteenth (each "the" may be left
+     * out); the second rank is an ordinal too, and not below the first */
+    if ((c.flags & F_ORD) && !cur) {
+        size_t ws, we, a = skip_sp(s, n, end), r = 0;
+        /* the word before, past a "the" */
+        int has = prev_word_kept(&before_p, s, start, &ws, &we);
+        if (has && we - ws == 3 && ci_eq(s + ws, "the", 3))
+            has = prev_word(s, ws, &ws, &we);
+        if (has && we - ws == 7 && ci_eq(s + ws, "between", 7) && a > end && ci_word(s, n, a, "and") &&
+            (r = skip_sp(s, n, a + 3)) > a + 3 && ci_word(s, n, r, "the"))
+            r = skip_sp(s, n, r + 3) > r + 3 ? skip_sp(s, n, r + 3) : 0;
+        if (r > a && r < n) {
+            numbers_core c2;
+            int ok = 0;
+            memset(&c2, 0, sizeof c2);
+            if (is_dg((unsigned char)s[r]))
+                ok = parse_digits(I, s, n, r, &c2) == 1;
+            else if (is_al((unsigned char)s[r]))
+                ok = parse_words(I, s, n, r, 0, &c2) == 1;
+            if (ok && (c2.flags & F_ORD) && !(c2.flags & F_FRAC) && numv_double(c.v) < numv_double(c2.v)) {
+                f->low = c.v;
+                f->high = c2.v;
+                f->kind = "range";
+                start = ws;
+                end = c2.e;
+                goto range_done;
+            }
+        }
+    }
+
     /* ranges: 20-30, 20 to 30, between 20 and 30, from 5 to 10 million */
     if (!(c.flags & (F_ORD | F_VAGUE | F_PERIOD))) {
         size_t q = end, r = 0;
         int between = 0, from = 0;
         size_t ws, pwe, pre = start;
-        if (prev_word(s, start, &ws, &pwe)) {
+        if (prev_word_kept(&before_p, s, start, &ws, &pwe)) {
             if (ci_word(s, n, ws, "between") && pwe - ws == 7)
                 between = 1, pre = ws;
             else if (ci_word(s, n, ws, "from") && pwe - ws == 4)
@@ -3109,7 +3235,7 @@ range_done:
         if ((c.flags & F_PLAIN) && c.ndig == 4 && c.v.e == 0 && y >= 1000 && y <= 2100) {
             size_t ws, pwe;
             const char *h = NULL;
-            int cue = prev_word(s, start, &ws, &pwe) && in_list(year_cues, YEAR_CUES_N, s + ws, pwe - ws);
+            int cue = prev_word_kept(&before_p, s, start, &ws, &pwe) && in_list(year_cues, YEAR_CUES_N, s + ws, pwe - ws);
             if ((cue || (y >= 1900 && y <= 2099)) && read_hedge(I, s, start, &h) == start) {
                 f->kind = "year";
                 iso_years(f->iso, (int)y, -1); /* 1000..2100 */
@@ -3135,7 +3261,7 @@ range_done:
             {"or under", "up to"}, {"or lower", "up to"}, {"and under", "up to"}, {"and less", "up to"},
         };
         size_t a = skip_sp(s, n, f->e);
-        if (a > f->e && a < n && (lc((unsigned char)s[a]) == 'o' || lc((unsigned char)s[a]) == 'a'))
+        if (a > f->e && (ci_word(s, n, a, "or") || ci_word(s, n, a, "and"))) /* how each phrase starts */
             for (size_t i = 0; i < sizeof post / sizeof post[0]; i++) {
                 size_t pe, th;
                 if (!ci_word(s, n, a, post[i].w))
@@ -3193,8 +3319,8 @@ hedge:
 /* ------------------------------------------------------------------ */
 /* Candidates: a digit, a vulgar fraction sign, or a number word.  The
  * same set the pattern in create() describes; this scan skips whole words
- * with a two-letter filter, which is several times faster than a caseless
- * alternation of ninety words. */
+ * by filters on their first letters, which is several times faster than a
+ * caseless alternation of ninety words. */
 
 /* Byte classes for the scan: 0 nothing, 1 digit, 2 letter, 3 lead byte of
  * a vulgar fraction sign, 4 digit-like glue (underscore). */
@@ -3332,29 +3458,98 @@ static inline void scan_masks(const unsigned char *u, uint64_t *let, uint64_t *d
     *lead = x;
     *ini = f;
 }
+
+#if NUMBERS_WIDE_SCAN
+/* The masks of scan_masks from AVX2, 32 bytes at a time, with ini made
+ * closer: a letter that may begin a number word by the pairs it makes
+ * with the next byte (pair_first, pair_second) and the next byte with the
+ * one after (pair2_second, pair2_third); the low five bits of a byte index
+ * the tables, so a byte that is no letter only lets more through.  Reads
+ * the two bytes after the block. */
+static inline __attribute__((target("avx2"))) __m256i wide_in_range(__m256i v, char lo, char span)
+{
+    __m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8(lo));
+    return _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8(span)), t);
+}
+
+/* The class bits of table[c & 31] for each byte c: the low and high
+ * halves of the table by two shuffles (an index with its top bit set
+ * gives 0). */
+static inline __attribute__((target("avx2"))) __m256i wide_classes(__m256i c, __m256i t_lo, __m256i t_hi)
+{
+    c = _mm256_and_si256(c, _mm256_set1_epi8(31));
+    return _mm256_or_si256(_mm256_shuffle_epi8(t_lo, _mm256_add_epi8(c, _mm256_set1_epi8(0x70))),
+                           _mm256_shuffle_epi8(t_hi, _mm256_sub_epi8(c, _mm256_set1_epi8(16))));
+}
+
+static __attribute__((target("avx2"))) void scan_masks_wide(const numbers_inst *I, const unsigned char *u, uint64_t *let,
+                                                            uint64_t *dig, uint64_t *lead, uint64_t *ini)
+{
+    const __m256i f_lo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)I->pair_first));
+    const __m256i f_hi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(I->pair_first + 16)));
+    const __m256i s_lo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)I->pair_second));
+    const __m256i s_hi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(I->pair_second + 16)));
+    const __m256i s2_lo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)I->pair2_second));
+    const __m256i s2_hi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(I->pair2_second + 16)));
+    const __m256i t_lo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)I->pair2_third));
+    const __m256i t_hi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(I->pair2_third + 16)));
+    uint64_t l = 0, d = 0, x = 0, f = 0;
+    for (int k = 0; k < 2; k++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(u + 32 * k));
+        __m256i w = _mm256_loadu_si256((const __m256i *)(const void *)(u + 32 * k + 1));
+        __m256i w2 = _mm256_loadu_si256((const __m256i *)(const void *)(u + 32 * k + 2));
+        __m256i isl = wide_in_range(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), 'a', 25);
+        __m256i isd = wide_in_range(v, '0', 9);
+        __m256i isx = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xc2)),
+                                      _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xe2)));
+        __m256i pair = _mm256_and_si256(wide_classes(v, f_lo, f_hi), wide_classes(w, s_lo, s_hi));
+        __m256i pair2 = _mm256_and_si256(wide_classes(w, s2_lo, s2_hi), wide_classes(w2, t_lo, t_hi));
+        __m256i isi = _mm256_andnot_si256(_mm256_or_si256(_mm256_cmpeq_epi8(pair, _mm256_setzero_si256()),
+                                                          _mm256_cmpeq_epi8(pair2, _mm256_setzero_si256())),
+                                          isl);
+        l |= (uint64_t)(uint32_t)_mm256_movemask_epi8(isl) << (32 * k);
+        d |= (uint64_t)(uint32_t)_mm256_movemask_epi8(isd) << (32 * k);
+        x |= (uint64_t)(uint32_t)_mm256_movemask_epi8(isx) << (32 * k);
+        f |= (uint64_t)(uint32_t)_mm256_movemask_epi8(isi) << (32 * k);
+    }
+    *let = l;
+    *dig = d;
+    *lead = x;
+    *ini = f;
+}
+#endif
 #endif
 
+#if defined(__SSE2__)
 /* The next candidate at or after pos (n when none); *cend: its end.  The
  * same positions as next_candidate_bytes, found 64 bytes at a time: only
  * the starts of runs of letters and digits and the lead bytes of fraction
  * signs are looked at, so the bytes between words cost a few instructions
- * per block. */
-static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
+ * per block.  With wide (AVX2) the masks come from scan_masks_wide, whose
+ * filter on the first two letters leaves about one word in eight of those
+ * the initials let through. */
+static inline __attribute__((always_inline)) size_t next_candidate_in(const numbers_inst *I, const char *s, size_t n,
+                                                                      size_t pos, size_t *cend, int wide)
 {
-#if defined(__SSE2__)
     const unsigned char *u = (const unsigned char *)s;
     size_t i = pos, skip = pos;
     uint64_t carry = 0, carry_l = 0;
-    while (i + 64 <= n) {
+    /* the wide masks read two bytes past the block */
+    while (i + 64 + (wide ? 2 : 0) <= n) {
         uint64_t l, d, x, f, a, runs, glued, starts;
-        scan_masks(u + i, &l, &d, &x, &f);
+#if NUMBERS_WIDE_SCAN
+        if (wide)
+            scan_masks_wide(I, u + i, &l, &d, &x, &f);
+        else
+#endif
+            scan_masks(u + i, &l, &d, &x, &f);
         if (I->scan_all_letters)
             f = l;
         a = l | d;
         /* the starts of runs of letters and digits, but of words only those
-         * whose first letter starts a number word and that are long enough:
-         * the others can only matter by digits glued to them (USD50), which
-         * are looked at instead */
+         * whose first letters may start a number word and that are long
+         * enough: the others can only matter by digits glued to them
+         * (USD50), which are looked at instead */
         runs = a & ~((a << 1) | carry);
         glued = d & ((l << 1) | carry_l) & ~runs;
         /* number words have three letters or more (the last two bits of a
@@ -3368,6 +3563,17 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
             starts &= starts - 1;
             if (r < skip)
                 continue;
+            /* most starts: a word that ends inside the block, has nothing
+             * glued to it (underscore before, digit or underscore after)
+             * and whose first two letters and length rule out a number
+             * word: what the general code below does with it is nothing */
+            if (f >> (r - i) & 1) {
+                uint64_t rest = ~l >> (r - i);
+                size_t len = rest ? (size_t)__builtin_ctzll(rest) : 0;
+                if (rest && !(I->f2[u[r] & 31][u[r + 1] & 31] >> (len < 16 ? len : 0) & 1) &&
+                    scan_class[u[r + len]] != 1 && scan_class[u[r + len]] != 4 && (r == 0 || u[r - 1] != '_'))
+                    continue;
+            }
             if (r > 0 && u[r - 1] == '_' && (a >> (r - i) & 1)) {
                 /* x_5, _Name: part of an identifier */
                 size_t e = r;
@@ -3448,6 +3654,30 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
         }
     }
     return next_candidate_bytes(I, s, n, i > skip ? i : skip, cend);
+}
+
+static size_t next_candidate_narrow(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
+{
+    return next_candidate_in(I, s, n, pos, cend, 0);
+}
+
+#if NUMBERS_WIDE_SCAN
+static __attribute__((target("avx2"))) size_t next_candidate_wide(const numbers_inst *I, const char *s, size_t n,
+                                                                   size_t pos, size_t *cend)
+{
+    return next_candidate_in(I, s, n, pos, cend, 1);
+}
+#endif
+#endif /* __SSE2__ */
+
+static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, size_t pos, size_t *cend)
+{
+#if NUMBERS_WIDE_SCAN
+    if (I->wide_scan)
+        return next_candidate_wide(I, s, n, pos, cend);
+#endif
+#if defined(__SSE2__)
+    return next_candidate_narrow(I, s, n, pos, cend);
 #else
     return next_candidate_bytes(I, s, n, pos, cend);
 #endif
@@ -3491,11 +3721,48 @@ static size_t cp_of(numbers_worker *W, const char *s, size_t n, size_t b, size_t
     size_t cp, i;
     if (b > n)
         b = n;
+    /* in the text's ASCII start (all of most texts) a byte is a code
+     * point: the start is found as far as asked, sixteen bytes at a time */
+    if (b > W->ascii_end && !W->ascii_final) {
+        i = W->ascii_end;
+#if defined(__SSE2__)
+        for (; i + 64 <= b; i += 64) {
+            const __m128i *v = (const __m128i *)(const void *)(s + i);
+            __m128i o = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                                     _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+            if (_mm_movemask_epi8(o))
+                break;
+        }
+        for (; i + 16 <= b; i += 16) {
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+            if (m) {
+                i += (size_t)__builtin_ctz(m);
+                break;
+            }
+        }
+        /* the last 1..15 bytes by one load when sixteen are there */
+        if (i < b && b - i < 16 && i + 16 <= n) {
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) &
+                         ((1u << (b - i)) - 1);
+            i = m ? i + (size_t)__builtin_ctz(m) : b;
+        }
+#endif
+        while (i < b && (unsigned char)s[i] < 0x80)
+            i++;
+        W->ascii_end = i;
+        W->ascii_final = i < b;
+    }
+    if (b <= W->ascii_end) {
+        *bb = b;
+        return b;
+    }
     while (b > 0 && b < n && ((unsigned char)s[b] & 0xC0) == 0x80)
         b--;
     *bb = b;
     if (b < W->cur_b)
         W->cur_b = 0, W->cur_cp = 0;
+    if (W->cur_b < W->ascii_end)
+        W->cur_b = W->cur_cp = W->ascii_end;
     cp = W->cur_cp;
     i = W->cur_b;
 #if defined(__SSE2__)
@@ -3577,15 +3844,37 @@ static json_t *shared_int(numbers_worker *W, int64_t v)
     return json_integer((json_int_t)v);
 }
 
+/* The slot of shared_strn's cache for p[0..len), 0 < len: a hash of a
+ * few overlapping loads that cover the bytes (no loop over them). */
+static inline size_t scache_slot(const char *p, size_t len)
+{
+    const uint64_t k = 0x9E3779B97F4A7C15ULL;
+    uint64_t h = (uint64_t)len * k, w;
+    uint32_t a, b;
+    if (len >= 8) {
+        for (size_t i = 0; i + 8 < len; i += 8) {
+            memcpy(&w, p + i, 8);
+            h = (h ^ w) * k;
+        }
+        memcpy(&w, p + len - 8, 8);
+    } else if (len >= 4) {
+        memcpy(&a, p, 4);
+        memcpy(&b, p + len - 4, 4);
+        w = (uint64_t)a | (uint64_t)b << 32;
+    } else {
+        w = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[len / 2] << 8 |
+            (uint64_t)(unsigned char)p[len - 1] << 16;
+    }
+    h = (h ^ w) * k;
+    return (size_t)(h >> 40) & (NUMBERS_SCACHE_N - 1);
+}
+
 static json_t *shared_strn(numbers_worker *W, const char *p, size_t len)
 {
 #ifdef JANSSON_THREAD_SAFE_REFCOUNT
     if (len > 0 && len <= NUMBERS_SCACHE_KEY) {
-        uint32_t h = 2166136261u;
+        size_t h = scache_slot(p, len);
         json_t *v;
-        for (size_t i = 0; i < len; i++)
-            h = (h ^ (unsigned char)p[i]) * 16777619u;
-        h = (h ^ (h >> 15)) & (NUMBERS_SCACHE_N - 1);
         if (W->scache[h].v != NULL && W->scache[h].len == len && memcmp(W->scache[h].key, p, len) == 0)
             return json_incref(W->scache[h].v);
         if ((v = json_stringn_nocheck(p, len)) == NULL)
@@ -3679,6 +3968,8 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
     s = tp_text_bytes(W->t);
     n = tp_text_len(W->t);
     W->cur_b = W->cur_cp = 0;
+    W->ascii_end = 0;
+    W->ascii_final = 0;
     arr = json_array();
     if (arr == NULL)
         return tp_error_set(err, NULL, "out of memory");
@@ -3877,11 +4168,12 @@ static int numbers_index(numbers_inst *I)
     size_t last[257];
     for (size_t i = 0; i < CUR_N; i++)
         bits_set(&I->cur_by[lc((unsigned char)currency_words[i].word[0])], i),
-            I->cur_lens[lc((unsigned char)currency_words[i].word[0])] |=
-            (uint16_t)(1u << letter_run(currency_words[i].word, strlen(currency_words[i].word), 0));
+            I->cur_run[i] = (unsigned char)letter_run(currency_words[i].word, strlen(currency_words[i].word), 0),
+            I->cur_lens[lc((unsigned char)currency_words[i].word[0])] |= (uint16_t)(1u << I->cur_run[i]);
     for (size_t i = 0; i < UNIT_N; i++) {
         bits_set(&I->unit_by[lc((unsigned char)units[i].word[0])], i);
-        I->unit_lens[lc((unsigned char)units[i].word[0])] |= (uint16_t)(1u << letter_run(units[i].word, strlen(units[i].word), 0));
+        I->unit_run[i] = (unsigned char)letter_run(units[i].word, strlen(units[i].word), 0);
+        I->unit_lens[lc((unsigned char)units[i].word[0])] |= (uint16_t)(1u << I->unit_run[i]);
         I->unit_len[i] = (unsigned char)strlen(units[i].word);
     }
     for (size_t i = 0; i < HEDGE_N; i++) {
@@ -3890,7 +4182,8 @@ static int numbers_index(numbers_inst *I)
         while (wl < hedges[i].len && is_al((unsigned char)hedges[i].phrase[hedges[i].len - 1 - wl]))
             wl++;
         bits_set(&I->hedge_by[lb], i);
-        I->hedge_lens[lb] |= (uint16_t)(1u << (wl < 15 ? wl : 15));
+        I->hedge_wl[i] = (unsigned char)(wl < 15 ? wl : 15);
+        I->hedge_lens[lb] |= (uint16_t)(1u << I->hedge_wl[i]);
     }
     for (size_t i = 0; i < STOP_N; i++)
         bits_set(&I->stop_by[(unsigned char)stopwords[i][0]], i);
@@ -3976,6 +4269,29 @@ static int numbers_create(void **out, const json_t *options, tp_error *err)
         I->first2[lexicon[i].word[0] - 'a'][lexicon[i].word[1] - 'a'] |= (uint16_t)(1u << strlen(lexicon[i].word));
         I->f2[lexicon[i].word[0] & 31][lexicon[i].word[1] & 31] |= (uint16_t)(1u << strlen(lexicon[i].word));
     }
+    {
+        /* a class bit for each second letter of a number word (eight bits:
+         * letters share one after the eighth, which lets more pairs
+         * through, never fewer); the first letter gets the classes of its
+         * second letters */
+        unsigned char cls[32] = {0}, cls3[32] = {0};
+        unsigned nc = 0, nc3 = 0;
+        for (size_t i = 0; i < LEX_N; i++) {
+            unsigned c1 = (unsigned char)lexicon[i].word[0] & 31, c2 = (unsigned char)lexicon[i].word[1] & 31,
+                     c3 = (unsigned char)lexicon[i].word[2] & 31; /* every number word has three letters or more */
+            if (cls[c2] == 0)
+                cls[c2] = (unsigned char)(1u << (nc++ % 8));
+            if (cls3[c3] == 0)
+                cls3[c3] = (unsigned char)(1u << (nc3++ % 8));
+            I->pair_first[c1] |= cls[c2];
+            I->pair_second[c2] |= cls[c2];
+            I->pair2_second[c2] |= cls3[c3];
+            I->pair2_third[c3] |= cls3[c3];
+        }
+    }
+#if NUMBERS_WIDE_SCAN
+    I->wide_scan = __builtin_cpu_supports("avx2");
+#endif
     I->match_limit = 1000000;
     I->max_findings = NUMBERS_MAX_FINDINGS_DEFAULT;
     if (options && (v = json_object_get(options, "match_limit")) && json_is_integer(v))
@@ -4110,6 +4426,8 @@ const char *numbers_table_word(int table, size_t i)
 {
     if (table == 0)
         return i < CUR_N ? currency_words[i].word : NULL;
+    if (table == 2)
+        return i < HEDGE_N ? hedges[i].phrase : NULL;
     return i < UNIT_N ? units[i].word : NULL;
 }
 
@@ -4118,9 +4436,22 @@ void numbers_len_filters(void *instance, int on)
     ((numbers_inst *)instance)->no_len_filters = !on;
 }
 
+/* For the tests: the block scan without AVX2 (0) or, where the CPU has it,
+ * with (1).  Returns whether the wide scan is on. */
+int numbers_wide_scan(void *instance, int on);
+int numbers_wide_scan(void *instance, int on)
+{
+#if NUMBERS_WIDE_SCAN
+    ((numbers_inst *)instance)->wide_scan = on && __builtin_cpu_supports("avx2");
+#else
+    (void)on;
+#endif
+    return ((numbers_inst *)instance)->wide_scan;
+}
+
 static const tp_option_spec numbers_options[] = {
     {"names", TP_OPT_LIST, NULL, "extra files of known names (lines \"name TEXT\" or \"prefix WORD\")", NULL, 0, 0, 0},
-    {"candidates", TP_OPT_ENUM, "scan", "how candidates are found: a word scan with a two-letter filter, or the same set as one pcre2 pattern (slower; for checking)", "scan|pcre2", 0, 0, 0},
+    {"candidates", TP_OPT_ENUM, "scan", "how candidates are found: a word scan with a filter on the first letters, or the same set as one pcre2 pattern (slower; for checking)", "scan|pcre2", 0, 0, 0},
     {"max_findings", TP_OPT_INT, "100000", "most numbers reported per document", NULL, 1, 1e9, 0},
     {"match_limit", TP_OPT_INT, "1000000", "pcre2 match limit for each pattern match", NULL, 1000, 1e9, 0},
     {NULL, 0, NULL, NULL, NULL, 0, 0, 0},

@@ -19,11 +19,13 @@ int numbers_pack_agrees(const char *s, size_t len);
 int numbers_iso_agrees(int y, int m, int d);
 int numbers_stop_agrees(const void *instance, const char *s, size_t len);
 int numbers_prev_word_agrees(const char *s, size_t p);
+int numbers_prev_kept_agrees(const char *s, const size_t *ps, size_t k);
 int numbers_cur_firsts_ok(void);
 const char *numbers_table_word(int table, size_t i);
 void numbers_len_filters(void *instance, int on);
 int numbers_skip_sp_agrees(const char *s, size_t n, size_t p);
 int numbers_skip_sp_back_agrees(const char *s, size_t p);
+int numbers_wide_scan(void *instance, int on);
 
 typedef struct {
     const tp_plugin *pl;
@@ -324,7 +326,9 @@ END_TEST
  * (the set the byte scan was written to), wherever words, digits, glued
  * codes, underscores and multi-byte characters fall against the blocks:
  * a long text of such pieces in a fixed pseudo-random order, and every
- * suffix of a short one, give the same records both ways. */
+ * suffix of a short one, give the same records both ways; with the AVX2
+ * masks and their filter on the first three letters (where the CPU has
+ * AVX2) and with the SSE2 masks, which filter on the first letter. */
 static void same_both_ways(stage *a, stage *b, const char *text, size_t len)
 {
     json_t *ra = run(a, text, len), *rb = run(b, text, len);
@@ -352,6 +356,8 @@ START_TEST(block_scan_matches_pattern)
         "km", "5km", "May", "2021-07-21", "COVID-19", "www.example.org", "tenth", "quarter", "half", "pairs",
         "twelve", "eleventh", "eighty", "_", "-", "(", ")", ",", ".", "\n", "wUSD50", "ab_cd5", "gbp7", "Rsx20",
         "aud", "kUSD", "1st", "\xc3\xa9", "rs", "eur", "9am",
+        "there", "THOUSANDS", "Nought", "decade", "century", "tens", "billionth", "quarters", "zero", "on",
+        "twentieth", "seven7", "fifty_", "the_x", "Thirteen", "fifths", "these", "sixtieth", "elevens",
     };
     size_t np = sizeof pieces / sizeof pieces[0], cap = 200000, len = 0;
     char *text = malloc(cap + 64);
@@ -371,14 +377,18 @@ START_TEST(block_scan_matches_pattern)
     }
     stage_open(&a, NULL);
     stage_open(&b, o);
-    same_both_ways(&a, &b, text, len);
-    for (size_t k = 0; k < 200; k++) {
-        size_t at = k, l = 300;
-        while (((unsigned char)text[at] & 0xC0) == 0x80)
-            at++;
-        while (((unsigned char)text[at + l] & 0xC0) == 0x80)
-            l--;
-        same_both_ways(&a, &b, text + at, l);
+    for (int wide = 1; wide >= 0; wide--) {
+        if (numbers_wide_scan(a.inst, wide) != wide)
+            continue; /* no AVX2 here */
+        same_both_ways(&a, &b, text, len);
+        for (size_t k = 0; k < 200; k++) {
+            size_t at = k, l = 300;
+            while (((unsigned char)text[at] & 0xC0) == 0x80)
+                at++;
+            while (((unsigned char)text[at + l] & 0xC0) == 0x80)
+                l--;
+            same_both_ways(&a, &b, text + at, l);
+        }
     }
     stage_close(&a);
     stage_close(&b);
@@ -484,40 +494,73 @@ START_TEST(previous_word_fast_path)
 }
 END_TEST
 
+/* The word before a position kept for the next question: asked at
+ * positions in a pseudo-random order with repeats (the same position
+ * twice running, and coming back to one), the answers are prev_word's. */
+START_TEST(previous_word_kept)
+{
+    static const char *const text = "In 2020 about  42 people, a\t9 or x\xc2\xa0" "12 and 3 of   them";
+    size_t ps[400], len = strlen(text);
+    unsigned x = 7;
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+        x = x * 1103515245u + 12345u;
+        ps[i] = (x >> 16) % 3 == 0 && i > 0 ? ps[i - 1] : (x >> 8) % (len + 1);
+    }
+    ck_assert(numbers_prev_kept_agrees(text, ps, sizeof ps / sizeof ps[0]));
+}
+END_TEST
+
 /* Code points are counted on from the last finding sixteen bytes at a
- * time and the last few bytes by one load: at every distance from 0 to 40
- * bytes, with characters of one, two and three bytes between, each
- * finding's start and end are the code points counted one by one. */
+ * time and the last few bytes by one load, and are the bytes in the
+ * text's ASCII start: at every distance from 0 to 40 bytes, with
+ * characters of one, two and three bytes between (from the start, or after
+ * the first 5, 17 or 33 findings), each finding's start and end are the
+ * code points counted one by one. */
 START_TEST(code_points_at_every_distance)
 {
     static const char *const fill[] = {"a", "\xc3\xa9", "\xe2\x80\x94"};
+    static const size_t ascii_first[] = {0, 5, 17, 33};
     stage st;
     char *text = malloc(20000);
-    size_t len = 0, cps = 0, k = 0, starts[200], ends[200];
     stage_open(&st, NULL);
-    for (size_t d = 0; d <= 40; d++) {
-        const char *c = fill[d % 3];
-        for (size_t j = 0; j < d; j++) {
-            memcpy(text + len, c, strlen(c));
-            len += strlen(c);
-            cps++;
+    for (size_t v = 0; v < sizeof ascii_first / sizeof ascii_first[0]; v++) {
+        size_t len = 0, cps = 0, k = 0, starts[200], ends[200];
+        for (size_t d = 0; d <= 40; d++) {
+            const char *c = d < ascii_first[v] ? "a" : fill[d % 3];
+            for (size_t j = 0; j < d; j++) {
+                memcpy(text + len, c, strlen(c));
+                len += strlen(c);
+                cps++;
+            }
+            /* " 7 " then, at the next finding, "77 ": a number of one or two digits */
+            len += (size_t)sprintf(text + len, d % 2 ? " 7 " : " 77 ");
+            starts[k] = cps + 1;
+            ends[k] = cps + 1 + (d % 2 ? 1 : 2);
+            cps += d % 2 ? 3 : 4;
+            k++;
         }
-        /* " 7 " then, at the next finding, "77 ": a number of one or two digits */
-        len += (size_t)sprintf(text + len, d % 2 ? " 7 " : " 77 ");
-        starts[k] = cps + 1;
-        ends[k] = cps + 1 + (d % 2 ? 1 : 2);
-        cps += d % 2 ? 3 : 4;
-        k++;
+        {
+            json_t *r = run(&st, text, len), *a = json_object_get(r, "numbers");
+            ck_assert_int_eq(json_array_size(a), k);
+            for (size_t i = 0; i < k; i++) {
+                json_t *f = json_array_get(a, i);
+                ck_assert_int_eq(json_integer_value(json_object_get(f, "start")), starts[i]);
+                ck_assert_int_eq(json_integer_value(json_object_get(f, "end")), ends[i]);
+            }
+            json_decref(r);
+        }
     }
     {
-        json_t *r = run(&st, text, len), *a = json_object_get(r, "numbers");
-        ck_assert_int_eq(json_array_size(a), k);
-        for (size_t i = 0; i < k; i++) {
-            json_t *f = json_array_get(a, i);
-            ck_assert_int_eq(json_integer_value(json_object_get(f, "start")), starts[i]);
-            ck_assert_int_eq(json_integer_value(json_object_get(f, "end")), ends[i]);
+        /* a number right after the first character that is not ASCII, or
+         * after one at the very start */
+        static const struct { const char *text; json_int_t start; } glued[] = {
+            {"ab\xc3\xa9" "7 cats", 3}, {"\xc3\xa9" "7 cats", 1}, {"\xe2\x80\x94" "42", 1}, {"x\xe2\x80\x94" "42", 2},
+        };
+        for (size_t i = 0; i < sizeof glued / sizeof glued[0]; i++) {
+            json_t *r = run_s(&st, glued[i].text), *f = json_array_get(json_object_get(r, "numbers"), 0);
+            ck_assert_msg(json_integer_value(json_object_get(f, "start")) == glued[i].start, "%s", glued[i].text);
+            json_decref(r);
         }
-        json_decref(r);
     }
     free(text);
     stage_close(&st);
@@ -548,15 +591,17 @@ START_TEST(currency_code_filter)
 END_TEST
 
 /* Currency words and units after a number are compared only when the
- * word there is as long as one of theirs: with and without that filter,
- * every word of both tables, in three shapes and two cases, gives the
- * same findings. */
+ * word there has a first run of letters as long as theirs, and hedges
+ * before it only when the word there is as long as their last word: with
+ * and without those filters, every word of the three tables, in three
+ * shapes and two cases, gives the same findings. */
 START_TEST(suffix_length_filters)
 {
-    static const char *const shapes[] = {"It cost 7 %s today.", "a 12-%s thing", "About 40 %s, 5 %ss and 9 %sx"};
+    static const char *const after[] = {"It cost 7 %s today.", "a 12-%s thing", "About 40 %s, 5 %ss and 9 %sx"};
+    static const char *const before[] = {"%s 7 cats", "They had %s 12 dogs.", "(%s 40) and x%s 3"};
     stage st;
     stage_open(&st, NULL);
-    for (int table = 0; table < 2; table++)
+    for (int table = 0; table < 3; table++)
         for (size_t i = 0; numbers_table_word(table, i) != NULL; i++)
             for (size_t k = 0; k < 6; k++) {
                 char text[256], *a, *b;
@@ -566,7 +611,7 @@ START_TEST(suffix_length_filters)
                 snprintf(word, sizeof word, "%s", w);
                 if (k >= 3 && word[0] >= 'a' && word[0] <= 'z')
                     word[0] = (char)(word[0] - 32);
-                snprintf(text, sizeof text, shapes[k % 3], word, word, word);
+                snprintf(text, sizeof text, (table == 2 ? before : after)[k % 3], word, word, word);
                 numbers_len_filters(st.inst, 1);
                 r = run_s(&st, text);
                 a = json_dumps(json_object_get(r, "numbers"), JSON_COMPACT);
@@ -697,6 +742,7 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, iso_strings_fast_path);
     tcase_add_test(tc, stop_words_fast_path);
     tcase_add_test(tc, previous_word_fast_path);
+    tcase_add_test(tc, previous_word_kept);
     tcase_add_test(tc, code_points_at_every_distance);
     tcase_add_test(tc, currency_code_filter);
     tcase_add_test(tc, suffix_length_filters);
