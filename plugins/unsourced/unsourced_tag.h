@@ -137,7 +137,8 @@ static inline __attribute__((always_inline)) const int16_t *us_model_row_or_zero
     const us_rank *r = &m->rank[row >> 6];
     uint64_t bit = 1ull << (row & 63), below = r->bits & (bit - 1);
     uint32_t k = r->base + (hw ? (uint32_t)__builtin_popcountll(below) : us_popcount64(below));
-    k = (r->bits & bit) ? k : m->nfeat;
+    uint32_t in = (uint32_t)(r->bits >> (row & 63)) & 1; /* by a mask: compilers branch on a ?: here */
+    k = m->nfeat ^ ((k ^ m->nfeat) & (0u - in));
     return m->dense + (size_t)k * US_LANES;
 }
 
