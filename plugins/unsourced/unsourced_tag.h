@@ -33,6 +33,7 @@
 enum { US_L_O = 0, US_L_BSRC, US_L_ISRC, US_L_BCUE, US_L_ICUE, US_L_BCON, US_L_ICON, US_NL };
 #define US_KIND_OF(l) (((l) + 1) / 2) /* 0 none, 1 source, 2 cue, 3 content */
 #define US_ROW_BITS 20                /* feature hashing space */
+#define US_ROW_NONE (1u << US_ROW_BITS) /* no feature: its block of the index is empty */
 #define US_NF 26                      /* features of one token */
 #define US_EMPTY 0xffffffffu
 #define US_MODEL_MAGIC "TPUSATTR"
@@ -130,7 +131,8 @@ static inline __attribute__((always_inline)) const int16_t *us_model_row_hw(cons
 /* The same, but the model's zero row (the one after the last, see
  * us_model_index) where the model has none: a sum may then add the row
  * without a test, and the choice compiles without a branch (whether a
- * row is in the model is a coin toss that a branch predictor loses). */
+ * row is in the model is a coin toss that a branch predictor loses).
+ * row may be US_ROW_NONE, which is never in the model. */
 static inline __attribute__((always_inline)) const int16_t *us_model_row_or_zero_hw(const us_model *m,
                                                                                      uint32_t row, int hw)
 {
@@ -153,7 +155,7 @@ static int us_model_index(us_model *m, char *msg, size_t msglen)
 {
     size_t nblk = ((size_t)1 << US_ROW_BITS) / 64, b, k, l, n = 0;
     uint32_t used = 0;
-    m->rank = calloc(nblk, sizeof *m->rank);
+    m->rank = calloc(nblk + 1, sizeof *m->rank); /* + the empty block of US_ROW_NONE */
     m->dense = calloc((size_t)m->nfeat + 1, US_LANES * sizeof *m->dense);
     if (m->rank == NULL || m->dense == NULL)
         goto oom;
@@ -683,7 +685,6 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
      * waiting one after the other. */
     {
         uint32_t *rows = (uint32_t *)(void *)(x + 4 * (size_t)n); /* 5n */
-        const int16_t *zero = m->dense + (size_t)m->nfeat * US_LANES;
         const int16_t **rp = (const int16_t **)(void *)(x + 7 * (size_t)n); /* 5n */
         for (i = 0; i < n; i++) {
             uint32_t k = ts + i, *r = rows + 5 * (size_t)i;
@@ -694,19 +695,18 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
             unsigned rl = near[2 * i] >> 8, rr = near[2 * i + 1] >> 8;
             r[0] = us_row(us_mix(i > 0 ? x[4 * (i - 1)] : us_mix(7, wm1), w0));
             r[1] = us_row(us_mix(x[4 * i + 1], wp1));
-            r[2] = r0 != 0 ? us_row(us_mix(us_mix(22, w0), r0)) : UINT32_MAX;
+            r[2] = r0 != 0 ? us_row(us_mix(us_mix(22, w0), r0)) : US_ROW_NONE;
             r[3] = us_row(us_mix(i > 0 ? x[4 * (i - 1) + 2] : us_mix(23, wm1), rl | rr << 4));
             r[4] = us_row(us_mix(x[4 * i + 3], cl | cr << 4));
-            /* only r[2] may be absent: the others unconditionally, no loop */
+            /* no loop, no test (r[2] may be US_ROW_NONE, in the empty block) */
             __builtin_prefetch(&m->rank[r[0] >> 6]);
             __builtin_prefetch(&m->rank[r[1] >> 6]);
-            if (r[2] != UINT32_MAX)
-                __builtin_prefetch(&m->rank[r[2] >> 6]);
+            __builtin_prefetch(&m->rank[r[2] >> 6]);
             __builtin_prefetch(&m->rank[r[3] >> 6]);
             __builtin_prefetch(&m->rank[r[4] >> 6]);
         }
         for (i = 0; i < 5 * n; i++) {
-            rp[i] = rows[i] == UINT32_MAX ? zero : us_model_row_or_zero_hw(m, rows[i], hw);
+            rp[i] = us_model_row_or_zero_hw(m, rows[i], hw);
             __builtin_prefetch(rp[i]);
         }
     }

@@ -155,6 +155,10 @@ START_TEST(row_or_zero_as_row)
         }
     }
     ck_assert_uint_eq(zeros, (1u << US_ROW_BITS) - m->nfeat);
+    /* the stand-in for no feature: the zero row too */
+    ck_assert_ptr_null(us_model_row(m, US_ROW_NONE));
+    ck_assert_ptr_eq(us_model_row_or_zero_hw(m, US_ROW_NONE, 0), m->dense + (size_t)m->nfeat * US_LANES);
+    ck_assert_ptr_eq(us_model_row_or_zero_hw(m, US_ROW_NONE, 1), m->dense + (size_t)m->nfeat * US_LANES);
 }
 END_TEST
 
