@@ -33,6 +33,7 @@
 enum { US_L_O = 0, US_L_BSRC, US_L_ISRC, US_L_BCUE, US_L_ICUE, US_L_BCON, US_L_ICON, US_NL };
 #define US_KIND_OF(l) (((l) + 1) / 2) /* 0 none, 1 source, 2 cue, 3 content */
 #define US_ROW_BITS 20                /* feature hashing space */
+#define US_ROW_NONE (1u << US_ROW_BITS) /* no feature: its block of the index is empty */
 #define US_NF 26                      /* features of one token */
 #define US_EMPTY 0xffffffffu
 #define US_MODEL_MAGIC "TPUSATTR"
@@ -127,6 +128,22 @@ static inline __attribute__((always_inline)) const int16_t *us_model_row_hw(cons
            (size_t)(r->base + (hw ? (uint32_t)__builtin_popcountll(below) : us_popcount64(below))) * US_LANES;
 }
 
+/* The same, but the model's zero row (the one after the last, see
+ * us_model_index) where the model has none: a sum may then add the row
+ * without a test, and the choice compiles without a branch (whether a
+ * row is in the model is a coin toss that a branch predictor loses).
+ * row may be US_ROW_NONE, which is never in the model. */
+static inline __attribute__((always_inline)) const int16_t *us_model_row_or_zero_hw(const us_model *m,
+                                                                                     uint32_t row, int hw)
+{
+    const us_rank *r = &m->rank[row >> 6];
+    uint64_t bit = 1ull << (row & 63), below = r->bits & (bit - 1);
+    uint32_t k = r->base + (hw ? (uint32_t)__builtin_popcountll(below) : us_popcount64(below));
+    uint32_t in = (uint32_t)(r->bits >> (row & 63)) & 1; /* by a mask: compilers branch on a ?: here */
+    k = m->nfeat ^ ((k ^ m->nfeat) & (0u - in));
+    return m->dense + (size_t)k * US_LANES;
+}
+
 static inline const int16_t *us_model_row(const us_model *m, uint32_t row)
 {
     return us_model_row_hw(m, row, 0);
@@ -138,7 +155,7 @@ static int us_model_index(us_model *m, char *msg, size_t msglen)
 {
     size_t nblk = ((size_t)1 << US_ROW_BITS) / 64, b, k, l, n = 0;
     uint32_t used = 0;
-    m->rank = calloc(nblk, sizeof *m->rank);
+    m->rank = calloc(nblk + 1, sizeof *m->rank); /* + the empty block of US_ROW_NONE */
     m->dense = calloc((size_t)m->nfeat + 1, US_LANES * sizeof *m->dense);
     if (m->rank == NULL || m->dense == NULL)
         goto oom;
@@ -670,7 +687,7 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
         uint32_t *rows = (uint32_t *)(void *)(x + 4 * (size_t)n); /* 5n */
         const int16_t **rp = (const int16_t **)(void *)(x + 7 * (size_t)n); /* 5n */
         for (i = 0; i < n; i++) {
-            uint32_t k = ts + i, *r = rows + 5 * (size_t)i, j;
+            uint32_t k = ts + i, *r = rows + 5 * (size_t)i;
             uint64_t w0 = ti[k].h;
             uint64_t wm1 = i > 0 ? ti[k - 1].h : 11, wp1 = i + 1 < n ? ti[k + 1].h : 13;
             unsigned r0 = ti[k].rule;
@@ -678,17 +695,19 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
             unsigned rl = near[2 * i] >> 8, rr = near[2 * i + 1] >> 8;
             r[0] = us_row(us_mix(i > 0 ? x[4 * (i - 1)] : us_mix(7, wm1), w0));
             r[1] = us_row(us_mix(x[4 * i + 1], wp1));
-            r[2] = r0 != 0 ? us_row(us_mix(us_mix(22, w0), r0)) : UINT32_MAX;
+            r[2] = r0 != 0 ? us_row(us_mix(us_mix(22, w0), r0)) : US_ROW_NONE;
             r[3] = us_row(us_mix(i > 0 ? x[4 * (i - 1) + 2] : us_mix(23, wm1), rl | rr << 4));
             r[4] = us_row(us_mix(x[4 * i + 3], cl | cr << 4));
-            for (j = 0; j < 5; j++)
-                if (r[j] != UINT32_MAX)
-                    __builtin_prefetch(&m->rank[r[j] >> 6]);
+            /* no loop, no test (r[2] may be US_ROW_NONE, in the empty block) */
+            __builtin_prefetch(&m->rank[r[0] >> 6]);
+            __builtin_prefetch(&m->rank[r[1] >> 6]);
+            __builtin_prefetch(&m->rank[r[2] >> 6]);
+            __builtin_prefetch(&m->rank[r[3] >> 6]);
+            __builtin_prefetch(&m->rank[r[4] >> 6]);
         }
         for (i = 0; i < 5 * n; i++) {
-            rp[i] = rows[i] == UINT32_MAX ? NULL : us_model_row_hw(m, rows[i], hw);
-            if (rp[i] != NULL)
-                __builtin_prefetch(rp[i]);
+            rp[i] = us_model_row_or_zero_hw(m, rows[i], hw);
+            __builtin_prefetch(rp[i]);
         }
     }
     for (i = 0; i < n; i++) {
@@ -721,12 +740,11 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
         if (i + 2 >= n)
             US_ACC32(tb + (size_t)(US_TB_EDGE + 3) * US_LANES);
 #undef US_ACC32
-        for (j = 0; j < 5; j++)
-            if (rp[j] != NULL) {
-                us_v8s w16;
-                memcpy(&w16, rp[j], sizeof w16);
-                v += __builtin_convertvector(w16, us_v8i);
-            }
+        for (j = 0; j < 5; j++) { /* an absent row is the zero row: no test */
+            us_v8s w16;
+            memcpy(&w16, rp[j], sizeof w16);
+            v += __builtin_convertvector(w16, us_v8i);
+        }
         /* (float)a[l] * wscale, all lanes at once (the same IEEE operations,
          * so the same scores) */
         f = __builtin_convertvector(v, us_v8f) * sc;

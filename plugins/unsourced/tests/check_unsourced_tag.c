@@ -133,6 +133,35 @@ START_TEST(index_matches_table)
 }
 END_TEST
 
+/* The branch-free look-up of the fast path: the plain one's row where
+ * there is one, else a row of zeros (so adding it changes no sum), in
+ * both builds of the rank (portable and the processor's instruction). */
+START_TEST(row_or_zero_as_row)
+{
+    const us_model *m = &in->model;
+    uint32_t row, l, zeros = 0;
+    for (row = 0; row < (1u << US_ROW_BITS); row++) {
+        const int16_t *a = us_model_row(m, row), *b = us_model_row_or_zero_hw(m, row, 0),
+                      *c = us_model_row_or_zero_hw(m, row, 1);
+        ck_assert_ptr_nonnull(b);
+        ck_assert_ptr_eq(b, c);
+        if (a != NULL) {
+            ck_assert_ptr_eq(a, b);
+        } else {
+            ck_assert_ptr_eq(b, m->dense + (size_t)m->nfeat * US_LANES);
+            for (l = 0; l < US_LANES; l++)
+                ck_assert_int_eq(b[l], 0);
+            zeros++;
+        }
+    }
+    ck_assert_uint_eq(zeros, (1u << US_ROW_BITS) - m->nfeat);
+    /* the stand-in for no feature: the zero row too */
+    ck_assert_ptr_null(us_model_row(m, US_ROW_NONE));
+    ck_assert_ptr_eq(us_model_row_or_zero_hw(m, US_ROW_NONE, 0), m->dense + (size_t)m->nfeat * US_LANES);
+    ck_assert_ptr_eq(us_model_row_or_zero_hw(m, US_ROW_NONE, 1), m->dense + (size_t)m->nfeat * US_LANES);
+}
+END_TEST
+
 /* Run text through the stage, then score every sentence both ways. */
 static size_t compare_text(const char *text)
 {
@@ -416,6 +445,7 @@ int main(void)
     tcase_add_test(tc, dist_buckets);
     tcase_add_test(tc, tokenizer_word_hashes);
     tcase_add_test(tc, index_matches_table);
+    tcase_add_test(tc, row_or_zero_as_row);
     tcase_add_test(tc, fast_path_same_scores);
     tcase_add_test(tc, viterbi_same_labels);
     tcase_add_test(tc, token_span_as_tp_span_new);
