@@ -268,6 +268,43 @@ START_TEST(test_tail_word)
 }
 END_TEST
 
+/* The capitalisation class eight bytes at a time against a byte at a time:
+ * every one- and two-byte word, then words of up to 40 bytes drawn from
+ * the bytes around the edges of the letter ranges (so that upper and lower
+ * case fall on both sides of each eight-byte boundary), from every place
+ * of a buffer. */
+START_TEST(test_capclass)
+{
+    static const unsigned char edge[] = {'@', 'A', 'B', 'Y', 'Z', '[', '`', 'a', 'b', 'y', 'z', '{',
+                                         '0', '9', '-', ' ', 0x00, 0x7f, 0x80, 0xc3, 0xe2, 0xff};
+    unsigned char buf[48];
+    int round, a, b;
+    size_t n, at, k;
+    for (a = 0; a < 256; a++) {
+        buf[0] = (unsigned char)a;
+        ck_assert_int_eq(capclass((const char *)buf, 1), capclass_plain((const char *)buf, 1));
+        for (b = 0; b < 256; b++) {
+            buf[1] = (unsigned char)b;
+            ck_assert_int_eq(capclass((const char *)buf, 2), capclass_plain((const char *)buf, 2));
+        }
+    }
+    ck_assert_int_eq(capclass((const char *)buf, 0), capclass_plain((const char *)buf, 0));
+    for (round = 0; round < 3000; round++) {
+        /* mostly one case, now and then another byte */
+        unsigned base = next_rand() % 4;
+        for (k = 0; k < sizeof buf; k++) {
+            unsigned r = next_rand() % 16;
+            buf[k] = r < 12 ? (unsigned char)((base & 1 ? 'a' : 'A') + (base & 2 ? 25 : 0) - (base & 2 ? r % 3 : -(r % 3)))
+                            : edge[next_rand() % sizeof edge];
+        }
+        for (n = 1; n <= 40; n++)
+            for (at = 0; at + n <= sizeof buf; at += 3)
+                ck_assert_msg(capclass((const char *)buf + at, n) == capclass_plain((const char *)buf + at, n),
+                              "%zu bytes at %zu", n, at);
+    }
+}
+END_TEST
+
 /* The calls with the transitions as they are (the trainer's) decode as the
  * tables made once do. */
 START_TEST(test_wrappers_agree)
@@ -301,6 +338,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_marginals);
     tcase_add_test(tc, test_step_back);
     tcase_add_test(tc, test_tail_word);
+    tcase_add_test(tc, test_capclass);
     tcase_add_test(tc, test_wrappers_agree);
     suite_add_tcase(s, tc);
     return s;
