@@ -1870,23 +1870,33 @@ ENT_API void entities_scratch_free(ent_scratch *s)
     memset(s, 0, sizeof *s);
 }
 
+/* The record of the known word s (hash h = word_key(s, len, 2, 0)), or NULL. */
+static inline const struct vent *vent_find(const ent_model *m, const char *s, size_t len, uint64_t h)
+{
+    uint64_t e;
+    uint32_t j = (uint32_t)h & m->vmask;
+    while ((e = m->vindex[j]) != 0) {
+        if ((e >> 32) == (h >> 32)) {
+            const struct vent *v = &m->vent[(uint32_t)e - 1];
+            if (v->len == len && memcmp(v->s, s, len) == 0)
+                return v;
+        }
+        j = (j + 1) & m->vmask;
+    }
+    return NULL;
+}
+
 /* What token t adds at each offset, and its lexicon entry. */
 static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const char *s, size_t len,
                                       uint64_t h, size_t i, const ent_lexinfo **info)
 {
     ent_cache *cache = sc->cache;
-    uint64_t e;
-    uint32_t j = (uint32_t)h & m->vmask, slot;
+    const struct vent *v = vent_find(m, s, len, h);
+    uint32_t slot;
     float *rows;
-    while ((e = m->vindex[j]) != 0) {
-        if ((e >> 32) == (h >> 32)) {
-            const struct vent *v = &m->vent[(uint32_t)e - 1];
-            if (v->len == len && memcmp(v->s, s, len) == 0) {
-                *info = v->info;
-                return v->rows;
-            }
-        }
-        j = (j + 1) & m->vmask;
+    if (v != NULL) {
+        *info = v->info;
+        return v->rows;
     }
     /* not in the vocabulary: the worker's cache, keyed by hash and length */
     h = mix64(h ^ len) | 1;

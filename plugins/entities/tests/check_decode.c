@@ -305,6 +305,55 @@ START_TEST(test_capclass)
 }
 END_TEST
 
+/* The index of known words finds each word of the built-in model's vocabulary at its
+ * own record, and a word that differs from one by a byte where a look at
+ * every record finds it, or nowhere. */
+static const struct vent *vent_scan(const ent_model *m, const char *s, size_t len)
+{
+    uint32_t r;
+    for (r = 0; r < m->nvocab; r++)
+        if (m->vent[r].len == len && memcmp(m->vent[r].s, s, len) == 0)
+            return &m->vent[r];
+    return NULL;
+}
+
+START_TEST(test_vent_find)
+{
+    char path[1024], err[1280], w[VENT_MAXLEN + 2];
+    const char *top = getenv("top_srcdir");
+    ent_model *m;
+    uint32_t i, found = 0, others = 0;
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    ck_assert_uint_gt(m->nvocab, 1000);
+    for (i = 0; i < m->h.nvocab; i++) {
+        const char *s = m->vocab_str + m->vocab_off[i];
+        size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
+        const struct vent *v;
+        if (len == 0 || len > VENT_MAXLEN)
+            continue;
+        v = vent_find(m, s, len, word_key(s, len, 2, 0));
+        ck_assert_ptr_nonnull(v);
+        ck_assert(v->len == len && memcmp(v->s, s, len) == 0);
+        found++;
+        if (i % 61 == 0 && len < VENT_MAXLEN) {
+            /* the same with its last byte changed, and with one more */
+            memcpy(w, s, len);
+            w[len - 1] = (char)(w[len - 1] ^ 0x20);
+            ck_assert_ptr_eq(vent_find(m, w, len, word_key(w, len, 2, 0)), vent_scan(m, w, len));
+            w[len - 1] = s[len - 1];
+            w[len] = 's';
+            ck_assert_ptr_eq(vent_find(m, w, len + 1, word_key(w, len + 1, 2, 0)), vent_scan(m, w, len + 1));
+            others++;
+        }
+    }
+    ck_assert_uint_eq(found, m->nvocab);
+    ck_assert_uint_gt(others, 100);
+    entities_model_free(m);
+}
+END_TEST
+
 /* The calls with the transitions as they are (the trainer's) decode as the
  * tables made once do. */
 START_TEST(test_wrappers_agree)
@@ -339,6 +388,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_step_back);
     tcase_add_test(tc, test_tail_word);
     tcase_add_test(tc, test_capclass);
+    tcase_add_test(tc, test_vent_find);
     tcase_add_test(tc, test_wrappers_agree);
     suite_add_tcase(s, tc);
     return s;
