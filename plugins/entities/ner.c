@@ -135,8 +135,9 @@ ENT_API size_t entities_lower(char *out, size_t cap, const char *s, size_t len)
     return len;
 }
 
-/* 0 lower, 1 title, 2 all upper, 3 mixed, 4 digit first, 5 other, 6 non-ASCII first */
-static int capclass(const char *s, size_t len)
+/* 0 lower, 1 title, 2 all upper, 3 mixed, 4 digit first, 5 other, 6 non-ASCII first:
+ * a byte at a time, as it was (the tests hold capclass() to it) */
+static inline int capclass_plain(const char *s, size_t len)
 {
     unsigned char c = (unsigned char)s[0];
     size_t i;
@@ -163,6 +164,67 @@ static int capclass(const char *s, size_t len)
             return 2;
         return lower_then_upper ? 3 : 1;
     }
+    return 5;
+}
+
+/* Bit 7 of each byte of w that is ASCII A-Z (upper) or a-z (lower). */
+static inline uint64_t upper_bits(uint64_t w)
+{
+    uint64_t h = w & 0x7f7f7f7f7f7f7f7full;
+    return (h + 0x3f3f3f3f3f3f3f3full) & ~(h + 0x2525252525252525ull) & ~w & 0x8080808080808080ull;
+}
+
+static inline uint64_t lower_bits(uint64_t w)
+{
+    uint64_t h = w & 0x7f7f7f7f7f7f7f7full;
+    return (h + 0x1f1f1f1f1f1f1f1full) & ~(h + 0x0505050505050505ull) & ~w & 0x8080808080808080ull;
+}
+
+/* The same class eight bytes at a time, from the first byte: after a
+ * lower-case letter only whether an upper-case one follows matters; after
+ * an upper-case one, whether there is a lower-case one and whether an
+ * upper-case letter comes after it (if an earlier eight bytes had a
+ * lower-case letter, or if the upper mask is above the lowest bit of the
+ * lower one: the masks never share a bit); anything else is decided by
+ * the first byte alone. */
+static inline int capclass(const char *p, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    unsigned char c;
+    uint64_t w, u, l, lower = 0;
+    int lower_then_upper = 0;
+    if (len == 0)
+        return 5;
+    c = s[0];
+    if (c >= 'a' && c <= 'z') {
+        for (u = 0; len >= 8; s += 8, len -= 8) {
+            memcpy(&w, s, 8);
+            u |= upper_bits(w);
+        }
+        u |= upper_bits(tail_word(s, len)); /* (nothing left: zero) */
+        return u ? 3 : 0;
+    }
+    if (c >= 'A' && c <= 'Z') {
+        for (; len >= 8; s += 8, len -= 8) {
+            memcpy(&w, s, 8);
+            u = upper_bits(w);
+            l = lower_bits(w);
+            lower_then_upper |= lower ? u != 0 : u > (l & -l) && l != 0;
+            lower |= l;
+        }
+        w = tail_word(s, len);
+        u = upper_bits(w);
+        l = lower_bits(w);
+        lower_then_upper |= lower ? u != 0 : u > (l & -l) && l != 0;
+        lower |= l;
+        if (!lower)
+            return 2;
+        return lower_then_upper ? 3 : 1;
+    }
+    if (c >= 0x80)
+        return 6;
+    if (c >= '0' && c <= '9')
+        return 4;
     return 5;
 }
 
@@ -1808,23 +1870,33 @@ ENT_API void entities_scratch_free(ent_scratch *s)
     memset(s, 0, sizeof *s);
 }
 
+/* The record of the known word s (hash h = word_key(s, len, 2, 0)), or NULL. */
+static inline const struct vent *vent_find(const ent_model *m, const char *s, size_t len, uint64_t h)
+{
+    uint64_t e;
+    uint32_t j = (uint32_t)h & m->vmask;
+    while ((e = m->vindex[j]) != 0) {
+        if ((e >> 32) == (h >> 32)) {
+            const struct vent *v = &m->vent[(uint32_t)e - 1];
+            if (v->len == len && memcmp(v->s, s, len) == 0)
+                return v;
+        }
+        j = (j + 1) & m->vmask;
+    }
+    return NULL;
+}
+
 /* What token t adds at each offset, and its lexicon entry. */
 static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const char *s, size_t len,
                                       uint64_t h, size_t i, const ent_lexinfo **info)
 {
     ent_cache *cache = sc->cache;
-    uint64_t e;
-    uint32_t j = (uint32_t)h & m->vmask, slot;
+    const struct vent *v = vent_find(m, s, len, h);
+    uint32_t slot;
     float *rows;
-    while ((e = m->vindex[j]) != 0) {
-        if ((e >> 32) == (h >> 32)) {
-            const struct vent *v = &m->vent[(uint32_t)e - 1];
-            if (v->len == len && memcmp(v->s, s, len) == 0) {
-                *info = v->info;
-                return v->rows;
-            }
-        }
-        j = (j + 1) & m->vmask;
+    if (v != NULL) {
+        *info = v->info;
+        return v->rows;
     }
     /* not in the vocabulary: the worker's cache, keyed by hash and length */
     h = mix64(h ^ len) | 1;

@@ -268,6 +268,92 @@ START_TEST(test_tail_word)
 }
 END_TEST
 
+/* The capitalisation class eight bytes at a time against a byte at a time:
+ * every one- and two-byte word, then words of up to 40 bytes drawn from
+ * the bytes around the edges of the letter ranges (so that upper and lower
+ * case fall on both sides of each eight-byte boundary), from every place
+ * of a buffer. */
+START_TEST(test_capclass)
+{
+    static const unsigned char edge[] = {'@', 'A', 'B', 'Y', 'Z', '[', '`', 'a', 'b', 'y', 'z', '{',
+                                         '0', '9', '-', ' ', 0x00, 0x7f, 0x80, 0xc3, 0xe2, 0xff};
+    unsigned char buf[48];
+    int round, a, b;
+    size_t n, at, k;
+    for (a = 0; a < 256; a++) {
+        buf[0] = (unsigned char)a;
+        ck_assert_int_eq(capclass((const char *)buf, 1), capclass_plain((const char *)buf, 1));
+        for (b = 0; b < 256; b++) {
+            buf[1] = (unsigned char)b;
+            ck_assert_int_eq(capclass((const char *)buf, 2), capclass_plain((const char *)buf, 2));
+        }
+    }
+    ck_assert_int_eq(capclass((const char *)buf, 0), capclass_plain((const char *)buf, 0));
+    for (round = 0; round < 3000; round++) {
+        /* mostly one case, now and then another byte */
+        unsigned base = next_rand() % 4;
+        for (k = 0; k < sizeof buf; k++) {
+            unsigned r = next_rand() % 16;
+            buf[k] = r < 12 ? (unsigned char)((base & 1 ? 'a' : 'A') + (base & 2 ? 25 : 0) - (base & 2 ? r % 3 : -(r % 3)))
+                            : edge[next_rand() % sizeof edge];
+        }
+        for (n = 1; n <= 40; n++)
+            for (at = 0; at + n <= sizeof buf; at += 3)
+                ck_assert_msg(capclass((const char *)buf + at, n) == capclass_plain((const char *)buf + at, n),
+                              "%zu bytes at %zu", n, at);
+    }
+}
+END_TEST
+
+/* The index of known words finds each word of the built-in model's vocabulary at its
+ * own record, and a word that differs from one by a byte where a look at
+ * every record finds it, or nowhere. */
+static const struct vent *vent_scan(const ent_model *m, const char *s, size_t len)
+{
+    uint32_t r;
+    for (r = 0; r < m->nvocab; r++)
+        if (m->vent[r].len == len && memcmp(m->vent[r].s, s, len) == 0)
+            return &m->vent[r];
+    return NULL;
+}
+
+START_TEST(test_vent_find)
+{
+    char path[1024], err[1280], w[VENT_MAXLEN + 2];
+    const char *top = getenv("top_srcdir");
+    ent_model *m;
+    uint32_t i, found = 0, others = 0;
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    ck_assert_uint_gt(m->nvocab, 1000);
+    for (i = 0; i < m->h.nvocab; i++) {
+        const char *s = m->vocab_str + m->vocab_off[i];
+        size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
+        const struct vent *v;
+        if (len == 0 || len > VENT_MAXLEN)
+            continue;
+        v = vent_find(m, s, len, word_key(s, len, 2, 0));
+        ck_assert_ptr_nonnull(v);
+        ck_assert(v->len == len && memcmp(v->s, s, len) == 0);
+        found++;
+        if (i % 61 == 0 && len < VENT_MAXLEN) {
+            /* the same with its last byte changed, and with one more */
+            memcpy(w, s, len);
+            w[len - 1] = (char)(w[len - 1] ^ 0x20);
+            ck_assert_ptr_eq(vent_find(m, w, len, word_key(w, len, 2, 0)), vent_scan(m, w, len));
+            w[len - 1] = s[len - 1];
+            w[len] = 's';
+            ck_assert_ptr_eq(vent_find(m, w, len + 1, word_key(w, len + 1, 2, 0)), vent_scan(m, w, len + 1));
+            others++;
+        }
+    }
+    ck_assert_uint_eq(found, m->nvocab);
+    ck_assert_uint_gt(others, 100);
+    entities_model_free(m);
+}
+END_TEST
+
 /* The calls with the transitions as they are (the trainer's) decode as the
  * tables made once do. */
 START_TEST(test_wrappers_agree)
@@ -301,6 +387,8 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_marginals);
     tcase_add_test(tc, test_step_back);
     tcase_add_test(tc, test_tail_word);
+    tcase_add_test(tc, test_capclass);
+    tcase_add_test(tc, test_vent_find);
     tcase_add_test(tc, test_wrappers_agree);
     suite_add_tcase(s, tc);
     return s;
