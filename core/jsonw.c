@@ -129,6 +129,17 @@ static inline uint64_t jsonw_special8(uint64_t w)
     return t & JSONW_HIGH;
 }
 
+/* jsonw_scan_copy from byte i on, one byte at a time. */
+static inline size_t jsonw_copy_from(char *d, const unsigned char *s, size_t i, size_t n)
+{
+    for (; i < n; i++) {
+        if (jsonw_escape[s[i]])
+            return i;
+        d[i] = (char)s[i];
+    }
+    return n;
+}
+
 /* Copy the bytes of s to d up to the first one that needs escaping and
  * return its index (n when there is none).  Bytes of d past that index,
  * up to n, may have been written too. */
@@ -193,12 +204,7 @@ static JSONW_INLINE size_t jsonw_scan_copy(char *d, const unsigned char *s, size
         t >>= 32 + 8 * (8 - n);
         return t ? 4 + (size_t)__builtin_ctzll(t) / 8 : n;
     }
-    for (; i < n; i++) {
-        if (jsonw_escape[s[i]])
-            return i;
-        d[i] = (char)s[i];
-    }
-    return n;
+    return jsonw_copy_from(d, s, i, n);
 }
 #else
 static JSONW_INLINE size_t jsonw_scan_copy(char *d, const unsigned char *s, size_t n)
@@ -223,12 +229,7 @@ static JSONW_INLINE size_t jsonw_scan_copy(char *d, const unsigned char *s, size
         return t ? i + (size_t)__builtin_ctzll(t) / 8 : n;
     }
 #endif
-    for (; i < n; i++) {
-        if (jsonw_escape[s[i]])
-            return i;
-        d[i] = (char)s[i];
-    }
-    return n;
+    return jsonw_copy_from(d, s, i, n);
 }
 #endif
 

@@ -1161,6 +1161,22 @@ typedef float ent_v16f __attribute__((vector_size(64)));
 /* a > b ? a : b in each lane (_mm512_max_ps), as vmax4 */
 #define ENT_VMAX16(a, b) ((ent_v16f)_mm512_max_ps((__m512)(a), (__m512)(b)))
 
+/* The largest of nine vectors, as a tree: a with b, c with d, ... and
+ * the pairs' maxima, then k (both passes take them in this order). */
+__attribute__((target("avx512f"))) static inline __m512 max9_wide(__m512 a, __m512 b, __m512 c, __m512 d,
+                                                                 __m512 e, __m512 f, __m512 g, __m512 h,
+                                                                 __m512 k)
+{
+    a = _mm512_max_ps(b, a);
+    c = _mm512_max_ps(d, c);
+    e = _mm512_max_ps(f, e);
+    g = _mm512_max_ps(h, g);
+    a = _mm512_max_ps(c, a);
+    e = _mm512_max_ps(g, e);
+    a = _mm512_max_ps(e, a);
+    return _mm512_max_ps(k, a);
+}
+
 /* With back pointers when back is not NULL (the best's label costs a
  * compare and a blend a step, and a row of them one store), otherwise
  * traced back from the scores. */
@@ -1233,14 +1249,7 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
 #undef ENT_PICK
             _mm_storeu_si128((__m128i *)(void *)bk, _mm512_cvtepi32_epi8(p0));
         } else {
-            v0 = _mm512_max_ps(v1, v0);
-            v2 = _mm512_max_ps(v3, v2);
-            v4 = _mm512_max_ps(v5, v4);
-            v6 = _mm512_max_ps(v7, v6);
-            v0 = _mm512_max_ps(v2, v0);
-            v4 = _mm512_max_ps(v6, v4);
-            v0 = _mm512_max_ps(v4, v0);
-            v0 = _mm512_max_ps(v8, v0);
+            v0 = max9_wide(v0, v1, v2, v3, v4, v5, v6, v7, v8);
         }
         /* inside labels: from B-x or I-x of their type, the later only
          * when strictly greater */
@@ -1305,14 +1314,7 @@ __attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, 
         x8 = _mm512_add_ps(TT[8], _mm512_set1_ps(v16));
         /* closed labels go on to O, B-x or U-x: the largest of NEG and the
          * nine, as a tree */
-        x0 = _mm512_max_ps(x1, x0);
-        x2 = _mm512_max_ps(x3, x2);
-        x4 = _mm512_max_ps(x5, x4);
-        x6 = _mm512_max_ps(x7, x6);
-        x0 = _mm512_max_ps(x2, x0);
-        x4 = _mm512_max_ps(x6, x4);
-        x0 = _mm512_max_ps(x4, x0);
-        x0 = _mm512_max_ps(x8, x0);
+        x0 = max9_wide(x0, x1, x2, x3, x4, x5, x6, x7, x8);
         a = _mm512_max_ps(x0, a);
         /* B-x and I-x go on to I-x or L-x: I-x's when not smaller */
         xa = _mm512_add_ps(_mm512_permutexvar_ps(idx_i, vv), oi);
