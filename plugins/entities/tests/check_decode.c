@@ -5,7 +5,8 @@
  * backward scores of the max-marginals from a given position, against
  * loops over all label pairs written as the definitions say.  Scores on a
  * coarse grid, so that ties (which the first label of the best wins) are
- * frequent. */
+ * frequent.  And what a word adds at each offset, to the rows summed as
+ * first written. */
 #include <config.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,6 +355,78 @@ START_TEST(test_vent_find)
 }
 END_TEST
 
+/* What a word adds at each offset, from the rows made into floats at load
+ * and summed in registers, is to the bit what the rows as stored, made
+ * into floats at each use and summed in memory, give: for every word of
+ * the built-in model's vocabulary and of its lexicon, each capitalised,
+ * in capitals and with a letter more, and for random words. */
+static void rows_agree(const ent_model *m, const char *s, size_t len, unsigned *nonzero)
+{
+    float a[ENT_NOFF * ENT_NL], b[ENT_NOFF * ENT_NL];
+    const ent_lexinfo *ia, *ib;
+    int o, l;
+    memset(a, 0xa5, sizeof a);
+    memset(b, 0x5a, sizeof b);
+    ia = word_rows(m, s, len, a);
+    ib = word_rows_plain(m, s, len, b);
+    ck_assert_msg(ia == ib && memcmp(a, b, sizeof a) == 0, "word \"%.*s\"", (int)len, s);
+    for (o = 0; o < ENT_NOFF; o++)
+        for (l = 0; l < ENT_NL; l++)
+            if (a[o * ENT_NL + l] != 0) {
+                nonzero[o]++;
+                break;
+            }
+}
+
+static void rows_agree_variants(const ent_model *m, const char *s, size_t len, unsigned *nonzero)
+{
+    char w[80];
+    size_t k;
+    if (len + 1 > sizeof w)
+        return;
+    rows_agree(m, s, len, nonzero);
+    memcpy(w, s, len);
+    if (w[0] >= 'a' && w[0] <= 'z')
+        w[0] = (char)(w[0] - 32);
+    rows_agree(m, w, len, nonzero);
+    for (k = 1; k < len; k++)
+        if (w[k] >= 'a' && w[k] <= 'z')
+            w[k] = (char)(w[k] - 32);
+    rows_agree(m, w, len, nonzero);
+    memcpy(w, s, len);
+    w[len] = 's';
+    rows_agree(m, w, len + 1, nonzero);
+}
+
+START_TEST(test_word_rows)
+{
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzAEIOUST0-.'\xc3\xa9";
+    char path[1024], err[1280], w[40];
+    const char *top = getenv("top_srcdir");
+    unsigned nonzero[ENT_NOFF] = {0};
+    ent_model *m;
+    uint32_t i;
+    int round, o;
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    for (i = 0; i < m->h.nvocab; i++)
+        rows_agree_variants(m, m->vocab_str + m->vocab_off[i], m->vocab_off[i + 1] - m->vocab_off[i], nonzero);
+    for (i = 0; i < m->lex.n; i++)
+        rows_agree_variants(m, m->lex.words[i], m->lex.lens[i], nonzero);
+    for (round = 0; round < 20000; round++) {
+        size_t len = 1 + next_rand() % (sizeof w), k;
+        for (k = 0; k < len; k++)
+            w[k] = letters[next_rand() % (sizeof letters - 1)];
+        rows_agree(m, w, len, nonzero);
+    }
+    /* the words had rows at every offset */
+    for (o = 0; o < ENT_NOFF; o++)
+        ck_assert_uint_gt(nonzero[o], 10000);
+    entities_model_free(m);
+}
+END_TEST
+
 /* The calls with the transitions as they are (the trainer's) decode as the
  * tables made once do. */
 START_TEST(test_wrappers_agree)
@@ -389,6 +462,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_tail_word);
     tcase_add_test(tc, test_capclass);
     tcase_add_test(tc, test_vent_find);
+    tcase_add_test(tc, test_word_rows);
     tcase_add_test(tc, test_wrappers_agree);
     suite_add_tcase(s, tc);
     return s;
