@@ -1977,16 +1977,22 @@ static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const
         *info = v->info;
         return v->rows;
     }
-    /* not in the vocabulary: the worker's cache, keyed by hash and length */
+    /* not in the vocabulary: the worker's cache, keyed by hash and length,
+     * two ways to a set (the two slots of the pair slot, slot ^ 1) */
     h = mix64(h ^ len) | 1;
-    slot = (uint32_t)(h >> (64 - ENT_CACHE_BITS));
+    slot = (uint32_t)(h >> (64 - ENT_CACHE_BITS)) & ~1u;
+    if (cache->key[slot] != h)
+        slot ^= 1;
     if (cache->key[slot] == h) {
         cache->stamp[slot] = sc->sent;
         *info = cache->info[slot];
         return cache->rows[slot];
     }
+    /* not there: the way used longer ago (an empty one has stamp 0) */
+    if (cache->stamp[slot ^ 1] < cache->stamp[slot])
+        slot ^= 1;
     if (cache->stamp[slot] == sc->sent) {
-        /* another word of this sentence holds the slot: its rows are in
+        /* other words of this sentence hold both ways: their rows are in
          * use, so this word's go to the sentence's own spare rows */
         rows = sc->spill + i * ENT_NOFF * ENT_NL;
         *info = word_rows(m, s, len, rows);
@@ -2022,7 +2028,7 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
                 __builtin_prefetch(v + b);
         } else {
             uint64_t h = mix64(hs[i] ^ toks[i].len) | 1;
-            __builtin_prefetch(&sc->cache->key[h >> (64 - ENT_CACHE_BITS)]);
+            __builtin_prefetch(&sc->cache->key[(h >> (64 - ENT_CACHE_BITS)) & ~(uint64_t)1]);
         }
     }
     if (++sc->sent == 0) {

@@ -5,8 +5,8 @@
  * backward scores of the max-marginals from a given position, against
  * loops over all label pairs written as the definitions say.  Scores on a
  * coarse grid, so that ties (which the first label of the best wins) are
- * frequent.  And what a word adds at each offset, to the rows summed as
- * first written. */
+ * frequent.  And what a word adds at each offset (summed, or from the
+ * worker's cache), to the rows summed as first written. */
 #include <config.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -427,6 +427,76 @@ START_TEST(test_word_rows)
 }
 END_TEST
 
+/* The worker's cache of the rows of words the model does not list: after
+ * each sentence, the rows each of its words was given are those summed
+ * afresh as first written.  The words: many more than the cache has
+ * slots (so that sets fill and ways are replaced), some of them often
+ * (so that they are found again), repeated within a sentence, and now and
+ * then a word of the vocabulary.  (Also built with a cache of four slots,
+ * where the words of a sentence fill whole sets.) */
+static size_t pool_word(char *w, uint32_t k)
+{
+    size_t n = 0;
+    w[n++] = (char)('A' + (int)(k % 3) * 7);
+    do {
+        w[n++] = (char)('a' + (int)(k % 26));
+        k /= 26;
+    } while (k != 0);
+    w[n++] = 'q';
+    return n;
+}
+
+START_TEST(test_word_cache)
+{
+    enum { SLOTS = 1u << ENT_CACHE_BITS, NTOK = 40 };
+    char path[1024], err[1280], words[NTOK][16];
+    const char *top = getenv("top_srcdir");
+    uint32_t pool = 3 * SLOTS + 500, sent, nsent = (3 * SLOTS + 500) / 6 + 200;
+    static float em[NTOK * ENT_NL];
+    float plain[ENT_NOFF * ENT_NL];
+    ent_tok toks[NTOK];
+    ent_scratch sc;
+    ent_model *m;
+    size_t i, n;
+    unsigned checked = 0;
+    memset(&sc, 0, sizeof sc);
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    for (sent = 0; sent < nsent; sent++) {
+        n = 1 + next_rand() % NTOK;
+        ck_assert_int_eq(entities_scratch_fit(&sc, n), 0);
+        for (i = 0; i < n; i++) {
+            unsigned r = next_rand() % 16;
+            if (r == 0 && m->h.nvocab > 0) {
+                uint32_t v = next_rand() % m->h.nvocab;
+                size_t len = m->vocab_off[v + 1] - m->vocab_off[v];
+                toks[i].s = m->vocab_str + m->vocab_off[v];
+                toks[i].len = (uint32_t)len;
+                if (len > 0)
+                    continue;
+            }
+            if (r == 1 && i > 0) {
+                toks[i] = toks[next_rand() % i];
+                continue;
+            }
+            toks[i].len = (uint32_t)pool_word(words[i], r < 6 ? next_rand() % 64 : next_rand() % pool);
+            toks[i].s = words[i];
+        }
+        entities_model_emissions(m, NULL, toks, n, &sc, em);
+        for (i = 0; i < n; i++) {
+            const ent_lexinfo *info = word_rows_plain(m, toks[i].s, toks[i].len, plain);
+            ck_assert_msg(sc.info[i] == info && memcmp(sc.rows[i], plain, sizeof plain) == 0,
+                          "sentence %u, word %zu \"%.*s\"", sent, i, (int)toks[i].len, toks[i].s);
+            checked++;
+        }
+    }
+    ck_assert_uint_gt(checked, 4u * SLOTS);
+    entities_scratch_free(&sc);
+    entities_model_free(m);
+}
+END_TEST
+
 /* The calls with the transitions as they are (the trainer's) decode as the
  * tables made once do. */
 START_TEST(test_wrappers_agree)
@@ -463,6 +533,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_capclass);
     tcase_add_test(tc, test_vent_find);
     tcase_add_test(tc, test_word_rows);
+    tcase_add_test(tc, test_word_cache);
     tcase_add_test(tc, test_wrappers_agree);
     suite_add_tcase(s, tc);
     return s;
