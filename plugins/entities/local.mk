@@ -64,6 +64,13 @@ TESTS += plugins/entities/tests/check_decode
 plugins_entities_tests_check_decode_SOURCES = plugins/entities/tests/check_decode.c plugins/entities/ner.h
 plugins_entities_tests_check_decode_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(ENTITIES_OPT)
 plugins_entities_tests_check_decode_LDADD = $(CHECK_LIBS) -lm
+## The same with a cache of four words: the words of a sentence fill whole
+## sets of it, and it is refilled all the time.
+check_PROGRAMS += plugins/entities/tests/check_decode_tinycache
+TESTS += plugins/entities/tests/check_decode_tinycache
+plugins_entities_tests_check_decode_tinycache_SOURCES = $(plugins_entities_tests_check_decode_SOURCES)
+plugins_entities_tests_check_decode_tinycache_CFLAGS = $(plugins_entities_tests_check_decode_CFLAGS) -DENT_CACHE_BITS=2
+plugins_entities_tests_check_decode_tinycache_LDADD = $(plugins_entities_tests_check_decode_LDADD)
 endif
 TESTS += plugins/entities/tests/jobs.test
 EXTRA_DIST += plugins/entities/tests/train.conll plugins/entities/tests/cases.txt \

@@ -1435,6 +1435,7 @@ struct ent_model {
     const uint64_t *bitmap;
     const uint32_t *rank;
     const int16_t *rows;
+    float *frows;       /* rows as floats (int16 * wscale), made once at load */
     ent_lex lex;
     const char **lex_words;
     uint16_t *lex_lens;
@@ -1480,10 +1481,25 @@ static inline const int16_t *model_row(const ent_model *m, uint32_t slot)
     return m->rows + (size_t)(m->rank[slot >> 6] + popcount64(w & (bit - 1))) * ENT_NL;
 }
 
-/* What word s adds at each offset: out[ENT_NOFF][ENT_NL].  The rows are
- * spread over the table: all slots are worked out and their index words
- * fetched first, then the rows, so that the misses overlap. */
-static const ent_lexinfo *word_rows(const ent_model *m, const char *s, size_t len, float *out)
+/* Add the 17 floats at r to the sums a0..a3 (four each) and a4. */
+#define ENT_ROW_ADD(r)                                                            \
+    do {                                                                          \
+        ent_v4f x0, x1, x2, x3;                                                   \
+        memcpy(&x0, (r), 16);                                                     \
+        memcpy(&x1, (r) + 4, 16);                                                 \
+        memcpy(&x2, (r) + 8, 16);                                                 \
+        memcpy(&x3, (r) + 12, 16);                                                \
+        a0 += x0;                                                                 \
+        a1 += x1;                                                                 \
+        a2 += x2;                                                                 \
+        a3 += x3;                                                                 \
+        a4 += (r)[16];                                                            \
+    } while (0)
+
+/* What word s adds at each offset, as it was first written (the weights
+ * turned into floats at each use, each row added to its offset's sums in
+ * memory): the tests hold word_rows() to it. */
+static inline const ent_lexinfo *word_rows_plain(const ent_model *m, const char *s, size_t len, float *out)
 {
     ent_wfeat f[ENT_MAXFEAT];
     uint32_t slot[ENT_MAXFEAT * ENT_NOFF];
@@ -1514,6 +1530,59 @@ static const ent_lexinfo *word_rows(const ent_model *m, const char *s, size_t le
         float *o = out + off[i] * ENT_NL;
         for (l = 0; l < ENT_NL; l++)
             o[l] += (float)rows[i][l] * m->h.wscale;
+    }
+    return info;
+}
+
+/* What word s adds at each offset: out[ENT_NOFF][ENT_NL].  The rows are
+ * spread over the table: all slots are worked out and their index words
+ * fetched first, then the rows, so that the misses overlap.  The rows are
+ * the floats made once at load; each offset's are summed in registers, in
+ * the order of the features, from zero, as word_rows_plain() sums them in
+ * memory: the same floats. */
+static const ent_lexinfo *word_rows(const ent_model *m, const char *s, size_t len, float *out)
+{
+    ent_wfeat f[ENT_MAXFEAT];
+    uint32_t slot[ENT_NOFF][ENT_MAXFEAT];
+    const float *rows[ENT_NOFF][ENT_MAXFEAT];
+    int ns[ENT_NOFF] = {0}, nr[ENT_NOFF] = {0};
+    const ent_lexinfo *info;
+    int nf = word_feats_info(&m->lex, s, len, f, &info), i, o;
+    for (i = 0; i < nf; i++) {
+        uint32_t mask = f[i].mask & ((1u << ENT_NOFF) - 1);
+        while (mask != 0) {
+            uint32_t sl;
+            o = __builtin_ctz(mask);
+            mask &= mask - 1;
+            sl = entities_slot(f[i].h, o - ENT_WIN, m->h.hbits);
+            __builtin_prefetch(&m->bitmap[sl >> 6]);
+            __builtin_prefetch(&m->rank[sl >> 6]);
+            slot[o][ns[o]++] = sl;
+        }
+    }
+    for (o = 0; o < ENT_NOFF; o++)
+        for (i = 0; i < ns[o]; i++) {
+            const int16_t *q = model_row(m, slot[o][i]);
+            const float *r;
+            if (q == NULL)
+                continue;
+            r = m->frows + (q - m->rows);
+            __builtin_prefetch(r);
+            __builtin_prefetch(r + ENT_NL - 1);
+            rows[o][nr[o]++] = r;
+        }
+    for (o = 0; o < ENT_NOFF; o++) {
+        ent_v4f a0 = {0, 0, 0, 0}, a1 = a0, a2 = a0, a3 = a0;
+        float a4 = 0, *e = out + o * ENT_NL;
+        for (i = 0; i < nr[o]; i++) {
+            const float *r = rows[o][i];
+            ENT_ROW_ADD(r);
+        }
+        memcpy(e, &a0, 16);
+        memcpy(e + 4, &a1, 16);
+        memcpy(e + 8, &a2, 16);
+        memcpy(e + 12, &a3, 16);
+        e[16] = a4;
     }
     return info;
 }
@@ -1653,6 +1722,13 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
         fail(err, errlen, "%s", "model weight index is corrupt");
         goto bad;
     }
+    m->frows = malloc(sizeof *m->frows * ((size_t)m->h.nrows * ENT_NL + 1));
+    if (m->frows == NULL) {
+        fail(err, errlen, "%s", "out of memory");
+        goto bad;
+    }
+    for (i = 0; i < (uint64_t)m->h.nrows * ENT_NL; i++)
+        m->frows[i] = (float)m->rows[i] * m->h.wscale;
     m->lex.n = m->h.nlex;
     m->lex.info = (const ent_lexinfo *)p;
     p += PAD8((uint64_t)m->h.nlex * sizeof(ent_lexinfo));
@@ -1806,6 +1882,7 @@ ENT_API void entities_model_free(ent_model *m)
     free(m->vindex);
     free(m->vent);
     free(m->prow);
+    free(m->frows);
     if (m->map != NULL)
         munmap(m->map, m->map_size);
     free(m);
@@ -1900,16 +1977,22 @@ static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const
         *info = v->info;
         return v->rows;
     }
-    /* not in the vocabulary: the worker's cache, keyed by hash and length */
+    /* not in the vocabulary: the worker's cache, keyed by hash and length,
+     * two ways to a set (the two slots of the pair slot, slot ^ 1) */
     h = mix64(h ^ len) | 1;
-    slot = (uint32_t)(h >> (64 - ENT_CACHE_BITS));
+    slot = (uint32_t)(h >> (64 - ENT_CACHE_BITS)) & ~1u;
+    if (cache->key[slot] != h)
+        slot ^= 1;
     if (cache->key[slot] == h) {
         cache->stamp[slot] = sc->sent;
         *info = cache->info[slot];
         return cache->rows[slot];
     }
+    /* not there: the way used longer ago (an empty one has stamp 0) */
+    if (cache->stamp[slot ^ 1] < cache->stamp[slot])
+        slot ^= 1;
     if (cache->stamp[slot] == sc->sent) {
-        /* another word of this sentence holds the slot: its rows are in
+        /* other words of this sentence hold both ways: their rows are in
          * use, so this word's go to the sentence's own spare rows */
         rows = sc->spill + i * ENT_NOFF * ENT_NL;
         *info = word_rows(m, s, len, rows);
@@ -1945,7 +2028,7 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
                 __builtin_prefetch(v + b);
         } else {
             uint64_t h = mix64(hs[i] ^ toks[i].len) | 1;
-            __builtin_prefetch(&sc->cache->key[h >> (64 - ENT_CACHE_BITS)]);
+            __builtin_prefetch(&sc->cache->key[(h >> (64 - ENT_CACHE_BITS)) & ~(uint64_t)1]);
         }
     }
     if (++sc->sent == 0) {
@@ -1962,19 +2045,6 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
         ent_v4f a0, a1, a2, a3;
         float a4;
         const float *r = rp[i] + ENT_WIN * ENT_NL;
-#define ENT_ROW_ADD(r)                                                            \
-    do {                                                                          \
-        ent_v4f x0, x1, x2, x3;                                                   \
-        memcpy(&x0, (r), 16);                                                     \
-        memcpy(&x1, (r) + 4, 16);                                                 \
-        memcpy(&x2, (r) + 8, 16);                                                 \
-        memcpy(&x3, (r) + 12, 16);                                                \
-        a0 += x0;                                                                 \
-        a1 += x1;                                                                 \
-        a2 += x2;                                                                 \
-        a3 += x3;                                                                 \
-        a4 += (r)[16];                                                            \
-    } while (0)
         memcpy(&a0, r, 16);
         memcpy(&a1, r + 4, 16);
         memcpy(&a2, r + 8, 16);
@@ -1997,7 +2067,6 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
                 if (m->pidx[j] != 0)
                     ENT_ROW_ADD(m->prow[m->pidx[j]]);
             }
-#undef ENT_ROW_ADD
         memcpy(e, &a0, 16);
         memcpy(e + 4, &a1, 16);
         memcpy(e + 8, &a2, 16);

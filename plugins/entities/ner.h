@@ -247,7 +247,8 @@ ENT_API void entities_model_free(ent_model *m);
 ENT_API const ent_lex *entities_model_lex(const ent_model *m);
 
 /* A worker's cache of what words the model does not know add (it
- * belongs to one model). */
+ * belongs to one model): 2^ENT_CACHE_BITS slots, two ways to a set, the
+ * way used longer ago replaced. */
 #ifndef ENT_CACHE_BITS /* (the tests also build with a cache of two words) */
 #define ENT_CACHE_BITS 14
 #endif

@@ -5,7 +5,8 @@
  * backward scores of the max-marginals from a given position, against
  * loops over all label pairs written as the definitions say.  Scores on a
  * coarse grid, so that ties (which the first label of the best wins) are
- * frequent. */
+ * frequent.  And what a word adds at each offset (summed, or from the
+ * worker's cache), to the rows summed as first written. */
 #include <config.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,6 +355,148 @@ START_TEST(test_vent_find)
 }
 END_TEST
 
+/* What a word adds at each offset, from the rows made into floats at load
+ * and summed in registers, is to the bit what the rows as stored, made
+ * into floats at each use and summed in memory, give: for every word of
+ * the built-in model's vocabulary and of its lexicon, each capitalised,
+ * in capitals and with a letter more, and for random words. */
+static void rows_agree(const ent_model *m, const char *s, size_t len, unsigned *nonzero)
+{
+    float a[ENT_NOFF * ENT_NL], b[ENT_NOFF * ENT_NL];
+    const ent_lexinfo *ia, *ib;
+    int o, l;
+    memset(a, 0xa5, sizeof a);
+    memset(b, 0x5a, sizeof b);
+    ia = word_rows(m, s, len, a);
+    ib = word_rows_plain(m, s, len, b);
+    ck_assert_msg(ia == ib && memcmp(a, b, sizeof a) == 0, "word \"%.*s\"", (int)len, s);
+    for (o = 0; o < ENT_NOFF; o++)
+        for (l = 0; l < ENT_NL; l++)
+            if (a[o * ENT_NL + l] != 0) {
+                nonzero[o]++;
+                break;
+            }
+}
+
+static void rows_agree_variants(const ent_model *m, const char *s, size_t len, unsigned *nonzero)
+{
+    char w[80];
+    size_t k;
+    if (len + 1 > sizeof w)
+        return;
+    rows_agree(m, s, len, nonzero);
+    memcpy(w, s, len);
+    if (w[0] >= 'a' && w[0] <= 'z')
+        w[0] = (char)(w[0] - 32);
+    rows_agree(m, w, len, nonzero);
+    for (k = 1; k < len; k++)
+        if (w[k] >= 'a' && w[k] <= 'z')
+            w[k] = (char)(w[k] - 32);
+    rows_agree(m, w, len, nonzero);
+    memcpy(w, s, len);
+    w[len] = 's';
+    rows_agree(m, w, len + 1, nonzero);
+}
+
+START_TEST(test_word_rows)
+{
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzAEIOUST0-.'\xc3\xa9";
+    char path[1024], err[1280], w[40];
+    const char *top = getenv("top_srcdir");
+    unsigned nonzero[ENT_NOFF] = {0};
+    ent_model *m;
+    uint32_t i;
+    int round, o;
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    for (i = 0; i < m->h.nvocab; i++)
+        rows_agree_variants(m, m->vocab_str + m->vocab_off[i], m->vocab_off[i + 1] - m->vocab_off[i], nonzero);
+    for (i = 0; i < m->lex.n; i++)
+        rows_agree_variants(m, m->lex.words[i], m->lex.lens[i], nonzero);
+    for (round = 0; round < 20000; round++) {
+        size_t len = 1 + next_rand() % (sizeof w), k;
+        for (k = 0; k < len; k++)
+            w[k] = letters[next_rand() % (sizeof letters - 1)];
+        rows_agree(m, w, len, nonzero);
+    }
+    /* the words had rows at every offset */
+    for (o = 0; o < ENT_NOFF; o++)
+        ck_assert_uint_gt(nonzero[o], 10000);
+    entities_model_free(m);
+}
+END_TEST
+
+/* The worker's cache of the rows of words the model does not list: after
+ * each sentence, the rows each of its words was given are those summed
+ * afresh as first written.  The words: many more than the cache has
+ * slots (so that sets fill and ways are replaced), some of them often
+ * (so that they are found again), repeated within a sentence, and now and
+ * then a word of the vocabulary.  (Also built with a cache of four slots,
+ * where the words of a sentence fill whole sets.) */
+static size_t pool_word(char *w, uint32_t k)
+{
+    size_t n = 0;
+    w[n++] = (char)('A' + (int)(k % 3) * 7);
+    do {
+        w[n++] = (char)('a' + (int)(k % 26));
+        k /= 26;
+    } while (k != 0);
+    w[n++] = 'q';
+    return n;
+}
+
+START_TEST(test_word_cache)
+{
+    enum { SLOTS = 1u << ENT_CACHE_BITS, NTOK = 40 };
+    char path[1024], err[1280], words[NTOK][16];
+    const char *top = getenv("top_srcdir");
+    uint32_t pool = 3 * SLOTS + 500, sent, nsent = (3 * SLOTS + 500) / 6 + 200;
+    static float em[NTOK * ENT_NL];
+    float plain[ENT_NOFF * ENT_NL];
+    ent_tok toks[NTOK];
+    ent_scratch sc;
+    ent_model *m;
+    size_t i, n;
+    unsigned checked = 0;
+    memset(&sc, 0, sizeof sc);
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    for (sent = 0; sent < nsent; sent++) {
+        n = 1 + next_rand() % NTOK;
+        ck_assert_int_eq(entities_scratch_fit(&sc, n), 0);
+        for (i = 0; i < n; i++) {
+            unsigned r = next_rand() % 16;
+            if (r == 0 && m->h.nvocab > 0) {
+                uint32_t v = next_rand() % m->h.nvocab;
+                size_t len = m->vocab_off[v + 1] - m->vocab_off[v];
+                toks[i].s = m->vocab_str + m->vocab_off[v];
+                toks[i].len = (uint32_t)len;
+                if (len > 0)
+                    continue;
+            }
+            if (r == 1 && i > 0) {
+                toks[i] = toks[next_rand() % i];
+                continue;
+            }
+            toks[i].len = (uint32_t)pool_word(words[i], r < 6 ? next_rand() % 64 : next_rand() % pool);
+            toks[i].s = words[i];
+        }
+        entities_model_emissions(m, NULL, toks, n, &sc, em);
+        for (i = 0; i < n; i++) {
+            const ent_lexinfo *info = word_rows_plain(m, toks[i].s, toks[i].len, plain);
+            ck_assert_msg(sc.info[i] == info && memcmp(sc.rows[i], plain, sizeof plain) == 0,
+                          "sentence %u, word %zu \"%.*s\"", sent, i, (int)toks[i].len, toks[i].s);
+            checked++;
+        }
+    }
+    ck_assert_uint_gt(checked, 4u * SLOTS);
+    entities_scratch_free(&sc);
+    entities_model_free(m);
+}
+END_TEST
+
 /* The calls with the transitions as they are (the trainer's) decode as the
  * tables made once do. */
 START_TEST(test_wrappers_agree)
@@ -389,6 +532,8 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_tail_word);
     tcase_add_test(tc, test_capclass);
     tcase_add_test(tc, test_vent_find);
+    tcase_add_test(tc, test_word_rows);
+    tcase_add_test(tc, test_word_cache);
     tcase_add_test(tc, test_wrappers_agree);
     suite_add_tcase(s, tc);
     return s;
