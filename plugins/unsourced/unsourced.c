@@ -133,9 +133,10 @@ typedef struct us_worker {
     uint32_t *ptags;     /* per token: tags of phrases starting there */
     /* Where a rule can start, in token order (us_rule_starts): tokens that
      * can open an attribution (a colon, a word that begins a cue, "in"),
-     * and tokens that can give a claim a reason. */
-    uint32_t *a_start, *r_start;
-    size_t n_a_start, n_r_start;
+     * tokens that can give a claim a reason, and the quotation marks and
+     * tokens after a line break (us_find_quotes). */
+    uint32_t *a_start, *r_start, *q_start;
+    size_t n_a_start, n_r_start, n_q_start;
     size_t cap_tok;
     uint32_t *num_at;    /* per sentence: numbers from the record */
     int32_t *best;       /* per sentence: best attribution covering it */
@@ -404,6 +405,7 @@ static void us_worker_fini(void *instance, void *worker)
     free(w->ptags);
     free(w->a_start);
     free(w->r_start);
+    free(w->q_start);
     free(w->num_at);
     free(w->best);
     free(w->order);
@@ -828,9 +830,14 @@ static int us_find_quotes(us_doc *d)
     uint32_t i;
     int64_t open = -1;
     int32_t chain = -1; /* region the open quotation continues */
+    size_t c, n = d->plain ? d->nt : w->n_q_start;
     w->n_quotes = 0;
-    for (i = 0; i < d->nt; i++) {
-        const us_tok *t = &d->tk[i];
+    /* Only quotation marks and tokens after a line break do anything:
+     * those us_rule_starts lists (or every token, d->plain). */
+    for (c = 0; c < n; c++) {
+        const us_tok *t;
+        i = d->plain ? (uint32_t)c : w->q_start[c];
+        t = &d->tk[i];
         if ((t->flags & US_F_PARA) || ((t->flags & US_F_LINE) && open >= 0)) {
             if (open >= 0 && t->kind == US_T_QUOTE && (t->flags & US_F_QOPEN)) {
                 /* Runs on: close the part before the break. */
@@ -1542,12 +1549,13 @@ static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
  * An attribution starts at a colon, at a word that begins a cue
  * (us_phrase_at with US_CUE is not 0 there) or at "in" (us_in_document);
  * a claim's reason at a number, a word with a reason's tags, or a word
- * that may be a superlative (us_is_superlative_word's first test).  The
+ * that may be a superlative (us_is_superlative_word's first test); the
+ * pairing of quotation marks acts at a mark or after a line break.  The
  * rule scans visit only these; at any other token they did nothing. */
 static void us_rule_starts(us_doc *d)
 {
     us_worker *w = d->w;
-    size_t na = 0, nr = 0, k;
+    size_t na = 0, nr = 0, nq = 0, k;
     memset(w->q_open, 0xff, d->nt * sizeof *w->q_open); /* -1 */
     memset(w->q_close, 0xff, d->nt * sizeof *w->q_close);
     for (k = 0; k < d->nt; k++) {
@@ -1576,9 +1584,12 @@ static void us_rule_starts(us_doc *d)
         na += a != 0;
         w->r_start[nr] = (uint32_t)k;
         nr += r != 0;
+        w->q_start[nq] = (uint32_t)k;
+        nq += t->kind == US_T_QUOTE || (t->flags & (US_F_LINE | US_F_PARA));
     }
     w->n_a_start = na;
     w->n_r_start = nr;
+    w->n_q_start = nq;
 }
 
 /* The first of the n starts v[] at or after token x, from position c. */
@@ -2585,6 +2596,9 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
         if ((p = realloc(w->r_start, cap * sizeof *w->r_start)) == NULL)
             goto oom;
         w->r_start = p;
+        if ((p = realloc(w->q_start, cap * sizeof *w->q_start)) == NULL)
+            goto oom;
+        w->q_start = p;
     }
     d.plain = in->plain_rules;
     d.estart = in->estart;

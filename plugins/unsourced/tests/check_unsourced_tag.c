@@ -457,7 +457,7 @@ static size_t compare_rules(const char *text, int with_numbers)
         dump[plain] = json_dumps(rec, JSON_SORT_KEYS | JSON_COMPACT);
         if (!plain && wk->toks.n > 0) {
             us_doc d;
-            size_t a = 0, r = 0, k;
+            size_t a = 0, r = 0, q = 0, k;
             memset(&d, 0, sizeof d);
             d.lx = &in->lex;
             d.w = wk;
@@ -469,8 +469,13 @@ static size_t compare_rules(const char *text, int with_numbers)
                 const us_sent *st = &wk->sents[wk->tok_sent[k]];
                 int in_a = a < wk->n_a_start && wk->a_start[a] == k;
                 int in_r = r < wk->n_r_start && wk->r_start[r] == k;
+                int in_q = q < wk->n_q_start && wk->q_start[q] == k;
                 a += (size_t)in_a;
                 r += (size_t)in_r;
+                q += (size_t)in_q;
+                if (!in_q)
+                    ck_assert_msg(d.tk[k].kind != US_T_QUOTE && !(d.tk[k].flags & (US_F_LINE | US_F_PARA)),
+                                  "token %zu may pair a quotation mark but is not listed", k);
                 if (!in_a)
                     ck_assert_msg(!us_punct_is(&d, (uint32_t)k, ':') &&
                                       us_phrase_at(&d, (uint32_t)k, (uint32_t)d.nt, US_CUE) == 0 &&
@@ -482,6 +487,7 @@ static size_t compare_rules(const char *text, int with_numbers)
             }
             ck_assert_uint_eq(a, wk->n_a_start);
             ck_assert_uint_eq(r, wk->n_r_start);
+            ck_assert_uint_eq(q, wk->n_q_start);
         }
     }
     ck_assert_ptr_nonnull(dump[0]);
