@@ -1342,7 +1342,8 @@ content:
         us_set_quote_content(d, at, qid, aid);
     /* A quotation after: `X said: "..."`, `X said, "..."`, `X told reporters: "..."`. */
     p = after;
-    if (us_word_is(d, p, "that") == 0 && (ctags & US_SPEECH)) {
+    /* (a cue that ends the document has no token after it) */
+    if ((p >= d->nt || us_word_is(d, p, "that") == 0) && (ctags & US_SPEECH)) {
         uint32_t k = p, n = 0;
         while (k < te && n < 5 && us_np_word(d, k)) {
             k++;
