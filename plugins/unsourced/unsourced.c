@@ -74,6 +74,8 @@ typedef struct us_instance {
     int tagger;      /* 0: rules only; 1: rules checked and completed by the model */
     int train_only;  /* the trainer: keep the tagger's per-token facts, no model */
     int train_gated; /* ... of the sentences the tagger looks at only (us_tag_wanted) */
+    int plain_rules; /* tests only: the rule scans visit every token, not the starts */
+    uint8_t *estart; /* per lexicon entry: US_S_* (us_entry_starts) */
     /* Constant strings, shared by every record written (jansson counts
      * references atomically). */
     json_t *s_quality[4], *s_kind[5], *s_reason[6], *s_status[4];
@@ -129,6 +131,12 @@ typedef struct us_worker {
     int32_t *q_open;     /* per token: region whose opening mark it is */
     int32_t *q_close;    /* per token: region whose closing mark it is */
     uint32_t *ptags;     /* per token: tags of phrases starting there */
+    /* Where a rule can start, in token order (us_rule_starts): tokens that
+     * can open an attribution (a colon, a word that begins a cue, "in"),
+     * tokens that can give a claim a reason, and the quotation marks and
+     * tokens after a line break (us_find_quotes). */
+    uint32_t *a_start, *r_start, *q_start;
+    size_t n_a_start, n_r_start, n_q_start;
     size_t cap_tok;
     uint32_t *num_at;    /* per sentence: numbers from the record */
     int32_t *best;       /* per sentence: best attribution covering it */
@@ -260,7 +268,35 @@ static void us_destroy(void *instance)
         json_decref(in->s_kind[k]);
     for (k = 0; k < 6; k++)
         json_decref(in->s_reason[k]);
+    free(in->estart);
     free(in);
+}
+
+/* What a word of the lexicon can start (us_rule_starts): an attribution
+ * (it begins a cue, or it is "in"), a claim's reason by its own tags, or
+ * phrases whose tags the claim rules read (ptags). */
+enum { US_S_ATTR = 1, US_S_REASON = 2, US_S_PHRASE = 4 };
+#define US_REASON_START (US_NUMWORD | US_SUPERL | US_COMPAR | US_CAUSE | US_ACCUSE | US_EVENT)
+
+static int us_entry_starts(us_instance *in)
+{
+    const us_lexicon *lx = &in->lex;
+    size_t k;
+    if ((in->estart = malloc(lx->n_entries ? lx->n_entries : 1)) == NULL)
+        return -1;
+    for (k = 0; k < lx->n_entries; k++) {
+        const us_entry *e = &lx->entries[k];
+        uint8_t b = 0;
+        if (((e->tags | e->ptags) & US_CUE) ||
+            (e->key_len == 2 && memcmp(lx->keys + e->key_off, "in", 2) == 0))
+            b |= US_S_ATTR;
+        if (e->tags & US_REASON_START)
+            b |= US_S_REASON;
+        if (e->ptags & US_REASON_TAGS)
+            b |= US_S_PHRASE;
+        in->estart[k] = b;
+    }
+    return 0;
 }
 
 static int us_create(void **out, const json_t *options, tp_error *err)
@@ -303,6 +339,10 @@ static int us_create(void **out, const json_t *options, tp_error *err)
         us_load_option(&in->lex, options, "lexicon_lists", err) != TP_OK) {
         us_destroy(in);
         return TP_ERROR;
+    }
+    if (us_entry_starts(in) != 0) {
+        us_destroy(in);
+        return tp_error_set(err, NULL, "out of memory");
     }
     {
         const json_t *v = US_GET(options, "tagger");
@@ -363,6 +403,9 @@ static void us_worker_fini(void *instance, void *worker)
     free(w->q_open);
     free(w->q_close);
     free(w->ptags);
+    free(w->a_start);
+    free(w->r_start);
+    free(w->q_start);
     free(w->num_at);
     free(w->best);
     free(w->order);
@@ -397,6 +440,9 @@ typedef struct us_doc {
     int have_entities;
     int ascii;     /* the text is all ASCII: code points are bytes (us_is_ascii) */
     us_cursor cur; /* the writer's (us_tok_span_text), from {0, 0} */
+    size_t r_next; /* us_reasons: the first of r_start not before the sentence */
+    const uint8_t *estart; /* the instance's */
+    int plain;     /* visit every token in the rule scans (tests) */
 } us_doc;
 
 static int us_punct_is(const us_doc *d, uint32_t i, char c)
@@ -784,9 +830,14 @@ static int us_find_quotes(us_doc *d)
     uint32_t i;
     int64_t open = -1;
     int32_t chain = -1; /* region the open quotation continues */
+    size_t c, n = d->plain ? d->nt : w->n_q_start;
     w->n_quotes = 0;
-    for (i = 0; i < d->nt; i++) {
-        const us_tok *t = &d->tk[i];
+    /* Only quotation marks and tokens after a line break do anything:
+     * those us_rule_starts lists (or every token, d->plain). */
+    for (c = 0; c < n; c++) {
+        const us_tok *t;
+        i = d->plain ? (uint32_t)c : w->q_start[c];
+        t = &d->tk[i];
         if ((t->flags & US_F_PARA) || ((t->flags & US_F_LINE) && open >= 0)) {
             if (open >= 0 && t->kind == US_T_QUOTE && (t->flags & US_F_QOPEN)) {
                 /* Runs on: close the part before the break. */
@@ -1291,7 +1342,8 @@ content:
         us_set_quote_content(d, at, qid, aid);
     /* A quotation after: `X said: "..."`, `X said, "..."`, `X told reporters: "..."`. */
     p = after;
-    if (us_word_is(d, p, "that") == 0 && (ctags & US_SPEECH)) {
+    /* (a cue that ends the document has no token after it) */
+    if ((p >= d->nt || us_word_is(d, p, "that") == 0) && (ctags & US_SPEECH)) {
         uint32_t k = p, n = 0;
         while (k < te && n < 5 && us_np_word(d, k)) {
             k++;
@@ -1493,14 +1545,134 @@ static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
     return 1;
 }
 
+/* The tokens where a rule can start, once per document, with each token's
+ * phrase tags (ptags) and no quotation marks paired yet (q_open, q_close).
+ * An attribution starts at a colon, at a word that begins a cue
+ * (us_phrase_at with US_CUE is not 0 there) or at "in" (us_in_document);
+ * a claim's reason at a number, a word with a reason's tags, or a word
+ * that may be a superlative (us_is_superlative_word's first test); the
+ * pairing of quotation marks acts at a mark or after a line break.  The
+ * rule scans visit only these; at any other token they did nothing. */
+static void us_rule_starts(us_doc *d)
+{
+    us_worker *w = d->w;
+    size_t na = 0, nr = 0, nq = 0, k;
+    memset(w->q_open, 0xff, d->nt * sizeof *w->q_open); /* -1 */
+    memset(w->q_close, 0xff, d->nt * sizeof *w->q_close);
+    for (k = 0; k < d->nt; k++) {
+        const us_tok *t = &d->tk[k];
+        uint32_t pt = t->tags;
+        unsigned a = 0, r = 0;
+        if (t->kind == US_T_WORD) {
+            if (t->id >= 0) {
+                unsigned b = d->estart[t->id];
+                if (b & US_S_PHRASE) {
+                    pt = us_phrase_tags_at(d, (uint32_t)k, (uint32_t)d->nt);
+                    b |= (pt & US_REASON_START) ? US_S_REASON : 0;
+                }
+                a = b & US_S_ATTR;
+                r = b & US_S_REASON;
+            }
+            if (!r && !(t->flags & US_F_CAP) && t->e - t->s >= 6)
+                r = us_ends_with(d, (uint32_t)k, "est");
+        } else if (t->kind == US_T_PUNCT) {
+            a = t->e - t->s == 1 && d->text[t->s] == ':';
+        } else {
+            r = t->kind == US_T_NUM;
+        }
+        w->ptags[k] = pt;
+        w->a_start[na] = (uint32_t)k;
+        na += a != 0;
+        w->r_start[nr] = (uint32_t)k;
+        nr += r != 0;
+        w->q_start[nq] = (uint32_t)k;
+        nq += t->kind == US_T_QUOTE || (t->flags & (US_F_LINE | US_F_PARA));
+    }
+    w->n_a_start = na;
+    w->n_r_start = nr;
+    w->n_q_start = nq;
+}
+
+/* The first of the n starts v[] at or after token x, from position c. */
+static size_t us_seek_start(const uint32_t *v, size_t n, size_t c, uint32_t x)
+{
+    while (c > 0 && v[c - 1] >= x)
+        c--;
+    while (c < n && v[c] < x)
+        c++;
+    return c;
+}
+
+/* The attribution rules at token i of sentence s: -1 on error, else the
+ * token to look at next (past an attribution found here). */
+static int64_t us_attribution_at(us_doc *d, size_t s, uint32_t i, int32_t *last)
+{
+    us_worker *w = d->w;
+    const us_sent *st = &w->sents[s];
+    const us_tok *t = &d->tk[i];
+    uint32_t n, tags;
+    int r;
+    if (us_punct_is(d, i, ':')) {
+        r = us_colon_quote(d, s, i);
+        if (r < 0)
+            return -1;
+        if (r > 0)
+            *last = (int32_t)w->n_attrs - 1;
+        return (int64_t)i + 1;
+    }
+    if (t->kind != US_T_WORD || t->id < 0)
+        return (int64_t)i + 1;
+    if (i == st->ts && us_word_is(d, i, "in")) {
+        r = us_in_document(d, s, i);
+        if (r < 0)
+            return -1;
+        if (r > 0) {
+            *last = (int32_t)w->n_attrs - 1;
+            return w->attrs[*last].cue1;
+        }
+    }
+    n = us_phrase_at(d, i, st->te, US_CUE);
+    if (n == 0)
+        return (int64_t)i + 1;
+    tags = us_phrase_tags_at(d, i, i + n) & (US_CUE | US_WEAK | US_NOUN);
+    if (tags & US_ACCORD) {
+        r = us_according(d, s, i, i + n);
+    } else {
+        int initial = i == st->ts || d->tk[i - 1].kind == US_T_QUOTE;
+        /* A capitalised verb inside a sentence is a name ("State"). */
+        if ((t->flags & US_F_CAP) && !initial)
+            return (int64_t)i + 1;
+        /* After a determiner or a possessive it is a noun ("the report"). */
+        if (i > st->ts && us_article(d, i - 1))
+            return (int64_t)i + 1;
+        if (i > st->ts && (us_ends_with(d, i - 1, "'s") || us_ends_with(d, i - 1, "\xe2\x80\x99s")))
+            return (int64_t)i + 1;
+        /* After a preposition too ("the number of attacks"). */
+        if (i > st->ts && (d->tk[i - 1].tags & US_PREP) && !us_ends_with(d, i, "ed"))
+            return (int64_t)i + 1;
+        if (i + n < st->te && us_ends_with(d, i + n - 1, "s") && !us_ends_with(d, i + n - 1, "ss") &&
+            (us_word_is(d, i + n, "of") || us_word_is(d, i + n, "about") ||
+             us_word_is(d, i + n, "are") || us_word_is(d, i + n, "were")))
+            return (int64_t)i + 1;
+        r = us_verb_cue(d, s, i, i + n, tags, *last);
+    }
+    if (r < 0)
+        return -1;
+    if (r > 0) {
+        *last = (int32_t)w->n_attrs - 1;
+        return w->attrs[*last].cue1;
+    }
+    return (int64_t)i + 1;
+}
+
 static int us_find_attributions(us_doc *d)
 {
     us_worker *w = d->w;
-    size_t s;
+    size_t s, c = 0;
     w->n_attrs = 0;
     for (s = 0; s < w->n_sents; s++) {
         const us_sent *st = &w->sents[s];
-        uint32_t i;
+        int64_t i;
         int32_t last = -1;
         if (st->headline) {
             int r = us_headline_colon(d, s);
@@ -1509,61 +1681,18 @@ static int us_find_attributions(us_doc *d)
             if (r > 0)
                 last = (int32_t)w->n_attrs - 1;
         }
-        for (i = st->ts; i < st->te; i++) {
-            const us_tok *t = &d->tk[i];
-            uint32_t n, tags;
-            int r;
-            if (us_punct_is(d, i, ':')) {
-                r = us_colon_quote(d, s, i);
-                if (r < 0)
+        if (d->plain) {
+            /* every token, as the starts stand for */
+            for (i = st->ts; i < st->te;)
+                if ((i = us_attribution_at(d, s, (uint32_t)i, &last)) < 0)
                     return -1;
-                if (r > 0)
-                    last = (int32_t)w->n_attrs - 1;
-                continue;
-            }
-            if (t->kind != US_T_WORD || t->id < 0)
-                continue;
-            if (i == st->ts && us_word_is(d, i, "in")) {
-                r = us_in_document(d, s, i);
-                if (r < 0)
-                    return -1;
-                if (r > 0) {
-                    last = (int32_t)w->n_attrs - 1;
-                    i = w->attrs[last].cue1 - 1;
-                    continue;
-                }
-            }
-            n = us_phrase_at(d, i, st->te, US_CUE);
-            if (n == 0)
-                continue;
-            tags = us_phrase_tags_at(d, i, i + n) & (US_CUE | US_WEAK | US_NOUN);
-            if (tags & US_ACCORD) {
-                r = us_according(d, s, i, i + n);
-            } else {
-                int initial = i == st->ts || d->tk[i - 1].kind == US_T_QUOTE;
-                /* A capitalised verb inside a sentence is a name ("State"). */
-                if ((t->flags & US_F_CAP) && !initial)
-                    continue;
-                /* After a determiner or a possessive it is a noun ("the report"). */
-                if (i > st->ts && us_article(d, i - 1))
-                    continue;
-                if (i > st->ts && (us_ends_with(d, i - 1, "'s") || us_ends_with(d, i - 1, "\xe2\x80\x99s")))
-                    continue;
-                /* After a preposition too ("the number of attacks"). */
-                if (i > st->ts && (d->tk[i - 1].tags & US_PREP) && !us_ends_with(d, i, "ed"))
-                    continue;
-                if (i + n < st->te && us_ends_with(d, i + n - 1, "s") && !us_ends_with(d, i + n - 1, "ss") &&
-                    (us_word_is(d, i + n, "of") || us_word_is(d, i + n, "about") ||
-                     us_word_is(d, i + n, "are") || us_word_is(d, i + n, "were")))
-                    continue;
-                r = us_verb_cue(d, s, i, i + n, tags, last);
-            }
-            if (r < 0)
+            continue;
+        }
+        c = us_seek_start(w->a_start, w->n_a_start, c, st->ts);
+        while (c < w->n_a_start && w->a_start[c] < st->te) {
+            if ((i = us_attribution_at(d, s, w->a_start[c], &last)) < 0)
                 return -1;
-            if (r > 0) {
-                last = (int32_t)w->n_attrs - 1;
-                i = w->attrs[last].cue1 - 1;
-            }
+            c = us_seek_start(w->a_start, w->n_a_start, c, (uint32_t)i);
         }
     }
     return 0;
@@ -1864,39 +1993,51 @@ static int us_is_superlative_word(const us_doc *d, uint32_t i)
     return 1;
 }
 
+/* The reasons token i gives its sentence (none but at a reason's start). */
+static uint32_t us_reason_at(us_doc *d, const us_sent *st, uint32_t i, int have_numbers)
+{
+    const us_tok *t = &d->tk[i];
+    uint32_t tags, r = 0;
+    if (t->kind == US_T_NUM && !have_numbers)
+        return R_NUMBER;
+    if (t->kind != US_T_WORD)
+        return 0;
+    tags = d->w->ptags[i];
+    if ((tags & US_NUMWORD) && !have_numbers)
+        r |= R_NUMBER;
+    if ((tags & US_SUPERL) || us_is_superlative_word(d, i))
+        r |= R_SUPERL;
+    if (tags & US_COMPAR)
+        r |= R_COMPAR;
+    if (tags & US_CAUSE)
+        r |= R_CAUSE;
+    if (tags & US_ACCUSE)
+        r |= R_ACCUSE;
+    /* Events from the list only: taking every past tense for one made
+     * the decision worse on the check-worthiness training data. */
+    if (!(t->flags & US_F_CAP) && !(tags & US_NOTEVENT) && (tags & US_EVENT) &&
+        !(i > st->ts && us_article(d, i - 1)))
+        r |= R_EVENT;
+    return r;
+}
+
 static uint32_t us_reasons(us_doc *d, size_t s, int have_numbers)
 {
     us_worker *w = d->w;
     const us_sent *st = &w->sents[s];
     uint32_t r = 0, i;
+    size_t c;
     if (have_numbers && w->num_at[s] > 0)
         r |= R_NUMBER;
-    for (i = st->ts; i < st->te; i++) {
-        const us_tok *t = &d->tk[i];
-        uint32_t tags;
-        if (t->kind == US_T_NUM && !have_numbers) {
-            r |= R_NUMBER;
-            continue;
-        }
-        if (t->kind != US_T_WORD)
-            continue;
-        tags = w->ptags[i];
-        if ((tags & US_NUMWORD) && !have_numbers)
-            r |= R_NUMBER;
-        if ((tags & US_SUPERL) || us_is_superlative_word(d, i))
-            r |= R_SUPERL;
-        if (tags & US_COMPAR)
-            r |= R_COMPAR;
-        if (tags & US_CAUSE)
-            r |= R_CAUSE;
-        if (tags & US_ACCUSE)
-            r |= R_ACCUSE;
-        /* Events from the list only: taking every past tense for one made
-         * the decision worse on the check-worthiness training data. */
-        if (!(t->flags & US_F_CAP) && !(tags & US_NOTEVENT) && (tags & US_EVENT) &&
-            !(i > st->ts && us_article(d, i - 1)))
-            r |= R_EVENT;
+    if (d->plain) {
+        for (i = st->ts; i < st->te; i++)
+            r |= us_reason_at(d, st, i, have_numbers);
+        return r;
     }
+    c = us_seek_start(w->r_start, w->n_r_start, d->r_next, st->ts);
+    for (; c < w->n_r_start && w->r_start[c] < st->te; c++)
+        r |= us_reason_at(d, st, w->r_start[c], have_numbers);
+    d->r_next = c;
     return r;
 }
 
@@ -2450,12 +2591,19 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
         if ((p = realloc(w->ptags, cap * sizeof *w->ptags)) == NULL)
             goto oom;
         w->ptags = p;
+        if ((p = realloc(w->a_start, cap * sizeof *w->a_start)) == NULL)
+            goto oom;
+        w->a_start = p;
+        if ((p = realloc(w->r_start, cap * sizeof *w->r_start)) == NULL)
+            goto oom;
+        w->r_start = p;
+        if ((p = realloc(w->q_start, cap * sizeof *w->q_start)) == NULL)
+            goto oom;
+        w->q_start = p;
     }
-    for (k = 0; k < d.nt; k++) {
-        w->q_open[k] = w->q_close[k] = -1;
-        w->ptags[k] = d.tk[k].id >= 0 && (in->lex.entries[d.tk[k].id].ptags & US_REASON_TAGS)
-                          ? us_phrase_tags_at(&d, (uint32_t)k, (uint32_t)d.nt) : d.tk[k].tags;
-    }
+    d.plain = in->plain_rules;
+    d.estart = in->estart;
+    us_rule_starts(&d);
     sj = US_GET(record, "sentences");
     {
         int r = 1;

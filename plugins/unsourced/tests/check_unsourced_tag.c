@@ -433,6 +433,157 @@ START_TEST(fast_path_cases_file)
 }
 END_TEST
 
+/* The rule scans visit only the tokens us_rule_starts lists: at no other
+ * token does a rule do anything (checked token by token), and the output
+ * is the plain scan's, which visits every token, byte for byte.  With
+ * numbers from the record and without (then number tokens are reasons).
+ * Returns the attributions and claims written. */
+static size_t compare_rules(const char *text, int with_numbers)
+{
+    json_t *out[2];
+    char *dump[2];
+    size_t made = 0;
+    int plain;
+    for (plain = 1; plain >= 0; plain--) {
+        tp_error err;
+        json_t *rec = json_pack("{s:s}", "text", text);
+        if (with_numbers)
+            json_object_set_new(rec, "numbers", json_array());
+        memset(&err, 0, sizeof err);
+        in->plain_rules = plain;
+        ck_assert_int_eq(us_process(in, wk, rec, &err), TP_OK);
+        in->plain_rules = 0;
+        out[plain] = rec;
+        dump[plain] = json_dumps(rec, JSON_SORT_KEYS | JSON_COMPACT);
+        if (!plain && wk->toks.n > 0) {
+            us_doc d;
+            size_t a = 0, r = 0, q = 0, k;
+            memset(&d, 0, sizeof d);
+            d.lx = &in->lex;
+            d.w = wk;
+            d.text = tp_text_bytes(wk->t);
+            d.len = tp_text_len(wk->t);
+            d.tk = wk->toks.v;
+            d.nt = wk->toks.n;
+            for (k = 0; k < d.nt; k++) {
+                const us_sent *st = &wk->sents[wk->tok_sent[k]];
+                int in_a = a < wk->n_a_start && wk->a_start[a] == k;
+                int in_r = r < wk->n_r_start && wk->r_start[r] == k;
+                int in_q = q < wk->n_q_start && wk->q_start[q] == k;
+                a += (size_t)in_a;
+                r += (size_t)in_r;
+                q += (size_t)in_q;
+                if (!in_q)
+                    ck_assert_msg(d.tk[k].kind != US_T_QUOTE && !(d.tk[k].flags & (US_F_LINE | US_F_PARA)),
+                                  "token %zu may pair a quotation mark but is not listed", k);
+                if (!in_a)
+                    ck_assert_msg(!us_punct_is(&d, (uint32_t)k, ':') &&
+                                      us_phrase_at(&d, (uint32_t)k, (uint32_t)d.nt, US_CUE) == 0 &&
+                                      !(d.tk[k].id >= 0 && us_word_is(&d, (uint32_t)k, "in")),
+                                  "token %zu can start an attribution but is not listed", k);
+                if (!in_r)
+                    ck_assert_msg(us_reason_at(&d, st, (uint32_t)k, 0) == 0 && us_reason_at(&d, st, (uint32_t)k, 1) == 0,
+                                  "token %zu gives a reason but is not listed", k);
+            }
+            ck_assert_uint_eq(a, wk->n_a_start);
+            ck_assert_uint_eq(r, wk->n_r_start);
+            ck_assert_uint_eq(q, wk->n_q_start);
+        }
+    }
+    ck_assert_ptr_nonnull(dump[0]);
+    ck_assert_ptr_nonnull(dump[1]);
+    ck_assert_msg(strcmp(dump[0], dump[1]) == 0, "the rule scans over their starts wrote other output");
+    made = json_array_size(json_object_get(out[0], "attributions")) + json_array_size(json_object_get(out[0], "claims"));
+    free(dump[0]);
+    free(dump[1]);
+    json_decref(out[0]);
+    json_decref(out[1]);
+    return made;
+}
+
+/* Words the rules start at or look around: cues of every list, "In" at a
+ * sentence's start, colons, quotation marks, words ending in "est" that are
+ * superlatives and some that are not, numbers, reason words. */
+static const char *const rule_words[] = {
+    "said", "says", "told", "According", "according", "to", "In", "in", "a", "statement", ":", ":",
+    "biggest", "latest", "Highest", "highest", "interest", "forest", "more", "than", "because",
+    "accused", "killed", "the", "report", "report's", "42", "three", "million", "?", ".", ".", ".",
+    "“", "”", "\"", "'", "Critics", "experts", "he", "He", "reporters", "Police", "BEST", "its",
+    "sources", "claimed", "denied", "of", "that", ",", ",", "Anna", "Berg", "minister", "showed",
+    "found", "attacks", "were", "suggests", "an", "the", "I", "think", "By"};
+
+START_TEST(rule_starts_as_every_token)
+{
+    size_t nw = sizeof rule_words / sizeof *rule_words, k, made = 0;
+    int round;
+    char *buf = malloc(1 << 16);
+    rng_state = 4242;
+    for (round = 0; round < 60; round++) {
+        size_t len = 0, n = 20 + rng_below(2000);
+        for (k = 0; k < n; k++) {
+            unsigned r = rng_below(100);
+            if (r < 3)
+                len += (size_t)snprintf(buf + len, 8, "\n\n");
+            else if (r < 5)
+                len += (size_t)snprintf(buf + len, 8, "\n");
+            else if (r < 8)
+                len += (size_t)snprintf(buf + len, 32, "Word%u ", (unsigned)rng_below(100));
+            else
+                len += (size_t)snprintf(buf + len, 32, "%s ", rule_words[rng_below((unsigned)nw)]);
+        }
+        buf[len] = '\0';
+        made += compare_rules(buf, round % 2);
+    }
+    ck_assert_uint_gt(made, 500);
+    /* one token; none */
+    compare_rules("said", 0);
+    compare_rules(":", 1);
+    compare_rules("", 0);
+    free(buf);
+}
+END_TEST
+
+/* us_seek_start finds the first start at or after a token from any
+ * position, forwards and back (a rule that ends before the token it
+ * started at, or a sentence after one whose rule ran past its end). */
+START_TEST(seek_start_both_ways)
+{
+    static const uint32_t v[] = {2, 5, 9, 9, 14};
+    size_t n = sizeof v / sizeof *v, c, want;
+    uint32_t x;
+    for (x = 0; x < 17; x++) {
+        for (want = 0; want < n && v[want] < x; want++)
+            ;
+        for (c = 0; c <= n; c++)
+            ck_assert_uint_eq(us_seek_start(v, n, c, x), want);
+    }
+    ck_assert_uint_eq(us_seek_start(v, 0, 0, 3), 0);
+}
+END_TEST
+
+START_TEST(rule_starts_cases_file)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096];
+    FILE *f;
+    char *buf;
+    long n;
+    snprintf(path, sizeof path, "%s/plugins/unsourced/tests/cases.txt", top ? top : ".");
+    f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    ck_assert_int_eq((long)fread(buf, 1, (size_t)n, f), n);
+    buf[n] = '\0';
+    fclose(f);
+    ck_assert_uint_gt(compare_rules(buf, 0), 50);
+    ck_assert_uint_gt(compare_rules(buf, 1), 50);
+    free(buf);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("unsourced_tag");
@@ -452,6 +603,9 @@ int main(void)
     tcase_add_test(tc, cursor_as_tp_text);
     tcase_add_test(tc, tagger_gate);
     tcase_add_test(tc, fast_path_cases_file);
+    tcase_add_test(tc, rule_starts_as_every_token);
+    tcase_add_test(tc, rule_starts_cases_file);
+    tcase_add_test(tc, seek_start_both_ways);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
