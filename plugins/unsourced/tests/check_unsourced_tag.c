@@ -411,7 +411,8 @@ START_TEST(fast_path_same_scores)
 }
 END_TEST
 
-START_TEST(fast_path_cases_file)
+/* The whole of tests/cases.txt, NUL-terminated (free it). */
+static char *read_cases(void)
 {
     const char *top = getenv("top_srcdir");
     char path[4096];
@@ -428,6 +429,12 @@ START_TEST(fast_path_cases_file)
     ck_assert_int_eq((long)fread(buf, 1, (size_t)n, f), n);
     buf[n] = '\0';
     fclose(f);
+    return buf;
+}
+
+START_TEST(fast_path_cases_file)
+{
+    char *buf = read_cases();
     ck_assert_uint_gt(compare_text(buf), 50);
     free(buf);
 }
@@ -563,21 +570,7 @@ END_TEST
 
 START_TEST(rule_starts_cases_file)
 {
-    const char *top = getenv("top_srcdir");
-    char path[4096];
-    FILE *f;
-    char *buf;
-    long n;
-    snprintf(path, sizeof path, "%s/plugins/unsourced/tests/cases.txt", top ? top : ".");
-    f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    ck_assert_int_eq((long)fread(buf, 1, (size_t)n, f), n);
-    buf[n] = '\0';
-    fclose(f);
+    char *buf = read_cases();
     ck_assert_uint_gt(compare_rules(buf, 0), 50);
     ck_assert_uint_gt(compare_rules(buf, 1), 50);
     free(buf);
