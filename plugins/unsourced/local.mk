@@ -65,6 +65,7 @@ bench_unsourced_unsourced_driver_LDADD = libtextpipe.la $(JANSSON_LIBS)
 EXTRA_DIST += \
 	bench/unsourced/README.md \
 	bench/unsourced/polnear.py \
+	bench/unsourced/agreement.py \
 	bench/unsourced/checkworthy.py \
 	bench/unsourced/speed.py \
 	bench/unsourced/polnear_spans.py \
