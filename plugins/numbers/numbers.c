@@ -12,6 +12,7 @@
 #include <config.h>
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,6 +414,7 @@ typedef struct {
     uint16_t first2[26][26]; /* lengths (bit per length) of number words by their first two letters */
     uint16_t f2[32][32];     /* the same by the low five bits of the two bytes (a letter of either case: 1..26) */
     int no_len_filters;      /* tests: the tables walked without the length filters */
+    int fresh_values;        /* tests: every value of the findings made anew, none shared */
     int scan_all_letters;    /* a word's first letter is not in SCAN_INITIALS: the block scan looks at every word */
     int wide_scan;           /* the block scan uses AVX2 and the pair classes below (the CPU has AVX2) */
     /* classes (a bit each) of the number words' first two letters, by the
@@ -448,27 +450,16 @@ typedef struct {
 
 #define NUMBERS_SHARED_N 512
 #define NUMBERS_INTS_N 4096
-#define NUMBERS_SCACHE_N 1024
-#define NUMBERS_SCACHE_KEY 28
 
 typedef struct {
     tp_text *t;
-    struct {
-        const char *key;
-        json_t *v;
-    } shared[NUMBERS_SHARED_N]; /* see shared_str */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *stack;
     size_t cur_b, cur_cp; /* code point cursor of span_new: a byte offset and its code point */
     size_t ascii_end;     /* the text's bytes before it are known to be ASCII (see cp_of) */
     int ascii_final;      /* ascii_end is the first byte that is not */
-    json_t *ints[NUMBERS_INTS_N]; /* see shared_int */
-    struct {
-        uint32_t len;
-        char key[NUMBERS_SCACHE_KEY];
-        json_t *v;
-    } scache[NUMBERS_SCACHE_N]; /* see shared_strn */
+    int fresh;            /* every value made anew (tests: I->fresh_values) */
 } numbers_worker;
 
 /* ------------------------------------------------------------------ */
@@ -834,8 +825,7 @@ static void numv_neg(numv *v)
         v->d = -v->d;
 }
 
-static json_t *shared_int(numbers_worker *W, int64_t v);
-static json_t *shared_strn(numbers_worker *W, const char *p, size_t len);
+static inline json_t *shared_int(const numbers_worker *W, int64_t v);
 
 static json_t *numv_json(numbers_worker *W, numv v)
 {
@@ -3686,30 +3676,94 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
 /* ------------------------------------------------------------------ */
 /* Emitting. */
 
-/* A string value for the constant string p: one json_t per worker and
- * string, shared by reference between the findings of that worker.  Shared
- * values are never modified; their reference counts are atomic in jansson
- * built with JANSSON_THREAD_SAFE_REFCOUNT (checked at compile time), so
- * records may be freed on any thread. */
-static json_t *shared_str(numbers_worker *W, const char *p)
+/* Values made once for the life of the process and shared by every
+ * finding of every worker: the small integers 0..NUMBERS_INTS_N-1 (offsets
+ * near the start of a text, most values) and the constant strings of the
+ * stage's tables and literals (kinds, currencies, hedges, units; keyed by
+ * their address, which is static).  Their reference count is jansson's
+ * "no counting" mark, (size_t)-1, as json_true()'s is: json_incref and
+ * json_decref leave them alone, so handing one out writes nothing to it
+ * (no atomic instruction, no cache line taken from another core) and no
+ * record, worker or instance freed before or after frees them.  They are
+ * made on first use (a compare-and-swap for the integers, a lock for the
+ * strings; reads take no lock) and are never changed: a stage that wants
+ * another value replaces the value.  With I->fresh_values (tests) every
+ * value is made anew instead. */
+static json_t *numbers_ints[NUMBERS_INTS_N];
+static struct {
+    const char *key;
+    json_t *v;
+} numbers_consts[NUMBERS_SHARED_N];
+static pthread_mutex_t numbers_consts_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static json_t *immortal(json_t *v)
 {
-#ifdef JANSSON_THREAD_SAFE_REFCOUNT
-    size_t h = (size_t)(((uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL) >> 55) & (NUMBERS_SHARED_N - 1);
+    if (v != NULL)
+        v->refcount = (size_t)-1;
+    return v;
+}
+
+static __attribute__((noinline)) json_t *shared_int_new(int64_t v)
+{
+    json_t *j = immortal(json_integer((json_int_t)v)), *old = NULL;
+    if (j == NULL)
+        return NULL;
+    if (__atomic_compare_exchange_n(&numbers_ints[v], &old, j, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return j;
+    j->refcount = 1; /* another thread made it first */
+    json_decref(j);
+    return old;
+}
+
+static inline json_t *shared_int(const numbers_worker *W, int64_t v)
+{
+    if (v >= 0 && v < NUMBERS_INTS_N && !W->fresh) {
+        json_t *j = __atomic_load_n(&numbers_ints[v], __ATOMIC_ACQUIRE);
+        return j != NULL ? j : shared_int_new(v);
+    }
+    return json_integer((json_int_t)v);
+}
+
+static inline size_t consts_slot(const char *p)
+{
+    return (size_t)(((uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL) >> 55) & (NUMBERS_SHARED_N - 1);
+}
+
+static __attribute__((noinline)) json_t *shared_str_new(const char *p)
+{
+    json_t *v = NULL;
+    size_t h = consts_slot(p);
+    pthread_mutex_lock(&numbers_consts_mu);
     for (size_t k = 0; k < 16; k++, h = (h + 1) & (NUMBERS_SHARED_N - 1)) {
-        if (W->shared[h].key == p)
-            return json_incref(W->shared[h].v);
-        if (W->shared[h].key == NULL) {
-            json_t *v = json_string_nocheck(p);
-            if (v == NULL)
-                return NULL;
-            W->shared[h].key = p;
-            W->shared[h].v = v;
-            return json_incref(v);
+        if (numbers_consts[h].key == p) {
+            v = numbers_consts[h].v;
+            break;
+        }
+        if (numbers_consts[h].key == NULL) {
+            if ((v = immortal(json_string_nocheck(p))) != NULL) {
+                numbers_consts[h].v = v;
+                __atomic_store_n(&numbers_consts[h].key, p, __ATOMIC_RELEASE);
+            }
+            break;
         }
     }
-#else
-    (void)W;
-#endif
+    pthread_mutex_unlock(&numbers_consts_mu);
+    return v != NULL ? v : json_string_nocheck(p);
+}
+
+/* A string value for the constant string p (see above). */
+static inline json_t *shared_str(const numbers_worker *W, const char *p)
+{
+    size_t h = consts_slot(p);
+    if (W->fresh)
+        return json_string_nocheck(p);
+    for (size_t k = 0; k < 16; k++, h = (h + 1) & (NUMBERS_SHARED_N - 1)) {
+        const char *key = __atomic_load_n(&numbers_consts[h].key, __ATOMIC_ACQUIRE);
+        if (key == p)
+            return numbers_consts[h].v;
+        if (key == NULL)
+            return shared_str_new(p);
+    }
     return json_string_nocheck(p);
 }
 
@@ -3815,7 +3869,7 @@ static json_t *span_new(numbers_worker *W, const char *s, size_t n, size_t bs, s
     if (o == NULL)
         return NULL;
     if (SET(o, "start", shared_int(W, (int64_t)cs)) != 0 || SET(o, "end", shared_int(W, (int64_t)ce)) != 0 ||
-        SET(o, "text", shared_strn(W, s + bs, be - bs)) != 0)
+        SET(o, "text", json_stringn_nocheck(s + bs, be - bs)) != 0)
         goto fail;
     if (tp_text_orig(W->t, cs, ce, &os, &oe) &&
         (SET(o, "orig_start", shared_int(W, (int64_t)os)) != 0 || SET(o, "orig_end", shared_int(W, (int64_t)oe)) != 0))
@@ -3826,71 +3880,6 @@ fail:
     return NULL;
 }
 
-/* Small integers (offsets near the start of a text, most values) and short
- * strings (the text of a finding, the words counted) are made once per
- * worker and shared by reference between findings, as shared_str does:
- * with jansson's atomic reference counts only; never changed in place. */
-static json_t *shared_int(numbers_worker *W, int64_t v)
-{
-#ifdef JANSSON_THREAD_SAFE_REFCOUNT
-    if (v >= 0 && v < NUMBERS_INTS_N) {
-        if (W->ints[v] == NULL && (W->ints[v] = json_integer((json_int_t)v)) == NULL)
-            return NULL;
-        return json_incref(W->ints[v]);
-    }
-#else
-    (void)W;
-#endif
-    return json_integer((json_int_t)v);
-}
-
-/* The slot of shared_strn's cache for p[0..len), 0 < len: a hash of a
- * few overlapping loads that cover the bytes (no loop over them). */
-static inline size_t scache_slot(const char *p, size_t len)
-{
-    const uint64_t k = 0x9E3779B97F4A7C15ULL;
-    uint64_t h = (uint64_t)len * k, w;
-    uint32_t a, b;
-    if (len >= 8) {
-        for (size_t i = 0; i + 8 < len; i += 8) {
-            memcpy(&w, p + i, 8);
-            h = (h ^ w) * k;
-        }
-        memcpy(&w, p + len - 8, 8);
-    } else if (len >= 4) {
-        memcpy(&a, p, 4);
-        memcpy(&b, p + len - 4, 4);
-        w = (uint64_t)a | (uint64_t)b << 32;
-    } else {
-        w = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[len / 2] << 8 |
-            (uint64_t)(unsigned char)p[len - 1] << 16;
-    }
-    h = (h ^ w) * k;
-    return (size_t)(h >> 40) & (NUMBERS_SCACHE_N - 1);
-}
-
-static json_t *shared_strn(numbers_worker *W, const char *p, size_t len)
-{
-#ifdef JANSSON_THREAD_SAFE_REFCOUNT
-    if (len > 0 && len <= NUMBERS_SCACHE_KEY) {
-        size_t h = scache_slot(p, len);
-        json_t *v;
-        if (W->scache[h].v != NULL && W->scache[h].len == len && memcmp(W->scache[h].key, p, len) == 0)
-            return json_incref(W->scache[h].v);
-        if ((v = json_stringn_nocheck(p, len)) == NULL)
-            return NULL;
-        json_decref(W->scache[h].v);
-        memcpy(W->scache[h].key, p, len);
-        W->scache[h].len = (uint32_t)len;
-        W->scache[h].v = json_incref(v);
-        return v;
-    }
-#else
-    (void)W;
-#endif
-    return json_stringn_nocheck(p, len);
-}
-
 static int emit(numbers_worker *W, json_t *arr, const numbers_finding *f)
 {
     json_t *o = span_new(W, tp_text_bytes(W->t), tp_text_len(W->t), f->s, f->e);
@@ -3898,7 +3887,7 @@ static int emit(numbers_worker *W, json_t *arr, const numbers_finding *f)
         return -1;
     SET(o, "kind", shared_str(W, f->kind));
     if (f->iso[0])
-        SET(o, "value", shared_strn(W, f->iso, strlen(f->iso)));
+        SET(o, "value", json_stringn_nocheck(f->iso, strlen(f->iso)));
     else if (f->kind[0] == 'r' && kind_cmp(f->kind, "range") == 0) {
         SET(o, "low", numv_json(W, f->low));
         SET(o, "high", numv_json(W, f->high));
@@ -3911,7 +3900,7 @@ static int emit(numbers_worker *W, json_t *arr, const numbers_finding *f)
     if (f->unit[0]) {
         /* counted words are ASCII letters, hyphens and apostrophes */
         json_t *u = f->unit_ref && strcmp(f->unit_ref, f->unit) == 0 ? shared_str(W, f->unit_ref)
-                                                                       : shared_strn(W, f->unit, strlen(f->unit));
+                                                                       : json_stringn_nocheck(f->unit, strlen(f->unit));
         SET(o, "unit", u);
     }
     return json_array_append_new(arr, o);
@@ -3968,6 +3957,7 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
     s = tp_text_bytes(W->t);
     n = tp_text_len(W->t);
     W->cur_b = W->cur_cp = 0;
+    W->fresh = I->fresh_values;
     W->ascii_end = 0;
     W->ascii_final = 0;
     arr = json_array();
@@ -4409,12 +4399,6 @@ static void numbers_worker_fini(void *instance, void *worker)
     (void)instance;
     if (W == NULL)
         return;
-    for (size_t i = 0; i < NUMBERS_SHARED_N; i++)
-        json_decref(W->shared[i].v);
-    for (size_t i = 0; i < NUMBERS_INTS_N; i++)
-        json_decref(W->ints[i]);
-    for (size_t i = 0; i < NUMBERS_SCACHE_N; i++)
-        json_decref(W->scache[i].v);
     tp_text_free(W->t);
     pcre2_match_data_free(W->md);
     pcre2_match_context_free(W->mctx);
@@ -4434,6 +4418,14 @@ const char *numbers_table_word(int table, size_t i)
 void numbers_len_filters(void *instance, int on)
 {
     ((numbers_inst *)instance)->no_len_filters = !on;
+}
+
+/* For the tests: the values of the findings shared (1, the default) or
+ * each made anew (0). */
+void numbers_share_values(void *instance, int on);
+void numbers_share_values(void *instance, int on)
+{
+    ((numbers_inst *)instance)->fresh_values = !on;
 }
 
 /* For the tests: the block scan without AVX2 (0) or, where the CPU has it,

@@ -26,6 +26,7 @@ void numbers_len_filters(void *instance, int on);
 int numbers_skip_sp_agrees(const char *s, size_t n, size_t p);
 int numbers_skip_sp_back_agrees(const char *s, size_t p);
 int numbers_wide_scan(void *instance, int on);
+void numbers_share_values(void *instance, int on);
 
 typedef struct {
     const tp_plugin *pl;
@@ -397,15 +398,18 @@ START_TEST(block_scan_matches_pattern)
 }
 END_TEST
 
-/* Values shared between findings (small integers, short strings) are the
- * same values in every finding and survive the record that made them. */
+/* Values shared between findings (small integers and the stage's
+ * constant strings: kinds, currencies, hedges, units) are the same values
+ * in every finding of every record and instance, and outlive the records,
+ * the worker and the instance that made them: their reference counts are
+ * jansson's "not counted" mark, so freeing a record leaves them alone. */
 START_TEST(shared_values)
 {
-    stage st;
-    json_t *r1, *r2, *f1, *f2;
+    stage st, st2;
+    json_t *r1, *r2, *r3, *f1, *f2, *f3;
     stage_open(&st, NULL);
-    r1 = run_s(&st, "She had 12 cats and 12 cats.");
-    r2 = run_s(&st, "She had 12 cats and 12 cats.");
+    r1 = run_s(&st, "She had 12 cats and 12 cats, more than $5 and 3 km.");
+    r2 = run_s(&st, "She had 12 cats and 12 cats, more than $5 and 3 km.");
     json_decref(r1);
     f1 = json_array_get(json_object_get(r2, "numbers"), 0);
     f2 = json_array_get(json_object_get(r2, "numbers"), 1);
@@ -413,8 +417,62 @@ START_TEST(shared_values)
     ck_assert_int_eq(json_integer_value(json_object_get(f2, "start")), 20);
     ck_assert_str_eq(json_string_value(json_object_get(f2, "text")), "12");
     ck_assert_str_eq(json_string_value(json_object_get(f2, "unit")), "cats");
-    json_decref(r2);
+    ck_assert_ptr_eq(json_object_get(f1, "value"), json_object_get(f2, "value"));
+    ck_assert_ptr_eq(json_object_get(f1, "kind"), json_object_get(f2, "kind"));
+    ck_assert(json_object_get(f1, "value")->refcount == (size_t)-1);
     stage_close(&st);
+    /* another instance hands out the same values; the first one's are
+     * still whole after it is gone */
+    stage_open(&st2, NULL);
+    r3 = run_s(&st2, "Only 12 dogs, more than $5.");
+    f3 = json_array_get(json_object_get(r3, "numbers"), 0);
+    ck_assert_ptr_eq(json_object_get(f3, "value"), json_object_get(f2, "value"));
+    ck_assert_ptr_eq(json_object_get(f3, "kind"), json_object_get(f2, "kind"));
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(r3, "numbers"), 1), "approx")),
+                     "more than");
+    json_decref(r2);
+    ck_assert_str_eq(json_string_value(json_object_get(f3, "kind")), "cardinal");
+    ck_assert_int_eq(json_integer_value(json_object_get(f3, "value")), 12);
+    json_decref(r3);
+    stage_close(&st2);
+}
+END_TEST
+
+/* The shared values against values made anew for each finding (the plain
+ * way): the same records, on sentences of many kinds and on a long text
+ * whose offsets run past the shared integers. */
+START_TEST(shared_values_fast_path)
+{
+    static const char *const texts[] = {
+        "She had 12 cats and 12 cats, more than $5bn and 3 km, between 20 and 30 jobs in 2020.",
+        "On July 21, 2021 about 42 million malicious program samples, 14.2% and the 1990s, \xc2\xbd a cup.",
+        "Up to forty-two tonnes, a dozen eggs, one hundred and twenty-three people, 1.5m euros, No. 1.",
+    };
+    stage a, b;
+    char *big;
+    size_t len = 0;
+    stage_open(&a, NULL);
+    stage_open(&b, NULL);
+    numbers_share_values(b.inst, 0);
+    {
+        json_t *r = run_s(&b, texts[0]);
+        ck_assert(json_object_get(json_array_get(json_object_get(r, "numbers"), 0), "value")->refcount == 1);
+        json_decref(r);
+    }
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        same_both_ways(&a, &b, texts[i], strlen(texts[i]));
+    big = malloc(200000);
+    ck_assert_ptr_nonnull(big);
+    while (len + 120 < 200000)
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0] && len + 120 < 200000; i++) {
+            memcpy(big + len, texts[i], strlen(texts[i]));
+            len += strlen(texts[i]);
+            big[len++] = ' ';
+        }
+    same_both_ways(&a, &b, big, len);
+    stage_close(&a);
+    stage_close(&b);
+    free(big);
 }
 END_TEST
 
@@ -738,6 +796,7 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, thousands_of_numbers);
     tcase_add_test(tc, block_scan_matches_pattern);
     tcase_add_test(tc, shared_values);
+    tcase_add_test(tc, shared_values_fast_path);
     tcase_add_test(tc, word_packing_fast_path);
     tcase_add_test(tc, iso_strings_fast_path);
     tcase_add_test(tc, stop_words_fast_path);
