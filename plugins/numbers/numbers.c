@@ -450,6 +450,11 @@ typedef struct {
 
 #define NUMBERS_SHARED_N 512
 #define NUMBERS_INTS_N 4096
+/* Findings read before they are written out as JSON, all together: the
+ * code that reads numbers and the code that builds JSON (jansson's, the
+ * allocator's) each run in a loop of their own instead of by turns, so
+ * each stays in the instruction cache (see numbers_process). */
+#define NUMBERS_BATCH 32
 
 typedef struct {
     tp_text *t;
@@ -460,6 +465,7 @@ typedef struct {
     size_t ascii_end;     /* the text's bytes before it are known to be ASCII (see cp_of) */
     int ascii_final;      /* ascii_end is the first byte that is not */
     int fresh;            /* every value made anew (tests: I->fresh_values) */
+    struct numbers_finding *batch; /* NUMBERS_BATCH findings read before their JSON is made */
 } numbers_worker;
 
 /* ------------------------------------------------------------------ */
@@ -1802,7 +1808,7 @@ done:
 /* ------------------------------------------------------------------ */
 /* Output. */
 
-typedef struct {
+typedef struct numbers_finding {
     size_t s, e;             /* bytes, the whole finding */
     const char *kind;
     numv value;
@@ -3906,6 +3912,14 @@ static int emit(numbers_worker *W, json_t *arr, const numbers_finding *f)
     return json_array_append_new(arr, o);
 }
 
+static int emit_all(numbers_worker *W, json_t *arr, const numbers_finding *f, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (emit(W, arr, &f[i]) != 0)
+            return -1;
+    return 0;
+}
+
 /* more than 10 and less than 20: two hedged bounds make a range */
 static int merge_bounds(const char *s, numbers_finding *a, const numbers_finding *b)
 {
@@ -3949,8 +3963,10 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
     json_t *arr;
     /* the finding being read and the one before it, in two slots that
      * swap (no copy of a finding) */
-    numbers_finding slot[2], *fp = &slot[0], *pp = &slot[1], *tmp;
-    int has_prev = 0;
+    /* the findings read and not yet written out, in text order; the last
+     * one may still become a range with the next (merge_bounds) */
+    numbers_finding *B = W->batch, *fp;
+    size_t nb = 0;
 
     if (tp_text_load(W->t, record) != 0)
         return tp_error_set(err, NULL, "record has no string \"text\"");
@@ -3985,6 +4001,16 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
                 break;
         }
         next = cend;
+        if (nb == NUMBERS_BATCH) {
+            /* a full batch: all but the last out as JSON */
+            if (emit_all(W, arr, B, nb - 1) != 0) {
+                json_decref(arr);
+                return tp_error_set(err, NULL, "out of memory");
+            }
+            B[0] = B[nb - 1];
+            nb = 1;
+        }
+        fp = &B[nb];
         if (find_at(I, W, s, n, p, cend, fp, &next)) {
             if (fp->e <= p)
                 fp->e = next > p ? next : p + 1;
@@ -3993,14 +4019,9 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
                 break;
             }
             pos = fp->e;
-            if (has_prev && merge_bounds(s, pp, fp))
+            if (nb > 0 && merge_bounds(s, &B[nb - 1], fp))
                 continue;
-            if (has_prev && emit(W, arr, pp) != 0) {
-                json_decref(arr);
-                return tp_error_set(err, NULL, "out of memory");
-            }
-            tmp = pp, pp = fp, fp = tmp;
-            has_prev = 1;
+            nb++;
             count++;
         } else {
             pos = next > p ? next : p + 1;
@@ -4009,7 +4030,7 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
         while (pos < n && ((unsigned char)s[pos] & 0xC0) == 0x80)
             pos++;
     }
-    if (has_prev && emit(W, arr, pp) != 0) {
+    if (emit_all(W, arr, B, nb) != 0) {
         json_decref(arr);
         return tp_error_set(err, NULL, "out of memory");
     }
@@ -4378,7 +4399,9 @@ static int numbers_worker_init(void **out, void *instance, tp_error *err)
     W->md = pcre2_match_data_create(10, NULL);
     W->mctx = pcre2_match_context_create(NULL);
     W->stack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
-    if (W->t == NULL || W->md == NULL || W->mctx == NULL || W->stack == NULL) {
+    W->batch = malloc(NUMBERS_BATCH * sizeof *W->batch);
+    if (W->t == NULL || W->md == NULL || W->mctx == NULL || W->stack == NULL || W->batch == NULL) {
+        free(W->batch);
         tp_text_free(W->t);
         pcre2_match_data_free(W->md);
         pcre2_match_context_free(W->mctx);
@@ -4403,6 +4426,7 @@ static void numbers_worker_fini(void *instance, void *worker)
     pcre2_match_data_free(W->md);
     pcre2_match_context_free(W->mctx);
     pcre2_jit_stack_free(W->stack);
+    free(W->batch);
     free(W);
 }
 

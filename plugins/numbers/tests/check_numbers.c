@@ -398,6 +398,41 @@ START_TEST(block_scan_matches_pattern)
 }
 END_TEST
 
+/* Findings are read a batch at a time before their JSON is made: a
+ * range of two hedged bounds (merge_bounds) is found wherever it falls
+ * against the batches, and a document of many findings keeps them all in
+ * order. */
+START_TEST(batches_of_findings)
+{
+    stage st;
+    char text[4096];
+    stage_open(&st, NULL);
+    for (size_t k = 0; k < 75; k++) {
+        size_t len = 0;
+        json_t *r, *arr, *f;
+        for (size_t i = 0; i < k; i++)
+            len += (size_t)snprintf(text + len, sizeof text - len, "We saw %zu cats. ", i + 1);
+        len += (size_t)snprintf(text + len, sizeof text - len, "More than 10 and less than 20 dogs.");
+        for (size_t i = 0; i < 3; i++)
+            len += (size_t)snprintf(text + len, sizeof text - len, " We saw %zu owls.", 100 + i);
+        r = run(&st, text, len);
+        arr = json_object_get(r, "numbers");
+        ck_assert_uint_eq(json_array_size(arr), k + 4);
+        for (size_t i = 0; i < k; i++)
+            ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(arr, i), "value")), (json_int_t)i + 1);
+        f = json_array_get(arr, k);
+        ck_assert_str_eq(json_string_value(json_object_get(f, "kind")), "range");
+        ck_assert_int_eq(json_integer_value(json_object_get(f, "low")), 10);
+        ck_assert_int_eq(json_integer_value(json_object_get(f, "high")), 20);
+        for (size_t i = 0; i < 3; i++)
+            ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(arr, k + 1 + i), "value")),
+                             (json_int_t)(100 + i));
+        json_decref(r);
+    }
+    stage_close(&st);
+}
+END_TEST
+
 /* Values shared between findings (small integers and the stage's
  * constant strings: kinds, currencies, hedges, units) are the same values
  * in every finding of every record and instance, and outlive the records,
@@ -795,6 +830,7 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, ten_megabytes_of_digits);
     tcase_add_test(tc, thousands_of_numbers);
     tcase_add_test(tc, block_scan_matches_pattern);
+    tcase_add_test(tc, batches_of_findings);
     tcase_add_test(tc, shared_values);
     tcase_add_test(tc, shared_values_fast_path);
     tcase_add_test(tc, word_packing_fast_path);
