@@ -2542,6 +2542,74 @@ static size_t known_name(const numbers_inst *I, numbers_prev *pw, const char *s,
 static const unsigned char token_stop[256] = {[' '] = 3, ['\n'] = 3, ['\t'] = 3, ['('] = 2};
 static const unsigned char token_special[256] = {['/'] = 1, ['@'] = 1, [':'] = 1, ['+'] = 1, ['('] = 1, ['_'] = 1};
 
+/* Can the exclusion pattern (I->excl: URLs, e-mail, domains, phone
+ * numbers, versions, identifiers; anchored) match at ts?  A necessary
+ * condition for each of its alternatives, read from the bytes at ts, so
+ * that most tokens it is asked about (999,999, 20-year-old, £1.5bn) need
+ * no match: 0 only where the pattern cannot match.  Under PCRE2_UTF and
+ * PCRE2_CASELESS the letters of [a-z] include the Kelvin sign (e2 84 aa)
+ * and the long s (c5 bf); \w and \d are ASCII (no PCRE2_UCP).  A test
+ * holds it to the pattern. */
+static int excl_may_match(const char *s, size_t n, size_t ts)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned char c = u[ts];
+    size_t i, dots;
+    if (c >= 0x80) /* only a scheme can start with a byte past ASCII */
+        return c == 0xe2 || c == 0xc5;
+    if (c == '+' || c == '0') /* phone numbers */
+        return 1;
+    if (c == '(') { /* (555) 123-4567: \(\d{2,5}\) */
+        for (i = ts + 1; i < n && is_dg(u[i]); i++)
+            ;
+        return i - ts - 1 >= 2 && i - ts - 1 <= 5 && i < n && u[i] == ')';
+    }
+    if (lc(c) == 'w') /* www. */
+        return 1;
+    if (is_al(c)) { /* scheme:// ([a-z][a-z0-9+.-]*) */
+        for (i = ts + 1; i < n && (is_al(u[i]) || is_dg(u[i]) || u[i] == '+' || u[i] == '.' || u[i] == '-'); i++)
+            ;
+        if (i < n && (u[i] == ':' || u[i] >= 0x80))
+            return 1;
+    }
+    /* e-mail: [\w.+-]+@ */
+    for (i = ts; i < n && (is_al(u[i]) || is_dg(u[i]) || u[i] == '_' || u[i] == '.' || u[i] == '+' || u[i] == '-'); i++)
+        ;
+    if (i > ts && i < n && u[i] == '@')
+        return 1;
+    /* domain: [\w-]+ ... \.tld, a dot and a letter in a run of [\w.-] */
+    for (i = ts; i < n && (is_al(u[i]) || is_dg(u[i]) || u[i] == '_' || u[i] == '.' || u[i] == '-'); i++)
+        if (u[i] == '.' && i > ts && i + 1 < n && is_al(u[i + 1]))
+            return 1;
+    /* 555-123-4567 */
+    if (is_dg(c) && ts + 3 < n && u[ts + 3] == '-')
+        return 1;
+    /* versions: v?\d+(\.\d+){2,} */
+    i = ts + (lc(c) == 'v');
+    for (dots = 0; i < n && (is_dg(u[i]) || u[i] == '.'); i++)
+        dots += u[i] == '.';
+    if (dots >= 2)
+        return 1;
+    /* identifiers: \d[\w-]*_ */
+    if (is_dg(c))
+        for (i = ts + 1; i < n && (is_al(u[i]) || is_dg(u[i]) || u[i] == '_' || u[i] == '-'); i++)
+            if (u[i] == '_')
+                return 1;
+    return 0;
+}
+
+/* For the tests: wherever the exclusion pattern matches at ts,
+ * excl_may_match says it may. */
+int numbers_excl_agrees(const void *instance, const char *s, size_t n, size_t ts);
+int numbers_excl_agrees(const void *instance, const char *s, size_t n, size_t ts)
+{
+    const numbers_inst *I = instance;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(I->excl, NULL);
+    int rc = pcre2_match(I->excl, (PCRE2_SPTR)s, n, ts, PCRE2_NO_UTF_CHECK, md, NULL);
+    pcre2_match_data_free(md);
+    return rc <= 0 || excl_may_match(s, n, ts);
+}
+
 static void token_bounds(const char *s, size_t n, size_t p, size_t *ts, size_t *te)
 {
     size_t a = p, b = p;
@@ -2737,7 +2805,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                 special = 1;
             if (!special && te - ts >= 7 && s[ts] != '$')
                 special = 1;
-            if (special) {
+            if (special && excl_may_match(s, n, ts)) {
                 rc = match_at(I, W, I->excl, s, n, ts);
                 if (rc > 0) {
                     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(W->md);

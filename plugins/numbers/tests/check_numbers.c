@@ -27,6 +27,7 @@ int numbers_skip_sp_agrees(const char *s, size_t n, size_t p);
 int numbers_skip_sp_back_agrees(const char *s, size_t p);
 int numbers_wide_scan(void *instance, int on);
 void numbers_share_values(void *instance, int on);
+int numbers_excl_agrees(const void *instance, const char *s, size_t n, size_t ts);
 
 typedef struct {
     const tp_plugin *pl;
@@ -395,6 +396,50 @@ START_TEST(block_scan_matches_pattern)
     stage_close(&b);
     json_decref(o);
     free(text);
+}
+END_TEST
+
+/* The exclusion pattern (URLs, e-mail, domains, phone numbers, versions,
+ * identifiers) runs only where a test of the bytes says it may match:
+ * wherever the pattern matches, the test says so, on real shapes and on
+ * random strings of awkward pieces (the Kelvin sign and the long s are
+ * letters of [a-z] to a caseless UTF pattern), at every start. */
+START_TEST(exclusion_prefilter)
+{
+    static const char *const shapes[] = {
+        "999,999", "(555) 123-4567", "(55) 1234 5678", "+44 20 7946 0958", "020 7946 0958", "555-123-4567",
+        "v1.2.3", "V10.2.33", "2.4.1", "192.168.1.2", "x@y.com", "a.b+c@d-e.org", "http://a.b/c", "svn+ssh://h",
+        "www.bbc.co.uk", "WWW.X", "bbc.co.uk", "news.Example.COM/x", "5_a", "2020_file", "0123456789", "1-2_3",
+        "\xe2\x84\xaa" "ttp://x", "\xc5\xbf" "ftp://x", "x.u\xe2\x84\xaa", "(\xc2\xa3" "1.5m)", "99-year-old", "(20-30)",
+    };
+    static const char *const pieces[] = {
+        "0", "1", "9", "55", "123", "a", "v", "V", "w", "W", "www.", ".", "..", ":", "://", "/", "@", "+", "-", "_",
+        "(", ")", " ", "com", "uk", "http", "\xe2\x84\xaa", "\xc5\xbf", "\xc2\xa3", ",", "x", "K", "e", "\xe2\x80\x93",
+    };
+    stage st;
+    char buf[256];
+    uint32_t x = 4242;
+    stage_open(&st, NULL);
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        size_t len = strlen(shapes[i]);
+        for (size_t ts = 0; ts < len; ts++)
+            if (((unsigned char)shapes[i][ts] & 0xC0) != 0x80)
+                ck_assert_msg(numbers_excl_agrees(st.inst, shapes[i], len, ts), "%s at %zu", shapes[i], ts);
+    }
+    for (int k = 0; k < 20000; k++) {
+        size_t len = 0, np = 1 + (size_t)(k % 12);
+        for (size_t j = 0; j < np; j++) {
+            const char *pc;
+            x = x * 1103515245u + 12345u;
+            pc = pieces[(x >> 8) % (sizeof pieces / sizeof pieces[0])];
+            memcpy(buf + len, pc, strlen(pc));
+            len += strlen(pc);
+        }
+        for (size_t ts = 0; ts < len; ts++)
+            if (((unsigned char)buf[ts] & 0xC0) != 0x80)
+                ck_assert_msg(numbers_excl_agrees(st.inst, buf, len, ts), "%.*s at %zu", (int)len, buf, ts);
+    }
+    stage_close(&st);
 }
 END_TEST
 
@@ -831,6 +876,7 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, thousands_of_numbers);
     tcase_add_test(tc, block_scan_matches_pattern);
     tcase_add_test(tc, batches_of_findings);
+    tcase_add_test(tc, exclusion_prefilter);
     tcase_add_test(tc, shared_values);
     tcase_add_test(tc, shared_values_fast_path);
     tcase_add_test(tc, word_packing_fast_path);
