@@ -4029,8 +4029,6 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
     const char *s;
     size_t n, pos = 0, count = 0;
     json_t *arr;
-    /* the finding being read and the one before it, in two slots that
-     * swap (no copy of a finding) */
     /* the findings read and not yet written out, in text order; the last
      * one may still become a range with the next (merge_bounds) */
     numbers_finding *B = W->batch, *fp;
