@@ -12,6 +12,7 @@
 #include <config.h>
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,6 +414,7 @@ typedef struct {
     uint16_t first2[26][26]; /* lengths (bit per length) of number words by their first two letters */
     uint16_t f2[32][32];     /* the same by the low five bits of the two bytes (a letter of either case: 1..26) */
     int no_len_filters;      /* tests: the tables walked without the length filters */
+    int fresh_values;        /* tests: every value of the findings made anew, none shared */
     int scan_all_letters;    /* a word's first letter is not in SCAN_INITIALS: the block scan looks at every word */
     int wide_scan;           /* the block scan uses AVX2 and the pair classes below (the CPU has AVX2) */
     /* classes (a bit each) of the number words' first two letters, by the
@@ -448,27 +450,22 @@ typedef struct {
 
 #define NUMBERS_SHARED_N 512
 #define NUMBERS_INTS_N 4096
-#define NUMBERS_SCACHE_N 1024
-#define NUMBERS_SCACHE_KEY 28
+/* Findings read before they are written out as JSON, all together: the
+ * code that reads numbers and the code that builds JSON (jansson's, the
+ * allocator's) each run in a loop of their own instead of by turns, so
+ * each stays in the instruction cache (see numbers_process). */
+#define NUMBERS_BATCH 32
 
 typedef struct {
     tp_text *t;
-    struct {
-        const char *key;
-        json_t *v;
-    } shared[NUMBERS_SHARED_N]; /* see shared_str */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *stack;
     size_t cur_b, cur_cp; /* code point cursor of span_new: a byte offset and its code point */
     size_t ascii_end;     /* the text's bytes before it are known to be ASCII (see cp_of) */
     int ascii_final;      /* ascii_end is the first byte that is not */
-    json_t *ints[NUMBERS_INTS_N]; /* see shared_int */
-    struct {
-        uint32_t len;
-        char key[NUMBERS_SCACHE_KEY];
-        json_t *v;
-    } scache[NUMBERS_SCACHE_N]; /* see shared_strn */
+    int fresh;            /* every value made anew (tests: I->fresh_values) */
+    struct numbers_finding *batch; /* NUMBERS_BATCH findings read before their JSON is made */
 } numbers_worker;
 
 /* ------------------------------------------------------------------ */
@@ -834,8 +831,7 @@ static void numv_neg(numv *v)
         v->d = -v->d;
 }
 
-static json_t *shared_int(numbers_worker *W, int64_t v);
-static json_t *shared_strn(numbers_worker *W, const char *p, size_t len);
+static inline json_t *shared_int(const numbers_worker *W, int64_t v);
 
 static json_t *numv_json(numbers_worker *W, numv v)
 {
@@ -1812,7 +1808,7 @@ done:
 /* ------------------------------------------------------------------ */
 /* Output. */
 
-typedef struct {
+typedef struct numbers_finding {
     size_t s, e;             /* bytes, the whole finding */
     const char *kind;
     numv value;
@@ -2546,6 +2542,74 @@ static size_t known_name(const numbers_inst *I, numbers_prev *pw, const char *s,
 static const unsigned char token_stop[256] = {[' '] = 3, ['\n'] = 3, ['\t'] = 3, ['('] = 2};
 static const unsigned char token_special[256] = {['/'] = 1, ['@'] = 1, [':'] = 1, ['+'] = 1, ['('] = 1, ['_'] = 1};
 
+/* Can the exclusion pattern (I->excl: URLs, e-mail, domains, phone
+ * numbers, versions, identifiers; anchored) match at ts?  A necessary
+ * condition for each of its alternatives, read from the bytes at ts, so
+ * that most tokens it is asked about (999,999, 20-year-old, £1.5bn) need
+ * no match: 0 only where the pattern cannot match.  Under PCRE2_UTF and
+ * PCRE2_CASELESS the letters of [a-z] include the Kelvin sign (e2 84 aa)
+ * and the long s (c5 bf); \w and \d are ASCII (no PCRE2_UCP).  A test
+ * holds it to the pattern. */
+static int excl_may_match(const char *s, size_t n, size_t ts)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned char c = u[ts];
+    size_t i, dots;
+    if (c >= 0x80) /* only a scheme can start with a byte past ASCII */
+        return c == 0xe2 || c == 0xc5;
+    if (c == '+' || c == '0') /* phone numbers */
+        return 1;
+    if (c == '(') { /* (555) 123-4567: \(\d{2,5}\) */
+        for (i = ts + 1; i < n && is_dg(u[i]); i++)
+            ;
+        return i - ts - 1 >= 2 && i - ts - 1 <= 5 && i < n && u[i] == ')';
+    }
+    if (lc(c) == 'w') /* www. */
+        return 1;
+    if (is_al(c)) { /* scheme:// ([a-z][a-z0-9+.-]*) */
+        for (i = ts + 1; i < n && (is_al(u[i]) || is_dg(u[i]) || u[i] == '+' || u[i] == '.' || u[i] == '-'); i++)
+            ;
+        if (i < n && (u[i] == ':' || u[i] >= 0x80))
+            return 1;
+    }
+    /* e-mail: [\w.+-]+@ */
+    for (i = ts; i < n && (is_al(u[i]) || is_dg(u[i]) || u[i] == '_' || u[i] == '.' || u[i] == '+' || u[i] == '-'); i++)
+        ;
+    if (i > ts && i < n && u[i] == '@')
+        return 1;
+    /* domain: [\w-]+ ... \.tld, a dot and a letter in a run of [\w.-] */
+    for (i = ts; i < n && (is_al(u[i]) || is_dg(u[i]) || u[i] == '_' || u[i] == '.' || u[i] == '-'); i++)
+        if (u[i] == '.' && i > ts && i + 1 < n && is_al(u[i + 1]))
+            return 1;
+    /* 555-123-4567 */
+    if (is_dg(c) && ts + 3 < n && u[ts + 3] == '-')
+        return 1;
+    /* versions: v?\d+(\.\d+){2,} */
+    i = ts + (lc(c) == 'v');
+    for (dots = 0; i < n && (is_dg(u[i]) || u[i] == '.'); i++)
+        dots += u[i] == '.';
+    if (dots >= 2)
+        return 1;
+    /* identifiers: \d[\w-]*_ */
+    if (is_dg(c))
+        for (i = ts + 1; i < n && (is_al(u[i]) || is_dg(u[i]) || u[i] == '_' || u[i] == '-'); i++)
+            if (u[i] == '_')
+                return 1;
+    return 0;
+}
+
+/* For the tests: wherever the exclusion pattern matches at ts,
+ * excl_may_match says it may. */
+int numbers_excl_agrees(const void *instance, const char *s, size_t n, size_t ts);
+int numbers_excl_agrees(const void *instance, const char *s, size_t n, size_t ts)
+{
+    const numbers_inst *I = instance;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(I->excl, NULL);
+    int rc = pcre2_match(I->excl, (PCRE2_SPTR)s, n, ts, PCRE2_NO_UTF_CHECK, md, NULL);
+    pcre2_match_data_free(md);
+    return rc <= 0 || excl_may_match(s, n, ts);
+}
+
 static void token_bounds(const char *s, size_t n, size_t p, size_t *ts, size_t *te)
 {
     size_t a = p, b = p;
@@ -2741,7 +2805,7 @@ static int find_at(const numbers_inst *I, numbers_worker *W, const char *s, size
                 special = 1;
             if (!special && te - ts >= 7 && s[ts] != '$')
                 special = 1;
-            if (special) {
+            if (special && excl_may_match(s, n, ts)) {
                 rc = match_at(I, W, I->excl, s, n, ts);
                 if (rc > 0) {
                     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(W->md);
@@ -3686,30 +3750,94 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
 /* ------------------------------------------------------------------ */
 /* Emitting. */
 
-/* A string value for the constant string p: one json_t per worker and
- * string, shared by reference between the findings of that worker.  Shared
- * values are never modified; their reference counts are atomic in jansson
- * built with JANSSON_THREAD_SAFE_REFCOUNT (checked at compile time), so
- * records may be freed on any thread. */
-static json_t *shared_str(numbers_worker *W, const char *p)
+/* Values made once for the life of the process and shared by every
+ * finding of every worker: the small integers 0..NUMBERS_INTS_N-1 (offsets
+ * near the start of a text, most values) and the constant strings of the
+ * stage's tables and literals (kinds, currencies, hedges, units; keyed by
+ * their address, which is static).  Their reference count is jansson's
+ * "no counting" mark, (size_t)-1, as json_true()'s is: json_incref and
+ * json_decref leave them alone, so handing one out writes nothing to it
+ * (no atomic instruction, no cache line taken from another core) and no
+ * record, worker or instance freed before or after frees them.  They are
+ * made on first use (a compare-and-swap for the integers, a lock for the
+ * strings; reads take no lock) and are never changed: a stage that wants
+ * another value replaces the value.  With I->fresh_values (tests) every
+ * value is made anew instead. */
+static json_t *numbers_ints[NUMBERS_INTS_N];
+static struct {
+    const char *key;
+    json_t *v;
+} numbers_consts[NUMBERS_SHARED_N];
+static pthread_mutex_t numbers_consts_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static json_t *immortal(json_t *v)
 {
-#ifdef JANSSON_THREAD_SAFE_REFCOUNT
-    size_t h = (size_t)(((uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL) >> 55) & (NUMBERS_SHARED_N - 1);
+    if (v != NULL)
+        v->refcount = (size_t)-1;
+    return v;
+}
+
+static __attribute__((noinline)) json_t *shared_int_new(int64_t v)
+{
+    json_t *j = immortal(json_integer((json_int_t)v)), *old = NULL;
+    if (j == NULL)
+        return NULL;
+    if (__atomic_compare_exchange_n(&numbers_ints[v], &old, j, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return j;
+    j->refcount = 1; /* another thread made it first */
+    json_decref(j);
+    return old;
+}
+
+static inline json_t *shared_int(const numbers_worker *W, int64_t v)
+{
+    if (v >= 0 && v < NUMBERS_INTS_N && !W->fresh) {
+        json_t *j = __atomic_load_n(&numbers_ints[v], __ATOMIC_ACQUIRE);
+        return j != NULL ? j : shared_int_new(v);
+    }
+    return json_integer((json_int_t)v);
+}
+
+static inline size_t consts_slot(const char *p)
+{
+    return (size_t)(((uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL) >> 55) & (NUMBERS_SHARED_N - 1);
+}
+
+static __attribute__((noinline)) json_t *shared_str_new(const char *p)
+{
+    json_t *v = NULL;
+    size_t h = consts_slot(p);
+    pthread_mutex_lock(&numbers_consts_mu);
     for (size_t k = 0; k < 16; k++, h = (h + 1) & (NUMBERS_SHARED_N - 1)) {
-        if (W->shared[h].key == p)
-            return json_incref(W->shared[h].v);
-        if (W->shared[h].key == NULL) {
-            json_t *v = json_string_nocheck(p);
-            if (v == NULL)
-                return NULL;
-            W->shared[h].key = p;
-            W->shared[h].v = v;
-            return json_incref(v);
+        if (numbers_consts[h].key == p) {
+            v = numbers_consts[h].v;
+            break;
+        }
+        if (numbers_consts[h].key == NULL) {
+            if ((v = immortal(json_string_nocheck(p))) != NULL) {
+                numbers_consts[h].v = v;
+                __atomic_store_n(&numbers_consts[h].key, p, __ATOMIC_RELEASE);
+            }
+            break;
         }
     }
-#else
-    (void)W;
-#endif
+    pthread_mutex_unlock(&numbers_consts_mu);
+    return v != NULL ? v : json_string_nocheck(p);
+}
+
+/* A string value for the constant string p (see above). */
+static inline json_t *shared_str(const numbers_worker *W, const char *p)
+{
+    size_t h = consts_slot(p);
+    if (W->fresh)
+        return json_string_nocheck(p);
+    for (size_t k = 0; k < 16; k++, h = (h + 1) & (NUMBERS_SHARED_N - 1)) {
+        const char *key = __atomic_load_n(&numbers_consts[h].key, __ATOMIC_ACQUIRE);
+        if (key == p)
+            return numbers_consts[h].v;
+        if (key == NULL)
+            return shared_str_new(p);
+    }
     return json_string_nocheck(p);
 }
 
@@ -3815,7 +3943,7 @@ static json_t *span_new(numbers_worker *W, const char *s, size_t n, size_t bs, s
     if (o == NULL)
         return NULL;
     if (SET(o, "start", shared_int(W, (int64_t)cs)) != 0 || SET(o, "end", shared_int(W, (int64_t)ce)) != 0 ||
-        SET(o, "text", shared_strn(W, s + bs, be - bs)) != 0)
+        SET(o, "text", json_stringn_nocheck(s + bs, be - bs)) != 0)
         goto fail;
     if (tp_text_orig(W->t, cs, ce, &os, &oe) &&
         (SET(o, "orig_start", shared_int(W, (int64_t)os)) != 0 || SET(o, "orig_end", shared_int(W, (int64_t)oe)) != 0))
@@ -3826,71 +3954,6 @@ fail:
     return NULL;
 }
 
-/* Small integers (offsets near the start of a text, most values) and short
- * strings (the text of a finding, the words counted) are made once per
- * worker and shared by reference between findings, as shared_str does:
- * with jansson's atomic reference counts only; never changed in place. */
-static json_t *shared_int(numbers_worker *W, int64_t v)
-{
-#ifdef JANSSON_THREAD_SAFE_REFCOUNT
-    if (v >= 0 && v < NUMBERS_INTS_N) {
-        if (W->ints[v] == NULL && (W->ints[v] = json_integer((json_int_t)v)) == NULL)
-            return NULL;
-        return json_incref(W->ints[v]);
-    }
-#else
-    (void)W;
-#endif
-    return json_integer((json_int_t)v);
-}
-
-/* The slot of shared_strn's cache for p[0..len), 0 < len: a hash of a
- * few overlapping loads that cover the bytes (no loop over them). */
-static inline size_t scache_slot(const char *p, size_t len)
-{
-    const uint64_t k = 0x9E3779B97F4A7C15ULL;
-    uint64_t h = (uint64_t)len * k, w;
-    uint32_t a, b;
-    if (len >= 8) {
-        for (size_t i = 0; i + 8 < len; i += 8) {
-            memcpy(&w, p + i, 8);
-            h = (h ^ w) * k;
-        }
-        memcpy(&w, p + len - 8, 8);
-    } else if (len >= 4) {
-        memcpy(&a, p, 4);
-        memcpy(&b, p + len - 4, 4);
-        w = (uint64_t)a | (uint64_t)b << 32;
-    } else {
-        w = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[len / 2] << 8 |
-            (uint64_t)(unsigned char)p[len - 1] << 16;
-    }
-    h = (h ^ w) * k;
-    return (size_t)(h >> 40) & (NUMBERS_SCACHE_N - 1);
-}
-
-static json_t *shared_strn(numbers_worker *W, const char *p, size_t len)
-{
-#ifdef JANSSON_THREAD_SAFE_REFCOUNT
-    if (len > 0 && len <= NUMBERS_SCACHE_KEY) {
-        size_t h = scache_slot(p, len);
-        json_t *v;
-        if (W->scache[h].v != NULL && W->scache[h].len == len && memcmp(W->scache[h].key, p, len) == 0)
-            return json_incref(W->scache[h].v);
-        if ((v = json_stringn_nocheck(p, len)) == NULL)
-            return NULL;
-        json_decref(W->scache[h].v);
-        memcpy(W->scache[h].key, p, len);
-        W->scache[h].len = (uint32_t)len;
-        W->scache[h].v = json_incref(v);
-        return v;
-    }
-#else
-    (void)W;
-#endif
-    return json_stringn_nocheck(p, len);
-}
-
 static int emit(numbers_worker *W, json_t *arr, const numbers_finding *f)
 {
     json_t *o = span_new(W, tp_text_bytes(W->t), tp_text_len(W->t), f->s, f->e);
@@ -3898,7 +3961,7 @@ static int emit(numbers_worker *W, json_t *arr, const numbers_finding *f)
         return -1;
     SET(o, "kind", shared_str(W, f->kind));
     if (f->iso[0])
-        SET(o, "value", shared_strn(W, f->iso, strlen(f->iso)));
+        SET(o, "value", json_stringn_nocheck(f->iso, strlen(f->iso)));
     else if (f->kind[0] == 'r' && kind_cmp(f->kind, "range") == 0) {
         SET(o, "low", numv_json(W, f->low));
         SET(o, "high", numv_json(W, f->high));
@@ -3911,10 +3974,18 @@ static int emit(numbers_worker *W, json_t *arr, const numbers_finding *f)
     if (f->unit[0]) {
         /* counted words are ASCII letters, hyphens and apostrophes */
         json_t *u = f->unit_ref && strcmp(f->unit_ref, f->unit) == 0 ? shared_str(W, f->unit_ref)
-                                                                       : shared_strn(W, f->unit, strlen(f->unit));
+                                                                       : json_stringn_nocheck(f->unit, strlen(f->unit));
         SET(o, "unit", u);
     }
     return json_array_append_new(arr, o);
+}
+
+static int emit_all(numbers_worker *W, json_t *arr, const numbers_finding *f, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (emit(W, arr, &f[i]) != 0)
+            return -1;
+    return 0;
 }
 
 /* more than 10 and less than 20: two hedged bounds make a range */
@@ -3958,16 +4029,17 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
     const char *s;
     size_t n, pos = 0, count = 0;
     json_t *arr;
-    /* the finding being read and the one before it, in two slots that
-     * swap (no copy of a finding) */
-    numbers_finding slot[2], *fp = &slot[0], *pp = &slot[1], *tmp;
-    int has_prev = 0;
+    /* the findings read and not yet written out, in text order; the last
+     * one may still become a range with the next (merge_bounds) */
+    numbers_finding *B = W->batch, *fp;
+    size_t nb = 0;
 
     if (tp_text_load(W->t, record) != 0)
         return tp_error_set(err, NULL, "record has no string \"text\"");
     s = tp_text_bytes(W->t);
     n = tp_text_len(W->t);
     W->cur_b = W->cur_cp = 0;
+    W->fresh = I->fresh_values;
     W->ascii_end = 0;
     W->ascii_final = 0;
     arr = json_array();
@@ -3995,6 +4067,16 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
                 break;
         }
         next = cend;
+        if (nb == NUMBERS_BATCH) {
+            /* a full batch: all but the last out as JSON */
+            if (emit_all(W, arr, B, nb - 1) != 0) {
+                json_decref(arr);
+                return tp_error_set(err, NULL, "out of memory");
+            }
+            B[0] = B[nb - 1];
+            nb = 1;
+        }
+        fp = &B[nb];
         if (find_at(I, W, s, n, p, cend, fp, &next)) {
             if (fp->e <= p)
                 fp->e = next > p ? next : p + 1;
@@ -4003,14 +4085,9 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
                 break;
             }
             pos = fp->e;
-            if (has_prev && merge_bounds(s, pp, fp))
+            if (nb > 0 && merge_bounds(s, &B[nb - 1], fp))
                 continue;
-            if (has_prev && emit(W, arr, pp) != 0) {
-                json_decref(arr);
-                return tp_error_set(err, NULL, "out of memory");
-            }
-            tmp = pp, pp = fp, fp = tmp;
-            has_prev = 1;
+            nb++;
             count++;
         } else {
             pos = next > p ? next : p + 1;
@@ -4019,7 +4096,7 @@ static int numbers_process(void *instance, void *worker, json_t *record, tp_erro
         while (pos < n && ((unsigned char)s[pos] & 0xC0) == 0x80)
             pos++;
     }
-    if (has_prev && emit(W, arr, pp) != 0) {
+    if (emit_all(W, arr, B, nb) != 0) {
         json_decref(arr);
         return tp_error_set(err, NULL, "out of memory");
     }
@@ -4388,7 +4465,9 @@ static int numbers_worker_init(void **out, void *instance, tp_error *err)
     W->md = pcre2_match_data_create(10, NULL);
     W->mctx = pcre2_match_context_create(NULL);
     W->stack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
-    if (W->t == NULL || W->md == NULL || W->mctx == NULL || W->stack == NULL) {
+    W->batch = malloc(NUMBERS_BATCH * sizeof *W->batch);
+    if (W->t == NULL || W->md == NULL || W->mctx == NULL || W->stack == NULL || W->batch == NULL) {
+        free(W->batch);
         tp_text_free(W->t);
         pcre2_match_data_free(W->md);
         pcre2_match_context_free(W->mctx);
@@ -4409,16 +4488,11 @@ static void numbers_worker_fini(void *instance, void *worker)
     (void)instance;
     if (W == NULL)
         return;
-    for (size_t i = 0; i < NUMBERS_SHARED_N; i++)
-        json_decref(W->shared[i].v);
-    for (size_t i = 0; i < NUMBERS_INTS_N; i++)
-        json_decref(W->ints[i]);
-    for (size_t i = 0; i < NUMBERS_SCACHE_N; i++)
-        json_decref(W->scache[i].v);
     tp_text_free(W->t);
     pcre2_match_data_free(W->md);
     pcre2_match_context_free(W->mctx);
     pcre2_jit_stack_free(W->stack);
+    free(W->batch);
     free(W);
 }
 
@@ -4434,6 +4508,14 @@ const char *numbers_table_word(int table, size_t i)
 void numbers_len_filters(void *instance, int on)
 {
     ((numbers_inst *)instance)->no_len_filters = !on;
+}
+
+/* For the tests: the values of the findings shared (1, the default) or
+ * each made anew (0). */
+void numbers_share_values(void *instance, int on);
+void numbers_share_values(void *instance, int on)
+{
+    ((numbers_inst *)instance)->fresh_values = !on;
 }
 
 /* For the tests: the block scan without AVX2 (0) or, where the CPU has it,

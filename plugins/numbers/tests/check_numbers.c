@@ -26,6 +26,8 @@ void numbers_len_filters(void *instance, int on);
 int numbers_skip_sp_agrees(const char *s, size_t n, size_t p);
 int numbers_skip_sp_back_agrees(const char *s, size_t p);
 int numbers_wide_scan(void *instance, int on);
+void numbers_share_values(void *instance, int on);
+int numbers_excl_agrees(const void *instance, const char *s, size_t n, size_t ts);
 
 typedef struct {
     const tp_plugin *pl;
@@ -397,15 +399,97 @@ START_TEST(block_scan_matches_pattern)
 }
 END_TEST
 
-/* Values shared between findings (small integers, short strings) are the
- * same values in every finding and survive the record that made them. */
-START_TEST(shared_values)
+/* The exclusion pattern (URLs, e-mail, domains, phone numbers, versions,
+ * identifiers) runs only where a test of the bytes says it may match:
+ * wherever the pattern matches, the test says so, on real shapes and on
+ * random strings of awkward pieces (the Kelvin sign and the long s are
+ * letters of [a-z] to a caseless UTF pattern), at every start. */
+START_TEST(exclusion_prefilter)
+{
+    static const char *const shapes[] = {
+        "999,999", "(555) 123-4567", "(55) 1234 5678", "+44 20 7946 0958", "020 7946 0958", "555-123-4567",
+        "v1.2.3", "V10.2.33", "2.4.1", "192.168.1.2", "x@y.com", "a.b+c@d-e.org", "http://a.b/c", "svn+ssh://h",
+        "www.bbc.co.uk", "WWW.X", "bbc.co.uk", "news.Example.COM/x", "5_a", "2020_file", "0123456789", "1-2_3",
+        "\xe2\x84\xaa" "ttp://x", "\xc5\xbf" "ftp://x", "x.u\xe2\x84\xaa", "(\xc2\xa3" "1.5m)", "99-year-old", "(20-30)",
+    };
+    static const char *const pieces[] = {
+        "0", "1", "9", "55", "123", "a", "v", "V", "w", "W", "www.", ".", "..", ":", "://", "/", "@", "+", "-", "_",
+        "(", ")", " ", "com", "uk", "http", "\xe2\x84\xaa", "\xc5\xbf", "\xc2\xa3", ",", "x", "K", "e", "\xe2\x80\x93",
+    };
+    stage st;
+    char buf[256];
+    uint32_t x = 4242;
+    stage_open(&st, NULL);
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        size_t len = strlen(shapes[i]);
+        for (size_t ts = 0; ts < len; ts++)
+            if (((unsigned char)shapes[i][ts] & 0xC0) != 0x80)
+                ck_assert_msg(numbers_excl_agrees(st.inst, shapes[i], len, ts), "%s at %zu", shapes[i], ts);
+    }
+    for (int k = 0; k < 20000; k++) {
+        size_t len = 0, np = 1 + (size_t)(k % 12);
+        for (size_t j = 0; j < np; j++) {
+            const char *pc;
+            x = x * 1103515245u + 12345u;
+            pc = pieces[(x >> 8) % (sizeof pieces / sizeof pieces[0])];
+            memcpy(buf + len, pc, strlen(pc));
+            len += strlen(pc);
+        }
+        for (size_t ts = 0; ts < len; ts++)
+            if (((unsigned char)buf[ts] & 0xC0) != 0x80)
+                ck_assert_msg(numbers_excl_agrees(st.inst, buf, len, ts), "%.*s at %zu", (int)len, buf, ts);
+    }
+    stage_close(&st);
+}
+END_TEST
+
+/* Findings are read a batch at a time before their JSON is made: a
+ * range of two hedged bounds (merge_bounds) is found wherever it falls
+ * against the batches, and a document of many findings keeps them all in
+ * order. */
+START_TEST(batches_of_findings)
 {
     stage st;
-    json_t *r1, *r2, *f1, *f2;
+    char text[4096];
     stage_open(&st, NULL);
-    r1 = run_s(&st, "She had 12 cats and 12 cats.");
-    r2 = run_s(&st, "She had 12 cats and 12 cats.");
+    for (size_t k = 0; k < 75; k++) {
+        size_t len = 0;
+        json_t *r, *arr, *f;
+        for (size_t i = 0; i < k; i++)
+            len += (size_t)snprintf(text + len, sizeof text - len, "We saw %zu cats. ", i + 1);
+        len += (size_t)snprintf(text + len, sizeof text - len, "More than 10 and less than 20 dogs.");
+        for (size_t i = 0; i < 3; i++)
+            len += (size_t)snprintf(text + len, sizeof text - len, " We saw %zu owls.", 100 + i);
+        r = run(&st, text, len);
+        arr = json_object_get(r, "numbers");
+        ck_assert_uint_eq(json_array_size(arr), k + 4);
+        for (size_t i = 0; i < k; i++)
+            ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(arr, i), "value")), (json_int_t)i + 1);
+        f = json_array_get(arr, k);
+        ck_assert_str_eq(json_string_value(json_object_get(f, "kind")), "range");
+        ck_assert_int_eq(json_integer_value(json_object_get(f, "low")), 10);
+        ck_assert_int_eq(json_integer_value(json_object_get(f, "high")), 20);
+        for (size_t i = 0; i < 3; i++)
+            ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(arr, k + 1 + i), "value")),
+                             (json_int_t)(100 + i));
+        json_decref(r);
+    }
+    stage_close(&st);
+}
+END_TEST
+
+/* Values shared between findings (small integers and the stage's
+ * constant strings: kinds, currencies, hedges, units) are the same values
+ * in every finding of every record and instance, and outlive the records,
+ * the worker and the instance that made them: their reference counts are
+ * jansson's "not counted" mark, so freeing a record leaves them alone. */
+START_TEST(shared_values)
+{
+    stage st, st2;
+    json_t *r1, *r2, *r3, *f1, *f2, *f3;
+    stage_open(&st, NULL);
+    r1 = run_s(&st, "She had 12 cats and 12 cats, more than $5 and 3 km.");
+    r2 = run_s(&st, "She had 12 cats and 12 cats, more than $5 and 3 km.");
     json_decref(r1);
     f1 = json_array_get(json_object_get(r2, "numbers"), 0);
     f2 = json_array_get(json_object_get(r2, "numbers"), 1);
@@ -413,8 +497,62 @@ START_TEST(shared_values)
     ck_assert_int_eq(json_integer_value(json_object_get(f2, "start")), 20);
     ck_assert_str_eq(json_string_value(json_object_get(f2, "text")), "12");
     ck_assert_str_eq(json_string_value(json_object_get(f2, "unit")), "cats");
-    json_decref(r2);
+    ck_assert_ptr_eq(json_object_get(f1, "value"), json_object_get(f2, "value"));
+    ck_assert_ptr_eq(json_object_get(f1, "kind"), json_object_get(f2, "kind"));
+    ck_assert(json_object_get(f1, "value")->refcount == (size_t)-1);
     stage_close(&st);
+    /* another instance hands out the same values; the first one's are
+     * still whole after it is gone */
+    stage_open(&st2, NULL);
+    r3 = run_s(&st2, "Only 12 dogs, more than $5.");
+    f3 = json_array_get(json_object_get(r3, "numbers"), 0);
+    ck_assert_ptr_eq(json_object_get(f3, "value"), json_object_get(f2, "value"));
+    ck_assert_ptr_eq(json_object_get(f3, "kind"), json_object_get(f2, "kind"));
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(r3, "numbers"), 1), "approx")),
+                     "more than");
+    json_decref(r2);
+    ck_assert_str_eq(json_string_value(json_object_get(f3, "kind")), "cardinal");
+    ck_assert_int_eq(json_integer_value(json_object_get(f3, "value")), 12);
+    json_decref(r3);
+    stage_close(&st2);
+}
+END_TEST
+
+/* The shared values against values made anew for each finding (the plain
+ * way): the same records, on sentences of many kinds and on a long text
+ * whose offsets run past the shared integers. */
+START_TEST(shared_values_fast_path)
+{
+    static const char *const texts[] = {
+        "She had 12 cats and 12 cats, more than $5bn and 3 km, between 20 and 30 jobs in 2020.",
+        "On July 21, 2021 about 42 million malicious program samples, 14.2% and the 1990s, \xc2\xbd a cup.",
+        "Up to forty-two tonnes, a dozen eggs, one hundred and twenty-three people, 1.5m euros, No. 1.",
+    };
+    stage a, b;
+    char *big;
+    size_t len = 0;
+    stage_open(&a, NULL);
+    stage_open(&b, NULL);
+    numbers_share_values(b.inst, 0);
+    {
+        json_t *r = run_s(&b, texts[0]);
+        ck_assert(json_object_get(json_array_get(json_object_get(r, "numbers"), 0), "value")->refcount == 1);
+        json_decref(r);
+    }
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        same_both_ways(&a, &b, texts[i], strlen(texts[i]));
+    big = malloc(200000);
+    ck_assert_ptr_nonnull(big);
+    while (len + 120 < 200000)
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0] && len + 120 < 200000; i++) {
+            memcpy(big + len, texts[i], strlen(texts[i]));
+            len += strlen(texts[i]);
+            big[len++] = ' ';
+        }
+    same_both_ways(&a, &b, big, len);
+    stage_close(&a);
+    stage_close(&b);
+    free(big);
 }
 END_TEST
 
@@ -737,7 +875,10 @@ static Suite *numbers_suite(void)
     tcase_add_test(tc, ten_megabytes_of_digits);
     tcase_add_test(tc, thousands_of_numbers);
     tcase_add_test(tc, block_scan_matches_pattern);
+    tcase_add_test(tc, batches_of_findings);
+    tcase_add_test(tc, exclusion_prefilter);
     tcase_add_test(tc, shared_values);
+    tcase_add_test(tc, shared_values_fast_path);
     tcase_add_test(tc, word_packing_fast_path);
     tcase_add_test(tc, iso_strings_fast_path);
     tcase_add_test(tc, stop_words_fast_path);
