@@ -642,7 +642,8 @@ us_wcache_get(const us_model *m, us_wentry *c, uint64_t h, uint64_t suf, uint64_
 }
 
 /* Emission scores em[n * US_NL] of the tokens [ts, te) of a sentence, as
- * us_tag_feats + us_model_emissions give them.  near: 2n uint32, x: 12n
+ * us_tag_feats + us_model_emissions give them; em has room for one float
+ * more (written, not a score).  near: 2n uint32, x: 12n
  * uint64, acc: n * US_LANES int32 of scratch.  -1 (nothing done) when a
  * token's shape or rule label is outside the tables. */
 static inline __attribute__((always_inline)) int
@@ -722,7 +723,6 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
         unsigned rl = near[2 * i] >> 8, rr = near[2 * i + 1] >> 8;
         us_v8i v, y;
         us_v8f f, sc = {m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale};
-        float tmp[8];
         /* the sum in a register: a's words' shares, then the tables and rows */
         memcpy(&v, a, sizeof v);
 #define US_ACC32(R) (memcpy(&y, (R), sizeof y), v += y)
@@ -746,10 +746,11 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
             v += __builtin_convertvector(w16, us_v8i);
         }
         /* (float)a[l] * wscale, all lanes at once (the same IEEE operations,
-         * so the same scores) */
+         * so the same scores); stored whole, the eighth lane over the next
+         * token's first score, written next (a store of 28 bytes went
+         * through the stack, and its reload waited on the vector's store) */
         f = __builtin_convertvector(v, us_v8f) * sc;
-        memcpy(tmp, &f, sizeof f);
-        memcpy(em + (size_t)i * US_NL, tmp, US_NL * sizeof *em);
+        memcpy(em + (size_t)i * US_NL, &f, sizeof f);
     }
     return 0;
 }
