@@ -75,7 +75,7 @@ typedef struct us_instance {
     int train_only;  /* the trainer: keep the tagger's per-token facts, no model */
     int train_gated; /* ... of the sentences the tagger looks at only (us_tag_wanted) */
     int plain_rules; /* tests only: the rule scans visit every token, not the starts */
-    uint8_t *estart; /* per lexicon entry, from estart[1]: US_S_* (us_entry_starts); estart[0] 0 */
+    uint8_t *estart; /* per lexicon entry: US_S_* (us_entry_starts) */
 } us_instance;
 
 /* Constant strings, shared by every record a worker writes.  Each worker
@@ -314,11 +314,8 @@ static int us_entry_starts(us_instance *in)
 {
     const us_lexicon *lx = &in->lex;
     size_t k;
-    /* entry k at k + 1, and 0 first: a token with no entry (id -1) reads
-     * that, without a test (us_rule_starts) */
-    if ((in->estart = malloc(lx->n_entries + 1)) == NULL)
+    if ((in->estart = malloc(lx->n_entries ? lx->n_entries : 1)) == NULL)
         return -1;
-    in->estart[0] = 0;
     for (k = 0; k < lx->n_entries; k++) {
         const us_entry *e = &lx->entries[k];
         uint8_t b = 0;
@@ -329,7 +326,7 @@ static int us_entry_starts(us_instance *in)
             b |= US_S_REASON;
         if (e->ptags & US_REASON_TAGS)
             b |= US_S_PHRASE;
-        in->estart[k + 1] = b;
+        in->estart[k] = b;
     }
     return 0;
 }
@@ -1578,30 +1575,29 @@ static void us_rule_starts(us_doc *d)
 {
     us_worker *w = d->w;
     size_t na = 0, nr = 0, nq = 0, k;
-    const char *tx = d->len >= 3 ? d->text : "\0\0\0"; /* three bytes to read at any token's end */
     memset(w->q_open, 0xff, d->nt * sizeof *w->q_open); /* -1 */
     memset(w->q_close, 0xff, d->nt * sizeof *w->q_close);
     for (k = 0; k < d->nt; k++) {
-        /* Without a branch on what the token is (whether a word is in
-         * the lists follows no pattern a predictor learns): a token with
-         * no entry (id -1: every token but the lists' words) reads
-         * estart[0], 0; a lower-case word of six bytes or more ending in
-         * "est" may give a reason. */
         const us_tok *t = &d->tk[k];
-        uint32_t pt = t->tags, len = t->e - t->s;
-        unsigned word = t->kind == US_T_WORD, a, r, est;
-        unsigned b = d->estart[t->id + 1];
-        const char *p = tx + (t->e >= 3 ? t->e - 3 : 0);
-        if (__builtin_expect((b & US_S_PHRASE) != 0, 0)) {
-            pt = us_phrase_tags_at(d, (uint32_t)k, (uint32_t)d->nt);
-            b |= (pt & US_REASON_START) ? US_S_REASON : 0;
+        uint32_t pt = t->tags;
+        unsigned a = 0, r = 0;
+        if (t->kind == US_T_WORD) {
+            if (t->id >= 0) {
+                unsigned b = d->estart[t->id];
+                if (b & US_S_PHRASE) {
+                    pt = us_phrase_tags_at(d, (uint32_t)k, (uint32_t)d->nt);
+                    b |= (pt & US_REASON_START) ? US_S_REASON : 0;
+                }
+                a = b & US_S_ATTR;
+                r = b & US_S_REASON;
+            }
+            if (!r && !(t->flags & US_F_CAP) && t->e - t->s >= 6)
+                r = us_ends_with(d, (uint32_t)k, "est");
+        } else if (t->kind == US_T_PUNCT) {
+            a = t->e - t->s == 1 && d->text[t->s] == ':';
+        } else {
+            r = t->kind == US_T_NUM;
         }
-        est = (p[0] == 'e') & (p[1] == 's') & (p[2] == 't');
-        a = (b & US_S_ATTR) != 0;
-        a |= (t->kind == US_T_PUNCT) & (len == 1) & (d->text[t->s] == ':');
-        r = (b & US_S_REASON) != 0;
-        r |= word & !(t->flags & US_F_CAP) & (len >= 6) & est;
-        r |= t->kind == US_T_NUM;
         w->ptags[k] = pt;
         w->a_start[na] = (uint32_t)k;
         na += a != 0;
