@@ -65,18 +65,10 @@ typedef struct us_entry {
     int32_t phrases;           /* first phrase starting with this word, or -1 */
 } us_entry;
 
-/* A slot of the lexicon's hash: the entry, and the high half of its key's
- * hash, so that a probe tells most other words apart without reading the
- * entry and its key (two loads that wait one on the other). */
-typedef struct us_slot {
-    int32_t e;   /* entry index, or -1: empty */
-    uint32_t fp; /* us_hash(key) >> 32 */
-} us_slot;
-
 typedef struct us_lexicon {
     us_entry *entries;
     size_t n_entries, cap_entries;
-    us_slot *slots; /* open addressing */
+    int32_t *slots; /* open addressing: entry index or -1 */
     size_t n_slots;
     char *keys;
     size_t keys_len, keys_cap;
@@ -190,7 +182,7 @@ static int unsourced_lex_init(us_lexicon *lx)
     if (lx->slots == NULL)
         return -1;
     for (i = 0; i < lx->n_slots; i++)
-        lx->slots[i].e = -1, lx->slots[i].fp = 0;
+        lx->slots[i] = -1;
     return 0;
 }
 
@@ -206,13 +198,11 @@ static void unsourced_lex_free(us_lexicon *lx)
     memset(lx, 0, sizeof *lx);
 }
 
-/* The plain look-up, by entry and key alone (the lists' loading; a test
- * holds us_lookup_hashed to it). */
 static int32_t us_lookup_folded(const us_lexicon *lx, const char *k, size_t n)
 {
     size_t mask = lx->n_slots - 1, i = (size_t)(us_hash(k, n) & mask);
     for (;;) {
-        int32_t e = lx->slots[i].e;
+        int32_t e = lx->slots[i];
         if (e < 0)
             return -1;
         if (lx->entries[e].key_len == n && memcmp(lx->keys + lx->entries[e].key_off, k, n) == 0)
@@ -221,46 +211,40 @@ static int32_t us_lookup_folded(const us_lexicon *lx, const char *k, size_t n)
     }
 }
 
-/* Look a folded key up by its hash (as us_hash() computes it): slots
- * whose hash half differs are passed over without reading their entry. */
+/* Look a folded key up by its hash (as us_hash() computes it). */
 static inline int32_t us_lookup_hashed(const us_lexicon *lx, const char *k, size_t n, uint64_t h)
 {
     size_t mask = lx->n_slots - 1, i;
-    uint32_t fp = (uint32_t)(h >> 32);
     for (i = (size_t)(h & mask);; i = (i + 1) & mask) {
-        us_slot sl = lx->slots[i];
+        int32_t e = lx->slots[i];
         const us_entry *en;
         size_t j;
-        if (sl.e < 0)
+        if (e < 0)
             return -1;
-        if (sl.fp != fp)
-            continue;
-        en = &lx->entries[sl.e];
+        en = &lx->entries[e];
         if (en->key_len != n)
             continue;
         for (j = 0; j < n && lx->keys[en->key_off + j] == k[j]; j++)
             ;
         if (j == n)
-            return sl.e;
+            return e;
     }
 }
 
 static int us_rehash(us_lexicon *lx)
 {
     size_t ns = lx->n_slots * 2, i;
-    us_slot *slots = malloc(ns * sizeof *slots);
+    int32_t *slots = malloc(ns * sizeof *slots);
     if (slots == NULL)
         return -1;
     for (i = 0; i < ns; i++)
-        slots[i].e = -1, slots[i].fp = 0;
+        slots[i] = -1;
     for (i = 0; i < lx->n_entries; i++) {
         const us_entry *e = &lx->entries[i];
-        uint64_t h = us_hash(lx->keys + e->key_off, e->key_len);
-        size_t j = (size_t)(h & (ns - 1));
-        while (slots[j].e >= 0)
+        size_t j = (size_t)(us_hash(lx->keys + e->key_off, e->key_len) & (ns - 1));
+        while (slots[j] >= 0)
             j = (j + 1) & (ns - 1);
-        slots[j].e = (int32_t)i;
-        slots[j].fp = (uint32_t)(h >> 32);
+        slots[j] = (int32_t)i;
     }
     free(lx->slots);
     lx->slots = slots;
@@ -273,7 +257,6 @@ static int32_t us_intern(us_lexicon *lx, const char *k, size_t n)
 {
     int32_t id = us_lookup_folded(lx, k, n);
     size_t j;
-    uint64_t h;
     us_entry *e;
     if (id >= 0)
         return id;
@@ -308,12 +291,10 @@ static int32_t us_intern(us_lexicon *lx, const char *k, size_t n)
     e->ptags = 0;
     e->phrases = -1;
     lx->keys_len += n;
-    h = us_hash(k, n);
-    j = (size_t)(h & (lx->n_slots - 1));
-    while (lx->slots[j].e >= 0)
+    j = (size_t)(us_hash(k, n) & (lx->n_slots - 1));
+    while (lx->slots[j] >= 0)
         j = (j + 1) & (lx->n_slots - 1);
-    lx->slots[j].e = (int32_t)lx->n_entries;
-    lx->slots[j].fp = (uint32_t)(h >> 32);
+    lx->slots[j] = (int32_t)lx->n_entries;
     return (int32_t)lx->n_entries++;
 }
 

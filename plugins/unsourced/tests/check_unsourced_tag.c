@@ -93,70 +93,6 @@ START_TEST(tokenizer_word_hashes)
 }
 END_TEST
 
-/* The plainest look-up: every entry's key compared. */
-static int32_t lookup_by_scan(const us_lexicon *lx, const char *k, size_t n)
-{
-    size_t e;
-    for (e = 0; e < lx->n_entries; e++)
-        if (lx->entries[e].key_len == n && memcmp(lx->keys + lx->entries[e].key_off, k, n) == 0)
-            return (int32_t)e;
-    return -1;
-}
-
-/* The tokeniser's look-up (us_lookup_hashed, which passes over slots by
- * their hash half) finds each word's entry as a scan of every entry does:
- * every key of the lists, capitalised or not, and near misses (a letter
- * changed, added or dropped), in running text; and the plain look-up of
- * the lists' loading agrees. */
-START_TEST(lexicon_lookup_as_scan)
-{
-    const us_lexicon *lx = &in->lex;
-    size_t cap = lx->keys_len * 4 + lx->n_entries * 16 + 64, len = 0, e, k, words = 0, found = 0;
-    char *text = malloc(cap);
-    us_toks tk = {NULL, NULL, 0, 0, 1};
-    rng_state = 4242;
-    for (e = 0; e < lx->n_entries; e++) {
-        const char *key = lx->keys + lx->entries[e].key_off;
-        size_t n = lx->entries[e].key_len, v;
-        for (v = 0; v < 4; v++) {
-            size_t at = len;
-            memcpy(text + len, key, n);
-            len += n;
-            if (v == 1 && text[at] >= 'a' && text[at] <= 'z')
-                text[at] = (char)(text[at] - 32);
-            else if (v == 2)
-                text[at + rng_below((unsigned)n)] = (char)('a' + rng_below(26));
-            else if (v == 3 && n > 1 && rng_below(2))
-                len--;
-            else if (v == 3)
-                text[len++] = (char)('a' + rng_below(26));
-            text[len++] = ' ';
-        }
-    }
-    ck_assert_uint_le(len, cap);
-    ck_assert_int_eq(unsourced_tokenize(&tk, lx, text, len), 0);
-    for (k = 0; k < tk.n; k++) {
-        const us_tok *t = &tk.v[k];
-        char buf[US_MAX_WORD];
-        size_t m;
-        int32_t want;
-        if (t->kind != US_T_WORD || (m = us_fold(buf, text + t->s, t->e - t->s)) == 0)
-            continue;
-        want = m <= lx->max_key ? lookup_by_scan(lx, buf, m) : -1;
-        ck_assert_msg(t->id == want, "word %zu (%.*s): entry %d, want %d", k, (int)m, buf, t->id, want);
-        ck_assert_int_eq(us_lookup_folded(lx, buf, m), lookup_by_scan(lx, buf, m));
-        words++;
-        found += want >= 0;
-    }
-    ck_assert_uint_gt(words, 4 * lx->n_entries / 2);
-    ck_assert_uint_gt(found, lx->n_entries);
-    ck_assert_uint_lt(found, words);
-    free(tk.v);
-    free(tk.wh);
-    free(text);
-}
-END_TEST
-
 /* The distance buckets of the table are those the model was trained with. */
 START_TEST(dist_buckets)
 {
@@ -652,7 +588,6 @@ int main(void)
     tcase_add_test(tc, hw_path_chosen);
     tcase_add_test(tc, dist_buckets);
     tcase_add_test(tc, tokenizer_word_hashes);
-    tcase_add_test(tc, lexicon_lookup_as_scan);
     tcase_add_test(tc, index_matches_table);
     tcase_add_test(tc, row_or_zero_as_row);
     tcase_add_test(tc, fast_path_same_scores);
