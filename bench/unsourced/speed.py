@@ -13,7 +13,11 @@ both see the same load, and each gets its line, then the median of the
 paired ratios of the first driver's time to each other's.  With -s the driver first
 fills `sentences` with the shared splitter, as the sentences stage would
 (also outside the stage's time); -R: rules only; -M: JSON values allocated
-by the runner's allocator (the stage's time as `textpipe run --stats` sees it).
+by the runner's allocator (the stage's time as `textpipe run --stats` sees it);
+--passes N: the driver runs the stage N times on each record in a run (-r N;
+time and bytes count every pass), so that a run is long enough for the
+machine's load to even out; with several drivers their runs then also
+alternate which goes first.
 """
 import argparse
 import glob
@@ -31,6 +35,7 @@ def main():
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('-s', action='store_true')
     ap.add_argument('-M', action='store_true', help="JSON values allocated as the runner does (driver -M)")
+    ap.add_argument('--passes', type=int, default=1, help='the stage N times on each record (driver -r N)')
     args = ap.parse_args()
     files = sorted(glob.glob(os.path.join(data_dir(args.data), 'bbc-news', '*', '*.txt')))
     recs = []
@@ -39,9 +44,15 @@ def main():
             recs.append({'id': f, 'text': fh.read().decode('utf-8', errors='replace')})
     drivers = args.driver or [None]
     runs = {k: [] for k in range(len(drivers))}
-    for _ in range(args.repeat):
-        for k, drv in enumerate(drivers):
-            _, stats = run(driver_path(drv), recs, ['-n'] + (['-s'] if args.s else []) + (['-R'] if args.R else []) + (['-M'] if args.M else []))
+    flags = ['-n'] + (['-s'] if args.s else []) + (['-R'] if args.R else []) + (['-M'] if args.M else [])
+    if args.passes > 1:
+        flags += ['-r', str(args.passes)]
+    for rep in range(args.repeat):
+        order = list(enumerate(drivers))
+        if args.passes > 1 and rep % 2 == 1:
+            order.reverse()
+        for k, drv in order:
+            _, stats = run(driver_path(drv), recs, flags)
             line = [l for l in stats.splitlines() if l.startswith('textpipe: stage')][-1]
             secs = float(re.search(r'records, ([\d.]+) s', line).group(1))
             runs[k].append((secs, line))

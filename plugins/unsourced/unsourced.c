@@ -76,10 +76,15 @@ typedef struct us_instance {
     int train_gated; /* ... of the sentences the tagger looks at only (us_tag_wanted) */
     int plain_rules; /* tests only: the rule scans visit every token, not the starts */
     uint8_t *estart; /* per lexicon entry: US_S_* (us_entry_starts) */
-    /* Constant strings, shared by every record written (jansson counts
-     * references atomically). */
-    json_t *s_quality[4], *s_kind[5], *s_reason[6], *s_status[4];
 } us_instance;
+
+/* Constant strings, shared by every record a worker writes.  Each worker
+ * has its own: jansson counts references with atomic operations, and
+ * workers on other cores counting the same strings would pass their
+ * cache lines back and forth on every record. */
+typedef struct us_strings {
+    json_t *quality[4], *kind[5], *reason[6], *status[4];
+} us_strings;
 
 typedef struct us_sent {
     uint32_t ts, te;  /* tokens */
@@ -118,6 +123,7 @@ typedef struct us_attr {
 
 typedef struct us_worker {
     tp_text *t;
+    us_strings str;
     us_toks toks;
     us_sent *sents;
     size_t n_sents, cap_sents;
@@ -252,22 +258,48 @@ static int us_load_option(us_lexicon *lx, const json_t *options, const char *nam
     return TP_OK;
 }
 
+static void us_strings_free(us_strings *st)
+{
+    size_t k;
+    for (k = 0; k < 4; k++) {
+        json_decref(st->quality[k]);
+        json_decref(st->status[k]);
+    }
+    for (k = 0; k < 5; k++)
+        json_decref(st->kind[k]);
+    for (k = 0; k < 6; k++)
+        json_decref(st->reason[k]);
+    memset(st, 0, sizeof *st);
+}
+
+/* 0, or -1 out of memory (nothing kept). */
+static int us_strings_new(us_strings *st)
+{
+    static const char *const status[] = {"", "unsourced", "vague", "attributed"};
+    size_t k;
+    int bad = 0;
+    for (k = 0; k < 4; k++) {
+        bad |= (st->quality[k] = json_string(us_quality_names[k])) == NULL;
+        bad |= (st->status[k] = json_string(status[k])) == NULL;
+    }
+    for (k = 0; k < 5; k++)
+        bad |= (st->kind[k] = json_string(us_kind_names[k])) == NULL;
+    for (k = 0; k < 6; k++)
+        bad |= (st->reason[k] = json_string(us_reason_names[k])) == NULL;
+    if (bad) {
+        us_strings_free(st);
+        return -1;
+    }
+    return 0;
+}
+
 static void us_destroy(void *instance)
 {
     us_instance *in = instance;
-    size_t k;
     if (in == NULL)
         return;
     unsourced_lex_free(&in->lex);
     us_model_close(&in->model);
-    for (k = 0; k < 4; k++) {
-        json_decref(in->s_quality[k]);
-        json_decref(in->s_status[k]);
-    }
-    for (k = 0; k < 5; k++)
-        json_decref(in->s_kind[k]);
-    for (k = 0; k < 6; k++)
-        json_decref(in->s_reason[k]);
     free(in->estart);
     free(in);
 }
@@ -317,23 +349,6 @@ static int us_create(void **out, const json_t *options, tp_error *err)
         us_destroy(in);
         return tp_error_set(err, NULL, "built-in list: %s", msg);
     }
-    {
-        static const char *const status[] = {"", "unsourced", "vague", "attributed"};
-        size_t k;
-        int bad = 0;
-        for (k = 0; k < 4; k++) {
-            bad |= (in->s_quality[k] = json_string(us_quality_names[k])) == NULL;
-            bad |= (in->s_status[k] = json_string(status[k])) == NULL;
-        }
-        for (k = 0; k < 5; k++)
-            bad |= (in->s_kind[k] = json_string(us_kind_names[k])) == NULL;
-        for (k = 0; k < 6; k++)
-            bad |= (in->s_reason[k] = json_string(us_reason_names[k])) == NULL;
-        if (bad) {
-            us_destroy(in);
-            return tp_error_set(err, NULL, "out of memory");
-        }
-    }
     if (us_load_option(&in->lex, options, "cue_lists", err) != TP_OK ||
         us_load_option(&in->lex, options, "weasel_lists", err) != TP_OK ||
         us_load_option(&in->lex, options, "lexicon_lists", err) != TP_OK) {
@@ -378,7 +393,9 @@ static int us_worker_init(void **out, void *instance, tp_error *err)
     us_worker *w = calloc(1, sizeof *w);
     (void)instance;
     *out = NULL;
-    if (w == NULL || (w->t = tp_text_new()) == NULL) {
+    if (w == NULL || (w->t = tp_text_new()) == NULL || us_strings_new(&w->str) != 0) {
+        if (w != NULL)
+            tp_text_free(w->t);
         free(w);
         return tp_error_set(err, NULL, "out of memory");
     }
@@ -393,6 +410,7 @@ static void us_worker_fini(void *instance, void *worker)
     if (w == NULL)
         return;
     tp_text_free(w->t);
+    us_strings_free(&w->str);
     free(w->toks.v);
     free(w->toks.wh);
     free(w->sents);
@@ -2138,9 +2156,10 @@ static json_t *us_source_json(us_doc *d, const us_attr *at)
     return src;
 }
 
-static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_numbers)
+static int us_write(us_doc *d, json_t *record, int have_numbers)
 {
     us_worker *w = d->w;
+    const us_strings *str = &w->str;
     json_t *attrs = json_array(), *claims = json_array();
     size_t k, s;
     int32_t *index = w->order; /* output position of each attribution */
@@ -2171,8 +2190,8 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
                 goto oom;
             index[ord[k]] = (int32_t)k;
             US_SET_NEW(o, "sentence", json_integer(src->sent));
-            US_SET(o, "kind", in->s_kind[at->kind]);
-            US_SET(o, "quality", in->s_quality[src->quality]);
+            US_SET(o, "kind", str->kind[at->kind]);
+            US_SET(o, "quality", str->quality[src->quality]);
             if (at->parent >= 0 && srcs[3 * at->parent] != NULL) {
                 /* A continued quotation shares its cue and source objects. */
                 US_SET(o, "cue", srcs[3 * at->parent + 1]);
@@ -2234,12 +2253,12 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
         US_SET_NEW(c, "sentence", json_integer((json_int_t)s));
         for (r = 0; r < 6; r++)
             if (reasons & (1u << r))
-                json_array_append(rs, in->s_reason[r]);
+                json_array_append(rs, str->reason[r]);
         if (b >= 0) {
             const us_attr *at = &w->attrs[b];
             const us_attr *src = at->parent >= 0 ? &w->attrs[at->parent] : at;
             int ssent = src->sent;
-            US_SET(c, "status", in->s_status[src->quality]);
+            US_SET(c, "status", str->status[src->quality]);
             US_SET_NEW(c, "reasons", rs);
             /* the text of the cue's span (the same tokens) */
             US_SET(c, "cue", srcs[3 * b + 2]);
@@ -2251,7 +2270,7 @@ static int us_write(const us_instance *in, us_doc *d, json_t *record, int have_n
             if (ssent != (int)s)
                 US_SET_NEW(c, "source_sentence", json_integer(ssent));
         } else {
-            US_SET(c, "status", in->s_status[Q_NONE]);
+            US_SET(c, "status", str->status[Q_NONE]);
             US_SET_NEW(c, "reasons", rs);
         }
         if (json_array_append_new(claims, c) != 0)
@@ -2698,7 +2717,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
                 w->best[x] = (int32_t)k;
         }
     }
-    if (us_write(in, &d, record, have_numbers) != 0)
+    if (us_write(&d, record, have_numbers) != 0)
         goto oom;
     return TP_OK;
 oom:

@@ -642,7 +642,8 @@ us_wcache_get(const us_model *m, us_wentry *c, uint64_t h, uint64_t suf, uint64_
 }
 
 /* Emission scores em[n * US_NL] of the tokens [ts, te) of a sentence, as
- * us_tag_feats + us_model_emissions give them.  near: 2n uint32, x: 12n
+ * us_tag_feats + us_model_emissions give them; em has room for one float
+ * more (written, not a score).  near: 2n uint32, x: 12n
  * uint64, acc: n * US_LANES int32 of scratch.  -1 (nothing done) when a
  * token's shape or rule label is outside the tables. */
 static inline __attribute__((always_inline)) int
@@ -722,7 +723,6 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
         unsigned rl = near[2 * i] >> 8, rr = near[2 * i + 1] >> 8;
         us_v8i v, y;
         us_v8f f, sc = {m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale};
-        float tmp[8];
         /* the sum in a register: a's words' shares, then the tables and rows */
         memcpy(&v, a, sizeof v);
 #define US_ACC32(R) (memcpy(&y, (R), sizeof y), v += y)
@@ -746,10 +746,11 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
             v += __builtin_convertvector(w16, us_v8i);
         }
         /* (float)a[l] * wscale, all lanes at once (the same IEEE operations,
-         * so the same scores) */
+         * so the same scores); stored whole, the eighth lane over the next
+         * token's first score, written next (a store of 28 bytes went
+         * through the stack, and its reload waited on the vector's store) */
         f = __builtin_convertvector(v, us_v8f) * sc;
-        memcpy(tmp, &f, sizeof f);
-        memcpy(em + (size_t)i * US_NL, tmp, US_NL * sizeof *em);
+        memcpy(em + (size_t)i * US_NL, &f, sizeof f);
     }
     return 0;
 }
@@ -858,6 +859,7 @@ static __attribute__((unused)) void us_viterbi_plain(const float *em, uint32_t n
  * have one float to spare after its n * US_NL (read, never used); back:
  * n * US_BACK bytes of scratch. */
 #define US_BACK 8
+_Static_assert(US_NL == 7, "us_viterbi_body's tournament takes seven labels");
 typedef int8_t us_v8b __attribute__((vector_size(8)));
 /* The transition scores as us_viterbi takes them: a row of eight lanes
  * per previous label, a forbidden step -inf (the model keeps them). */
@@ -885,26 +887,48 @@ static inline __attribute__((always_inline)) void us_viterbi_body(const float *e
         av[l] = l < US_NL && us_bio_ok(US_L_O, l) ? start[l] + em[l] : -1e30f;
     memcpy(&a, av, sizeof a);
     for (i = 1; i < n; i++) {
-        us_v8f b, e;
-        us_v8i pl = {0, 0, 0, 0, 0, 0, 0, 0};
+        us_v8f v[US_NL], b, b01, b23, b45, b03, b46, e;
+        us_v8i pl, p01, p23, p45, p03, p46, m;
         us_v8b b8;
-        b = a[0] + t[0];
         /* the previous label p as a constant, so its score is a lane
          * shuffle, not a trip through memory */
-#define US_VSTEP(P)                                                                      \
+#define US_VPREV(P)                                                                      \
     do {                                                                                 \
-        us_v8f v = a[P] + t[P];                                                          \
-        us_v8i m = v > b, pv = {P, P, P, P, P, P, P, P};                                 \
-        b = (us_v8f)((m & (us_v8i)v) | (~m & (us_v8i)b));                                \
-        pl = (m & pv) | (~m & pl);                                                       \
+        const us_v8i bc = {P, P, P, P, P, P, P, P};                                      \
+        v[P] = __builtin_shuffle(a, bc) + t[P];                                          \
     } while (0)
-        US_VSTEP(1);
-        US_VSTEP(2);
-        US_VSTEP(3);
-        US_VSTEP(4);
-        US_VSTEP(5);
-        US_VSTEP(6);
-#undef US_VSTEP
+        US_VPREV(0);
+        US_VPREV(1);
+        US_VPREV(2);
+        US_VPREV(3);
+        US_VPREV(4);
+        US_VPREV(5);
+        US_VPREV(6);
+#undef US_VPREV
+        /* The best previous label as a tournament of pairs, the lower
+         * label kept on a tie (a later one must score more): the first
+         * best label, as the plain loop's strict comparisons in label
+         * order find it, in three rounds of comparisons instead of six
+         * one after the other (each step waits on the one before). */
+#define US_PICK(BO, PO, BL, PL, BR, PR)                                                  \
+    do {                                                                                 \
+        m = (BR) > (BL);                                                                 \
+        BO = (us_v8f)((m & (us_v8i)(BR)) | (~m & (us_v8i)(BL)));                         \
+        PO = (m & (PR)) | (~m & (PL));                                                   \
+    } while (0)
+        {
+            const us_v8i c0 = {0, 0, 0, 0, 0, 0, 0, 0}, c1 = {1, 1, 1, 1, 1, 1, 1, 1};
+            const us_v8i c2 = {2, 2, 2, 2, 2, 2, 2, 2}, c3 = {3, 3, 3, 3, 3, 3, 3, 3};
+            const us_v8i c4 = {4, 4, 4, 4, 4, 4, 4, 4}, c5 = {5, 5, 5, 5, 5, 5, 5, 5};
+            const us_v8i c6 = {6, 6, 6, 6, 6, 6, 6, 6};
+            US_PICK(b01, p01, v[0], c0, v[1], c1);
+            US_PICK(b23, p23, v[2], c2, v[3], c3);
+            US_PICK(b45, p45, v[4], c4, v[5], c5);
+            US_PICK(b03, p03, b01, p01, b23, p23);
+            US_PICK(b46, p46, b45, p45, v[6], c6);
+            US_PICK(b, pl, b03, p03, b46, p46);
+        }
+#undef US_PICK
         memcpy(&e, em + (size_t)i * US_NL, sizeof e); /* lane 7: the next float, unused */
         a = b + e;
         /* narrowed in two steps, which compile to two packs */

@@ -622,6 +622,58 @@ START_TEST(model_file)
 }
 END_TEST
 
+/* Two workers of one instance write the same output, and neither holds a
+ * string object of the other's: the constant strings ("named", "direct",
+ * "attributed", reasons) are each worker's own, so that workers on
+ * different cores do not count references to the same objects. */
+START_TEST(workers_own_strings)
+{
+    static const char text[] = "The minister said 42 people were arrested.\n\n"
+                               "\xe2\x80\x9cThe attacks came from abroad,\xe2\x80\x9d Zhao said.";
+    tp_error err;
+    void *wk2;
+    json_t *a = json_pack("{s:s}", "text", text), *b = json_pack("{s:s}", "text", text);
+    const json_t *x[2];
+    char *sa, *sb;
+    size_t k;
+    ck_assert_int_eq(P->worker_init(&wk2, inst, &err), TP_OK);
+    ck_assert_int_eq(P->process(inst, wk, a, &err), TP_OK);
+    ck_assert_int_eq(P->process(inst, wk2, b, &err), TP_OK);
+    sa = json_dumps(a, JSON_SORT_KEYS);
+    sb = json_dumps(b, JSON_SORT_KEYS);
+    ck_assert_str_eq(sa, sb);
+    ck_assert_uint_ge(json_array_size(json_object_get(a, "attributions")), 1);
+    ck_assert_uint_ge(json_array_size(json_object_get(a, "claims")), 1);
+    for (k = 0; k < 2; k++) {
+        const json_t *r = k == 0 ? a : b;
+        x[k] = json_object_get(json_array_get(json_object_get(r, "attributions"), 0), "quality");
+    }
+    ck_assert_ptr_nonnull(x[0]);
+    ck_assert_ptr_ne(x[0], x[1]);
+    for (k = 0; k < 2; k++) {
+        const json_t *r = k == 0 ? a : b;
+        x[k] = json_object_get(json_array_get(json_object_get(r, "attributions"), 0), "kind");
+    }
+    ck_assert_ptr_ne(x[0], x[1]);
+    for (k = 0; k < 2; k++) {
+        const json_t *r = k == 0 ? a : b;
+        x[k] = json_object_get(json_array_get(json_object_get(r, "claims"), 0), "status");
+    }
+    ck_assert_ptr_ne(x[0], x[1]);
+    for (k = 0; k < 2; k++) {
+        const json_t *r = k == 0 ? a : b;
+        x[k] = json_array_get(json_object_get(json_array_get(json_object_get(r, "claims"), 0), "reasons"), 0);
+    }
+    ck_assert_ptr_nonnull(x[0]);
+    ck_assert_ptr_ne(x[0], x[1]);
+    free(sa);
+    free(sb);
+    json_decref(a);
+    json_decref(b);
+    P->worker_fini(inst, wk2);
+}
+END_TEST
+
 START_TEST(descriptor)
 {
     const char *const *r;
@@ -649,6 +701,7 @@ int main(void)
     tcase_add_test(tc, option_files);
     tcase_add_test(tc, model_file);
     tcase_add_test(tc, tagger_option);
+    tcase_add_test(tc, workers_own_strings);
     tcase_add_test(tc, descriptor);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
