@@ -1445,7 +1445,8 @@ struct ent_model {
     const char *vocab_str;
     uint64_t *vindex;   /* open addressing: hash << 32 | (record + 1); 0 is empty */
     uint32_t vmask;
-    struct vent *vent;  /* nvocab records */
+    struct vent *vent;  /* nvocab records, zero until each is first used */
+    size_t vent_bytes;  /* their mapping */
     /* position features (few, small values) with a row, and their rows
      * in float: open addressing by feature hash; index 0 is empty */
     uint64_t pkey[ENT_PTAB];
@@ -1456,12 +1457,18 @@ struct ent_model {
 };
 
 /* A known word: what it adds at each offset, its lexicon entry and itself,
- * together so that one look-up touches one place. */
+ * together so that one look-up touches one place.  Record r is word r of
+ * the vocabulary.  Nothing of it is made when the model loads: the first
+ * worker to meet the word sums its rows (state VENT_BUSY while it does),
+ * and publishes them with state VENT_READY; until then the word is
+ * compared against the vocabulary in the model image. */
 #define VENT_MAXLEN 35
+enum { VENT_EMPTY, VENT_BUSY, VENT_READY };
 struct vent {
     float rows[ENT_NOFF * ENT_NL];
     const ent_lexinfo *info;
     uint8_t len;
+    uint8_t state;      /* VENT_*, read and written atomically */
     char s[VENT_MAXLEN];
 };
 
@@ -1633,6 +1640,29 @@ static int ptab_build(ent_model *m)
     return 0;
 }
 
+/* n bytes of zero pages (the pages are only made as they are touched),
+ * aligned to 2 MB and on huge pages where the system has them; *bytes
+ * gets the size to unmap.  NULL if it cannot be mapped. */
+static void *map_zero(size_t n, size_t *bytes)
+{
+    const size_t huge = (size_t)2 << 20;
+    size_t size = (n + huge - 1) & ~(huge - 1);
+    unsigned char *p = mmap(NULL, size + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *a;
+    if (p == MAP_FAILED)
+        return NULL;
+    /* keep the aligned part only */
+    a = (unsigned char *)(((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1));
+    if (a > p)
+        munmap(p, (size_t)(a - p));
+    if (a + size < p + size + huge)
+        munmap(a + size, (size_t)(p + size + huge - (a + size)));
+#ifdef MADV_HUGEPAGE
+    madvise(a, size, MADV_HUGEPAGE);
+#endif
+    *bytes = size;
+    return a;
+}
+
 static int fail(char *err, size_t errlen, const char *fmt, const char *a)
 {
     if (err != NULL)
@@ -1783,18 +1813,10 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
     {
         uint32_t cap = pow2_at_least(m->nvocab * 2 + 1), j, nv = 0;
         m->vindex = calloc(cap, sizeof *m->vindex);
-        {
-            /* one block, on huge pages where the system has them: the
-             * look-ups of known words are spread over it */
-            size_t bytes = sizeof *m->vent * ((size_t)m->nvocab + 1);
-            bytes = (bytes + ((size_t)2 << 20) - 1) & ~(((size_t)2 << 20) - 1);
-            if (posix_memalign((void **)&m->vent, (size_t)2 << 20, bytes) != 0)
-                m->vent = NULL;
-#ifdef MADV_HUGEPAGE
-            else
-                madvise(m->vent, bytes, MADV_HUGEPAGE);
-#endif
-        }
+        /* the records: zero pages, mapped here and touched only as words
+         * are met; one block, on huge pages where the system has them,
+         * since the look-ups of known words are spread over it */
+        m->vent = map_zero(sizeof *m->vent * ((size_t)m->nvocab + 1), &m->vent_bytes);
         if (m->vindex == NULL || m->vent == NULL) {
             fail(err, errlen, "%s", "out of memory");
             goto bad;
@@ -1804,16 +1826,12 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
             const char *s = m->vocab_str + m->vocab_off[i];
             size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
             uint64_t h = word_key(s, len, 2, 0);
-            struct vent *v = &m->vent[nv];
             if (len == 0 || len > VENT_MAXLEN)
                 continue;
             j = (uint32_t)h & m->vmask;
             while (m->vindex[j] != 0)
                 j = (j + 1) & m->vmask;
-            m->vindex[j] = (h & 0xffffffff00000000ull) | (nv + 1);
-            v->info = word_rows(m, s, len, v->rows);
-            v->len = (uint8_t)len;
-            memcpy(v->s, s, len);
+            m->vindex[j] = (h & 0xffffffff00000000ull) | (uint32_t)(i + 1);
             nv++;
         }
         m->nvocab = nv;
@@ -1880,7 +1898,8 @@ ENT_API void entities_model_free(ent_model *m)
     free(m->lex_words);
     free(m->lex_lens);
     free(m->vindex);
-    free(m->vent);
+    if (m->vent != NULL)
+        munmap(m->vent, m->vent_bytes);
     free(m->prow);
     free(m->frows);
     if (m->map != NULL)
@@ -1949,15 +1968,22 @@ ENT_API void entities_scratch_free(ent_scratch *s)
     memset(s, 0, sizeof *s);
 }
 
-/* The record of the known word s (hash h = word_key(s, len, 2, 0)), or NULL. */
-static inline const struct vent *vent_find(const ent_model *m, const char *s, size_t len, uint64_t h)
+/* The record of the known word s (hash h = word_key(s, len, 2, 0)), or
+ * NULL.  A record made is compared with its own copy of the word, one not
+ * yet made with the vocabulary in the model image. */
+static inline struct vent *vent_find(const ent_model *m, const char *s, size_t len, uint64_t h)
 {
     uint64_t e;
     uint32_t j = (uint32_t)h & m->vmask;
     while ((e = m->vindex[j]) != 0) {
         if ((e >> 32) == (h >> 32)) {
-            const struct vent *v = &m->vent[(uint32_t)e - 1];
-            if (v->len == len && memcmp(v->s, s, len) == 0)
+            uint32_t r = (uint32_t)e - 1;
+            struct vent *v = &m->vent[r];
+            if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VENT_READY) {
+                if (v->len == len && memcmp(v->s, s, len) == 0)
+                    return v;
+            } else if (m->vocab_off[r + 1] - m->vocab_off[r] == len &&
+                       memcmp(m->vocab_str + m->vocab_off[r], s, len) == 0)
                 return v;
         }
         j = (j + 1) & m->vmask;
@@ -1965,17 +1991,51 @@ static inline const struct vent *vent_find(const ent_model *m, const char *s, si
     return NULL;
 }
 
+/* The rows of the known word s of record v (found by vent_find), made
+ * when first met: by whichever worker claims the record first, which
+ * then publishes it; a worker that finds it claimed by another sums the
+ * rows into its own spare rows for token i rather than wait. */
+static const float *vent_rows(const ent_model *m, ent_scratch *sc, struct vent *v, const char *s, size_t len,
+                              size_t i, const ent_lexinfo **info)
+{
+    uint8_t st = __atomic_load_n(&v->state, __ATOMIC_ACQUIRE), empty = VENT_EMPTY;
+    float *rows;
+    if (st == VENT_READY) {
+        *info = v->info;
+        return v->rows;
+    }
+    if (st == VENT_EMPTY &&
+        __atomic_compare_exchange_n(&v->state, &empty, VENT_BUSY, 0, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+        v->info = word_rows(m, s, len, v->rows);
+        v->len = (uint8_t)len;
+        memcpy(v->s, s, len);
+        __atomic_store_n(&v->state, VENT_READY, __ATOMIC_RELEASE);
+        *info = v->info;
+        return v->rows;
+    }
+    if (empty == VENT_READY) { /* made meanwhile */
+        *info = v->info;
+        return v->rows;
+    }
+    rows = sc->spill + i * ENT_NOFF * ENT_NL;
+    *info = word_rows(m, s, len, rows);
+    return rows;
+}
+
 /* What token t adds at each offset, and its lexicon entry. */
 static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const char *s, size_t len,
                                       uint64_t h, size_t i, const ent_lexinfo **info)
 {
     ent_cache *cache = sc->cache;
-    const struct vent *v = vent_find(m, s, len, h);
+    struct vent *v = vent_find(m, s, len, h);
     uint32_t slot;
     float *rows;
     if (v != NULL) {
-        *info = v->info;
-        return v->rows;
+        if (__builtin_expect(__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VENT_READY, 1)) {
+            *info = v->info;
+            return v->rows;
+        }
+        return vent_rows(m, sc, v, s, len, i, info);
     }
     /* not in the vocabulary: the worker's cache, keyed by hash and length,
      * two ways to a set (the two slots of the pair slot, slot ^ 1) */

@@ -8,6 +8,7 @@
  * frequent.  And what a word adds at each offset (summed, or from the
  * worker's cache), to the rows summed as first written. */
 #include <config.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,38 +307,39 @@ START_TEST(test_capclass)
 }
 END_TEST
 
-/* The index of known words finds each word of the built-in model's vocabulary at its
- * own record, and a word that differs from one by a byte where a look at
- * every record finds it, or nowhere. */
+/* The index of known words finds each word of the built-in model's
+ * vocabulary at its own record, and a word that differs from one by a
+ * byte where a look at every word of the vocabulary finds it, or nowhere;
+ * before the records are made (compared with the model image) and after
+ * (with their own copies). */
 static const struct vent *vent_scan(const ent_model *m, const char *s, size_t len)
 {
     uint32_t r;
-    for (r = 0; r < m->nvocab; r++)
-        if (m->vent[r].len == len && memcmp(m->vent[r].s, s, len) == 0)
+    for (r = 0; r < m->h.nvocab; r++)
+        if (m->vocab_off[r + 1] - m->vocab_off[r] == len && len > 0 && len <= VENT_MAXLEN &&
+            memcmp(m->vocab_str + m->vocab_off[r], s, len) == 0)
             return &m->vent[r];
     return NULL;
 }
 
-START_TEST(test_vent_find)
+static unsigned vent_find_all(ent_model *m, ent_scratch *sc)
 {
-    char path[1024], err[1280], w[VENT_MAXLEN + 2];
-    const char *top = getenv("top_srcdir");
-    ent_model *m;
+    char w[VENT_MAXLEN + 2];
     uint32_t i, found = 0, others = 0;
-    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
-    m = entities_model_open_file(path, err, sizeof err);
-    ck_assert_msg(m != NULL, "%s", err);
-    ck_assert_uint_gt(m->nvocab, 1000);
     for (i = 0; i < m->h.nvocab; i++) {
         const char *s = m->vocab_str + m->vocab_off[i];
         size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
-        const struct vent *v;
+        struct vent *v;
         if (len == 0 || len > VENT_MAXLEN)
             continue;
         v = vent_find(m, s, len, word_key(s, len, 2, 0));
-        ck_assert_ptr_nonnull(v);
-        ck_assert(v->len == len && memcmp(v->s, s, len) == 0);
+        ck_assert_ptr_eq(v, &m->vent[i]);
         found++;
+        if (sc != NULL) {
+            const ent_lexinfo *info;
+            ck_assert_ptr_eq(vent_rows(m, sc, v, s, len, 0, &info), v->rows);
+            ck_assert(v->state == VENT_READY && v->len == len && memcmp(v->s, s, len) == 0);
+        }
         if (i % 61 == 0 && len < VENT_MAXLEN) {
             /* the same with its last byte changed, and with one more */
             memcpy(w, s, len);
@@ -351,6 +353,157 @@ START_TEST(test_vent_find)
     }
     ck_assert_uint_eq(found, m->nvocab);
     ck_assert_uint_gt(others, 100);
+    return found;
+}
+
+START_TEST(test_vent_find)
+{
+    char path[1024], err[1280];
+    const char *top = getenv("top_srcdir");
+    ent_scratch sc;
+    ent_model *m;
+    uint32_t i;
+    memset(&sc, 0, sizeof sc);
+    ck_assert_int_eq(entities_scratch_fit(&sc, 4), 0);
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    ck_assert_uint_gt(m->nvocab, 1000);
+    /* loading made no record */
+    for (i = 0; i < m->h.nvocab; i++)
+        ck_assert_uint_eq(m->vent[i].state, VENT_EMPTY);
+    vent_find_all(m, NULL);   /* none made */
+    vent_find_all(m, &sc);    /* each made as it is found */
+    vent_find_all(m, NULL);   /* all made */
+    entities_scratch_free(&sc);
+    entities_model_free(m);
+}
+END_TEST
+
+/* A known word's rows, made when first met, are those summed as first
+ * written: made by the worker that claims the record, taken from it
+ * afterwards, and summed into the worker's spare rows when another worker
+ * holds the record; and likewise with two threads tagging the same words
+ * at once, in different orders. */
+START_TEST(test_vent_rows)
+{
+    char path[1024], err[1280];
+    const char *top = getenv("top_srcdir");
+    float plain[ENT_NOFF * ENT_NL];
+    const float *r;
+    const ent_lexinfo *info;
+    ent_scratch sc;
+    ent_model *m;
+    uint32_t i, made = 0, spilled = 0;
+    memset(&sc, 0, sizeof sc);
+    ck_assert_int_eq(entities_scratch_fit(&sc, 4), 0);
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    for (i = 0; i < m->h.nvocab; i++) {
+        const char *s = m->vocab_str + m->vocab_off[i];
+        size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
+        struct vent *v;
+        const ent_lexinfo *pi;
+        if (len == 0 || len > VENT_MAXLEN)
+            continue;
+        v = vent_find(m, s, len, word_key(s, len, 2, 0));
+        ck_assert_ptr_nonnull(v);
+        pi = word_rows_plain(m, s, len, plain);
+        if (i % 3 == 0) {
+            /* held by another worker: summed here, the record left to it */
+            v->state = VENT_BUSY;
+            r = vent_rows(m, &sc, v, s, len, 2, &info);
+            ck_assert_ptr_eq(r, sc.spill + 2 * ENT_NOFF * ENT_NL);
+            ck_assert_uint_eq(v->state, VENT_BUSY);
+            ck_assert(info == pi && memcmp(r, plain, sizeof plain) == 0);
+            v->state = VENT_EMPTY;
+            spilled++;
+        }
+        r = vent_rows(m, &sc, v, s, len, 1, &info);
+        ck_assert_ptr_eq(r, v->rows);
+        ck_assert_uint_eq(v->state, VENT_READY);
+        ck_assert_msg(info == pi && memcmp(r, plain, sizeof plain) == 0, "word \"%.*s\"", (int)len, s);
+        r = vent_rows(m, &sc, v, s, len, 1, &info);
+        ck_assert(r == v->rows && info == pi);
+        made++;
+    }
+    ck_assert_uint_gt(made, 1000);
+    ck_assert_uint_gt(spilled, 300);
+    entities_scratch_free(&sc);
+    entities_model_free(m);
+}
+END_TEST
+
+struct race {
+    ent_model *m;
+    unsigned seed, bad, checked;
+};
+
+static void *race_run(void *p)
+{
+    enum { NTOK = 24 };
+    struct race *rc = p;
+    const ent_model *m = rc->m;
+    float em[NTOK * ENT_NL];
+    float plain[ENT_NOFF * ENT_NL];
+    ent_tok toks[NTOK];
+    ent_scratch sc;
+    uint32_t at = 0, step = rc->seed, nv = m->h.nvocab;
+    size_t i, n;
+    memset(&sc, 0, sizeof sc);
+    if (entities_scratch_fit(&sc, NTOK) != 0) {
+        rc->bad++;
+        return NULL;
+    }
+    while (at < nv) {
+        for (n = 0; n < NTOK && at < nv; at++) {
+            /* the vocabulary forwards in one thread, backwards in the other */
+            uint32_t v = step ? at : nv - 1 - at;
+            size_t len = m->vocab_off[v + 1] - m->vocab_off[v];
+            if (len == 0)
+                continue;
+            toks[n].s = m->vocab_str + m->vocab_off[v];
+            toks[n++].len = (uint32_t)len;
+        }
+        entities_model_emissions(m, NULL, toks, n, &sc, em);
+        for (i = 0; i < n; i++) {
+            const ent_lexinfo *info = word_rows_plain(m, toks[i].s, toks[i].len, plain);
+            if (sc.info[i] != info || memcmp(sc.rows[i], plain, sizeof plain) != 0)
+                rc->bad++;
+            rc->checked++;
+        }
+    }
+    entities_scratch_free(&sc);
+    return NULL;
+}
+
+START_TEST(test_vent_race)
+{
+    char path[1024], err[1280];
+    const char *top = getenv("top_srcdir");
+    struct race rc[2];
+    pthread_t th;
+    ent_model *m;
+    uint32_t i, made = 0;
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    for (i = 0; i < 2; i++) {
+        rc[i].m = m;
+        rc[i].seed = i;
+        rc[i].bad = rc[i].checked = 0;
+    }
+    ck_assert_int_eq(pthread_create(&th, NULL, race_run, &rc[0]), 0);
+    race_run(&rc[1]);
+    ck_assert_int_eq(pthread_join(th, NULL), 0);
+    for (i = 0; i < 2; i++) {
+        ck_assert_uint_eq(rc[i].bad, 0);
+        ck_assert_uint_gt(rc[i].checked, 1000);
+    }
+    for (i = 0; i < m->h.nvocab; i++)
+        made += m->vent[i].state == VENT_READY;
+    ck_assert_uint_eq(made, m->nvocab);
     entities_model_free(m);
 }
 END_TEST
@@ -532,6 +685,8 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_tail_word);
     tcase_add_test(tc, test_capclass);
     tcase_add_test(tc, test_vent_find);
+    tcase_add_test(tc, test_vent_rows);
+    tcase_add_test(tc, test_vent_race);
     tcase_add_test(tc, test_word_rows);
     tcase_add_test(tc, test_word_cache);
     tcase_add_test(tc, test_wrappers_agree);
