@@ -270,6 +270,42 @@ START_TEST(test_tail_word)
 }
 END_TEST
 
+/* Two words compared a word at a time are the same where memcmp says
+ * they are: every length to 40, equal, and differing in one byte at each
+ * place (by one bit, or wholly), from every place of a buffer. */
+START_TEST(test_same_bytes)
+{
+    unsigned char a[64], b[64];
+    size_t n, at, k;
+    int round;
+    for (round = 0; round < 40; round++) {
+        for (n = 0; n < sizeof a; n++)
+            a[n] = (unsigned char)next_rand();
+        for (n = 0; n <= 40; n++)
+            for (at = 0; at + n < sizeof a; at += 5) {
+                memcpy(b, a, sizeof b);
+                ck_assert(same_bytes(a + at, b + at, n));
+                for (k = 0; k < n; k++) {
+                    unsigned char old = b[at + k];
+                    b[at + k] = (unsigned char)(round & 1 ? old ^ (1u << (k % 8)) : old + 1 + next_rand() % 255);
+                    ck_assert_msg(same_bytes(a + at, b + at, n) == (memcmp(a + at, b + at, n) == 0),
+                                  "%zu bytes, byte %zu", n, k);
+                    ck_assert(!same_bytes(a + at, b + at, n));
+                    /* the bytes around the words do not count */
+                    b[at + k] = old;
+                    if (at > 0)
+                        b[at - 1] ^= 0x55;
+                    b[at + n] ^= 0x55;
+                    ck_assert(same_bytes(a + at, b + at, n));
+                    if (at > 0)
+                        b[at - 1] ^= 0x55;
+                    b[at + n] ^= 0x55;
+                }
+            }
+    }
+}
+END_TEST
+
 /* The capitalisation class eight bytes at a time against a byte at a time:
  * every one- and two-byte word, then words of up to 40 bytes drawn from
  * the bytes around the edges of the letter ranges (so that upper and lower
@@ -683,6 +719,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_marginals);
     tcase_add_test(tc, test_step_back);
     tcase_add_test(tc, test_tail_word);
+    tcase_add_test(tc, test_same_bytes);
     tcase_add_test(tc, test_capclass);
     tcase_add_test(tc, test_vent_find);
     tcase_add_test(tc, test_vent_rows);
