@@ -493,6 +493,34 @@ static inline uint64_t posh(int kind, unsigned a, unsigned b, unsigned c)
     return entities_hash(v, 3, (uint64_t)kind + 1000);
 }
 
+/* The kinds of position feature, in the order of their codes. */
+#define ENT_POS_KINDS "bPQafdhmr"
+#define ENT_POS_NCODES (9u << 10)
+
+/* A position feature as its hash (codes 0: what the model's table is
+ * indexed by) or as its code (codes 1: the kind's place in
+ * ENT_POS_KINDS, a, b and c in 4, 3 and 3 bits; every feature
+ * entities_pos_feats() makes has a < 16, b < 8 and c < 8), which indexes
+ * the rows of position features made at load directly. */
+static inline uint64_t posf(int codes, int kind, unsigned a, unsigned b, unsigned c)
+{
+    unsigned k;
+    if (!codes)
+        return posh(kind, a, b, c);
+    switch (kind) {
+    case 'b': k = 0; break;
+    case 'P': k = 1; break;
+    case 'Q': k = 2; break;
+    case 'a': k = 3; break;
+    case 'f': k = 4; break;
+    case 'd': k = 5; break;
+    case 'h': k = 6; break;
+    case 'm': k = 7; break;
+    default: k = 8; break; /* 'r' */
+    }
+    return (uint64_t)(k << 10 | (a & 15) << 6 | (b & 7) << 3 | (c & 7));
+}
+
 static long doc_find(const ent_doc *d, uint64_t key);
 static long tok_find(const ent_doc *d, const ent_tok *t);
 
@@ -503,7 +531,7 @@ static inline uint64_t doc_key(const char *s, size_t len)
 }
 
 /* The feature of a word's history of predicted types (non-zero h). */
-static uint64_t hist_code(uint32_t h, size_t i)
+static inline uint64_t hist_code(uint32_t h, size_t i, int codes)
 {
     uint32_t c, best = 0, total = 0;
     unsigned k, bt = 0, code;
@@ -516,7 +544,7 @@ static uint64_t hist_code(uint32_t h, size_t i)
         }
     }
     code = best == total ? 1 + bt : 5 + bt;
-    return posh('h', code, i == 0, 0);
+    return posf(codes, 'h', code, i == 0, 0);
 }
 
 static inline const ent_lexinfo *tok_info(const ent_lex *lex, const ent_lexinfo *const *info,
@@ -530,23 +558,24 @@ static inline const ent_lexinfo *tok_info(const ent_lex *lex, const ent_lexinfo 
     return entities_lex_find(lex, low, ln);
 }
 
-ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks,
-                        size_t n, const ent_lexinfo *const *infos, uint64_t *pf, uint8_t *npf)
+/* entities_pos_feats(), as hashes or (codes) as codes (posf). */
+static inline void pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks, size_t n,
+                             const ent_lexinfo *const *infos, uint64_t *pf, uint8_t *npf, int codes)
 {
     size_t i;
     int ac = all_caps_doc(doc, toks, n);
-    uint64_t bias = posh('b', 0, 0, 0);
+    uint64_t bias = posf(codes, 'b', 0, 0, 0);
     for (i = 0; i < n; i++) {
         uint64_t *f = pf + i * ENT_MAXPOS;
         unsigned char c0 = (unsigned char)toks[i].s[0];
         int k = 0, upper = c0 >= 'A' && c0 <= 'Z', cc = upper || ac ? tok_capclass(doc, &toks[i]) : 0;
         f[k++] = bias;
         if (i < 2)
-            f[k++] = posh('P', (unsigned)i, 0, 0);
+            f[k++] = posf(codes, 'P', (unsigned)i, 0, 0);
         if (i + 2 >= n)
-            f[k++] = posh('Q', (unsigned)(n - i), 0, 0);
+            f[k++] = posf(codes, 'Q', (unsigned)(n - i), 0, 0);
         if (ac)
-            f[k++] = posh('a', (unsigned)cc, i == 0, 0);
+            f[k++] = posf(codes, 'a', (unsigned)cc, i == 0, 0);
         if (upper) {
             const ent_lexinfo *info = tok_info(lex, infos, &toks[i], i);
             unsigned casing = info ? info->casing : 0, d = 0;
@@ -560,10 +589,10 @@ ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const en
                 }
             }
             if (i == 0)
-                f[k++] = posh('f', (unsigned)cc, casing, 0);
-            f[k++] = posh('d', d, (unsigned)(i == 0) | (unsigned)ac << 1, (unsigned)cc);
+                f[k++] = posf(codes, 'f', (unsigned)cc, casing, 0);
+            f[k++] = posf(codes, 'd', d, (unsigned)(i == 0) | (unsigned)ac << 1, (unsigned)cc);
             if (hist != 0)
-                f[k++] = hist_code(hist, i);
+                f[k++] = hist_code(hist, i, codes);
         }
         npf[i] = (uint8_t)k;
     }
@@ -597,10 +626,16 @@ ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const en
             unsigned kind;
             for (kind = 0; kind < ENT_GAZ_NKINDS; kind++)
                 if ((kinds & (1u << kind)) && npf[i + j] < ENT_MAXPOS)
-                    f[npf[i + j]++] = posh('m', kind, pos, 0);
+                    f[npf[i + j]++] = posf(codes, 'm', kind, pos, 0);
         }
         i += best;
     }
+}
+
+ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks,
+                        size_t n, const ent_lexinfo *const *infos, uint64_t *pf, uint8_t *npf)
+{
+    pos_feats(lex, doc, toks, n, infos, pf, npf, 0);
 }
 
 /* ---- document casing ---- */
@@ -769,7 +804,7 @@ ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i
     j = tok_find(d, t);
     if (j < 0 || (h = d->e[j].hist) == 0)
         return 0;
-    return hist_code(h, i);
+    return hist_code(h, i, 0);
 }
 
 ENT_API uint64_t entities_doc_feat(const ent_doc *d, const ent_tok *t, size_t i, unsigned lab)
@@ -1469,6 +1504,7 @@ struct ent_model {
      * in float: open addressing by feature hash; index 0 is empty */
     uint64_t pkey[ENT_PTAB];
     uint16_t pidx[ENT_PTAB];
+    uint16_t pcode[ENT_POS_NCODES]; /* the same by code (posf): 0 none */
     float (*prow)[ENT_NL];
     int ptab_ok;
     int has_doc;        /* tags each document a second time (ENT_FLAG_SECOND) */
@@ -1623,7 +1659,7 @@ static inline uint32_t ptab_home(uint64_t key)
  * instead of a probe of the hashed table.  A feature not found has no row. */
 static int ptab_build(ent_model *m)
 {
-    static const char kinds[] = "bPQafdhmr";
+    static const char kinds[] = ENT_POS_KINDS;
     size_t nk, a, b, c, n = 0, cap = 0;
     for (nk = 0; kinds[nk] != '\0'; nk++)
         for (a = 0; a < 16; a++)
@@ -1653,6 +1689,7 @@ static int ptab_build(ent_model *m)
                         j = (j + 1) & (ENT_PTAB - 1);
                     m->pkey[j] = key;
                     m->pidx[j] = (uint16_t)n;
+                    m->pcode[nk << 10 | a << 6 | b << 3 | c] = (uint16_t)n;
                 }
     m->ptab_ok = 1;
     return 0;
@@ -2115,7 +2152,11 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
     }
     for (i = 0; i < n; i++)
         rp[i] = token_rows(m, sc, toks[i].s, toks[i].len, hs[i], i, &sc->info[i]);
-    entities_pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf);
+    /* (as codes, where the rows of all position features are at hand) */
+    if (m->ptab_ok)
+        pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf, 1);
+    else
+        pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf, 0);
     /* position p sums what the words at p-2 .. p+2 add at offsets -2 .. 2,
      * then the rows of its position features, in that order, in registers */
     for (i = 0; i < n; i++) {
@@ -2138,12 +2179,9 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
             ENT_ROW_ADD(rp[i + 2] + (ENT_WIN + 2) * ENT_NL);
         if (m->ptab_ok)
             for (k = 0; k < sc->npf[i]; k++) {
-                uint64_t key = sc->pf[i * ENT_MAXPOS + k];
-                uint32_t j = ptab_home(key);
-                while (m->pidx[j] != 0 && m->pkey[j] != key)
-                    j = (j + 1) & (ENT_PTAB - 1);
-                if (m->pidx[j] != 0)
-                    ENT_ROW_ADD(m->prow[m->pidx[j]]);
+                uint16_t f = m->pcode[sc->pf[i * ENT_MAXPOS + k]];
+                if (f != 0)
+                    ENT_ROW_ADD(m->prow[f]);
             }
         memcpy(e, &a0, 16);
         memcpy(e + 4, &a1, 16);

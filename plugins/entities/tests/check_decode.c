@@ -686,6 +686,153 @@ START_TEST(test_word_cache)
 }
 END_TEST
 
+/* The position features as codes find, in the table indexed by code, the
+ * rows their hashes find in the table probed by hash (as the emissions
+ * first looked them up), feature for feature: over documents of words of
+ * the vocabulary and of the lexicon, capitalised or not, in sentences of
+ * capitals now and then, with labels given to the words as a first pass
+ * would (so that their history counts), for every kind of feature. */
+static uint16_t ptab_probe(const ent_model *m, uint64_t key)
+{
+    uint32_t j = ptab_home(key);
+    while (m->pidx[j] != 0 && m->pkey[j] != key)
+        j = (j + 1) & (ENT_PTAB - 1);
+    return m->pidx[j];
+}
+
+/* names of several words from a list file, one a line, words of letters */
+static size_t read_names(char (*names)[64], size_t cap)
+{
+    char path[1024], line[256];
+    const char *top = getenv("top_srcdir");
+    size_t n = 0, k;
+    FILE *f;
+    snprintf(path, sizeof path, "%s/plugins/entities/data/lists/places.tsv", top ? top : ".");
+    f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "%s", path);
+    while (n < cap && fgets(line, sizeof line, f) != NULL) {
+        int ok = 1, spaces = 0;
+        for (k = 0; line[k] != '\t' && line[k] != '\0' && ok; k++)
+            if (line[k] == ' ')
+                spaces++;
+            else if (!((line[k] >= 'a' && line[k] <= 'z') || (line[k] >= 'A' && line[k] <= 'Z')))
+                ok = 0;
+        if (ok && line[k] == '\t' && spaces > 0 && k < 63) {
+            memcpy(names[n], line, k);
+            names[n++][k] = '\0';
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+START_TEST(test_pos_codes)
+{
+    static char names[400][64];
+    size_t nnames = read_names(names, 400);
+    enum { NTOK = 400, MAXS = 30 };
+    char path[1024], err[1280], buf[NTOK][40];
+    const char *top = getenv("top_srcdir");
+    static uint64_t pf[MAXS * ENT_MAXPOS], pc[MAXS * ENT_MAXPOS];
+    uint8_t npf[MAXS], npc[MAXS], lab[MAXS];
+    unsigned kinds[9] = {0}, found = 0;
+    ent_tok toks[NTOK];
+    ent_doc doc;
+    ent_model *m;
+    size_t i, k, a, n;
+    int d;
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    ck_assert(m->ptab_ok);
+    entities_doc_init(&doc);
+    for (d = 0; d < 300; d++) {
+        for (i = 0; i < NTOK; i++) {
+            const char *w;
+            size_t len;
+            unsigned r = next_rand() % 8;
+            if (r < 3 && i > 0) {
+                toks[i] = toks[next_rand() % i];   /* a word again */
+                continue;
+            }
+            if (r == 3 && nnames > 0) {
+                /* a name of the lists, a token a word */
+                const char *q = names[next_rand() % nnames];
+                while (*q != '\0' && i < NTOK) {
+                    size_t wl = strcspn(q, " ");
+                    memcpy(buf[i], q, wl);
+                    toks[i].s = buf[i];
+                    toks[i++].len = (uint32_t)wl;
+                    q += wl + (q[wl] == ' ');
+                }
+                i--;
+                continue;
+            }
+            if (r < 6) {
+                uint32_t v = next_rand() % m->h.nvocab;
+                w = m->vocab_str + m->vocab_off[v];
+                len = m->vocab_off[v + 1] - m->vocab_off[v];
+            } else {
+                uint32_t v = next_rand() % m->lex.n;
+                w = m->lex.words[v];
+                len = m->lex.lens[v];
+            }
+            if (len == 0 || len >= sizeof buf[i]) {
+                w = "x";
+                len = 1;
+            }
+            memcpy(buf[i], w, len);
+            if (r >= 4 && buf[i][0] >= 'a' && buf[i][0] <= 'z')
+                buf[i][0] = (char)(buf[i][0] - 32);
+            toks[i].s = buf[i];
+            toks[i].len = (uint32_t)len;
+        }
+        /* some sentences in capitals */
+        for (a = 0; a < NTOK; a += MAXS)
+            if (next_rand() % 6 == 0)
+                for (i = a; i < a + MAXS && i < NTOK; i++)
+                    for (k = 0; k < toks[i].len; k++)
+                        if (buf[i][k] >= 'a' && buf[i][k] <= 'z')
+                            buf[i][k] = (char)(buf[i][k] - 32);
+        ck_assert_int_eq(entities_doc_reset(&doc, NTOK), 0);
+        ck_assert_int_eq(entities_doc_tokens(&doc, toks, NTOK), 0);
+        for (a = 0; a < NTOK; a += n) {
+            n = 1 + next_rand() % MAXS;
+            if (a + n > NTOK)
+                n = NTOK - a;
+            entities_doc_add_sentence(&doc, toks + a, n);
+        }
+        for (a = 0; a < NTOK; a += n) {
+            n = 1 + next_rand() % MAXS;
+            if (a + n > NTOK)
+                n = NTOK - a;
+            pos_feats(&m->lex, &doc, toks + a, n, NULL, pf, npf, 0);
+            pos_feats(&m->lex, &doc, toks + a, n, NULL, pc, npc, 1);
+            for (i = 0; i < n; i++) {
+                ck_assert_uint_eq(npf[i], npc[i]);
+                for (k = 0; k < npf[i]; k++) {
+                    uint64_t c = pc[i * ENT_MAXPOS + k];
+                    ck_assert_uint_lt(c, ENT_POS_NCODES);
+                    ck_assert_uint_eq(m->pcode[c], ptab_probe(m, pf[i * ENT_MAXPOS + k]));
+                    if (m->pcode[c] != 0) {
+                        kinds[c >> 10]++;
+                        found++;
+                    }
+                }
+                lab[i] = (uint8_t)(toks[a + i].s[0] >= 'A' && toks[a + i].s[0] <= 'Z' ? next_rand() % ENT_NL : 0);
+            }
+            entities_doc_add_labels(&doc, toks + a, n, lab);
+        }
+    }
+    /* every kind but the second pass's (made by entities_doc_feat) */
+    for (k = 0; k < 8; k++)
+        ck_assert_msg(kinds[k] > 50, "kind %c: %u", ENT_POS_KINDS[k], kinds[k]);
+    ck_assert_uint_gt(found, 100000);
+    entities_doc_free(&doc);
+    entities_model_free(m);
+}
+END_TEST
+
 /* The calls with the transitions as they are (the trainer's) decode as the
  * tables made once do. */
 START_TEST(test_wrappers_agree)
@@ -727,6 +874,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_word_rows);
     tcase_add_test(tc, test_word_cache);
     tcase_add_test(tc, test_wrappers_agree);
+    tcase_add_test(tc, test_pos_codes);
     suite_add_tcase(s, tc);
     return s;
 }
