@@ -68,6 +68,24 @@ static inline uint64_t tail_word_plain(const unsigned char *s, size_t n)
     return w;
 }
 
+/* Whether the len bytes at a and b are the same: words of up to 16 bytes
+ * as one or two words each (two that overlap), without a call; longer
+ * ones by memcmp.  (The tests hold it to memcmp.) */
+static inline int same_bytes(const void *a, const void *b, size_t len)
+{
+    const unsigned char *x = a, *y = b;
+    uint64_t p, q, r, t;
+    if (len <= 8)
+        return tail_word(x, len) == tail_word(y, len);
+    if (len > 16)
+        return memcmp(x, y, len) == 0;
+    memcpy(&p, x, 8);
+    memcpy(&q, y, 8);
+    memcpy(&r, x + len - 8, 8);
+    memcpy(&t, y + len - 8, 8);
+    return ((p ^ q) | (r ^ t)) == 0;
+}
+
 /* ASCII A-Z of the eight bytes of w to a-z. */
 static inline uint64_t lower_word(uint64_t w)
 {
@@ -313,7 +331,7 @@ ENT_API const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *low
         return NULL;
     j = (uint32_t)word_key(lower, len, 1, 0) & lex->index_mask;
     while ((k = lex->index[j]) != UINT32_MAX) {
-        if (lex->lens[k] == len && memcmp(lex->words[k], lower, len) == 0)
+        if (lex->lens[k] == len && same_bytes(lex->words[k], lower, len))
             return &lex->info[k];
         j = (j + 1) & lex->index_mask;
     }
@@ -475,6 +493,34 @@ static inline uint64_t posh(int kind, unsigned a, unsigned b, unsigned c)
     return entities_hash(v, 3, (uint64_t)kind + 1000);
 }
 
+/* The kinds of position feature, in the order of their codes. */
+#define ENT_POS_KINDS "bPQafdhmr"
+#define ENT_POS_NCODES (9u << 10)
+
+/* A position feature as its hash (codes 0: what the model's table is
+ * indexed by) or as its code (codes 1: the kind's place in
+ * ENT_POS_KINDS, a, b and c in 4, 3 and 3 bits; every feature
+ * entities_pos_feats() makes has a < 16, b < 8 and c < 8), which indexes
+ * the rows of position features made at load directly. */
+static inline uint64_t posf(int codes, int kind, unsigned a, unsigned b, unsigned c)
+{
+    unsigned k;
+    if (!codes)
+        return posh(kind, a, b, c);
+    switch (kind) {
+    case 'b': k = 0; break;
+    case 'P': k = 1; break;
+    case 'Q': k = 2; break;
+    case 'a': k = 3; break;
+    case 'f': k = 4; break;
+    case 'd': k = 5; break;
+    case 'h': k = 6; break;
+    case 'm': k = 7; break;
+    default: k = 8; break; /* 'r' */
+    }
+    return (uint64_t)(k << 10 | (a & 15) << 6 | (b & 7) << 3 | (c & 7));
+}
+
 static long doc_find(const ent_doc *d, uint64_t key);
 static long tok_find(const ent_doc *d, const ent_tok *t);
 
@@ -485,7 +531,7 @@ static inline uint64_t doc_key(const char *s, size_t len)
 }
 
 /* The feature of a word's history of predicted types (non-zero h). */
-static uint64_t hist_code(uint32_t h, size_t i)
+static inline uint64_t hist_code(uint32_t h, size_t i, int codes)
 {
     uint32_t c, best = 0, total = 0;
     unsigned k, bt = 0, code;
@@ -498,7 +544,7 @@ static uint64_t hist_code(uint32_t h, size_t i)
         }
     }
     code = best == total ? 1 + bt : 5 + bt;
-    return posh('h', code, i == 0, 0);
+    return posf(codes, 'h', code, i == 0, 0);
 }
 
 static inline const ent_lexinfo *tok_info(const ent_lex *lex, const ent_lexinfo *const *info,
@@ -512,23 +558,24 @@ static inline const ent_lexinfo *tok_info(const ent_lex *lex, const ent_lexinfo 
     return entities_lex_find(lex, low, ln);
 }
 
-ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks,
-                        size_t n, const ent_lexinfo *const *infos, uint64_t *pf, uint8_t *npf)
+/* entities_pos_feats(), as hashes or (codes) as codes (posf). */
+static inline void pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks, size_t n,
+                             const ent_lexinfo *const *infos, uint64_t *pf, uint8_t *npf, int codes)
 {
     size_t i;
     int ac = all_caps_doc(doc, toks, n);
-    uint64_t bias = posh('b', 0, 0, 0);
+    uint64_t bias = posf(codes, 'b', 0, 0, 0);
     for (i = 0; i < n; i++) {
         uint64_t *f = pf + i * ENT_MAXPOS;
         unsigned char c0 = (unsigned char)toks[i].s[0];
         int k = 0, upper = c0 >= 'A' && c0 <= 'Z', cc = upper || ac ? tok_capclass(doc, &toks[i]) : 0;
         f[k++] = bias;
         if (i < 2)
-            f[k++] = posh('P', (unsigned)i, 0, 0);
+            f[k++] = posf(codes, 'P', (unsigned)i, 0, 0);
         if (i + 2 >= n)
-            f[k++] = posh('Q', (unsigned)(n - i), 0, 0);
+            f[k++] = posf(codes, 'Q', (unsigned)(n - i), 0, 0);
         if (ac)
-            f[k++] = posh('a', (unsigned)cc, i == 0, 0);
+            f[k++] = posf(codes, 'a', (unsigned)cc, i == 0, 0);
         if (upper) {
             const ent_lexinfo *info = tok_info(lex, infos, &toks[i], i);
             unsigned casing = info ? info->casing : 0, d = 0;
@@ -542,10 +589,10 @@ ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const en
                 }
             }
             if (i == 0)
-                f[k++] = posh('f', (unsigned)cc, casing, 0);
-            f[k++] = posh('d', d, (unsigned)(i == 0) | (unsigned)ac << 1, (unsigned)cc);
+                f[k++] = posf(codes, 'f', (unsigned)cc, casing, 0);
+            f[k++] = posf(codes, 'd', d, (unsigned)(i == 0) | (unsigned)ac << 1, (unsigned)cc);
             if (hist != 0)
-                f[k++] = hist_code(hist, i);
+                f[k++] = hist_code(hist, i, codes);
         }
         npf[i] = (uint8_t)k;
     }
@@ -579,10 +626,16 @@ ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const en
             unsigned kind;
             for (kind = 0; kind < ENT_GAZ_NKINDS; kind++)
                 if ((kinds & (1u << kind)) && npf[i + j] < ENT_MAXPOS)
-                    f[npf[i + j]++] = posh('m', kind, pos, 0);
+                    f[npf[i + j]++] = posf(codes, 'm', kind, pos, 0);
         }
         i += best;
     }
+}
+
+ENT_API void entities_pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_tok *toks,
+                        size_t n, const ent_lexinfo *const *infos, uint64_t *pf, uint8_t *npf)
+{
+    pos_feats(lex, doc, toks, n, infos, pf, npf, 0);
 }
 
 /* ---- document casing ---- */
@@ -751,7 +804,7 @@ ENT_API uint64_t entities_hist_feat(const ent_doc *d, const ent_tok *t, size_t i
     j = tok_find(d, t);
     if (j < 0 || (h = d->e[j].hist) == 0)
         return 0;
-    return hist_code(h, i);
+    return hist_code(h, i, 0);
 }
 
 ENT_API uint64_t entities_doc_feat(const ent_doc *d, const ent_tok *t, size_t i, unsigned lab)
@@ -1445,23 +1498,31 @@ struct ent_model {
     const char *vocab_str;
     uint64_t *vindex;   /* open addressing: hash << 32 | (record + 1); 0 is empty */
     uint32_t vmask;
-    struct vent *vent;  /* nvocab records */
+    struct vent *vent;  /* nvocab records, zero until each is first used */
+    size_t vent_bytes;  /* their mapping */
     /* position features (few, small values) with a row, and their rows
      * in float: open addressing by feature hash; index 0 is empty */
     uint64_t pkey[ENT_PTAB];
     uint16_t pidx[ENT_PTAB];
+    uint16_t pcode[ENT_POS_NCODES]; /* the same by code (posf): 0 none */
     float (*prow)[ENT_NL];
     int ptab_ok;
     int has_doc;        /* tags each document a second time (ENT_FLAG_SECOND) */
 };
 
 /* A known word: what it adds at each offset, its lexicon entry and itself,
- * together so that one look-up touches one place. */
+ * together so that one look-up touches one place.  Record r is word r of
+ * the vocabulary.  Nothing of it is made when the model loads: the first
+ * worker to meet the word sums its rows (state VENT_BUSY while it does),
+ * and publishes them with state VENT_READY; until then the word is
+ * compared against the vocabulary in the model image. */
 #define VENT_MAXLEN 35
+enum { VENT_EMPTY, VENT_BUSY, VENT_READY };
 struct vent {
     float rows[ENT_NOFF * ENT_NL];
     const ent_lexinfo *info;
     uint8_t len;
+    uint8_t state;      /* VENT_*, read and written atomically */
     char s[VENT_MAXLEN];
 };
 
@@ -1598,7 +1659,7 @@ static inline uint32_t ptab_home(uint64_t key)
  * instead of a probe of the hashed table.  A feature not found has no row. */
 static int ptab_build(ent_model *m)
 {
-    static const char kinds[] = "bPQafdhmr";
+    static const char kinds[] = ENT_POS_KINDS;
     size_t nk, a, b, c, n = 0, cap = 0;
     for (nk = 0; kinds[nk] != '\0'; nk++)
         for (a = 0; a < 16; a++)
@@ -1628,9 +1689,33 @@ static int ptab_build(ent_model *m)
                         j = (j + 1) & (ENT_PTAB - 1);
                     m->pkey[j] = key;
                     m->pidx[j] = (uint16_t)n;
+                    m->pcode[nk << 10 | a << 6 | b << 3 | c] = (uint16_t)n;
                 }
     m->ptab_ok = 1;
     return 0;
+}
+
+/* n bytes of zero pages (the pages are only made as they are touched),
+ * aligned to 2 MB and on huge pages where the system has them; *bytes
+ * gets the size to unmap.  NULL if it cannot be mapped. */
+static void *map_zero(size_t n, size_t *bytes)
+{
+    const size_t huge = (size_t)2 << 20;
+    size_t size = (n + huge - 1) & ~(huge - 1);
+    unsigned char *p = mmap(NULL, size + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *a;
+    if (p == MAP_FAILED)
+        return NULL;
+    /* keep the aligned part only */
+    a = (unsigned char *)(((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1));
+    if (a > p)
+        munmap(p, (size_t)(a - p));
+    if (a + size < p + size + huge)
+        munmap(a + size, (size_t)(p + size + huge - (a + size)));
+#ifdef MADV_HUGEPAGE
+    madvise(a, size, MADV_HUGEPAGE);
+#endif
+    *bytes = size;
+    return a;
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, const char *a)
@@ -1783,18 +1868,10 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
     {
         uint32_t cap = pow2_at_least(m->nvocab * 2 + 1), j, nv = 0;
         m->vindex = calloc(cap, sizeof *m->vindex);
-        {
-            /* one block, on huge pages where the system has them: the
-             * look-ups of known words are spread over it */
-            size_t bytes = sizeof *m->vent * ((size_t)m->nvocab + 1);
-            bytes = (bytes + ((size_t)2 << 20) - 1) & ~(((size_t)2 << 20) - 1);
-            if (posix_memalign((void **)&m->vent, (size_t)2 << 20, bytes) != 0)
-                m->vent = NULL;
-#ifdef MADV_HUGEPAGE
-            else
-                madvise(m->vent, bytes, MADV_HUGEPAGE);
-#endif
-        }
+        /* the records: zero pages, mapped here and touched only as words
+         * are met; one block, on huge pages where the system has them,
+         * since the look-ups of known words are spread over it */
+        m->vent = map_zero(sizeof *m->vent * ((size_t)m->nvocab + 1), &m->vent_bytes);
         if (m->vindex == NULL || m->vent == NULL) {
             fail(err, errlen, "%s", "out of memory");
             goto bad;
@@ -1804,16 +1881,12 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
             const char *s = m->vocab_str + m->vocab_off[i];
             size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
             uint64_t h = word_key(s, len, 2, 0);
-            struct vent *v = &m->vent[nv];
             if (len == 0 || len > VENT_MAXLEN)
                 continue;
             j = (uint32_t)h & m->vmask;
             while (m->vindex[j] != 0)
                 j = (j + 1) & m->vmask;
-            m->vindex[j] = (h & 0xffffffff00000000ull) | (nv + 1);
-            v->info = word_rows(m, s, len, v->rows);
-            v->len = (uint8_t)len;
-            memcpy(v->s, s, len);
+            m->vindex[j] = (h & 0xffffffff00000000ull) | (uint32_t)(i + 1);
             nv++;
         }
         m->nvocab = nv;
@@ -1880,7 +1953,8 @@ ENT_API void entities_model_free(ent_model *m)
     free(m->lex_words);
     free(m->lex_lens);
     free(m->vindex);
-    free(m->vent);
+    if (m->vent != NULL)
+        munmap(m->vent, m->vent_bytes);
     free(m->prow);
     free(m->frows);
     if (m->map != NULL)
@@ -1949,15 +2023,22 @@ ENT_API void entities_scratch_free(ent_scratch *s)
     memset(s, 0, sizeof *s);
 }
 
-/* The record of the known word s (hash h = word_key(s, len, 2, 0)), or NULL. */
-static inline const struct vent *vent_find(const ent_model *m, const char *s, size_t len, uint64_t h)
+/* The record of the known word s (hash h = word_key(s, len, 2, 0)), or
+ * NULL.  A record made is compared with its own copy of the word, one not
+ * yet made with the vocabulary in the model image. */
+static inline struct vent *vent_find(const ent_model *m, const char *s, size_t len, uint64_t h)
 {
     uint64_t e;
     uint32_t j = (uint32_t)h & m->vmask;
     while ((e = m->vindex[j]) != 0) {
         if ((e >> 32) == (h >> 32)) {
-            const struct vent *v = &m->vent[(uint32_t)e - 1];
-            if (v->len == len && memcmp(v->s, s, len) == 0)
+            uint32_t r = (uint32_t)e - 1;
+            struct vent *v = &m->vent[r];
+            if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VENT_READY) {
+                if (v->len == len && same_bytes(v->s, s, len))
+                    return v;
+            } else if (m->vocab_off[r + 1] - m->vocab_off[r] == len &&
+                       same_bytes(m->vocab_str + m->vocab_off[r], s, len))
                 return v;
         }
         j = (j + 1) & m->vmask;
@@ -1965,17 +2046,51 @@ static inline const struct vent *vent_find(const ent_model *m, const char *s, si
     return NULL;
 }
 
+/* The rows of the known word s of record v (found by vent_find), made
+ * when first met: by whichever worker claims the record first, which
+ * then publishes it; a worker that finds it claimed by another sums the
+ * rows into its own spare rows for token i rather than wait. */
+static const float *vent_rows(const ent_model *m, ent_scratch *sc, struct vent *v, const char *s, size_t len,
+                              size_t i, const ent_lexinfo **info)
+{
+    uint8_t st = __atomic_load_n(&v->state, __ATOMIC_ACQUIRE), empty = VENT_EMPTY;
+    float *rows;
+    if (st == VENT_READY) {
+        *info = v->info;
+        return v->rows;
+    }
+    if (st == VENT_EMPTY &&
+        __atomic_compare_exchange_n(&v->state, &empty, VENT_BUSY, 0, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+        v->info = word_rows(m, s, len, v->rows);
+        v->len = (uint8_t)len;
+        memcpy(v->s, s, len);
+        __atomic_store_n(&v->state, VENT_READY, __ATOMIC_RELEASE);
+        *info = v->info;
+        return v->rows;
+    }
+    if (empty == VENT_READY) { /* made meanwhile */
+        *info = v->info;
+        return v->rows;
+    }
+    rows = sc->spill + i * ENT_NOFF * ENT_NL;
+    *info = word_rows(m, s, len, rows);
+    return rows;
+}
+
 /* What token t adds at each offset, and its lexicon entry. */
 static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const char *s, size_t len,
                                       uint64_t h, size_t i, const ent_lexinfo **info)
 {
     ent_cache *cache = sc->cache;
-    const struct vent *v = vent_find(m, s, len, h);
+    struct vent *v = vent_find(m, s, len, h);
     uint32_t slot;
     float *rows;
     if (v != NULL) {
-        *info = v->info;
-        return v->rows;
+        if (__builtin_expect(__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VENT_READY, 1)) {
+            *info = v->info;
+            return v->rows;
+        }
+        return vent_rows(m, sc, v, s, len, i, info);
     }
     /* not in the vocabulary: the worker's cache, keyed by hash and length,
      * two ways to a set (the two slots of the pair slot, slot ^ 1) */
@@ -2037,7 +2152,11 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
     }
     for (i = 0; i < n; i++)
         rp[i] = token_rows(m, sc, toks[i].s, toks[i].len, hs[i], i, &sc->info[i]);
-    entities_pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf);
+    /* (as codes, where the rows of all position features are at hand) */
+    if (m->ptab_ok)
+        pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf, 1);
+    else
+        pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf, 0);
     /* position p sums what the words at p-2 .. p+2 add at offsets -2 .. 2,
      * then the rows of its position features, in that order, in registers */
     for (i = 0; i < n; i++) {
@@ -2060,12 +2179,9 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
             ENT_ROW_ADD(rp[i + 2] + (ENT_WIN + 2) * ENT_NL);
         if (m->ptab_ok)
             for (k = 0; k < sc->npf[i]; k++) {
-                uint64_t key = sc->pf[i * ENT_MAXPOS + k];
-                uint32_t j = ptab_home(key);
-                while (m->pidx[j] != 0 && m->pkey[j] != key)
-                    j = (j + 1) & (ENT_PTAB - 1);
-                if (m->pidx[j] != 0)
-                    ENT_ROW_ADD(m->prow[m->pidx[j]]);
+                uint16_t f = m->pcode[sc->pf[i * ENT_MAXPOS + k]];
+                if (f != 0)
+                    ENT_ROW_ADD(m->prow[f]);
             }
         memcpy(e, &a0, 16);
         memcpy(e + 4, &a1, 16);

@@ -5,7 +5,7 @@
  * Labels are BILOU over four types (PER ORG LOC MISC): label 0 is O, label
  * 1 + 4 * type + k is B, I, L, U for k = 0..3.  Every feature is either a
  * property of one word seen from a relative offset -2..2 (so that what a
- * known word adds at each offset can be summed once, at load) or a property
+ * known word adds at each offset can be summed once, when first met) or a property
  * of a position (sentence start, document casing, multi-word list matches).
  * Features are hashed into a table of 2^hbits rows of one weight per label.
  */
@@ -217,7 +217,7 @@ typedef struct ent_header {
     uint32_t nlex;         /* lexicon entries */
     uint32_t lex_bytes;    /* their strings */
     uint32_t ngaz;         /* multi-word list entries */
-    uint32_t nvocab;       /* exact forms whose scores are summed at load */
+    uint32_t nvocab;       /* exact forms whose scores are summed once, when first met */
     uint32_t vocab_bytes;
     float wscale;          /* weight = int16 * wscale */
     float score_scale;     /* entity score = logistic(margin / score_scale) */

@@ -1342,7 +1342,7 @@ static int cmd_train(int argc, char **argv)
         fprintf(stderr, "mixture of %d runs: dev F1 %.4f\n", nseeds, overall_f1(&ct));
     }
     {
-        /* vocabulary whose scores are summed at load: training forms seen
+        /* vocabulary whose scores are summed once when first met: training forms seen
          * twice or more and the commonest lexicon words */
         strmap vm = {0};
         uint32_t *cnt = xcalloc(tr.ntok + 1, 4);

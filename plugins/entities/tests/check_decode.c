@@ -8,6 +8,7 @@
  * frequent.  And what a word adds at each offset (summed, or from the
  * worker's cache), to the rows summed as first written. */
 #include <config.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +270,42 @@ START_TEST(test_tail_word)
 }
 END_TEST
 
+/* Two words compared a word at a time are the same where memcmp says
+ * they are: every length to 40, equal, and differing in one byte at each
+ * place (by one bit, or wholly), from every place of a buffer. */
+START_TEST(test_same_bytes)
+{
+    unsigned char a[64], b[64];
+    size_t n, at, k;
+    int round;
+    for (round = 0; round < 40; round++) {
+        for (n = 0; n < sizeof a; n++)
+            a[n] = (unsigned char)next_rand();
+        for (n = 0; n <= 40; n++)
+            for (at = 0; at + n < sizeof a; at += 5) {
+                memcpy(b, a, sizeof b);
+                ck_assert(same_bytes(a + at, b + at, n));
+                for (k = 0; k < n; k++) {
+                    unsigned char old = b[at + k];
+                    b[at + k] = (unsigned char)(round & 1 ? old ^ (1u << (k % 8)) : old + 1 + next_rand() % 255);
+                    ck_assert_msg(same_bytes(a + at, b + at, n) == (memcmp(a + at, b + at, n) == 0),
+                                  "%zu bytes, byte %zu", n, k);
+                    ck_assert(!same_bytes(a + at, b + at, n));
+                    /* the bytes around the words do not count */
+                    b[at + k] = old;
+                    if (at > 0)
+                        b[at - 1] ^= 0x55;
+                    b[at + n] ^= 0x55;
+                    ck_assert(same_bytes(a + at, b + at, n));
+                    if (at > 0)
+                        b[at - 1] ^= 0x55;
+                    b[at + n] ^= 0x55;
+                }
+            }
+    }
+}
+END_TEST
+
 /* The capitalisation class eight bytes at a time against a byte at a time:
  * every one- and two-byte word, then words of up to 40 bytes drawn from
  * the bytes around the edges of the letter ranges (so that upper and lower
@@ -306,38 +343,39 @@ START_TEST(test_capclass)
 }
 END_TEST
 
-/* The index of known words finds each word of the built-in model's vocabulary at its
- * own record, and a word that differs from one by a byte where a look at
- * every record finds it, or nowhere. */
+/* The index of known words finds each word of the built-in model's
+ * vocabulary at its own record, and a word that differs from one by a
+ * byte where a look at every word of the vocabulary finds it, or nowhere;
+ * before the records are made (compared with the model image) and after
+ * (with their own copies). */
 static const struct vent *vent_scan(const ent_model *m, const char *s, size_t len)
 {
     uint32_t r;
-    for (r = 0; r < m->nvocab; r++)
-        if (m->vent[r].len == len && memcmp(m->vent[r].s, s, len) == 0)
+    for (r = 0; r < m->h.nvocab; r++)
+        if (m->vocab_off[r + 1] - m->vocab_off[r] == len && len > 0 && len <= VENT_MAXLEN &&
+            memcmp(m->vocab_str + m->vocab_off[r], s, len) == 0)
             return &m->vent[r];
     return NULL;
 }
 
-START_TEST(test_vent_find)
+static unsigned vent_find_all(ent_model *m, ent_scratch *sc)
 {
-    char path[1024], err[1280], w[VENT_MAXLEN + 2];
-    const char *top = getenv("top_srcdir");
-    ent_model *m;
+    char w[VENT_MAXLEN + 2];
     uint32_t i, found = 0, others = 0;
-    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
-    m = entities_model_open_file(path, err, sizeof err);
-    ck_assert_msg(m != NULL, "%s", err);
-    ck_assert_uint_gt(m->nvocab, 1000);
     for (i = 0; i < m->h.nvocab; i++) {
         const char *s = m->vocab_str + m->vocab_off[i];
         size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
-        const struct vent *v;
+        struct vent *v;
         if (len == 0 || len > VENT_MAXLEN)
             continue;
         v = vent_find(m, s, len, word_key(s, len, 2, 0));
-        ck_assert_ptr_nonnull(v);
-        ck_assert(v->len == len && memcmp(v->s, s, len) == 0);
+        ck_assert_ptr_eq(v, &m->vent[i]);
         found++;
+        if (sc != NULL) {
+            const ent_lexinfo *info;
+            ck_assert_ptr_eq(vent_rows(m, sc, v, s, len, 0, &info), v->rows);
+            ck_assert(v->state == VENT_READY && v->len == len && memcmp(v->s, s, len) == 0);
+        }
         if (i % 61 == 0 && len < VENT_MAXLEN) {
             /* the same with its last byte changed, and with one more */
             memcpy(w, s, len);
@@ -351,6 +389,157 @@ START_TEST(test_vent_find)
     }
     ck_assert_uint_eq(found, m->nvocab);
     ck_assert_uint_gt(others, 100);
+    return found;
+}
+
+START_TEST(test_vent_find)
+{
+    char path[1024], err[1280];
+    const char *top = getenv("top_srcdir");
+    ent_scratch sc;
+    ent_model *m;
+    uint32_t i;
+    memset(&sc, 0, sizeof sc);
+    ck_assert_int_eq(entities_scratch_fit(&sc, 4), 0);
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    ck_assert_uint_gt(m->nvocab, 1000);
+    /* loading made no record */
+    for (i = 0; i < m->h.nvocab; i++)
+        ck_assert_uint_eq(m->vent[i].state, VENT_EMPTY);
+    vent_find_all(m, NULL);   /* none made */
+    vent_find_all(m, &sc);    /* each made as it is found */
+    vent_find_all(m, NULL);   /* all made */
+    entities_scratch_free(&sc);
+    entities_model_free(m);
+}
+END_TEST
+
+/* A known word's rows, made when first met, are those summed as first
+ * written: made by the worker that claims the record, taken from it
+ * afterwards, and summed into the worker's spare rows when another worker
+ * holds the record; and likewise with two threads tagging the same words
+ * at once, in different orders. */
+START_TEST(test_vent_rows)
+{
+    char path[1024], err[1280];
+    const char *top = getenv("top_srcdir");
+    float plain[ENT_NOFF * ENT_NL];
+    const float *r;
+    const ent_lexinfo *info;
+    ent_scratch sc;
+    ent_model *m;
+    uint32_t i, made = 0, spilled = 0;
+    memset(&sc, 0, sizeof sc);
+    ck_assert_int_eq(entities_scratch_fit(&sc, 4), 0);
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    for (i = 0; i < m->h.nvocab; i++) {
+        const char *s = m->vocab_str + m->vocab_off[i];
+        size_t len = m->vocab_off[i + 1] - m->vocab_off[i];
+        struct vent *v;
+        const ent_lexinfo *pi;
+        if (len == 0 || len > VENT_MAXLEN)
+            continue;
+        v = vent_find(m, s, len, word_key(s, len, 2, 0));
+        ck_assert_ptr_nonnull(v);
+        pi = word_rows_plain(m, s, len, plain);
+        if (i % 3 == 0) {
+            /* held by another worker: summed here, the record left to it */
+            v->state = VENT_BUSY;
+            r = vent_rows(m, &sc, v, s, len, 2, &info);
+            ck_assert_ptr_eq(r, sc.spill + 2 * ENT_NOFF * ENT_NL);
+            ck_assert_uint_eq(v->state, VENT_BUSY);
+            ck_assert(info == pi && memcmp(r, plain, sizeof plain) == 0);
+            v->state = VENT_EMPTY;
+            spilled++;
+        }
+        r = vent_rows(m, &sc, v, s, len, 1, &info);
+        ck_assert_ptr_eq(r, v->rows);
+        ck_assert_uint_eq(v->state, VENT_READY);
+        ck_assert_msg(info == pi && memcmp(r, plain, sizeof plain) == 0, "word \"%.*s\"", (int)len, s);
+        r = vent_rows(m, &sc, v, s, len, 1, &info);
+        ck_assert(r == v->rows && info == pi);
+        made++;
+    }
+    ck_assert_uint_gt(made, 1000);
+    ck_assert_uint_gt(spilled, 300);
+    entities_scratch_free(&sc);
+    entities_model_free(m);
+}
+END_TEST
+
+struct race {
+    ent_model *m;
+    unsigned seed, bad, checked;
+};
+
+static void *race_run(void *p)
+{
+    enum { NTOK = 24 };
+    struct race *rc = p;
+    const ent_model *m = rc->m;
+    float em[NTOK * ENT_NL];
+    float plain[ENT_NOFF * ENT_NL];
+    ent_tok toks[NTOK];
+    ent_scratch sc;
+    uint32_t at = 0, step = rc->seed, nv = m->h.nvocab;
+    size_t i, n;
+    memset(&sc, 0, sizeof sc);
+    if (entities_scratch_fit(&sc, NTOK) != 0) {
+        rc->bad++;
+        return NULL;
+    }
+    while (at < nv) {
+        for (n = 0; n < NTOK && at < nv; at++) {
+            /* the vocabulary forwards in one thread, backwards in the other */
+            uint32_t v = step ? at : nv - 1 - at;
+            size_t len = m->vocab_off[v + 1] - m->vocab_off[v];
+            if (len == 0)
+                continue;
+            toks[n].s = m->vocab_str + m->vocab_off[v];
+            toks[n++].len = (uint32_t)len;
+        }
+        entities_model_emissions(m, NULL, toks, n, &sc, em);
+        for (i = 0; i < n; i++) {
+            const ent_lexinfo *info = word_rows_plain(m, toks[i].s, toks[i].len, plain);
+            if (sc.info[i] != info || memcmp(sc.rows[i], plain, sizeof plain) != 0)
+                rc->bad++;
+            rc->checked++;
+        }
+    }
+    entities_scratch_free(&sc);
+    return NULL;
+}
+
+START_TEST(test_vent_race)
+{
+    char path[1024], err[1280];
+    const char *top = getenv("top_srcdir");
+    struct race rc[2];
+    pthread_t th;
+    ent_model *m;
+    uint32_t i, made = 0;
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    for (i = 0; i < 2; i++) {
+        rc[i].m = m;
+        rc[i].seed = i;
+        rc[i].bad = rc[i].checked = 0;
+    }
+    ck_assert_int_eq(pthread_create(&th, NULL, race_run, &rc[0]), 0);
+    race_run(&rc[1]);
+    ck_assert_int_eq(pthread_join(th, NULL), 0);
+    for (i = 0; i < 2; i++) {
+        ck_assert_uint_eq(rc[i].bad, 0);
+        ck_assert_uint_gt(rc[i].checked, 1000);
+    }
+    for (i = 0; i < m->h.nvocab; i++)
+        made += m->vent[i].state == VENT_READY;
+    ck_assert_uint_eq(made, m->nvocab);
     entities_model_free(m);
 }
 END_TEST
@@ -497,6 +686,153 @@ START_TEST(test_word_cache)
 }
 END_TEST
 
+/* The position features as codes find, in the table indexed by code, the
+ * rows their hashes find in the table probed by hash (as the emissions
+ * first looked them up), feature for feature: over documents of words of
+ * the vocabulary and of the lexicon, capitalised or not, in sentences of
+ * capitals now and then, with labels given to the words as a first pass
+ * would (so that their history counts), for every kind of feature. */
+static uint16_t ptab_probe(const ent_model *m, uint64_t key)
+{
+    uint32_t j = ptab_home(key);
+    while (m->pidx[j] != 0 && m->pkey[j] != key)
+        j = (j + 1) & (ENT_PTAB - 1);
+    return m->pidx[j];
+}
+
+/* names of several words from a list file, one a line, words of letters */
+static size_t read_names(char (*names)[64], size_t cap)
+{
+    char path[1024], line[256];
+    const char *top = getenv("top_srcdir");
+    size_t n = 0, k;
+    FILE *f;
+    snprintf(path, sizeof path, "%s/plugins/entities/data/lists/places.tsv", top ? top : ".");
+    f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "%s", path);
+    while (n < cap && fgets(line, sizeof line, f) != NULL) {
+        int ok = 1, spaces = 0;
+        for (k = 0; line[k] != '\t' && line[k] != '\0' && ok; k++)
+            if (line[k] == ' ')
+                spaces++;
+            else if (!((line[k] >= 'a' && line[k] <= 'z') || (line[k] >= 'A' && line[k] <= 'Z')))
+                ok = 0;
+        if (ok && line[k] == '\t' && spaces > 0 && k < 63) {
+            memcpy(names[n], line, k);
+            names[n++][k] = '\0';
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+START_TEST(test_pos_codes)
+{
+    static char names[400][64];
+    size_t nnames = read_names(names, 400);
+    enum { NTOK = 400, MAXS = 30 };
+    char path[1024], err[1280], buf[NTOK][40];
+    const char *top = getenv("top_srcdir");
+    static uint64_t pf[MAXS * ENT_MAXPOS], pc[MAXS * ENT_MAXPOS];
+    uint8_t npf[MAXS], npc[MAXS], lab[MAXS];
+    unsigned kinds[9] = {0}, found = 0;
+    ent_tok toks[NTOK];
+    ent_doc doc;
+    ent_model *m;
+    size_t i, k, a, n;
+    int d;
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    ck_assert(m->ptab_ok);
+    entities_doc_init(&doc);
+    for (d = 0; d < 300; d++) {
+        for (i = 0; i < NTOK; i++) {
+            const char *w;
+            size_t len;
+            unsigned r = next_rand() % 8;
+            if (r < 3 && i > 0) {
+                toks[i] = toks[next_rand() % i];   /* a word again */
+                continue;
+            }
+            if (r == 3 && nnames > 0) {
+                /* a name of the lists, a token a word */
+                const char *q = names[next_rand() % nnames];
+                while (*q != '\0' && i < NTOK) {
+                    size_t wl = strcspn(q, " ");
+                    memcpy(buf[i], q, wl);
+                    toks[i].s = buf[i];
+                    toks[i++].len = (uint32_t)wl;
+                    q += wl + (q[wl] == ' ');
+                }
+                i--;
+                continue;
+            }
+            if (r < 6) {
+                uint32_t v = next_rand() % m->h.nvocab;
+                w = m->vocab_str + m->vocab_off[v];
+                len = m->vocab_off[v + 1] - m->vocab_off[v];
+            } else {
+                uint32_t v = next_rand() % m->lex.n;
+                w = m->lex.words[v];
+                len = m->lex.lens[v];
+            }
+            if (len == 0 || len >= sizeof buf[i]) {
+                w = "x";
+                len = 1;
+            }
+            memcpy(buf[i], w, len);
+            if (r >= 4 && buf[i][0] >= 'a' && buf[i][0] <= 'z')
+                buf[i][0] = (char)(buf[i][0] - 32);
+            toks[i].s = buf[i];
+            toks[i].len = (uint32_t)len;
+        }
+        /* some sentences in capitals */
+        for (a = 0; a < NTOK; a += MAXS)
+            if (next_rand() % 6 == 0)
+                for (i = a; i < a + MAXS && i < NTOK; i++)
+                    for (k = 0; k < toks[i].len; k++)
+                        if (buf[i][k] >= 'a' && buf[i][k] <= 'z')
+                            buf[i][k] = (char)(buf[i][k] - 32);
+        ck_assert_int_eq(entities_doc_reset(&doc, NTOK), 0);
+        ck_assert_int_eq(entities_doc_tokens(&doc, toks, NTOK), 0);
+        for (a = 0; a < NTOK; a += n) {
+            n = 1 + next_rand() % MAXS;
+            if (a + n > NTOK)
+                n = NTOK - a;
+            entities_doc_add_sentence(&doc, toks + a, n);
+        }
+        for (a = 0; a < NTOK; a += n) {
+            n = 1 + next_rand() % MAXS;
+            if (a + n > NTOK)
+                n = NTOK - a;
+            pos_feats(&m->lex, &doc, toks + a, n, NULL, pf, npf, 0);
+            pos_feats(&m->lex, &doc, toks + a, n, NULL, pc, npc, 1);
+            for (i = 0; i < n; i++) {
+                ck_assert_uint_eq(npf[i], npc[i]);
+                for (k = 0; k < npf[i]; k++) {
+                    uint64_t c = pc[i * ENT_MAXPOS + k];
+                    ck_assert_uint_lt(c, ENT_POS_NCODES);
+                    ck_assert_uint_eq(m->pcode[c], ptab_probe(m, pf[i * ENT_MAXPOS + k]));
+                    if (m->pcode[c] != 0) {
+                        kinds[c >> 10]++;
+                        found++;
+                    }
+                }
+                lab[i] = (uint8_t)(toks[a + i].s[0] >= 'A' && toks[a + i].s[0] <= 'Z' ? next_rand() % ENT_NL : 0);
+            }
+            entities_doc_add_labels(&doc, toks + a, n, lab);
+        }
+    }
+    /* every kind but the second pass's (made by entities_doc_feat) */
+    for (k = 0; k < 8; k++)
+        ck_assert_msg(kinds[k] > 50, "kind %c: %u", ENT_POS_KINDS[k], kinds[k]);
+    ck_assert_uint_gt(found, 100000);
+    entities_doc_free(&doc);
+    entities_model_free(m);
+}
+END_TEST
+
 /* The calls with the transitions as they are (the trainer's) decode as the
  * tables made once do. */
 START_TEST(test_wrappers_agree)
@@ -530,11 +866,15 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_marginals);
     tcase_add_test(tc, test_step_back);
     tcase_add_test(tc, test_tail_word);
+    tcase_add_test(tc, test_same_bytes);
     tcase_add_test(tc, test_capclass);
     tcase_add_test(tc, test_vent_find);
+    tcase_add_test(tc, test_vent_rows);
+    tcase_add_test(tc, test_vent_race);
     tcase_add_test(tc, test_word_rows);
     tcase_add_test(tc, test_word_cache);
     tcase_add_test(tc, test_wrappers_agree);
+    tcase_add_test(tc, test_pos_codes);
     suite_add_tcase(s, tc);
     return s;
 }
