@@ -312,7 +312,9 @@ int tp_text_orig(const tp_text *t, size_t cp_start, size_t cp_end,
     return 1;
 }
 
-json_t *tp_span_new(tp_text *t, size_t byte_start, size_t byte_end)
+/* tp_span_new and tp_span_new_bare: the same span, with or without its
+ * text. */
+static json_t *span_make(tp_text *t, size_t byte_start, size_t byte_end, int with_text)
 {
     json_t *span;
     size_t s, e, os, oe;
@@ -332,8 +334,8 @@ json_t *tp_span_new(tp_text *t, size_t byte_start, size_t byte_end)
     /* Keys with their lengths: jansson need not measure them. */
     if (json_object_setn_new_nocheck(span, "start", 5, json_integer((json_int_t)s)) != 0 ||
         json_object_setn_new_nocheck(span, "end", 3, json_integer((json_int_t)e)) != 0 ||
-        json_object_setn_new_nocheck(span, "text", 4,
-                            json_stringn_nocheck(t->bytes + byte_start, byte_end - byte_start)) != 0)
+        (with_text && json_object_setn_new_nocheck(span, "text", 4,
+                            json_stringn_nocheck(t->bytes + byte_start, byte_end - byte_start)) != 0))
         goto fail;
     if (tp_text_orig(t, s, e, &os, &oe)) {
         if (json_object_setn_new_nocheck(span, "orig_start", 10, json_integer((json_int_t)os)) != 0 ||
@@ -344,6 +346,16 @@ json_t *tp_span_new(tp_text *t, size_t byte_start, size_t byte_end)
 fail:
     json_decref(span);
     return NULL;
+}
+
+json_t *tp_span_new(tp_text *t, size_t byte_start, size_t byte_end)
+{
+    return span_make(t, byte_start, byte_end, 1);
+}
+
+json_t *tp_span_new_bare(tp_text *t, size_t byte_start, size_t byte_end)
+{
+    return span_make(t, byte_start, byte_end, 0);
 }
 
 json_t *tp_record_array(json_t *record, const char *key)

@@ -762,7 +762,7 @@ static int is_currency(int32_t cp)
     return cp == '$' || cp == 0xA3 || cp == 0x20AC || cp == 0xA5 || cp == 0x20B9;
 }
 
-int tp_tokenize(tp_tokens *out, const char *text, size_t len)
+static int tokenize_fresh(tp_tokens *out, const char *text, size_t len)
 {
     tz z;
     const uint8_t *s = (const uint8_t *)text;
@@ -1039,8 +1039,7 @@ static int push_sentence(tp_sentences *out, const tp_token *v, size_t a, size_t 
     return 0;
 }
 
-int tp_split_sentences(tp_sentences *out, const tp_tokens *tokens,
-                       const char *text, size_t len)
+static int split_fresh(tp_sentences *out, const tp_tokens *tokens, const char *text, size_t len)
 {
     const uint8_t *s = (const uint8_t *)text;
     const tp_token *v = tokens->v;
@@ -1086,4 +1085,152 @@ void tp_sentences_free(tp_sentences *s)
     free(s->v);
     s->v = NULL;
     s->n = s->cap = 0;
+}
+
+/* ---- the last text's tokens and sentences, per thread ----
+ *
+ * Several stages tokenise the same text one after the other (sentences,
+ * then entities, on the text normalise left), each with its own buffers.
+ * Each thread keeps a copy of the last text it tokenised, with its tokens
+ * and (once asked for) its sentences; when the next call brings the same
+ * bytes (compared in full, wherever they are), the answer is copied rather
+ * than worked out again.  Sentences are reused only when the tokens handed
+ * in are those kept, so a caller that changed its tokens gets them split
+ * afresh.  Texts over MEMO_MAX bytes are not kept. */
+#define MEMO_MAX (4u << 20)
+
+typedef struct tok_memo {
+    char *text;
+    size_t len, text_cap;
+    tp_tokens toks;
+    tp_sentences sents;
+    int have_toks, have_sents, registered;
+} tok_memo;
+
+static __thread tok_memo memo;
+static pthread_key_t memo_key;
+static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+static int memo_key_made;
+
+static void memo_free(void *arg)
+{
+    tok_memo *m = arg;
+    free(m->text);
+    tp_tokens_free(&m->toks);
+    tp_sentences_free(&m->sents);
+    memset(m, 0, sizeof *m);
+}
+
+static void memo_make_key(void)
+{
+    memo_key_made = pthread_key_create(&memo_key, memo_free) == 0;
+}
+
+/* Whether the memo holds the tokens of text[0, len). */
+static int memo_has_text(const char *text, size_t len)
+{
+    return memo.have_toks && memo.len == len && (len == 0 || memcmp(memo.text, text, len) == 0);
+}
+
+/* Keep a copy of text and its tokens; on any failure keep nothing. */
+static void memo_keep(const tp_tokens *t, const char *text, size_t len)
+{
+    memo.have_toks = memo.have_sents = 0;
+    if (len > MEMO_MAX) {
+        if (memo.text_cap > MEMO_MAX) { /* do not hold on to a large text's room */
+            free(memo.text);
+            memo.text = NULL;
+            memo.text_cap = 0;
+            tp_tokens_free(&memo.toks);
+            tp_sentences_free(&memo.sents);
+        }
+        return;
+    }
+    if (!memo.registered) {
+        pthread_once(&memo_once, memo_make_key);
+        if (!memo_key_made || pthread_setspecific(memo_key, &memo) != 0)
+            return;
+        memo.registered = 1;
+    }
+    if (memo.text_cap < len + 1) {
+        char *b = realloc(memo.text, len + 1);
+        if (b == NULL)
+            return;
+        memo.text = b;
+        memo.text_cap = len + 1;
+    }
+    if (memo.toks.cap < t->n + 1) {
+        tp_token *v = realloc(memo.toks.v, (t->n + 1) * sizeof *v);
+        if (v == NULL)
+            return;
+        memo.toks.v = v;
+        memo.toks.cap = t->n + 1;
+    }
+    memcpy(memo.text, text, len);
+    memo.len = len;
+    memcpy(memo.toks.v, t->v, t->n * sizeof *t->v);
+    memo.toks.n = t->n;
+    memo.have_toks = 1;
+}
+
+int tp_tokenize(tp_tokens *out, const char *text, size_t len)
+{
+    int rc;
+    if (memo_has_text(text, len)) {
+        if (out->cap < memo.toks.n + 1) {
+            tp_token *v = realloc(out->v, (memo.toks.n + 1) * sizeof *v);
+            if (v == NULL)
+                return -1;
+            out->v = v;
+            out->cap = memo.toks.n + 1;
+        }
+        memcpy(out->v, memo.toks.v, memo.toks.n * sizeof *out->v);
+        out->n = memo.toks.n;
+        return 0;
+    }
+    rc = tokenize_fresh(out, text, len);
+    if (rc == 0)
+        memo_keep(out, text, len);
+    else
+        memo.have_toks = memo.have_sents = 0;
+    return rc;
+}
+
+/* Whether tokens are the ones the memo keeps for text. */
+static int memo_has_tokens(const tp_tokens *tokens, const char *text, size_t len)
+{
+    return memo.toks.n == tokens->n && memo_has_text(text, len) &&
+           (tokens->n == 0 || memcmp(memo.toks.v, tokens->v, tokens->n * sizeof *tokens->v) == 0);
+}
+
+int tp_split_sentences(tp_sentences *out, const tp_tokens *tokens,
+                       const char *text, size_t len)
+{
+    int rc;
+    if (memo.have_sents && memo_has_tokens(tokens, text, len)) {
+        if (out->cap < memo.sents.n + 1) {
+            tp_sentence *v = realloc(out->v, (memo.sents.n + 1) * sizeof *v);
+            if (v == NULL)
+                return -1;
+            out->v = v;
+            out->cap = memo.sents.n + 1;
+        }
+        memcpy(out->v, memo.sents.v, memo.sents.n * sizeof *out->v);
+        out->n = memo.sents.n;
+        return 0;
+    }
+    rc = split_fresh(out, tokens, text, len);
+    if (rc == 0 && memo.have_toks && !memo.have_sents && memo_has_tokens(tokens, text, len)) {
+        if (memo.sents.cap < out->n + 1) {
+            tp_sentence *v = realloc(memo.sents.v, (out->n + 1) * sizeof *v);
+            if (v == NULL)
+                return 0;
+            memo.sents.v = v;
+            memo.sents.cap = out->n + 1;
+        }
+        memcpy(memo.sents.v, out->v, out->n * sizeof *out->v);
+        memo.sents.n = out->n;
+        memo.have_sents = 1;
+    }
+    return rc;
 }

@@ -16,11 +16,15 @@ reps=${2:-7}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The stage compiled as the build compiles it, with optimisation.
+# The stage compiled as the build compiles it, with optimisation, with its
+# character table written by normalise-gentab as the build writes it.
 : > "$work/config.h"
+${CC:-cc} -O2 -I"$work" -o "$work/gentab" "$root/plugins/normalise/gentab.c" \
+    "$root/plugins/normalise/normtab.c" $(pkg-config --cflags --libs libutf8proc)
+"$work/gentab" "$work/normalise_table.c"
 ${CC:-cc} -O2 -DNDEBUG -I"$work" -I"$root/include" \
     -o "$work/bench_normalise" "$root/bench/normalise/bench_normalise.c" \
-    "$root/plugins/normalise/normalise.c" \
+    "$root/plugins/normalise/normalise.c" "$work/normalise_table.c" \
     $(pkg-config --cflags --libs jansson libutf8proc) -lpthread
 
 python3 - "$work/dense" <<'PY'

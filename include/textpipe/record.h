@@ -63,6 +63,11 @@ int tp_text_orig(const tp_text *t, size_t cp_start, size_t cp_end,
  * memory.  Add the stage's own keys to it with json_object_set_new(). */
 json_t *tp_span_new(tp_text *t, size_t byte_start, size_t byte_end);
 
+/* The same span without "text": {"start", "end"[, "orig_start",
+ * "orig_end"]}, keys in that order (as tp_span_new's after deleting
+ * "text"), without copying the text only to drop it. */
+json_t *tp_span_new_bare(tp_text *t, size_t byte_start, size_t byte_end);
+
 /* The array under key, created empty when the record has none (or has
  * something other than an array there).  NULL when out of memory. */
 json_t *tp_record_array(json_t *record, const char *key);

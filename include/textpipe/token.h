@@ -167,7 +167,13 @@ typedef struct tp_sentences {
 
 /* Replace out's contents with the tokens of text[0, len).  Reuses out's
  * memory (start from a zeroed tp_tokens).  The text need not be
- * NUL-terminated.  Returns 0, or -1 when out of memory or len >= 4 GiB. */
+ * NUL-terminated.  Returns 0, or -1 when out of memory or len >= 4 GiB.
+ *
+ * Each thread keeps a copy of the last text it tokenised (up to 4 MiB),
+ * its tokens and, once split, its sentences: a later call on the same
+ * bytes (the next stage's, on the same record) copies them instead of
+ * working them out again.  So a stage need not share tokens with another
+ * to avoid the cost. */
 int tp_tokenize(tp_tokens *out, const char *text, size_t len);
 
 /* Replace out's contents with the sentences of text, given its tokens from

@@ -18,7 +18,6 @@
  */
 #include <config.h>
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,149 +25,13 @@
 
 #include "textpipe/plugin.h"
 #include "textpipe/record.h"
+#include "normtab.h"
 
-/* ---- the character table ------------------------------------------------ */
-
-/* What a character is to the options. */
-enum {
-    K_NONE,
-    K_SQUOTE,   /* single curly quotes: -> ' */
-    K_DQUOTE,   /* double curly quotes: -> " */
-    K_DASH,     /* dashes, hyphens and the minus sign: -> - */
-    K_SPACE,    /* Unicode spaces: -> ' ' */
-    K_INVIS,    /* zero-width space, soft hyphen, BOM, ...: removed */
-    K_CTRL,     /* C1 controls: removed */
-    K_NEWLINE,  /* NEL, line and paragraph separators: -> \n */
-    K_ELLIPSIS, /* U+2026 -> ... */
-    K_MOJI      /* a character that starts UTF-8 read as Windows-1252 */
-};
-
-/* Per code point: bit 0/1: unchanged by NFC/NFKC whatever surrounds it
- * (a starter that nothing before it composes with, and that normalises to
- * itself); bit 2/3: a unit boundary for NFC/NFKC (normalisation never
- * reaches across the point before it); bits 4-7: the kind above. */
-#define T_OK_NFC 0x01u
-#define T_OK_NFKC 0x02u
-#define T_BND_NFC 0x04u
-#define T_BND_NFKC 0x08u
-#define T_KIND(x) ((unsigned)(x) >> 4)
-#define NORM_NCP 0x110000
-
-static uint8_t norm_tab[NORM_NCP];
-static pthread_once_t norm_tab_once = PTHREAD_ONCE_INIT;
-static int norm_tab_failed;
+/* ---- the character table (normtab.h) ------------------------------------ */
 
 static int norm_is_surrogate(int32_t c)
 {
     return c >= 0xD800 && c < 0xE000;
-}
-
-/* The whole normal form of one character, compared with itself. */
-static int norm_char_stable(int32_t c, int compat)
-{
-    uint8_t s[8];
-    utf8proc_ssize_t n = utf8proc_encode_char(c, s);
-    utf8proc_uint8_t *r;
-    int same;
-    s[n] = 0;
-    r = compat ? utf8proc_NFKC(s) : utf8proc_NFC(s);
-    if (r == NULL)
-        return 0;
-    same = strcmp((const char *)r, (const char *)s) == 0;
-    free(r);
-    return same;
-}
-
-static unsigned norm_kind(int32_t c)
-{
-    switch (c) {
-    case 0x2018: case 0x2019: case 0x201A: case 0x201B:
-        return K_SQUOTE;
-    case 0x201C: case 0x201D: case 0x201E: case 0x201F:
-        return K_DQUOTE;
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015:
-    case 0x2212: case 0xFE58: case 0xFE63: case 0xFF0D: case 0x2E3A: case 0x2E3B:
-        return K_DASH;
-    case 0x00A0: case 0x1680: case 0x202F: case 0x205F: case 0x3000:
-        return K_SPACE;
-    case 0x00AD: case 0x180E: case 0x200B: case 0x2060: case 0x2061:
-    case 0x2062: case 0x2063: case 0x2064: case 0xFEFF:
-        return K_INVIS;
-    case 0x0085: case 0x2028: case 0x2029:
-        return K_NEWLINE;
-    case 0x2026:
-        return K_ELLIPSIS;
-    default:
-        break;
-    }
-    if (c >= 0x2000 && c <= 0x200A)
-        return K_SPACE;
-    if (c >= 0x80 && c <= 0x9F)
-        return K_CTRL;
-    if (c >= 0xC2 && c <= 0xF4)
-        return K_MOJI;
-    return K_NONE;
-}
-
-static void norm_build_table(void)
-{
-    /* Characters that a canonical composition may attach to the one
-     * before them although their combining class is 0. */
-    uint8_t *second = calloc(NORM_NCP / 8, 1);
-    int32_t d[32];
-    int32_t c;
-    if (second == NULL) {
-        norm_tab_failed = 1;
-        return;
-    }
-#define SECOND(x) (second[(x) >> 3] & (1u << ((x) & 7)))
-    for (c = 0; c < NORM_NCP; c++) {
-        const utf8proc_property_t *p;
-        utf8proc_ssize_t n, k;
-        if (norm_is_surrogate(c))
-            continue;
-        p = utf8proc_get_property(c);
-        if (p->decomp_seqindex == UINT16_MAX || p->decomp_type != 0)
-            continue;
-        n = utf8proc_decompose_char(c, d, 32, UTF8PROC_DECOMPOSE, NULL);
-        for (k = 1; k < n && k < 32; k++)
-            if (utf8proc_get_property(d[k])->combining_class == 0)
-                second[d[k] >> 3] |= (uint8_t)(1u << (d[k] & 7));
-    }
-    /* Hangul vowel and trailing jamo compose algorithmically. */
-    for (c = 0x1161; c <= 0x1175; c++)
-        second[c >> 3] |= (uint8_t)(1u << (c & 7));
-    for (c = 0x11A8; c <= 0x11C2; c++)
-        second[c >> 3] |= (uint8_t)(1u << (c & 7));
-
-    for (c = 0; c < NORM_NCP; c++) {
-        const utf8proc_property_t *p;
-        unsigned v = 0;
-        int base;
-        int compat;
-        if (norm_is_surrogate(c))
-            continue;
-        p = utf8proc_get_property(c);
-        base = p->combining_class == 0 && !SECOND(c);
-        for (compat = 0; compat < 2; compat++) {
-            int has_d = p->decomp_seqindex != UINT16_MAX && (compat || p->decomp_type == 0);
-            int bnd = base, ok = base;
-            if (has_d && base) {
-                utf8proc_ssize_t n = utf8proc_decompose_char(
-                    c, d, 32, UTF8PROC_DECOMPOSE | (compat ? UTF8PROC_COMPAT : 0), NULL);
-                if (n < 1 || utf8proc_get_property(d[0])->combining_class != 0 || SECOND(d[0]))
-                    bnd = 0;
-                ok = bnd && norm_char_stable(c, compat);
-            }
-            if (ok)
-                v |= compat ? T_OK_NFKC : T_OK_NFC;
-            if (bnd)
-                v |= compat ? T_BND_NFKC : T_BND_NFC;
-        }
-        norm_tab[c] = (uint8_t)(v | (norm_kind(c) << 4));
-    }
-#undef SECOND
-    free(second);
 }
 
 /* ---- the instance -------------------------------------------------------- */
@@ -631,12 +494,12 @@ static int ascii_gone(const norm_inst *I, unsigned b)
 
 static int is_ok(const norm_inst *I, int32_t c)
 {
-    return c < 0x80 || (norm_tab[c] & I->ok_bit);
+    return c < 0x80 || (normalise_tab(c) & I->ok_bit);
 }
 
 static int is_bnd(const norm_inst *I, int32_t c)
 {
-    return c < 0x80 || (norm_tab[c] & I->bnd_bit);
+    return c < 0x80 || (normalise_tab(c) & I->bnd_bit);
 }
 
 /* Normalise ubuf[0..nu) into nbuf; returns its length, or -1. */
@@ -770,7 +633,7 @@ static void seg_full(const norm_inst *I, norm_worker *w, const unsigned char *s,
         unsigned kind;
         if (c < 0x80)
             continue;
-        kind = T_KIND(norm_tab[c]);
+        kind = T_KIND(normalise_tab(c));
         if ((kind == K_INVIS || kind == K_CTRL) && I->strip)
             w->it[k].cp = -1;
         else if (kind == K_NEWLINE && I->newlines)
@@ -788,7 +651,7 @@ static void seg_full(const norm_inst *I, norm_worker *w, const unsigned char *s,
         int32_t c = w->it[k].cp;
         uint32_t in = w->it[k].in, cont = w->it[k].cont;
         if (c >= 0x80) {
-            switch (T_KIND(norm_tab[c])) {
+            switch (T_KIND(normalise_tab(c))) {
             case K_SQUOTE:
                 if (I->quotes)
                     c = '\'';
@@ -844,7 +707,7 @@ static size_t segment(const norm_inst *I, norm_worker *w, const unsigned char *s
         if (l == 1) /* not UTF-8 */
             ok = 0;
         if (ok) {
-            unsigned v = norm_tab[c];
+            unsigned v = normalise_tab(c);
             if ((I->ok_bit && !(v & I->ok_bit)) || (I->active & (1u << T_KIND(v))))
                 ok = 0;
         }
@@ -1151,9 +1014,6 @@ static int norm_create(void **out, const json_t *options, tp_error *err)
 {
     norm_inst *I;
     const char *form = json_string_value(json_object_get(options, "form"));
-    pthread_once(&norm_tab_once, norm_build_table);
-    if (norm_tab_failed)
-        return tp_error_set(err, NULL, "out of memory");
     I = calloc(1, sizeof *I);
     if (I == NULL)
         return tp_error_set(err, NULL, "out of memory");

@@ -95,11 +95,10 @@ static int sentences_process(void *instance, void *worker, json_t *record, tp_er
         return tp_error_set(err, NULL, "out of memory");
     for (i = 0; i < w->sentences.n; i++) {
         const tp_sentence *s = &w->sentences.v[i];
-        json_t *span = tp_span_new(w->text, s->start, s->end);
+        json_t *span = in->with_text ? tp_span_new(w->text, s->start, s->end)
+                                     : tp_span_new_bare(w->text, s->start, s->end);
         if (span == NULL)
             goto oom;
-        if (!in->with_text)
-            json_object_del(span, "text");
         if (json_array_append_new(arr, span) != 0)
             goto oom;
     }

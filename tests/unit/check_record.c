@@ -218,6 +218,47 @@ static size_t naive_byte(const char *s, size_t len, size_t cp)
  * plain ones: random UTF-8 of every length up to 300, mostly ASCII with
  * runs of 2-, 3- and 4-byte characters, at every byte and code point, and
  * spans over them. */
+/* A bare span is the full span with "text" deleted, keys in the same
+ * order: over texts with and without an offset map, every byte range. */
+static void expect_bare_is_full_without_text(tp_text *t, size_t len)
+{
+    size_t a, b;
+    for (a = 0; a <= len + 1; a++)
+        for (b = a; b <= len + 1; b++) {
+            json_t *full = tp_span_new(t, a, b), *bare = tp_span_new_bare(t, a, b);
+            char *want, *got;
+            ck_assert_ptr_nonnull(full);
+            ck_assert_ptr_nonnull(bare);
+            ck_assert_ptr_nonnull(json_object_get(full, "text"));
+            ck_assert_ptr_null(json_object_get(bare, "text"));
+            json_object_del(full, "text");
+            want = json_dumps(full, JSON_COMPACT);
+            got = json_dumps(bare, JSON_COMPACT);
+            ck_assert_str_eq(got, want);
+            free(want);
+            free(got);
+            json_decref(full);
+            json_decref(bare);
+        }
+}
+
+START_TEST(bare_span_is_span_without_text)
+{
+    json_t *mapped = json_pack("{s:s, s:s, s:[i,i, i,i, i,i, i,i]}",
+                               "text", "a b-c", "original", "a  b\xe2\x80\x94" "c",
+                               "offset_map", 0, 0, 1, 1, 2, 3, 5, 6);
+    json_t *plain = rec_text("Caf\xC3\xA9 \xE2\x82\xAC" "5 \xF0\x9F\x93\x88 up");
+    tp_text *t = tp_text_new();
+    ck_assert_int_eq(tp_text_load(t, mapped), 0);
+    expect_bare_is_full_without_text(t, 5);
+    ck_assert_int_eq(tp_text_load(t, plain), 0);
+    expect_bare_is_full_without_text(t, strlen(json_string_value(json_object_get(plain, "text"))));
+    tp_text_free(t);
+    json_decref(mapped);
+    json_decref(plain);
+}
+END_TEST
+
 START_TEST(offsets_match_the_plain_count)
 {
     static const char *pieces[] = { "a", "b c", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x93\x88",
@@ -276,6 +317,7 @@ int main(void)
     tcase_add_test(tc, malformed_map_is_refused);
     tcase_add_test(tc, record_array_and_error);
     tcase_add_test(tc, offsets_match_the_plain_count);
+    tcase_add_test(tc, bare_span_is_span_without_text);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -1,6 +1,7 @@
 /* Unit tests of the tokeniser and the sentence splitter.  Most cases are
  * data: tests/unit/tokenize_cases.txt and tests/unit/sentence_cases.txt. */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,6 +302,131 @@ START_TEST(buffers_are_reused)
 }
 END_TEST
 
+/* ---- the per-thread memo of the last text ----
+ *
+ * A thread's first call works its answer out afresh, so answers made on a
+ * new thread are the reference for answers the memo may have given. */
+
+typedef struct fresh_job {
+    const char *text;
+    size_t len;
+    const tp_tokens *given; /* split these rather than the text's own */
+    tp_tokens toks;
+    tp_sentences sents;
+} fresh_job;
+
+static void *fresh_main(void *arg)
+{
+    fresh_job *j = arg;
+    if (tp_tokenize(&j->toks, j->text, j->len) != 0)
+        return arg;
+    if (tp_split_sentences(&j->sents, j->given ? j->given : &j->toks, j->text, j->len) != 0)
+        return arg;
+    return NULL;
+}
+
+static fresh_job fresh(const char *text, size_t len, const tp_tokens *given)
+{
+    fresh_job j;
+    pthread_t t;
+    void *rc;
+    memset(&j, 0, sizeof j);
+    j.text = text;
+    j.len = len;
+    j.given = given;
+    ck_assert_int_eq(pthread_create(&t, NULL, fresh_main, &j), 0);
+    ck_assert_int_eq(pthread_join(t, &rc), 0);
+    ck_assert_ptr_null(rc);
+    return j;
+}
+
+static void fresh_free(fresh_job *j)
+{
+    tp_tokens_free(&j->toks);
+    tp_sentences_free(&j->sents);
+}
+
+static void expect_tokens(const tp_tokens *got, const tp_tokens *want)
+{
+    ck_assert_uint_eq(got->n, want->n);
+    ck_assert(got->n == 0 || memcmp(got->v, want->v, got->n * sizeof *got->v) == 0);
+}
+
+static void expect_sentences(const tp_sentences *got, const tp_sentences *want)
+{
+    ck_assert_uint_eq(got->n, want->n);
+    ck_assert(got->n == 0 || memcmp(got->v, want->v, got->n * sizeof *got->v) == 0);
+}
+
+/* Tokens and sentences of text, here and on a new thread, twice over. */
+static void expect_fresh(const char *text, size_t len)
+{
+    fresh_job want = fresh(text, len, NULL);
+    tp_tokens t = {0};
+    tp_sentences s = {0};
+    int round;
+    for (round = 0; round < 2; round++) {
+        ck_assert_int_eq(tp_tokenize(&t, text, len), 0);
+        expect_tokens(&t, &want.toks);
+        ck_assert_int_eq(tp_split_sentences(&s, &t, text, len), 0);
+        expect_sentences(&s, &want.sents);
+    }
+    tp_tokens_free(&t);
+    tp_sentences_free(&s);
+    fresh_free(&want);
+}
+
+START_TEST(memo_matches_fresh)
+{
+    const char *a = "Mr. Smith said the U.S. economy grew 2.5% in 2019. \"We're pleased,\" he said.\n\nNext.";
+    const char *b = "Prices rose. Rents fell! Who knew? The end";
+    char text[128], *big;
+    size_t n, i;
+    tp_tokens t = {0};
+    tp_sentences s = {0};
+    fresh_job want;
+
+    /* the same text again, another text, and the first once more */
+    expect_fresh(a, strlen(a));
+    expect_fresh(b, strlen(b));
+    expect_fresh(a, strlen(a));
+    expect_fresh("", 0);
+
+    /* the same buffer and length with other bytes, a byte at a time */
+    snprintf(text, sizeof text, "%s", a);
+    n = strlen(text);
+    for (i = 0; i < n; i += 7) {
+        ck_assert_int_eq(tp_tokenize(&t, text, n), 0);
+        text[i] = text[i] == '.' ? 'x' : '.';
+        expect_fresh(text, n);
+    }
+
+    /* tokens the caller changed are split afresh */
+    ck_assert_int_eq(tp_tokenize(&t, a, strlen(a)), 0);
+    ck_assert_int_eq(tp_split_sentences(&s, &t, a, strlen(a)), 0);
+    ck_assert_uint_gt(t.n, 3);
+    t.v[2].flags |= TP_TOK_PARA_AFTER;
+    t.n--;
+    want = fresh(a, strlen(a), &t);
+    ck_assert_int_eq(tp_split_sentences(&s, &t, a, strlen(a)), 0);
+    expect_sentences(&s, &want.sents);
+    fresh_free(&want);
+
+    /* a text too long to keep */
+    n = (4u << 20) + 100;
+    big = malloc(n);
+    ck_assert_ptr_nonnull(big);
+    for (i = 0; i < n; i++)
+        big[i] = b[i % strlen(b)];
+    expect_fresh(big, n);
+    expect_fresh(b, strlen(b));
+    free(big);
+
+    tp_tokens_free(&t);
+    tp_sentences_free(&s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("tokenize");
@@ -312,6 +438,7 @@ static Suite *suite(void)
     tcase_add_test(tc, random_bytes);
     tcase_add_test(tc, truncated_utf8);
     tcase_add_test(tc, buffers_are_reused);
+    tcase_add_test(tc, memo_matches_fresh);
     suite_add_tcase(s, tc);
     return s;
 }

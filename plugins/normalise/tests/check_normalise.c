@@ -11,6 +11,7 @@
 
 #include "textpipe/plugin.h"
 #include "textpipe/record.h"
+#include "../normtab.h"
 
 const tp_plugin *normalise_LTX_textpipe_plugin(void);
 
@@ -665,6 +666,34 @@ START_TEST(agrees_with_utf8proc)
 }
 END_TEST
 
+/* The table the build wrote (blocks of code points, each distinct block
+ * once) says for every code point what utf8proc's data says, worked out
+ * afresh; and the worked-out table says what it should of a few. */
+START_TEST(table_matches_utf8proc)
+{
+    uint8_t *slow = malloc(NORM_NCP);
+    int32_t c;
+    ck_assert_ptr_nonnull(slow);
+    ck_assert_int_eq(normalise_table_build(slow), 0);
+    for (c = 0; c < NORM_NCP; c++)
+        ck_assert_msg(normalise_tab(c) == slow[c], "U+%04X: table %u, utf8proc %u", (unsigned)c,
+                      normalise_tab(c), slow[c]);
+    /* é: normal in both forms, and a boundary */
+    ck_assert_uint_eq(slow[0xE9] & 0x0F, T_OK_NFC | T_OK_NFKC | T_BND_NFC | T_BND_NFKC);
+    /* a combining acute attaches to what precedes it */
+    ck_assert_uint_eq(slow[0x301] & 0x0F, 0);
+    /* the fi ligature: normal for NFC, not for NFKC */
+    ck_assert_uint_eq(slow[0xFB01] & (T_OK_NFC | T_OK_NFKC), T_OK_NFC);
+    /* a Hangul vowel jamo composes with the syllable before it */
+    ck_assert_uint_eq(slow[0x1161] & (T_BND_NFC | T_OK_NFC), 0);
+    ck_assert_uint_eq(T_KIND(slow[0x2019]), K_SQUOTE);
+    ck_assert_uint_eq(T_KIND(slow[0x2014]), K_DASH);
+    ck_assert_uint_eq(T_KIND(slow[0xFEFF]), K_INVIS);
+    ck_assert_uint_eq(slow[0xD800], 0); /* surrogates are no characters */
+    free(slow);
+}
+END_TEST
+
 static Suite *normalise_suite(void)
 {
     Suite *s = suite_create("normalise");
@@ -679,6 +708,7 @@ static Suite *normalise_suite(void)
     tcase_add_loop_test(tc, property_spans_and_idempotence, 0,
                         (int)(sizeof property_options / sizeof property_options[0]));
     tcase_add_loop_test(tc, agrees_with_utf8proc, 0, 2);
+    tcase_add_test(tc, table_matches_utf8proc);
     suite_add_tcase(s, tc);
     return s;
 }
