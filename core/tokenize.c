@@ -1126,6 +1126,23 @@ static void memo_make_key(void)
     memo_key_made = pthread_key_create(&memo_key, memo_free) == 0;
 }
 
+/* Room for n + 1 elements of size bytes in v (capacity *cap), and the
+ * first n copied from src: the array, or NULL when out of memory (v and
+ * *cap unchanged). */
+static void *copy_into(void *v, size_t *cap, const void *src, size_t n, size_t size)
+{
+    if (*cap < n + 1) {
+        void *b = realloc(v, (n + 1) * size);
+        if (b == NULL)
+            return NULL;
+        v = b;
+        *cap = n + 1;
+    }
+    if (n > 0)
+        memcpy(v, src, n * size);
+    return v;
+}
+
 /* Whether the memo holds the tokens of text[0, len). */
 static int memo_has_text(const char *text, size_t len)
 {
@@ -1152,23 +1169,15 @@ static void memo_keep(const tp_tokens *t, const char *text, size_t len)
             return;
         memo.registered = 1;
     }
-    if (memo.text_cap < len + 1) {
-        char *b = realloc(memo.text, len + 1);
-        if (b == NULL)
-            return;
-        memo.text = b;
-        memo.text_cap = len + 1;
-    }
-    if (memo.toks.cap < t->n + 1) {
-        tp_token *v = realloc(memo.toks.v, (t->n + 1) * sizeof *v);
-        if (v == NULL)
-            return;
-        memo.toks.v = v;
-        memo.toks.cap = t->n + 1;
-    }
-    memcpy(memo.text, text, len);
+    char *b = copy_into(memo.text, &memo.text_cap, text, len, 1);
+    if (b == NULL)
+        return;
+    memo.text = b;
     memo.len = len;
-    memcpy(memo.toks.v, t->v, t->n * sizeof *t->v);
+    tp_token *v = copy_into(memo.toks.v, &memo.toks.cap, t->v, t->n, sizeof *v);
+    if (v == NULL)
+        return;
+    memo.toks.v = v;
     memo.toks.n = t->n;
     memo.have_toks = 1;
 }
@@ -1177,14 +1186,10 @@ int tp_tokenize(tp_tokens *out, const char *text, size_t len)
 {
     int rc;
     if (memo_has_text(text, len)) {
-        if (out->cap < memo.toks.n + 1) {
-            tp_token *v = realloc(out->v, (memo.toks.n + 1) * sizeof *v);
-            if (v == NULL)
-                return -1;
-            out->v = v;
-            out->cap = memo.toks.n + 1;
-        }
-        memcpy(out->v, memo.toks.v, memo.toks.n * sizeof *out->v);
+        tp_token *v = copy_into(out->v, &out->cap, memo.toks.v, memo.toks.n, sizeof *v);
+        if (v == NULL)
+            return -1;
+        out->v = v;
         out->n = memo.toks.n;
         return 0;
     }
@@ -1208,27 +1213,19 @@ int tp_split_sentences(tp_sentences *out, const tp_tokens *tokens,
 {
     int rc;
     if (memo.have_sents && memo_has_tokens(tokens, text, len)) {
-        if (out->cap < memo.sents.n + 1) {
-            tp_sentence *v = realloc(out->v, (memo.sents.n + 1) * sizeof *v);
-            if (v == NULL)
-                return -1;
-            out->v = v;
-            out->cap = memo.sents.n + 1;
-        }
-        memcpy(out->v, memo.sents.v, memo.sents.n * sizeof *out->v);
+        tp_sentence *v = copy_into(out->v, &out->cap, memo.sents.v, memo.sents.n, sizeof *v);
+        if (v == NULL)
+            return -1;
+        out->v = v;
         out->n = memo.sents.n;
         return 0;
     }
     rc = split_fresh(out, tokens, text, len);
     if (rc == 0 && memo.have_toks && !memo.have_sents && memo_has_tokens(tokens, text, len)) {
-        if (memo.sents.cap < out->n + 1) {
-            tp_sentence *v = realloc(memo.sents.v, (out->n + 1) * sizeof *v);
-            if (v == NULL)
-                return 0;
-            memo.sents.v = v;
-            memo.sents.cap = out->n + 1;
-        }
-        memcpy(memo.sents.v, out->v, out->n * sizeof *out->v);
+        tp_sentence *v = copy_into(memo.sents.v, &memo.sents.cap, out->v, out->n, sizeof *v);
+        if (v == NULL)
+            return 0;
+        memo.sents.v = v;
         memo.sents.n = out->n;
         memo.have_sents = 1;
     }
