@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "jsonr.h"
+#include "../cputime.h"
 
 typedef struct {
     const char *p;
@@ -23,12 +24,6 @@ static double cpu_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* One pass with parser `which` (0 jansson, 1 ours); CPU seconds. */
@@ -119,7 +114,7 @@ int main(int argc, char **argv)
         pass(lines, n, which); /* warm-up */
         for (r = 0; r < runs; r++)
             t[r] = pass(lines, n, which);
-        qsort(t, (size_t)runs, sizeof *t, cmp_double);
+        qsort(t, (size_t)runs, sizeof *t, bench_cmp_double);
         mbs[which] = (double)bytes / 1e6 / t[runs / 2];
         printf("%-14s %8.1f MB/s (median of %d, CPU time; min %.1f, max %.1f)\n", names[which],
                mbs[which], runs, (double)bytes / 1e6 / t[runs - 1], (double)bytes / 1e6 / t[0]);

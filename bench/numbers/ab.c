@@ -27,19 +27,7 @@
 #include "textpipe/plugin.h"
 
 #include "jsonmem.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+#include "../cputime.h"
 
 typedef struct {
     const tp_plugin *pl;
@@ -128,10 +116,10 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             for (int j = 0; j < 2; j++) {
                 int k = (int)((i + (size_t)rd + (size_t)j) & 1);
-                double t0 = now();
+                double t0 = bench_cpu_now();
                 if (st[k].pl->process(st[k].inst, st[k].worker, recs[i], &err) != 0)
                     fprintf(stderr, "numbers-ab: %s: record %zu: %s\n", paths[k], i + 1, err.message);
-                t[k] += now() - t0;
+                t[k] += bench_cpu_now() - t0;
                 json_object_del(recs[i], "numbers");
             }
         }
@@ -141,7 +129,7 @@ int main(int argc, char **argv)
         printf("round %d: A %.1f MB/s, B %.1f MB/s, B / A %.3f\n", rd + 1, (double)bytes / t[0] / 1e6,
                (double)bytes / t[1] / 1e6, ratio[rd]);
     }
-    qsort(ratio, (size_t)rounds, sizeof *ratio, cmp_d);
+    qsort(ratio, (size_t)rounds, sizeof *ratio, bench_cmp_double);
     printf("%zu records, %zu bytes, %d rounds: A %.1f MB/s, B %.1f MB/s; speed B / A: median %.3f (%.3f to %.3f)\n", n,
            bytes, rounds, (double)bytes * rounds / all[0] / 1e6, (double)bytes * rounds / all[1] / 1e6,
            ratio[rounds / 2], ratio[0], ratio[rounds - 1]);

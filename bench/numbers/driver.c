@@ -30,22 +30,9 @@
 #include "textpipe/record.h"
 
 #include "jsonmem.h"
+#include "../cputime.h"
 
 const tp_plugin *numbers_LTX_textpipe_plugin(void);
-
-/* CPU time of this thread: MB/s per core, whatever else the machine runs. */
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
@@ -135,27 +122,27 @@ int main(int argc, char **argv)
                  * allocator's blocks are used again */
                 times[k] = 0;
                 for (size_t i = 0; i < n; i++) {
-                    t0 = now();
+                    t0 = bench_cpu_now();
                     if (pl->process(inst, worker, recs[i], &err) != 0)
                         fprintf(stderr, "numbers-driver: record %zu: %s\n", i + 1, err.message);
-                    times[k] += now() - t0;
+                    times[k] += bench_cpu_now() - t0;
                     if (k == 0)
                         total_findings += (long)json_array_size(json_object_get(recs[i], "numbers"));
                     json_object_del(recs[i], "numbers");
                 }
             } else {
-                t0 = now();
+                t0 = bench_cpu_now();
                 for (size_t i = 0; i < n; i++) {
                     if (pl->process(inst, worker, recs[i], &err) != 0) {
                         json_object_set_new(recs[i], "error",
                                             json_pack("{s:s,s:s}", "stage", "numbers", "message", err.message));
                     }
                 }
-                times[k] = now() - t0;
+                times[k] = bench_cpu_now() - t0;
             }
             if (floor_scan) {
                 long hits = 0;
-                t0 = now();
+                t0 = bench_cpu_now();
                 for (size_t i = 0; i < n; i++) {
                     json_t *t = json_object_get(recs[i], "text");
                     const char *s = json_string_value(t);
@@ -168,7 +155,7 @@ int main(int argc, char **argv)
                         hits++;
                     }
                 }
-                ftimes[k] = now() - t0;
+                ftimes[k] = bench_cpu_now() - t0;
                 if (hits < 0)
                     return 1;
             }
@@ -191,13 +178,13 @@ int main(int argc, char **argv)
     }
     if (stats) {
         double t, ft;
-        qsort(times, (size_t)repeat, sizeof *times, cmp_d);
+        qsort(times, (size_t)repeat, sizeof *times, bench_cmp_double);
         t = times[repeat / 2];
         fprintf(stderr, "textpipe: stage numbers: %zu records, %.4f s, %.1f MB/s\n", n, t,
                 t > 0 ? (double)bytes / 1e6 / t : 0.0);
         fprintf(stderr, "numbers-driver: %ld findings in %zu bytes\n", total_findings, bytes);
         if (floor_scan) {
-            qsort(ftimes, (size_t)repeat, sizeof *ftimes, cmp_d);
+            qsort(ftimes, (size_t)repeat, sizeof *ftimes, bench_cmp_double);
             ft = ftimes[repeat / 2];
             fprintf(stderr, "numbers-driver: floor pcre2 [0-9]+ scan: %.4f s, %.1f MB/s; numbers/floor speed ratio %.3f\n",
                     ft, ft > 0 ? (double)bytes / 1e6 / ft : 0.0, t > 0 ? ft / t : 0.0);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "textpipe/token.h"
+#include "../cputime.h"
 
 typedef struct doc {
     char *text;
@@ -80,23 +81,10 @@ static void walk(const char *dir)
     closedir(d);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); /* CPU time: per core, whatever else runs */
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* One pass over every document; returns seconds, counts into *ntok, *nsent. */
 static double pass(int sentences, tp_tokens *t, tp_sentences *s, size_t *ntok, size_t *nsent)
 {
-    double t0 = now();
+    double t0 = bench_cpu_now();
     size_t i;
     *ntok = *nsent = 0;
     for (i = 0; i < ndocs; i++) {
@@ -113,7 +101,7 @@ static double pass(int sentences, tp_tokens *t, tp_sentences *s, size_t *ntok, s
             *nsent += s->n;
         }
     }
-    return now() - t0;
+    return bench_cpu_now() - t0;
 }
 
 int main(int argc, char **argv)
@@ -141,7 +129,7 @@ int main(int argc, char **argv)
         pass(mode, &t, &s, &ntok, &nsent); /* warm up */
         for (r = 0; r < runs; r++)
             secs[r] = pass(mode, &t, &s, &ntok, &nsent);
-        qsort(secs, (size_t)runs, sizeof *secs, cmp_double);
+        qsort(secs, (size_t)runs, sizeof *secs, bench_cmp_double);
         med = secs[runs / 2];
         if (mode == 0)
             printf("tokens:             %zu tokens, median %.4f s of %d runs: %.1f M tokens/s per core, %.0f MB/s\n",

@@ -19,6 +19,7 @@
 #include "textpipe/token.h"
 
 #include "../../core/jsonmem.h"
+#include "../cputime.h"
 
 const tp_plugin *unsourced_LTX_textpipe_plugin(void);
 
@@ -28,13 +29,6 @@ const tp_plugin *unsourced_LTX_textpipe_plugin(void);
 #pragma weak tp_split_sentences
 #pragma weak tp_tokens_free
 #pragma weak tp_sentences_free
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); /* CPU time: fair on a busy machine */
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int add_sentences(json_t *rec, tp_text *t, tp_tokens *tok, tp_sentences *sen)
 {
@@ -126,7 +120,7 @@ int main(int argc, char **argv)
         }
         txt = json_string_value(json_object_get(rec, "text"));
         bytes += (txt ? strlen(txt) : 0) * (size_t)repeat;
-        t0 = now();
+        t0 = bench_cpu_now();
         for (r = 0; r < repeat; r++) {
             if (p->process(inst, wk, rec, &err) != TP_OK) {
                 tp_record_error(rec, "unsourced", err.message);
@@ -134,7 +128,7 @@ int main(int argc, char **argv)
                 break;
             }
         }
-        spent += now() - t0;
+        spent += bench_cpu_now() - t0;
         records++;
         if (!quiet) {
             char *out = json_dumps(rec, JSON_COMPACT);

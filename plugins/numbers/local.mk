@@ -29,13 +29,13 @@ EXTRA_DIST += plugins/numbers/tests/cases.txt
 ## A small driver for the scripts in bench/numbers (not installed): JSON
 ## Lines in, records out, with timing of the stage and of a plain pcre2 scan.
 noinst_PROGRAMS += bench/numbers/numbers-driver
-bench_numbers_numbers_driver_SOURCES = bench/numbers/driver.c plugins/numbers/numbers.c core/jsonmem.c
+bench_numbers_numbers_driver_SOURCES = bench/numbers/driver.c bench/cputime.h plugins/numbers/numbers.c core/jsonmem.c
 bench_numbers_numbers_driver_CFLAGS = $(AM_CFLAGS)
 bench_numbers_numbers_driver_LDADD = libtextpipe.la $(JANSSON_LIBS) $(PCRE2_LIBS)
 
 ## Two builds of the stage (modules) timed in turns in one process.
 noinst_PROGRAMS += bench/numbers/numbers-ab
-bench_numbers_numbers_ab_SOURCES = bench/numbers/ab.c core/jsonmem.c
+bench_numbers_numbers_ab_SOURCES = bench/numbers/ab.c bench/cputime.h core/jsonmem.c
 bench_numbers_numbers_ab_CFLAGS = $(AM_CFLAGS)
 bench_numbers_numbers_ab_LDADD = libtextpipe.la $(JANSSON_LIBS) $(LTDL_LIBS)
 EXTRA_DIST += bench/numbers/README.md bench/numbers/score.py bench/numbers/speed.py \

@@ -9,7 +9,7 @@ EXTRA_DIST += plugins/sentences/README.md
 
 ## The benchmark of tokens and sentences (bench/tokens/run.sh runs it).
 noinst_PROGRAMS += bench/tokens/bench_tokens
-bench_tokens_bench_tokens_SOURCES = bench/tokens/bench_tokens.c
+bench_tokens_bench_tokens_SOURCES = bench/tokens/bench_tokens.c bench/cputime.h
 bench_tokens_bench_tokens_LDADD = libtextpipe.la
 EXTRA_DIST += bench/tokens/run.sh bench/tokens/README.md
 

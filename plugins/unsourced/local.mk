@@ -59,7 +59,7 @@ EXTRA_DIST += \
 ## A driver for the benchmarks in bench/unsourced: JSON Lines in and out
 ## through the stage alone, with its time.  Not installed.
 noinst_PROGRAMS += bench/unsourced/unsourced-driver
-bench_unsourced_unsourced_driver_SOURCES = bench/unsourced/driver.c core/jsonmem.c core/jsonmem.h $(unsourced_sources)
+bench_unsourced_unsourced_driver_SOURCES = bench/unsourced/driver.c bench/cputime.h core/jsonmem.c core/jsonmem.h $(unsourced_sources)
 bench_unsourced_unsourced_driver_CFLAGS = $(AM_CFLAGS)
 bench_unsourced_unsourced_driver_LDADD = libtextpipe.la $(JANSSON_LIBS)
 EXTRA_DIST += \

@@ -19,7 +19,7 @@ EXTRA_DIST += tests/unit/jsonr_cases.txt
 
 ## The benchmark of the JSON reader (bench/jsonr/run.sh runs it).
 noinst_PROGRAMS += bench/jsonr/bench_jsonr
-bench_jsonr_bench_jsonr_SOURCES = bench/jsonr/bench_jsonr.c core/jsonr.c core/jsonr.h
+bench_jsonr_bench_jsonr_SOURCES = bench/jsonr/bench_jsonr.c bench/cputime.h core/jsonr.c core/jsonr.h
 bench_jsonr_bench_jsonr_CFLAGS = $(AM_CFLAGS)
 bench_jsonr_bench_jsonr_LDADD = $(JANSSON_LIBS)
 EXTRA_DIST += bench/jsonr/run.sh bench/jsonr/README.md
