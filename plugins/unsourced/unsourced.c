@@ -181,6 +181,16 @@ typedef struct us_worker {
         (void)(n);                                                           \
     } while (0)
 
+/* Room for exactly cap elements in ptr; jumps to oom when out of memory,
+ * ptr unchanged. */
+#define US_RESIZE(ptr, cap)                                                  \
+    do {                                                                     \
+        void *np_ = realloc((ptr), (cap) * sizeof *(ptr));                   \
+        if (np_ == NULL)                                                     \
+            goto oom;                                                        \
+        (ptr) = np_;                                                         \
+    } while (0)
+
 /* ---- options and creation ---- */
 
 static const tp_option_spec us_options[] = {
@@ -2596,29 +2606,20 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
         return TP_OK;
     }
     if (d.nt > w->cap_tok) {
-        /* The per-token arrays share one capacity. */
-        size_t cap;
-        void *p;
-        US_GROW(w->tok_sent, 0, w->cap_tok, d.nt);
-        cap = w->cap_tok;
-        if ((p = realloc(w->q_open, cap * sizeof *w->q_open)) == NULL)
-            goto oom;
-        w->q_open = p;
-        if ((p = realloc(w->q_close, cap * sizeof *w->q_close)) == NULL)
-            goto oom;
-        w->q_close = p;
-        if ((p = realloc(w->ptags, cap * sizeof *w->ptags)) == NULL)
-            goto oom;
-        w->ptags = p;
-        if ((p = realloc(w->a_start, cap * sizeof *w->a_start)) == NULL)
-            goto oom;
-        w->a_start = p;
-        if ((p = realloc(w->r_start, cap * sizeof *w->r_start)) == NULL)
-            goto oom;
-        w->r_start = p;
-        if ((p = realloc(w->q_start, cap * sizeof *w->q_start)) == NULL)
-            goto oom;
-        w->q_start = p;
+        /* The per-token arrays share one capacity, raised only once all
+         * of them have room (after a failed realloc none is smaller than
+         * cap_tok says). */
+        size_t cap = w->cap_tok ? w->cap_tok : 64;
+        while (cap < d.nt)
+            cap *= 2;
+        US_RESIZE(w->tok_sent, cap);
+        US_RESIZE(w->q_open, cap);
+        US_RESIZE(w->q_close, cap);
+        US_RESIZE(w->ptags, cap);
+        US_RESIZE(w->a_start, cap);
+        US_RESIZE(w->r_start, cap);
+        US_RESIZE(w->q_start, cap);
+        w->cap_tok = cap;
     }
     d.plain = in->plain_rules;
     d.estart = in->estart;
