@@ -1,6 +1,6 @@
 /* textpipe-unsourced-train: train the unsourced stage's attribution tagger.
  *
- *     textpipe-unsourced-train [-e EPOCHS] [-k FEATURES] [-g] -o MODEL TRAIN.jsonl [DEV.jsonl]
+ *     textpipe-unsourced-train [-e EPOCHS] [-w LEFT,RIGHT] [-g] -o MODEL TRAIN.jsonl [DEV.jsonl]
  *
  * Each input line: {"text": "...", "spans": [[start, end, "Source"|"Cue"|"Content"], ...]}
  * with code-point offsets (bench/unsourced/polnear_spans.py writes PolNeAR
@@ -8,8 +8,12 @@
  * sentence splitter, quotations, the rules); each token is labelled by the
  * span covering it (cue over source over content), BIO.  An averaged
  * structured perceptron learns the weights; after each epoch the token
- * scores on DEV are printed.  The model keeps the FEATURES (default 60000)
- * rows of largest weight.  With -g it trains and checks on the sentences the
+ * scores on DEV are printed.  Features are hashed into the model's
+ * 2^US_ROW_BITS rows (those that share a row share its weights, in
+ * training as in the stage).  Each sentence is tagged over its window
+ * (us_tag_window: LEFT tokens before its first cue word, quotation mark
+ * or colon to RIGHT after its last; default 8,8), which the model file
+ * keeps for the stage.  With -g it trains and checks on the sentences the
  * stage gives the tagger only (us_tag_wanted); the others are "none". */
 #define US_NO_BUILTIN_MODEL
 #include "unsourced.c"
@@ -118,7 +122,7 @@ static void load(const char *path, us_instance *in, us_worker *w, corpus *c)
         }
         for (s = 0; s < w->n_sents; s++) {
             const us_sent *st = &w->sents[s];
-            uint32_t n = st->te - st->ts, i, j;
+            uint32_t n = st->wb - st->wa, i, j; /* the window (us_tag_window) */
             sent *o;
             int32_t prev = -2;
             if (n == 0 || !st->tag) /* with -g, the sentences the stage tags only */
@@ -132,11 +136,11 @@ static void load(const char *path, us_instance *in, us_worker *w, corpus *c)
             o->rows = malloc((size_t)n * US_NF * sizeof *o->rows);
             o->gold = malloc(n);
             us_tag_fit(w, n);
-            us_tag_feats(w->ti, w->toks.v, st->ts, st->te, w->F, w->near);
+            us_tag_feats(w->ti, w->toks.v, st->wa, st->wb, w->F, w->near);
             for (j = 0; j < n * US_NF; j++)
                 o->rows[j] = us_row(w->F[j]);
             for (i = 0; i < n; i++) {
-                const us_tok *tk = &w->toks.v[st->ts + i];
+                const us_tok *tk = &w->toks.v[st->wa + i];
                 int kd = kind[tk->s];
                 int32_t id = sid[tk->s];
                 if (kd == 0) {
@@ -270,80 +274,50 @@ static float *averaged(void)
     return a;
 }
 
-static int cmp_desc(const void *x, const void *y)
+static void write_model(const char *path, const float *a, const float *t, uint32_t wl, uint32_t wr)
 {
-    float a = *(const float *)x, b = *(const float *)y;
-    return a < b ? 1 : a > b ? -1 : 0;
-}
-
-static void write_model(const char *path, const float *a, const float *t, size_t keep)
-{
-    float *norm = malloc(NROWS * sizeof *norm), *sorted = malloc(NROWS * sizeof *sorted), thr = 0, mx = 0;
-    size_t k, nfeat = 0, cap = 2;
-    uint32_t l, *keys;
+    float mx = 0;
+    size_t k, nfeat = 0;
+    uint32_t l;
     int16_t *wv;
     us_model_header h;
     unsigned char *payload;
     size_t plen;
     FILE *f;
-    for (k = 0; k < NROWS; k++) {
-        float s = 0;
-        for (l = 0; l < US_NL; l++) {
-            s += fabsf(a[k * US_NL + l]);
-            if (fabsf(a[k * US_NL + l]) > mx)
-                mx = fabsf(a[k * US_NL + l]);
-        }
-        norm[k] = sorted[k] = s;
-    }
-    qsort(sorted, NROWS, sizeof *sorted, cmp_desc);
-    if (keep < NROWS)
-        thr = sorted[keep];
-    for (k = 0; k < NROWS; k++)
-        nfeat += norm[k] > thr && norm[k] > 0;
-    while (cap < nfeat * 4 / 3 + 2)
-        cap *= 2;
+    for (k = 0; k < (size_t)NROWS * US_NL; k++)
+        if (fabsf(a[k]) > mx)
+            mx = fabsf(a[k]);
     memset(&h, 0, sizeof h);
     memcpy(h.magic, US_MODEL_MAGIC, 8);
     h.version = US_MODEL_VERSION;
     h.nlabels = US_NL;
     h.row_bits = US_ROW_BITS;
-    h.cap = (uint32_t)cap;
-    h.nfeat = (uint32_t)nfeat;
+    h.rows = NROWS;
     h.wscale = mx > 0 ? mx / 32767.0f : 1.0f;
-    plen = us_model_payload(h.cap);
+    h.win_left = wl;
+    h.win_right = wr;
+    plen = us_model_payload();
     h.payload_bytes = plen;
     payload = calloc(1, plen);
     memcpy(payload, t, NT * sizeof(float));
-    keys = (uint32_t *)(void *)(payload + us_pad8(NT * sizeof(float)));
-    wv = (int16_t *)(void *)((unsigned char *)keys + us_pad8(cap * 4));
-    for (k = 0; k < cap; k++)
-        keys[k] = US_EMPTY;
-    {
-        uint32_t shift;
-        for (shift = 32; (1u << (32 - shift)) < cap; shift--)
-            ;
-        for (k = 0; k < NROWS; k++) {
-            uint32_t i;
-            if (!(norm[k] > thr && norm[k] > 0))
-                continue;
-            i = ((uint32_t)k * 2654435761u) >> shift;
-            while (keys[i & (cap - 1)] != US_EMPTY)
-                i++;
-            i &= (uint32_t)(cap - 1);
-            keys[i] = (uint32_t)k;
-            for (l = 0; l < US_NL; l++)
-                wv[(size_t)i * US_NL + l] = (int16_t)lrintf(a[k * US_NL + l] / h.wscale);
+    wv = (int16_t *)(void *)(payload + us_pad8(NT * sizeof(float)));
+    for (k = 0; k < NROWS; k++) {
+        int any = 0;
+        for (l = 0; l < US_NL; l++) {
+            wv[k * US_LANES + l] = (int16_t)lrintf(a[k * US_NL + l] / h.wscale);
+            any |= wv[k * US_LANES + l] != 0;
         }
+        nfeat += (size_t)any;
     }
+    h.nfeat = (uint32_t)nfeat;
     h.checksum = us_fnv64(payload, plen);
     f = fopen(path, "wb");
     if (f == NULL || fwrite(&h, sizeof h, 1, f) != 1 || fwrite(payload, plen, 1, f) != 1 || fclose(f) != 0) {
         perror(path);
         exit(1);
     }
-    fprintf(stderr, "wrote %s: %zu features in %zu slots, %zu bytes\n", path, nfeat, cap, sizeof h + plen);
-    free(norm);
-    free(sorted);
+    fprintf(stderr, "wrote %s: %zu of %u rows in use, window %u,%u, %zu bytes\n", path, nfeat, (unsigned)NROWS, wl,
+            wr, sizeof h + plen);
     free(payload);
 }
 
@@ -351,7 +325,7 @@ int main(int argc, char **argv)
 {
     const char *out = NULL, *trainf = NULL, *devf = NULL;
     int epochs = 6, i, e, gated = 0;
-    size_t keep = 60000;
+    unsigned wl = 8, wr = 8;
     us_instance *in;
     void *wp;
     tp_error err;
@@ -367,15 +341,19 @@ int main(int argc, char **argv)
             epochs = atoi(argv[++i]);
         else if (strcmp(argv[i], "-g") == 0)
             gated = 1;
-        else if (strcmp(argv[i], "-k") == 0 && i + 1 < argc)
-            keep = (size_t)atol(argv[++i]);
+        else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc) {
+            if (sscanf(argv[++i], "%u,%u", &wl, &wr) != 2 || wl > US_WIN_MAX || wr > US_WIN_MAX) {
+                fprintf(stderr, "-w: LEFT,RIGHT, each at most %u\n", US_WIN_MAX);
+                return 2;
+            }
+        }
         else if (trainf == NULL)
             trainf = argv[i];
         else
             devf = argv[i];
     }
     if (out == NULL || trainf == NULL) {
-        fprintf(stderr, "usage: textpipe-unsourced-train [-e EPOCHS] [-k FEATURES] [-g] -o MODEL TRAIN.jsonl [DEV.jsonl]\n");
+        fprintf(stderr, "usage: textpipe-unsourced-train [-e EPOCHS] [-w LEFT,RIGHT] [-g] -o MODEL TRAIN.jsonl [DEV.jsonl]\n");
         return 2;
     }
     memset(&err, 0, sizeof err);
@@ -386,6 +364,8 @@ int main(int argc, char **argv)
     in->tagger = 0;
     in->train_only = 1;
     in->train_gated = gated;
+    in->model.win_l = wl;
+    in->model.win_r = wr;
     memset(&tr, 0, sizeof tr);
     memset(&dv, 0, sizeof dv);
     load(trainf, in, wp, &tr);
@@ -431,7 +411,7 @@ int main(int argc, char **argv)
         float t[NT];
         for (k = 0; k < NT; k++)
             t[k] = T[k] - TU[k] / (float)cstep;
-        write_model(out, ta, t, keep);
+        write_model(out, ta, t, wl, wr);
     }
     free(ta);
     return 0;

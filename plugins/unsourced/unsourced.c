@@ -92,6 +92,7 @@ typedef struct us_sent {
     int para;
     int headline;
     int tag;          /* the tagger looks at it (us_tag_wanted) */
+    uint32_t wa, wb;  /* the tokens it tags (us_tag_window) */
 } us_sent;
 
 typedef struct us_quote {
@@ -2319,10 +2320,37 @@ static int us_tag_wanted(const us_doc *d, const us_sent *st)
     return 0;
 }
 
+/* The tokens [wa, wb) of a sentence the tagger labels: from wl tokens
+ * before its first cue word (of any list), quotation mark, colon or rule
+ * cue to wr tokens after its last (the whole sentence when it has none);
+ * the model was trained on the same windows (their edges are its
+ * sentence edges) and the tokens outside are "none". */
+static void us_tag_window(us_doc *d, us_sent *st, uint32_t wl, uint32_t wr)
+{
+    const us_worker *w = d->w;
+    uint32_t k, a = UINT32_MAX, b = 0;
+    for (k = st->ts; k < st->te; k++) {
+        const us_tok *t = &d->tk[k];
+        if ((t->tags & US_TAG_GATE) || (w->ti[k].rule & 3) == 2 || t->kind == US_T_QUOTE ||
+            (t->kind == US_T_PUNCT && t->e - t->s == 1 && d->text[t->s] == ':')) {
+            if (a == UINT32_MAX)
+                a = k;
+            b = k + 1;
+        }
+    }
+    if (a == UINT32_MAX) {
+        st->wa = st->ts;
+        st->wb = st->te;
+        return;
+    }
+    st->wa = a - st->ts > wl ? a - wl : st->ts;
+    st->wb = st->te - b > wr ? b + wr : st->te;
+}
+
 /* Per-token facts for the tagger: word hashes, shapes, quotations, and
- * what the rules found; for the tokens of the sentences the tagger looks
- * at (all of them for the trainer). */
-static int us_tag_prepare(us_doc *d, int all)
+ * what the rules found; for the tokens the tagger looks at (us_tag_window
+ * of the sentences of us_tag_wanted, or of all for the trainer). */
+static int us_tag_prepare(us_doc *d, int all, uint32_t wl, uint32_t wr)
 {
     us_worker *w = d->w;
     size_t k, q, s;
@@ -2359,7 +2387,8 @@ static int us_tag_prepare(us_doc *d, int all)
         st->tag = all || us_tag_wanted(d, st);
         if (!st->tag)
             continue;
-        for (k = st->ts; k < st->te; k++) {
+        us_tag_window(d, st, wl, wr);
+        for (k = st->wa; k < st->wb; k++) {
             const us_tok *t = &d->tk[k];
             us_tokinfo *x = &w->ti[k];
             const char *str = d->text + t->s;
@@ -2420,7 +2449,7 @@ static int us_tag_fit(us_worker *w, size_t n)
     if ((p = realloc(w->back, c * US_BACK)) == NULL)
         return -1;
     w->back = p;
-    if ((p = realloc(w->acc, c * US_LANES * sizeof *w->acc)) == NULL)
+    if ((p = realloc(w->acc, (c + 4) * US_LANES * sizeof *w->acc)) == NULL) /* us_emissions_body */
         return -1;
     w->acc = p;
     w->cap_sent_tok = c;
@@ -2443,15 +2472,20 @@ static int us_tag_doc(const us_model *m, us_doc *d)
             memset(w->tlab + st->ts, US_L_O, n);
             continue;
         }
+        /* outside the window: none */
+        memset(w->tlab + st->ts, US_L_O, st->wa - st->ts);
+        memset(w->tlab + st->wb, US_L_O, st->te - st->wb);
+        n = st->wb - st->wa;
+        if (n == 0)
+            continue;
         if (us_tag_fit(w, n) != 0)
             return -1;
-        if (us_model_emissions_fast(m, w->wc, w->ti, d->tk, st->ts, st->te, w->near, w->F, w->acc,
-                                    w->em) != 0) {
-            us_tag_feats(w->ti, d->tk, st->ts, st->te, w->F, w->near);
+        if (us_model_emissions_fast(m, w->wc, w->ti, d->tk, st->wa, st->wb, w->F, w->acc, w->em) != 0) {
+            us_tag_feats(w->ti, d->tk, st->wa, st->wb, w->F, w->near);
             us_model_emissions(m, w->F, n, w->em);
         }
         w->em[(size_t)n * US_NL] = 0; /* read by us_viterbi, never used */
-        us_viterbi_r(w->em, n, m->vrows, m->start, m->end, w->back, w->tlab + st->ts);
+        us_viterbi_r(w->em, n, m->vrows, m->start, m->end, w->back, w->tlab + st->wa);
     }
     return 0;
 }
@@ -2686,7 +2720,8 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
     }
     if (us_find_quotes(&d) != 0 || us_find_attributions(&d) != 0)
         goto oom;
-    if ((in->tagger || in->train_only) && us_tag_prepare(&d, in->train_only && !in->train_gated) != 0)
+    if ((in->tagger || in->train_only) && us_tag_prepare(&d, in->train_only && !in->train_gated, in->model.win_l,
+                                                             in->model.win_r) != 0)
         goto oom;
     if (in->tagger && (us_tag_doc(&in->model, &d) != 0 || us_tag_merge(&d) != 0))
         goto oom;

@@ -12,9 +12,11 @@
  * The model file (little-endian, as written on the machine that trained it):
  *   us_model_header (64 bytes)
  *   float trans[US_NL * US_NL], start[US_NL], end[US_NL]   (padded to 8 bytes)
- *   uint32 keys[cap]     feature rows, US_EMPTY where free (open addressing)
- *   int16  w[cap * US_NL] weights; weight = value * wscale
- * checksum: FNV-1a 64 of everything after the header.
+ *   int16  w[2^US_ROW_BITS * US_LANES] weights, a row per hashed feature
+ *          (the hashing trick: features that share a row share its
+ *          weights, as in training), lane US_NL zero; weight = value * wscale
+ * checksum: FNV-1a 64 of everything after the header.  Version 1 (a table
+ * of the kept rows of 2^20, with their keys) is refused.
  *
  * Included by unsourced.c (and the trainer) only: everything is static. */
 #ifndef UNSOURCED_TAG_H
@@ -32,51 +34,38 @@
 
 enum { US_L_O = 0, US_L_BSRC, US_L_ISRC, US_L_BCUE, US_L_ICUE, US_L_BCON, US_L_ICON, US_NL };
 #define US_KIND_OF(l) (((l) + 1) / 2) /* 0 none, 1 source, 2 cue, 3 content */
-#define US_ROW_BITS 20                /* feature hashing space */
+#define US_ROW_BITS 16                /* feature hashing space: the model's rows */
 #define US_ROW_NONE (1u << US_ROW_BITS) /* no feature: its block of the index is empty */
 #define US_NF 26                      /* features of one token */
-#define US_EMPTY 0xffffffffu
+#define US_LANES 8
 #define US_MODEL_MAGIC "TPUSATTR"
-#define US_MODEL_VERSION 1u
+#define US_MODEL_VERSION 2u
+#define US_WIN_MAX 64u                /* the widest window a model may ask for */
 
 typedef struct us_model_header {
     char magic[8];
     uint32_t version;
     uint32_t nlabels;
     uint32_t row_bits;
-    uint32_t cap;        /* slots of the table, a power of two */
-    uint32_t nfeat;      /* slots in use */
+    uint32_t rows;       /* 1 << row_bits */
+    uint32_t nfeat;      /* rows not all zero (for information) */
     float wscale;
     uint64_t payload_bytes;
     uint64_t checksum;
-    uint32_t reserved[4];
+    uint32_t win_left;   /* tokens tagged before the first and after the */
+    uint32_t win_right;  /* last cue word of a sentence (us_tag_window) */
+    uint32_t reserved[2];
 } us_model_header;
-
-/* The look-up index built from the file's table when the model is opened:
- * one bit per feature row (2^US_ROW_BITS), with the number of rows in use
- * before each 64-row block kept next to the block's bits, and the weights
- * of the rows in use packed in row order, 8 lanes (one 16-byte line
- * piece) a row.  A row that is not in the model costs one look-up in a
- * 256 kB index; one that is costs that and one 16-byte read, instead of
- * a probe sequence in the key table and a read in a separate weight
- * table. */
-#define US_LANES 8
-typedef struct us_rank {
-    uint64_t bits;
-    uint32_t base;      /* rows in use in the blocks before this one */
-    uint32_t pad;
-} us_rank;
 
 typedef struct us_model {
     const float *trans, *start, *end;
-    const uint32_t *keys;
-    const int16_t *w;
-    uint32_t mask, shift, nfeat;
     float wscale;
+    uint32_t nfeat;
+    uint32_t win_l, win_r; /* the window the model was trained with */
     void *map;          /* a mapped file, or NULL */
     size_t map_size;
-    us_rank *rank;      /* (1 << US_ROW_BITS) / 64 blocks */
-    int16_t *dense;     /* nfeat rows of US_LANES weights */
+    int16_t *dense;     /* the rows, US_LANES weights each, aligned, and a zero row
+                           after the last (US_ROW_NONE) */
     int32_t *tab;       /* sums of the features of few values (us_model_tables) */
     int hw;             /* score with us_model_emissions_hw (the processor has its instructions) */
     float vrows[US_NL * 8]; /* the transitions as us_viterbi_r takes them */
@@ -87,10 +76,10 @@ static size_t us_pad8(size_t n)
     return (n + 7) & ~(size_t)7;
 }
 
-static size_t us_model_payload(uint32_t cap)
+static size_t us_model_payload(void)
 {
-    return us_pad8((US_NL * US_NL + 2 * US_NL) * sizeof(float)) + us_pad8((size_t)cap * 4) +
-           us_pad8((size_t)cap * US_NL * 2);
+    return us_pad8((US_NL * US_NL + 2 * US_NL) * sizeof(float)) +
+           ((size_t)1 << US_ROW_BITS) * US_LANES * sizeof(int16_t);
 }
 
 static uint64_t us_fnv64(const void *p, size_t n)
@@ -105,97 +94,10 @@ static uint64_t us_fnv64(const void *p, size_t n)
     return h;
 }
 
-static inline uint32_t us_popcount64(uint64_t x)
-{
-    x = x - ((x >> 1) & 0x5555555555555555ull);
-    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-    return (uint32_t)((x * 0x0101010101010101ull) >> 56);
-}
-
-/* The weights of a feature row, or NULL when the model has none.  hw: count
- * the bits with the processor's instruction (only in code compiled for it,
- * see us_model_emissions_fast). */
-static inline __attribute__((always_inline)) const int16_t *us_model_row_hw(const us_model *m, uint32_t row,
-                                                                             int hw)
-{
-    const us_rank *r = &m->rank[row >> 6];
-    uint64_t bit = 1ull << (row & 63), below;
-    if (!(r->bits & bit))
-        return NULL;
-    below = r->bits & (bit - 1);
-    return m->dense +
-           (size_t)(r->base + (hw ? (uint32_t)__builtin_popcountll(below) : us_popcount64(below))) * US_LANES;
-}
-
-/* The same, but the model's zero row (the one after the last, see
- * us_model_index) where the model has none: a sum may then add the row
- * without a test, and the choice compiles without a branch (whether a
- * row is in the model is a coin toss that a branch predictor loses).
- * row may be US_ROW_NONE, which is never in the model. */
-static inline __attribute__((always_inline)) const int16_t *us_model_row_or_zero_hw(const us_model *m,
-                                                                                     uint32_t row, int hw)
-{
-    const us_rank *r = &m->rank[row >> 6];
-    uint64_t bit = 1ull << (row & 63), below = r->bits & (bit - 1);
-    uint32_t k = r->base + (hw ? (uint32_t)__builtin_popcountll(below) : us_popcount64(below));
-    uint32_t in = (uint32_t)(r->bits >> (row & 63)) & 1; /* by a mask: compilers branch on a ?: here */
-    k = m->nfeat ^ ((k ^ m->nfeat) & (0u - in));
-    return m->dense + (size_t)k * US_LANES;
-}
-
+/* The weights of a feature row (US_ROW_NONE: the zero row). */
 static inline const int16_t *us_model_row(const us_model *m, uint32_t row)
 {
-    return us_model_row_hw(m, row, 0);
-}
-
-/* Build the look-up index of an opened table (see us_rank).  0, or -1 with
- * a message (and nothing allocated). */
-static int us_model_index(us_model *m, char *msg, size_t msglen)
-{
-    size_t nblk = ((size_t)1 << US_ROW_BITS) / 64, b, k, l, n = 0;
-    uint32_t used = 0;
-    m->rank = calloc(nblk + 1, sizeof *m->rank); /* + the empty block of US_ROW_NONE */
-    m->dense = calloc((size_t)m->nfeat + 1, US_LANES * sizeof *m->dense);
-    if (m->rank == NULL || m->dense == NULL)
-        goto oom;
-    for (k = 0; k <= m->mask; k++) {
-        uint32_t row = m->keys[k];
-        if (row == US_EMPTY)
-            continue;
-        if (row >> US_ROW_BITS || (m->rank[row >> 6].bits >> (row & 63) & 1)) {
-            snprintf(msg, msglen, "bad or repeated feature row %u in the table", row);
-            goto bad;
-        }
-        m->rank[row >> 6].bits |= 1ull << (row & 63);
-        n++;
-    }
-    if (n != m->nfeat) {
-        snprintf(msg, msglen, "%zu feature rows in the table, %u in the header", n, m->nfeat);
-        goto bad;
-    }
-    for (b = 0; b < nblk; b++) {
-        m->rank[b].base = used;
-        used += us_popcount64(m->rank[b].bits);
-    }
-    for (k = 0; k <= m->mask; k++) {
-        uint32_t row = m->keys[k];
-        int16_t *d;
-        if (row == US_EMPTY)
-            continue;
-        d = (int16_t *)(uintptr_t)us_model_row(m, row);
-        for (l = 0; l < US_NL; l++)
-            d[l] = m->w[k * US_NL + l];
-    }
-    return 0;
-oom:
-    snprintf(msg, msglen, "out of memory");
-bad:
-    free(m->rank);
-    free(m->dense);
-    m->rank = NULL;
-    m->dense = NULL;
-    return -1;
+    return m->dense + (size_t)row * US_LANES;
 }
 
 static int us_model_tables(us_model *m);
@@ -224,13 +126,17 @@ static int us_model_open(us_model *m, const void *data, size_t size, char *msg, 
                  h.version, h.nlabels, h.row_bits, US_MODEL_VERSION, US_NL, US_ROW_BITS);
         return -1;
     }
-    if (h.cap < 2 || h.cap > (1u << 26) || (h.cap & (h.cap - 1)) != 0 || h.nfeat >= h.cap) {
-        snprintf(msg, msglen, "bad table size %u (%u in use)", h.cap, h.nfeat);
+    if (h.rows != 1u << US_ROW_BITS || h.nfeat > h.rows) {
+        snprintf(msg, msglen, "bad table size %u (%u in use)", h.rows, h.nfeat);
         return -1;
     }
-    if (h.payload_bytes != us_model_payload(h.cap) || size - sizeof h < h.payload_bytes) {
+    if (h.win_left > US_WIN_MAX || h.win_right > US_WIN_MAX) {
+        snprintf(msg, msglen, "bad window %u, %u (at most %u)", h.win_left, h.win_right, US_WIN_MAX);
+        return -1;
+    }
+    if (h.payload_bytes != us_model_payload() || size - sizeof h < h.payload_bytes) {
         snprintf(msg, msglen, "truncated or wrong size: %zu payload bytes, %llu expected",
-                 size - sizeof h, (unsigned long long)us_model_payload(h.cap));
+                 size - sizeof h, (unsigned long long)us_model_payload());
         return -1;
     }
     if (size - sizeof h != h.payload_bytes) {
@@ -259,23 +165,33 @@ static int us_model_open(us_model *m, const void *data, size_t size, char *msg, 
             return -1;
         }
     p += us_pad8((US_NL * US_NL + 2 * US_NL) * sizeof(float));
-    m->keys = (const uint32_t *)(const void *)p;
-    p += us_pad8((size_t)h.cap * 4);
-    m->w = (const int16_t *)(const void *)p;
-    m->mask = h.cap - 1;
-    for (m->shift = 32; (1u << (32 - m->shift)) < h.cap; m->shift--)
-        ;
     m->wscale = h.wscale;
     m->nfeat = h.nfeat;
+    m->win_l = h.win_left;
+    m->win_r = h.win_right;
     m->hw = us_cpu_hw();
     us_viterbi_rows(m->trans, m->vrows);
-    if (us_model_index(m, msg, msglen) != 0)
-        return -1;
+    /* the rows, aligned, and the zero row after them */
+    {
+        size_t nb = ((size_t)1 << US_ROW_BITS) * US_LANES * sizeof *m->dense;
+        if (posix_memalign((void **)&m->dense, 64, nb + US_LANES * sizeof *m->dense) != 0) {
+            m->dense = NULL;
+            snprintf(msg, msglen, "out of memory");
+            return -1;
+        }
+        memcpy(m->dense, p, nb);
+        memset(m->dense + ((size_t)1 << US_ROW_BITS) * US_LANES, 0, US_LANES * sizeof *m->dense);
+        for (k = 0; k < (size_t)1 << US_ROW_BITS; k++)
+            if (m->dense[k * US_LANES + US_NL] != 0) {
+                snprintf(msg, msglen, "row %zu: its unused lane is not zero", k);
+                free(m->dense);
+                m->dense = NULL;
+                return -1;
+            }
+    }
     if (us_model_tables(m) != 0) {
         snprintf(msg, msglen, "out of memory");
-        free(m->rank);
         free(m->dense);
-        m->rank = NULL;
         m->dense = NULL;
         return -1;
     }
@@ -286,7 +202,6 @@ static void us_model_close(us_model *m)
 {
     if (m->map != NULL)
         munmap(m->map, m->map_size);
-    free(m->rank);
     free(m->dense);
     free(m->tab);
     memset(m, 0, sizeof *m);
@@ -332,6 +247,15 @@ static inline uint64_t us_mix(uint64_t a, uint64_t b)
     x *= 0xbf58476d1ce4e5b9ull;
     x ^= x >> 29;
     return x;
+}
+
+/* A word's mixed hash a (us_mix of a template and the word) joined with
+ * another word's hash or a small value: one product, as the fast path
+ * takes it per token (the high bits, us_row, depend on every bit of a ^ b). */
+static inline uint64_t us_mix2(uint64_t a, uint64_t b)
+{
+    uint64_t x = a ^ b;
+    return (x ^ x >> 32) * 0x9e3779b97f4a7c15ull;
 }
 
 /* What the tagger keeps per token of a document (filled by the stage). */
@@ -415,8 +339,8 @@ static void us_tag_feats(const us_tokinfo *ti, const us_tok *tk, uint32_t ts, ui
         f[3] = us_mix(4, wp1);
         f[4] = us_mix(5, wm2);
         f[5] = us_mix(6, wp2);
-        f[6] = us_mix(us_mix(7, wm1), w0);
-        f[7] = us_mix(us_mix(8, w0), wp1);
+        f[6] = us_mix2(us_mix(7, wm1), w0);
+        f[7] = us_mix2(us_mix(8, w0), wp1);
         f[8] = us_mix(9, ti[k].suf);
         f[9] = us_mix(10, s0);
         f[10] = us_mix(11, s0 | sm1 << 4 | sp1 << 8);
@@ -430,10 +354,10 @@ static void us_tag_feats(const us_tokinfo *ti, const us_tok *tk, uint32_t ts, ui
         f[18] = us_mix(19, cl | cr << 4);
         f[19] = us_mix(20, cl | cr << 4 | s0 << 8);
         f[20] = us_mix(21, pos | (unsigned)has_quote << 3 | (unsigned)has_rule << 4);
-        f[21] = us_mix(us_mix(22, w0), r0);
-        f[22] = us_mix(us_mix(23, wm1), rl | rr << 4);
+        f[21] = us_mix2(us_mix(22, w0), r0);
+        f[22] = us_mix2(us_mix(23, wm1), rl | rr << 4);
         f[23] = us_mix(24, cl | cr << 4 | (unsigned)(g0 & US_CUE ? 1 : 0) << 8 | r0 << 12);
-        f[24] = us_mix(us_mix(25, w0), cl | cr << 4);
+        f[24] = us_mix2(us_mix(25, w0), cl | cr << 4);
         f[25] = us_mix(26, pos | s0 << 4 | r0 << 8);
     }
 }
@@ -451,9 +375,8 @@ static void us_model_emissions(const us_model *m, const uint64_t *F, uint32_t n,
         int32_t acc[US_LANES] = {0};
         for (j = 0; j < US_NF; j++) {
             const int16_t *wr = us_model_row(m, us_row(F[(size_t)i * US_NF + j]));
-            if (wr != NULL)
-                for (l = 0; l < US_LANES; l++)
-                    acc[l] += wr[l];
+            for (l = 0; l < US_LANES; l++)
+                acc[l] += wr[l];
         }
         for (l = 0; l < US_NL; l++)
             em[(size_t)i * US_NL + l] = (float)acc[l] * m->wscale;
@@ -520,17 +443,9 @@ static inline void us_add32(int32_t *a, const int32_t *r)
     memcpy(a, &p, sizeof p);
 }
 
-static inline __attribute__((always_inline)) void us_add_feat_hw(int32_t *a, const us_model *m, uint64_t f,
-                                                                int hw)
-{
-    const int16_t *r = us_model_row_hw(m, us_row(f), hw);
-    if (r != NULL)
-        us_add16(a, r);
-}
-
 static inline void us_add_feat(int32_t *a, const us_model *m, uint64_t f)
 {
-    us_add_feat_hw(a, m, f, 0);
+    us_add16(a, us_model_row(m, us_row(f)));
 }
 
 /* The tables of us_model (US_TB_ALL vectors of US_LANES).  0, or -1 when
@@ -590,10 +505,9 @@ static int us_model_tables(us_model *m)
 #define US_WC_BITS 13
 typedef struct us_wentry {
     uint64_t h, suf, tags;  /* the word; tags UINT64_MAX: empty */
-    uint64_t x7, x8, x23, x25; /* its hash mixed for the pair features */
-    uint64_t pad;
+    uint64_t x7, x8, x23, x25, x22; /* its hash mixed for the features with another word or value */
     int32_t self[US_LANES];  /* f1, f8, f11 */
-    int32_t self0[US_LANES]; /* f21 with no rule label */
+    int32_t selfz[US_LANES]; /* the same and f21 with no rule label */
     int32_t next[US_LANES];  /* f2, f12 of the token after it */
     int32_t prev[US_LANES];  /* f3, f13 of the token before it */
     int32_t next2[US_LANES]; /* f4 of the token two after */
@@ -611,15 +525,11 @@ static us_wentry *us_wcache_new(void)
     return c;
 }
 
-/* The entry of a word, filled on a miss (in the build of the caller, see
- * us_model_emissions_hw). */
-static inline __attribute__((always_inline)) const us_wentry *
-us_wcache_get(const us_model *m, us_wentry *c, uint64_t h, uint64_t suf, uint64_t tags, int hw)
+/* Fill the entry of a word (out of the loop that calls it, which then
+ * keeps more in registers). */
+static __attribute__((noinline)) void us_wcache_fill(const us_model *m, us_wentry *e, uint64_t h,
+                                                           uint64_t suf, uint64_t tags)
 {
-    uint64_t x = us_mix(h ^ tags, suf);
-    us_wentry *e = &c[x >> (64 - US_WC_BITS)];
-    if (e->h == h && e->suf == suf && e->tags == tags)
-        return e;
     memset(e, 0, sizeof *e);
     e->h = h;
     e->suf = suf;
@@ -628,130 +538,189 @@ us_wcache_get(const us_model *m, us_wentry *c, uint64_t h, uint64_t suf, uint64_
     e->x8 = us_mix(8, h);
     e->x23 = us_mix(23, h);
     e->x25 = us_mix(25, h);
-    us_add_feat_hw(e->self, m, us_mix(2, h), hw);
-    us_add_feat_hw(e->self, m, us_mix(9, suf), hw);
-    us_add_feat_hw(e->self, m, us_mix(12, tags), hw);
-    us_add_feat_hw(e->self0, m, us_mix(us_mix(22, h), 0), hw);
-    us_add_feat_hw(e->next, m, us_mix(3, h), hw);
-    us_add_feat_hw(e->next, m, us_mix(13, tags), hw);
-    us_add_feat_hw(e->prev, m, us_mix(4, h), hw);
-    us_add_feat_hw(e->prev, m, us_mix(14, tags), hw);
-    us_add_feat_hw(e->next2, m, us_mix(5, h), hw);
-    us_add_feat_hw(e->prev2, m, us_mix(6, h), hw);
+    e->x22 = us_mix(22, h);
+    us_add_feat(e->self, m, us_mix(2, h));
+    us_add_feat(e->self, m, us_mix(9, suf));
+    us_add_feat(e->self, m, us_mix(12, tags));
+    memcpy(e->selfz, e->self, sizeof e->selfz);
+    us_add_feat(e->selfz, m, us_mix2(e->x22, 0));
+    us_add_feat(e->next, m, us_mix(3, h));
+    us_add_feat(e->next, m, us_mix(13, tags));
+    us_add_feat(e->prev, m, us_mix(4, h));
+    us_add_feat(e->prev, m, us_mix(14, tags));
+    us_add_feat(e->next2, m, us_mix(5, h));
+    us_add_feat(e->prev2, m, us_mix(6, h));
+}
+
+/* The entry of a word, filled on a miss. */
+static inline __attribute__((always_inline)) const us_wentry *
+us_wcache_get(const us_model *m, us_wentry *c, uint64_t h, uint64_t suf, uint64_t tags)
+{
+    uint64_t x = us_mix(h ^ tags, suf);
+    us_wentry *e = &c[x >> (64 - US_WC_BITS)];
+    if (__builtin_expect(!(e->h == h && e->suf == suf && e->tags == tags), 0))
+        us_wcache_fill(m, e, h, suf, tags);
     return e;
+}
+
+/* What the main loop of us_emissions_body reads per token, made by
+ * us_emissions_prep: the byte offsets of its five table vectors and the
+ * small values its rows are hashed with. */
+typedef struct us_tctx {
+    uint32_t tab[5]; /* shape, rule, rule-cue, cue-word and position tables */
+    uint32_t rc;     /* rule-cue distances, rl | rr << 4 (f22) */
+    uint32_t cc;     /* cue-word distances, cl | cr << 4 (f24) */
+    uint32_t r0;     /* the rule label (f21) */
+} us_tctx;
+
+/* us_tag_near and the table offsets of the tokens [ts, te) in two passes:
+ * the left distances (and whether the window has a quotation or a rule
+ * cue) forwards, the right ones and everything else backwards.  c: n
+ * entries; left: n bytes of scratch. */
+static inline __attribute__((always_inline)) void us_emissions_prep(const us_tokinfo *t, const us_tok *tk,
+                                                                    uint32_t n, us_tctx *c, uint8_t *left)
+{
+    uint32_t i, last = UINT32_MAX, lastrule = UINT32_MAX;
+    unsigned hqr = 0, sn, rn;
+    for (i = 0; i < n; i++) {
+        left[i] = (uint8_t)((last == UINT32_MAX ? 0 : us_dist_bucket(i - last)) |
+                            (lastrule == UINT32_MAX ? 0 : us_dist_bucket(i - lastrule)) << 3);
+        if (tk[i].tags & US_CUE)
+            last = i;
+        if ((t[i].rule & 3) == 2)
+            lastrule = i, hqr |= 2;
+        hqr |= t[i].rule >> 2 & 1;
+    }
+    last = lastrule = UINT32_MAX;
+    sn = 9;
+    rn = 9;
+    for (i = n; i-- > 0;) {
+        const unsigned s0 = t[i].shape, r0 = t[i].rule;
+        const unsigned sp = i > 0 ? t[i - 1].shape : 8, rp = i > 0 ? t[i - 1].rule : 8;
+        const unsigned cl = left[i] & 7, rl = left[i] >> 3;
+        const unsigned cr = last == UINT32_MAX ? 0 : us_dist_bucket(last - i);
+        const unsigned rr = lastrule == UINT32_MAX ? 0 : us_dist_bucket(lastrule - i);
+        const unsigned cue = (tk[i].tags & US_CUE) != 0;
+        const unsigned pos = (i == 0) | (i + 1 == n) << 1 | ((tk[i].flags & US_F_PARA) != 0) << 2;
+        us_tctx *x = &c[i];
+        x->tab[0] = (US_TB_SHAPE + (s0 | sp << 4 | sn << 8)) * US_LANES * 4;
+        x->tab[1] = (US_TB_RULE + (r0 | rp << 4 | rn << 8)) * US_LANES * 4;
+        x->tab[2] = (US_TB_RCUE + (rl | rr << 3 | s0 << 6 | r0 << 9)) * US_LANES * 4;
+        x->tab[3] = (US_TB_CUE + (cl | cr << 3 | s0 << 6 | cue << 9 | r0 << 10)) * US_LANES * 4;
+        x->tab[4] = (US_TB_POS + (pos | hqr << 3 | s0 << 5 | r0 << 8)) * US_LANES * 4;
+        x->rc = rl | rr << 4;
+        x->cc = cl | cr << 4;
+        x->r0 = r0;
+        if (tk[i].tags & US_CUE)
+            last = i;
+        if ((r0 & 3) == 2)
+            lastrule = i;
+        sn = s0;
+        rn = r0;
+    }
 }
 
 /* Emission scores em[n * US_NL] of the tokens [ts, te) of a sentence, as
  * us_tag_feats + us_model_emissions give them; em has room for one float
- * more (written, not a score).  near: 2n uint32, x: 12n
- * uint64, acc: n * US_LANES int32 of scratch.  -1 (nothing done) when a
- * token's shape or rule label is outside the tables. */
+ * more (written, not a score).  scratch: n * sizeof(us_tctx) + n bytes,
+ * acc: (n + 4) * US_LANES int32.  -1 (nothing done) when a token's shape
+ * or rule label is outside the tables.
+ *
+ * One pass over the tokens after us_emissions_prep: token i adds its
+ * word's shares to the sums of tokens i-2..i+2 (acc slot j + 2 is token
+ * j's: slots 0, 1 and the last two take what falls off the edges), its
+ * tables and its rows to its own; token i-2's sum is then complete and
+ * becomes its scores.  Nothing is read back from a cache entry once a
+ * later word may have replaced it, and no test of the sentence's edges is
+ * made per token: the edges' rows start the first two sums and end the
+ * last two. */
 static inline __attribute__((always_inline)) int
 us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const us_tok *tk, uint32_t ts,
-                  uint32_t te, uint32_t *near, uint64_t *x, int32_t *acc, float *em, int hw)
+                  uint32_t te, void *scratch, int32_t *acc, float *em)
 {
     uint32_t n = te - ts, i;
-    unsigned hqr;
-    const int32_t *tb = m->tab;
-    for (i = ts; i < te; i++)
-        if (ti[i].shape > 7 || ti[i].rule > 7)
-            return -1;
-    hqr = us_tag_near(ti, tk, ts, te, near);
-    memset(acc, 0, (size_t)n * US_LANES * sizeof *acc);
-    /* each word's share, to itself and its neighbours */
+    unsigned smask = 0;
+    const unsigned char *tb = (const unsigned char *)m->tab;
+    const int16_t *dn = m->dense;
+    const us_tokinfo *t = ti + ts;
+    us_tctx *c = scratch;
+    us_v8i v, y, e0, e1, e2, e3;
+    us_v8f f, sc = {m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale};
+    uint64_t x7p, x23p; /* the previous word's mixed hashes */
+    for (i = 0; i < n; i++)
+        smask |= t[i].shape | t[i].rule;
+    if (smask > 7)
+        return -1;
+    us_emissions_prep(t, tk + ts, n, c, (uint8_t *)(c + n));
+    memcpy(&e0, tb + (size_t)(US_TB_EDGE + 0) * US_LANES * 4, sizeof e0);
+    memcpy(&e1, tb + (size_t)(US_TB_EDGE + 1) * US_LANES * 4, sizeof e1);
+    memcpy(&e2, tb + (size_t)(US_TB_EDGE + 2) * US_LANES * 4, sizeof e2);
+    memcpy(&e3, tb + (size_t)(US_TB_EDGE + 3) * US_LANES * 4, sizeof e3);
+    /* slots 0, 1: off the left edge; 2, 3: tokens 0 and 1, with the rows of
+     * no word before them */
+    memset(acc, 0, 2 * US_LANES * sizeof *acc);
+    v = e0 + e1;
+    memcpy(acc + 2 * US_LANES, &v, sizeof v);
+    memcpy(acc + 3 * US_LANES, &e1, sizeof e1);
+    x7p = us_mix(7, 11);
+    x23p = us_mix(23, 11);
     for (i = 0; i < n; i++) {
-        uint32_t k = ts + i;
-        const us_wentry *e = us_wcache_get(m, wc, ti[k].h, ti[k].suf, tk[k].tags & US_TAGMASK, hw);
-        int32_t *a = acc + (size_t)i * US_LANES;
-        us_add32(a, e->self);
-        if (ti[k].rule == 0)
-            us_add32(a, e->self0);
-        if (i + 1 < n)
-            us_add32(a + US_LANES, e->next);
-        if (i > 0)
-            us_add32(a - US_LANES, e->prev);
-        if (i + 2 < n)
-            us_add32(a + 2 * US_LANES, e->next2);
-        if (i > 1)
-            us_add32(a - 2 * US_LANES, e->prev2);
-        x[4 * i] = e->x7;
-        x[4 * i + 1] = e->x8;
-        x[4 * i + 2] = e->x23;
-        x[4 * i + 3] = e->x25;
-    }
-    /* The model rows of the features a table cannot hold (word pairs,
-     * word and rule label, words and cue distances): all their addresses
-     * first, fetching the index blocks, then the rows, fetching them, then
-     * the sums, so that a sentence's look-ups overlap in memory instead of
-     * waiting one after the other. */
-    {
-        uint32_t *rows = (uint32_t *)(void *)(x + 4 * (size_t)n); /* 5n */
-        const int16_t **rp = (const int16_t **)(void *)(x + 7 * (size_t)n); /* 5n */
-        for (i = 0; i < n; i++) {
-            uint32_t k = ts + i, *r = rows + 5 * (size_t)i;
-            uint64_t w0 = ti[k].h;
-            uint64_t wm1 = i > 0 ? ti[k - 1].h : 11, wp1 = i + 1 < n ? ti[k + 1].h : 13;
-            unsigned r0 = ti[k].rule;
-            unsigned cl = near[2 * i] & 0xff, cr = near[2 * i + 1] & 0xff;
-            unsigned rl = near[2 * i] >> 8, rr = near[2 * i + 1] >> 8;
-            r[0] = us_row(us_mix(i > 0 ? x[4 * (i - 1)] : us_mix(7, wm1), w0));
-            r[1] = us_row(us_mix(x[4 * i + 1], wp1));
-            r[2] = r0 != 0 ? us_row(us_mix(us_mix(22, w0), r0)) : US_ROW_NONE;
-            r[3] = us_row(us_mix(i > 0 ? x[4 * (i - 1) + 2] : us_mix(23, wm1), rl | rr << 4));
-            r[4] = us_row(us_mix(x[4 * i + 3], cl | cr << 4));
-            /* no loop, no test (r[2] may be US_ROW_NONE, in the empty block) */
-            __builtin_prefetch(&m->rank[r[0] >> 6]);
-            __builtin_prefetch(&m->rank[r[1] >> 6]);
-            __builtin_prefetch(&m->rank[r[2] >> 6]);
-            __builtin_prefetch(&m->rank[r[3] >> 6]);
-            __builtin_prefetch(&m->rank[r[4] >> 6]);
-        }
-        for (i = 0; i < 5 * n; i++) {
-            rp[i] = us_model_row_or_zero_hw(m, rows[i], hw);
-            __builtin_prefetch(rp[i]);
-        }
-    }
-    for (i = 0; i < n; i++) {
-        uint32_t k = ts + i, j;
-        int32_t *a = acc + (size_t)i * US_LANES;
-        const int16_t *const *rp = (const int16_t *const *)(void *)(x + 7 * (size_t)n) + 5 * (size_t)i;
-        unsigned s0 = ti[k].shape, sm1 = i > 0 ? ti[k - 1].shape : 8, sp1 = i + 1 < n ? ti[k + 1].shape : 9;
-        unsigned r0 = ti[k].rule, rm1 = i > 0 ? ti[k - 1].rule : 8, rp1 = i + 1 < n ? ti[k + 1].rule : 9;
-        unsigned cue = (tk[k].tags & US_CUE) != 0;
-        unsigned pos = (i == 0) | (i + 1 == n) << 1 | ((tk[k].flags & US_F_PARA) != 0) << 2;
-        unsigned cl = near[2 * i] & 0xff, cr = near[2 * i + 1] & 0xff;
-        unsigned rl = near[2 * i] >> 8, rr = near[2 * i + 1] >> 8;
-        us_v8i v, y;
-        us_v8f f, sc = {m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale};
-        /* the sum in a register: a's words' shares, then the tables and rows */
+        const us_tctx *x = &c[i];
+        const uint64_t h = t[i].h, hn = i + 1 < n ? t[i + 1].h : 13;
+        const us_wentry *e = us_wcache_get(m, wc, h, t[i].suf, tk[ts + i].tags & US_TAGMASK);
+        int32_t *a = acc + (size_t)(i + 2) * US_LANES;
+        const unsigned r0 = x->r0;
+        uint32_t r2;
+        us_v8s w16;
+        /* the word's shares to its neighbours (slot i + 4 is new: stored) */
+        memcpy(acc + (size_t)(i + 4) * US_LANES, e->next2, sizeof e->next2);
+        us_add32(a + US_LANES, e->next);
+        us_add32(a - US_LANES, e->prev);
+        us_add32(a - 2 * US_LANES, e->prev2);
+        /* its own, the tables and the rows, summed in a register */
         memcpy(&v, a, sizeof v);
-#define US_ACC32(R) (memcpy(&y, (R), sizeof y), v += y)
-        US_ACC32(tb + (size_t)(US_TB_SHAPE + (s0 | sm1 << 4 | sp1 << 8)) * US_LANES);
-        US_ACC32(tb + (size_t)(US_TB_RULE + (r0 | rm1 << 4 | rp1 << 8)) * US_LANES);
-        US_ACC32(tb + (size_t)(US_TB_RCUE + (rl | rr << 3 | s0 << 6 | r0 << 9)) * US_LANES);
-        US_ACC32(tb + (size_t)(US_TB_CUE + (cl | cr << 3 | s0 << 6 | cue << 9 | r0 << 10)) * US_LANES);
-        US_ACC32(tb + (size_t)(US_TB_POS + (pos | hqr << 3 | s0 << 5 | r0 << 8)) * US_LANES);
-        if (i == 0)
-            US_ACC32(tb + (size_t)(US_TB_EDGE + 0) * US_LANES);
-        if (i < 2)
-            US_ACC32(tb + (size_t)(US_TB_EDGE + 1) * US_LANES);
-        if (i + 1 == n)
-            US_ACC32(tb + (size_t)(US_TB_EDGE + 2) * US_LANES);
-        if (i + 2 >= n)
-            US_ACC32(tb + (size_t)(US_TB_EDGE + 3) * US_LANES);
-#undef US_ACC32
-        for (j = 0; j < 5; j++) { /* an absent row is the zero row: no test */
-            us_v8s w16;
-            memcpy(&w16, rp[j], sizeof w16);
-            v += __builtin_convertvector(w16, us_v8i);
+        memcpy(&y, r0 == 0 ? e->selfz : e->self, sizeof y);
+        v += y;
+#define US_ACC32(OFF) (memcpy(&y, tb + (OFF), sizeof y), v += y)
+#define US_ACC16(ROW) (memcpy(&w16, dn + (size_t)(ROW) * US_LANES, sizeof w16), v += __builtin_convertvector(w16, us_v8i))
+        US_ACC32(x->tab[0]);
+        US_ACC32(x->tab[1]);
+        US_ACC32(x->tab[2]);
+        US_ACC32(x->tab[3]);
+        US_ACC32(x->tab[4]);
+        /* word pairs, word and rule label (none: the zero row, by a
+         * mask), words and cue distances */
+        r2 = us_row(us_mix2(e->x22, r0));
+        r2 = US_ROW_NONE ^ ((r2 ^ US_ROW_NONE) & (0u - (r0 != 0)));
+        US_ACC16(us_row(us_mix2(x7p, h)));
+        US_ACC16(us_row(us_mix2(e->x8, hn)));
+        US_ACC16(r2);
+        US_ACC16(us_row(us_mix2(x23p, x->rc)));
+        US_ACC16(us_row(us_mix2(e->x25, x->cc)));
+        x7p = e->x7;
+        x23p = e->x23;
+        memcpy(a, &v, sizeof v);
+        /* token i - 2 has all its shares (slot i) */
+        if (i >= 2) {
+            memcpy(&v, acc + (size_t)i * US_LANES, sizeof v);
+            /* (float)a[l] * wscale, all lanes at once (the same IEEE
+             * operations, so the same scores); stored whole, the eighth
+             * lane over the next token's first score, written next */
+            f = __builtin_convertvector(v, us_v8f) * sc;
+            memcpy(em + (size_t)(i - 2) * US_NL, &f, sizeof f);
         }
-        /* (float)a[l] * wscale, all lanes at once (the same IEEE operations,
-         * so the same scores); stored whole, the eighth lane over the next
-         * token's first score, written next (a store of 28 bytes went
-         * through the stack, and its reload waited on the vector's store) */
+    }
+    /* the last two: the rows of no word after them */
+    for (i = n > 2 ? n - 2 : 0; i < n; i++) {
+        memcpy(&v, acc + (size_t)(i + 2) * US_LANES, sizeof v);
+        v += e3;
+        if (i + 1 == n)
+            v += e2;
         f = __builtin_convertvector(v, us_v8f) * sc;
         memcpy(em + (size_t)i * US_NL, &f, sizeof f);
     }
+#undef US_ACC32
+#undef US_ACC16
     return 0;
 }
 
@@ -762,24 +731,23 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
  * is enabled), so both give the same scores to the bit; a test compares
  * them. */
 static int us_model_emissions_sw(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const us_tok *tk,
-                                 uint32_t ts, uint32_t te, uint32_t *near, uint64_t *x, int32_t *acc,
-                                 float *em)
+                                 uint32_t ts, uint32_t te, void *scratch, int32_t *acc, float *em)
 {
-    return us_emissions_body(m, wc, ti, tk, ts, te, near, x, acc, em, 0);
+    return us_emissions_body(m, wc, ti, tk, ts, te, scratch, acc, em);
 }
 
 #if defined(__GNUC__) && defined(__x86_64__)
 #define US_HAVE_HW 1
-static __attribute__((target("popcnt,avx2"))) int
+static __attribute__((target("avx2"))) int
 us_model_emissions_hw(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const us_tok *tk, uint32_t ts,
-                      uint32_t te, uint32_t *near, uint64_t *x, int32_t *acc, float *em)
+                      uint32_t te, void *scratch, int32_t *acc, float *em)
 {
-    return us_emissions_body(m, wc, ti, tk, ts, te, near, x, acc, em, 1);
+    return us_emissions_body(m, wc, ti, tk, ts, te, scratch, acc, em);
 }
 
 static int us_cpu_hw(void)
 {
-    return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("avx2");
+    return __builtin_cpu_supports("avx2") != 0;
 }
 #else
 #define US_HAVE_HW 0
@@ -790,14 +758,14 @@ static int us_cpu_hw(void)
 #endif
 
 static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_tokinfo *ti,
-                                   const us_tok *tk, uint32_t ts, uint32_t te, uint32_t *near,
-                                   uint64_t *x, int32_t *acc, float *em)
+                                   const us_tok *tk, uint32_t ts, uint32_t te, void *scratch,
+                                   int32_t *acc, float *em)
 {
 #if US_HAVE_HW
     if (m->hw)
-        return us_model_emissions_hw(m, wc, ti, tk, ts, te, near, x, acc, em);
+        return us_model_emissions_hw(m, wc, ti, tk, ts, te, scratch, acc, em);
 #endif
-    return us_model_emissions_sw(m, wc, ti, tk, ts, te, near, x, acc, em);
+    return us_model_emissions_sw(m, wc, ti, tk, ts, te, scratch, acc, em);
 }
 
 /* BIO: an inside label only after its own kind. */
@@ -953,7 +921,7 @@ static void us_viterbi_rows_sw(const float *em, uint32_t n, const float *rows, c
 }
 
 #if US_HAVE_HW
-static __attribute__((target("popcnt,avx2"))) void us_viterbi_rows_hw(const float *em, uint32_t n,
+static __attribute__((target("avx2"))) void us_viterbi_rows_hw(const float *em, uint32_t n,
                                                                       const float *rows, const float *start,
                                                                       const float *end, uint8_t *back,
                                                                       uint8_t *out)
