@@ -279,7 +279,7 @@ static void write_model(const char *path, const float *a, const float *t, uint32
     float mx = 0;
     size_t k, nfeat = 0;
     uint32_t l;
-    int16_t *wv;
+    us_weight *wv;
     us_model_header h;
     unsigned char *payload;
     size_t plen;
@@ -293,18 +293,19 @@ static void write_model(const char *path, const float *a, const float *t, uint32
     h.nlabels = US_NL;
     h.row_bits = US_ROW_BITS;
     h.rows = NROWS;
-    h.wscale = mx > 0 ? mx / 32767.0f : 1.0f;
+    h.wscale = mx > 0 ? mx / (float)US_WMAX : 1.0f;
     h.win_left = wl;
     h.win_right = wr;
     plen = us_model_payload();
     h.payload_bytes = plen;
     payload = calloc(1, plen);
     memcpy(payload, t, NT * sizeof(float));
-    wv = (int16_t *)(void *)(payload + us_pad8(NT * sizeof(float)));
+    wv = (us_weight *)(void *)(payload + us_pad8(NT * sizeof(float)));
     for (k = 0; k < NROWS; k++) {
         int any = 0;
         for (l = 0; l < US_NL; l++) {
-            wv[k * US_LANES + l] = (int16_t)lrintf(a[k * US_NL + l] / h.wscale);
+            long q = lrintf(a[k * US_NL + l] / h.wscale);
+            wv[k * US_LANES + l] = (us_weight)(q > US_WMAX ? US_WMAX : q < -US_WMAX ? -US_WMAX : q);
             any |= wv[k * US_LANES + l] != 0;
         }
         nfeat += (size_t)any;

@@ -159,7 +159,7 @@ typedef struct us_worker {
     uint32_t *near;
     float *em;
     uint8_t *back;
-    int32_t *acc;        /* per token of a sentence: integer scores */
+    int16_t *acc;        /* per token of a sentence: integer scores (us_emissions_body) */
     size_t cap_sent_tok;
     us_wentry *wc;       /* the model's word cache (us_model_emissions_fast) */
     int32_t *remap;      /* per attribution */

@@ -12,11 +12,12 @@
  * The model file (little-endian, as written on the machine that trained it):
  *   us_model_header (64 bytes)
  *   float trans[US_NL * US_NL], start[US_NL], end[US_NL]   (padded to 8 bytes)
- *   int16  w[2^US_ROW_BITS * US_LANES] weights, a row per hashed feature
+ *   int8   w[2^US_ROW_BITS * US_LANES] weights, a row per hashed feature
  *          (the hashing trick: features that share a row share its
  *          weights, as in training), lane US_NL zero; weight = value * wscale
- * checksum: FNV-1a 64 of everything after the header.  Version 1 (a table
- * of the kept rows of 2^20, with their keys) is refused.
+ * checksum: FNV-1a 64 of everything after the header.  Versions 1 (a table
+ * of the kept rows of 2^20, with their keys, 16-bit weights) and 2 (every
+ * row, 16-bit weights) are refused.
  *
  * Included by unsourced.c (and the trainer) only: everything is static. */
 #ifndef UNSOURCED_TAG_H
@@ -39,7 +40,11 @@ enum { US_L_O = 0, US_L_BSRC, US_L_ISRC, US_L_BCUE, US_L_ICUE, US_L_BCON, US_L_I
 #define US_NF 26                      /* features of one token */
 #define US_LANES 8
 #define US_MODEL_MAGIC "TPUSATTR"
-#define US_MODEL_VERSION 2u
+#define US_MODEL_VERSION 3u
+typedef int8_t us_weight;
+#define US_WMAX 127                   /* the largest weight (in wscale): 16 bits hold any
+                                         sum of a token's US_NF rows */
+_Static_assert(US_NF * US_WMAX <= 32767, "a token's sum of rows fits in 16 bits");
 #define US_WIN_MAX 64u                /* the widest window a model may ask for */
 
 typedef struct us_model_header {
@@ -64,9 +69,9 @@ typedef struct us_model {
     uint32_t win_l, win_r; /* the window the model was trained with */
     void *map;          /* a mapped file, or NULL */
     size_t map_size;
-    int16_t *dense;     /* the rows, US_LANES weights each, aligned, and a zero row
+    us_weight *dense;   /* the rows, US_LANES weights each, aligned, and a zero row
                            after the last (US_ROW_NONE) */
-    int32_t *tab;       /* sums of the features of few values (us_model_tables) */
+    int16_t *tab;       /* sums of the features of few values (us_model_tables) */
     int hw;             /* score with us_model_emissions_hw (the processor has its instructions) */
     float vrows[US_NL * 8]; /* the transitions as us_viterbi_r takes them */
 } us_model;
@@ -79,7 +84,7 @@ static size_t us_pad8(size_t n)
 static size_t us_model_payload(void)
 {
     return us_pad8((US_NL * US_NL + 2 * US_NL) * sizeof(float)) +
-           ((size_t)1 << US_ROW_BITS) * US_LANES * sizeof(int16_t);
+           ((size_t)1 << US_ROW_BITS) * US_LANES * sizeof(us_weight);
 }
 
 static uint64_t us_fnv64(const void *p, size_t n)
@@ -95,9 +100,14 @@ static uint64_t us_fnv64(const void *p, size_t n)
 }
 
 /* The weights of a feature row (US_ROW_NONE: the zero row). */
-static inline const int16_t *us_model_row(const us_model *m, uint32_t row)
+static inline const us_weight *us_model_row(const us_model *m, uint32_t row)
 {
     return m->dense + (size_t)row * US_LANES;
+}
+
+static int us_weight_ok(int w)
+{
+    return w >= -US_WMAX && w <= US_WMAX;
 }
 
 static int us_model_tables(us_model *m);
@@ -181,9 +191,9 @@ static int us_model_open(us_model *m, const void *data, size_t size, char *msg, 
         }
         memcpy(m->dense, p, nb);
         memset(m->dense + ((size_t)1 << US_ROW_BITS) * US_LANES, 0, US_LANES * sizeof *m->dense);
-        for (k = 0; k < (size_t)1 << US_ROW_BITS; k++)
-            if (m->dense[k * US_LANES + US_NL] != 0) {
-                snprintf(msg, msglen, "row %zu: its unused lane is not zero", k);
+        for (k = 0; k < ((size_t)1 << US_ROW_BITS) * US_LANES; k++)
+            if (!us_weight_ok(m->dense[k]) || (k % US_LANES == US_NL && m->dense[k] != 0)) {
+                snprintf(msg, msglen, "row %zu: a weight out of range or its unused lane not zero", k / US_LANES);
                 free(m->dense);
                 m->dense = NULL;
                 return -1;
@@ -374,7 +384,7 @@ static void us_model_emissions(const us_model *m, const uint64_t *F, uint32_t n,
     for (i = 0; i < n; i++) {
         int32_t acc[US_LANES] = {0};
         for (j = 0; j < US_NF; j++) {
-            const int16_t *wr = us_model_row(m, us_row(F[(size_t)i * US_NF + j]));
+            const us_weight *wr = us_model_row(m, us_row(F[(size_t)i * US_NF + j]));
             for (l = 0; l < US_LANES; l++)
                 acc[l] += wr[l];
         }
@@ -424,28 +434,28 @@ typedef int32_t us_v8i __attribute__((vector_size(32)));
 typedef int16_t us_v8s __attribute__((vector_size(16)));
 typedef float us_v8f __attribute__((vector_size(32)));
 
-static inline void us_add16(int32_t *a, const int16_t *r)
+typedef int8_t us_v8b __attribute__((vector_size(8)));
+typedef us_weight us_v8w __attribute__((vector_size(8 * sizeof(us_weight))));
+
+/* a += the row of feature f (a's lanes hold sums of at most a few rows, so
+ * 16 bits hold them: see US_WMAX). */
+static inline void us_add_feat(int16_t *a, const us_model *m, uint64_t f)
 {
-    us_v8s x;
-    us_v8i p;
-    memcpy(&x, r, sizeof x);
+    us_v8w r;
+    us_v8s p;
+    memcpy(&r, us_model_row(m, us_row(f)), sizeof r);
     memcpy(&p, a, sizeof p);
-    p += __builtin_convertvector(x, us_v8i);
+    p += __builtin_convertvector(r, us_v8s);
     memcpy(a, &p, sizeof p);
 }
 
-static inline void us_add32(int32_t *a, const int32_t *r)
+static inline void us_add16(int16_t *a, const int16_t *r)
 {
-    us_v8i x, p;
+    us_v8s x, p;
     memcpy(&x, r, sizeof x);
     memcpy(&p, a, sizeof p);
     p += x;
     memcpy(a, &p, sizeof p);
-}
-
-static inline void us_add_feat(int32_t *a, const us_model *m, uint64_t f)
-{
-    us_add16(a, us_model_row(m, us_row(f)));
 }
 
 /* The tables of us_model (US_TB_ALL vectors of US_LANES).  0, or -1 when
@@ -453,13 +463,13 @@ static inline void us_add_feat(int32_t *a, const us_model *m, uint64_t f)
 static int us_model_tables(us_model *m)
 {
     uint32_t a, b, c, d, e;
-    int32_t *t = calloc((size_t)US_TB_ALL * US_LANES, sizeof *t);
+    int16_t *t = calloc((size_t)US_TB_ALL * US_LANES, sizeof *t);
     if (t == NULL)
         return -1;
     for (a = 0; a < 16; a++)
         for (b = 0; b < 16; b++)
             for (c = 0; c < 16; c++) {
-                int32_t *v = t + (size_t)(US_TB_SHAPE + (a | b << 4 | c << 8)) * US_LANES;
+                int16_t *v = t + (size_t)(US_TB_SHAPE + (a | b << 4 | c << 8)) * US_LANES;
                 us_add_feat(v, m, us_mix(10, a));
                 us_add_feat(v, m, us_mix(11, a | b << 4 | c << 8));
                 v = t + (size_t)(US_TB_RULE + (a | b << 4 | c << 8)) * US_LANES;
@@ -471,7 +481,7 @@ static int us_model_tables(us_model *m)
         for (b = 0; b < 8; b++)
             for (c = 0; c < 8; c++)
                 for (d = 0; d < 8; d++) {
-                    int32_t *v = t + (size_t)(US_TB_RCUE + (a | b << 3 | c << 6 | d << 9)) * US_LANES;
+                    int16_t *v = t + (size_t)(US_TB_RCUE + (a | b << 3 | c << 6 | d << 9)) * US_LANES;
                     us_add_feat(v, m, us_mix(17, a | b << 4));
                     us_add_feat(v, m, us_mix(18, a | b << 4 | c << 8 | d << 12));
                     for (e = 0; e < 2; e++) {
@@ -486,11 +496,12 @@ static int us_model_tables(us_model *m)
         for (b = 0; b < 4; b++)
             for (c = 0; c < 8; c++)
                 for (d = 0; d < 8; d++) {
-                    int32_t *v = t + (size_t)(US_TB_POS + (a | b << 3 | c << 5 | d << 8)) * US_LANES;
+                    int16_t *v = t + (size_t)(US_TB_POS + (a | b << 3 | c << 5 | d << 8)) * US_LANES;
                     us_add_feat(v, m, us_mix(1, 0));
                     us_add_feat(v, m, us_mix(21, a | (b & 1) << 3 | (b >> 1) << 4));
                     us_add_feat(v, m, us_mix(26, a | c << 4 | d << 8));
                 }
+    /* (each vector sums at most three rows: 16 bits hold it) */
     us_add_feat(t + (size_t)(US_TB_EDGE + 0) * US_LANES, m, us_mix(3, 11));
     us_add_feat(t + (size_t)(US_TB_EDGE + 0) * US_LANES, m, us_mix(13, 1ull << 40));
     us_add_feat(t + (size_t)(US_TB_EDGE + 1) * US_LANES, m, us_mix(5, 17));
@@ -505,14 +516,15 @@ static int us_model_tables(us_model *m)
 #define US_WC_BITS 13
 typedef struct us_wentry {
     uint64_t h, suf, tags;  /* the word; tags UINT64_MAX: empty */
-    uint64_t x7, x8, x23, x25, x22; /* its hash mixed for the features with another word or value */
-    int32_t self[US_LANES];  /* f1, f8, f11 */
-    int32_t selfz[US_LANES]; /* the same and f21 with no rule label */
-    int32_t next[US_LANES];  /* f2, f12 of the token after it */
-    int32_t prev[US_LANES];  /* f3, f13 of the token before it */
-    int32_t next2[US_LANES]; /* f4 of the token two after */
-    int32_t prev2[US_LANES]; /* f5 of the token two before */
+    uint64_t pad;
+    int16_t self[US_LANES];  /* f1, f8, f11 */
+    int16_t selfz[US_LANES]; /* the same and f21 with no rule label */
+    int16_t next[US_LANES];  /* f2, f12 of the token after it */
+    int16_t prev[US_LANES];  /* f3, f13 of the token before it */
+    int16_t next2[US_LANES]; /* f4 of the token two after */
+    int16_t prev2[US_LANES]; /* f5 of the token two before */
 } us_wentry;
+_Static_assert(sizeof(us_wentry) == 128, "a word cache entry is two cache lines");
 
 static us_wentry *us_wcache_new(void)
 {
@@ -534,16 +546,11 @@ static __attribute__((noinline)) void us_wcache_fill(const us_model *m, us_wentr
     e->h = h;
     e->suf = suf;
     e->tags = tags;
-    e->x7 = us_mix(7, h);
-    e->x8 = us_mix(8, h);
-    e->x23 = us_mix(23, h);
-    e->x25 = us_mix(25, h);
-    e->x22 = us_mix(22, h);
     us_add_feat(e->self, m, us_mix(2, h));
     us_add_feat(e->self, m, us_mix(9, suf));
     us_add_feat(e->self, m, us_mix(12, tags));
     memcpy(e->selfz, e->self, sizeof e->selfz);
-    us_add_feat(e->selfz, m, us_mix2(e->x22, 0));
+    us_add_feat(e->selfz, m, us_mix2(us_mix(22, h), 0));
     us_add_feat(e->next, m, us_mix(3, h));
     us_add_feat(e->next, m, us_mix(13, tags));
     us_add_feat(e->prev, m, us_mix(4, h));
@@ -603,11 +610,11 @@ static inline __attribute__((always_inline)) void us_emissions_prep(const us_tok
         const unsigned cue = (tk[i].tags & US_CUE) != 0;
         const unsigned pos = (i == 0) | (i + 1 == n) << 1 | ((tk[i].flags & US_F_PARA) != 0) << 2;
         us_tctx *x = &c[i];
-        x->tab[0] = (US_TB_SHAPE + (s0 | sp << 4 | sn << 8)) * US_LANES * 4;
-        x->tab[1] = (US_TB_RULE + (r0 | rp << 4 | rn << 8)) * US_LANES * 4;
-        x->tab[2] = (US_TB_RCUE + (rl | rr << 3 | s0 << 6 | r0 << 9)) * US_LANES * 4;
-        x->tab[3] = (US_TB_CUE + (cl | cr << 3 | s0 << 6 | cue << 9 | r0 << 10)) * US_LANES * 4;
-        x->tab[4] = (US_TB_POS + (pos | hqr << 3 | s0 << 5 | r0 << 8)) * US_LANES * 4;
+        x->tab[0] = (US_TB_SHAPE + (s0 | sp << 4 | sn << 8)) * US_LANES * 2;
+        x->tab[1] = (US_TB_RULE + (r0 | rp << 4 | rn << 8)) * US_LANES * 2;
+        x->tab[2] = (US_TB_RCUE + (rl | rr << 3 | s0 << 6 | r0 << 9)) * US_LANES * 2;
+        x->tab[3] = (US_TB_CUE + (cl | cr << 3 | s0 << 6 | cue << 9 | r0 << 10)) * US_LANES * 2;
+        x->tab[4] = (US_TB_POS + (pos | hqr << 3 | s0 << 5 | r0 << 8)) * US_LANES * 2;
         x->rc = rl | rr << 4;
         x->cc = cl | cr << 4;
         x->r0 = r0;
@@ -636,26 +643,27 @@ static inline __attribute__((always_inline)) void us_emissions_prep(const us_tok
  * last two. */
 static inline __attribute__((always_inline)) int
 us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const us_tok *tk, uint32_t ts,
-                  uint32_t te, void *scratch, int32_t *acc, float *em)
+                  uint32_t te, void *scratch, int16_t *acc, float *em)
 {
     uint32_t n = te - ts, i;
     unsigned smask = 0;
     const unsigned char *tb = (const unsigned char *)m->tab;
-    const int16_t *dn = m->dense;
+    const us_weight *dn = m->dense;
     const us_tokinfo *t = ti + ts;
     us_tctx *c = scratch;
-    us_v8i v, y, e0, e1, e2, e3;
+    us_v8s v, y, e0, e1, e2, e3;
+    us_v8w w8;
     us_v8f f, sc = {m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale};
-    uint64_t x7p, x23p; /* the previous word's mixed hashes */
+    uint64_t x7p, x23p; /* the previous word's hash mixed for f6 and f22 */
     for (i = 0; i < n; i++)
         smask |= t[i].shape | t[i].rule;
     if (smask > 7)
         return -1;
     us_emissions_prep(t, tk + ts, n, c, (uint8_t *)(c + n));
-    memcpy(&e0, tb + (size_t)(US_TB_EDGE + 0) * US_LANES * 4, sizeof e0);
-    memcpy(&e1, tb + (size_t)(US_TB_EDGE + 1) * US_LANES * 4, sizeof e1);
-    memcpy(&e2, tb + (size_t)(US_TB_EDGE + 2) * US_LANES * 4, sizeof e2);
-    memcpy(&e3, tb + (size_t)(US_TB_EDGE + 3) * US_LANES * 4, sizeof e3);
+    memcpy(&e0, tb + (size_t)(US_TB_EDGE + 0) * US_LANES * 2, sizeof e0);
+    memcpy(&e1, tb + (size_t)(US_TB_EDGE + 1) * US_LANES * 2, sizeof e1);
+    memcpy(&e2, tb + (size_t)(US_TB_EDGE + 2) * US_LANES * 2, sizeof e2);
+    memcpy(&e3, tb + (size_t)(US_TB_EDGE + 3) * US_LANES * 2, sizeof e3);
     /* slots 0, 1: off the left edge; 2, 3: tokens 0 and 1, with the rows of
      * no word before them */
     memset(acc, 0, 2 * US_LANES * sizeof *acc);
@@ -668,45 +676,48 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
         const us_tctx *x = &c[i];
         const uint64_t h = t[i].h, hn = i + 1 < n ? t[i + 1].h : 13;
         const us_wentry *e = us_wcache_get(m, wc, h, t[i].suf, tk[ts + i].tags & US_TAGMASK);
-        int32_t *a = acc + (size_t)(i + 2) * US_LANES;
+        int16_t *a = acc + (size_t)(i + 2) * US_LANES;
         const unsigned r0 = x->r0;
         uint32_t r2;
-        us_v8s w16;
         /* the word's shares to its neighbours (slot i + 4 is new: stored) */
         memcpy(acc + (size_t)(i + 4) * US_LANES, e->next2, sizeof e->next2);
-        us_add32(a + US_LANES, e->next);
-        us_add32(a - US_LANES, e->prev);
-        us_add32(a - 2 * US_LANES, e->prev2);
-        /* its own, the tables and the rows, summed in a register */
+        us_add16(a + US_LANES, e->next);
+        us_add16(a - US_LANES, e->prev);
+        us_add16(a - 2 * US_LANES, e->prev2);
+        /* its own, the tables and the rows, summed in a register (16 bits
+         * hold any sum of a token's rows: 26 of at most US_WMAX) */
         memcpy(&v, a, sizeof v);
         memcpy(&y, r0 == 0 ? e->selfz : e->self, sizeof y);
         v += y;
-#define US_ACC32(OFF) (memcpy(&y, tb + (OFF), sizeof y), v += y)
-#define US_ACC16(ROW) (memcpy(&w16, dn + (size_t)(ROW) * US_LANES, sizeof w16), v += __builtin_convertvector(w16, us_v8i))
-        US_ACC32(x->tab[0]);
-        US_ACC32(x->tab[1]);
-        US_ACC32(x->tab[2]);
-        US_ACC32(x->tab[3]);
-        US_ACC32(x->tab[4]);
+#define US_ACC16(OFF) (memcpy(&y, tb + (OFF), sizeof y), v += y)
+#define US_ACC8(ROW) (memcpy(&w8, dn + (size_t)(ROW) * US_LANES, sizeof w8), v += __builtin_convertvector(w8, us_v8s))
+        US_ACC16(x->tab[0]);
+        US_ACC16(x->tab[1]);
+        US_ACC16(x->tab[2]);
+        US_ACC16(x->tab[3]);
+        US_ACC16(x->tab[4]);
         /* word pairs, word and rule label (none: the zero row, by a
          * mask), words and cue distances */
-        r2 = us_row(us_mix2(e->x22, r0));
+        /* (the word's hash mixed for each: us_mix, a few instructions
+         * more than keeping them in the cache entry, which then fits in
+         * two cache lines) */
+        r2 = us_row(us_mix2(us_mix(22, h), r0));
         r2 = US_ROW_NONE ^ ((r2 ^ US_ROW_NONE) & (0u - (r0 != 0)));
-        US_ACC16(us_row(us_mix2(x7p, h)));
-        US_ACC16(us_row(us_mix2(e->x8, hn)));
-        US_ACC16(r2);
-        US_ACC16(us_row(us_mix2(x23p, x->rc)));
-        US_ACC16(us_row(us_mix2(e->x25, x->cc)));
-        x7p = e->x7;
-        x23p = e->x23;
+        US_ACC8(us_row(us_mix2(x7p, h)));
+        US_ACC8(us_row(us_mix2(us_mix(8, h), hn)));
+        US_ACC8(r2);
+        US_ACC8(us_row(us_mix2(x23p, x->rc)));
+        US_ACC8(us_row(us_mix2(us_mix(25, h), x->cc)));
+        x7p = us_mix(7, h);
+        x23p = us_mix(23, h);
         memcpy(a, &v, sizeof v);
         /* token i - 2 has all its shares (slot i) */
         if (i >= 2) {
             memcpy(&v, acc + (size_t)i * US_LANES, sizeof v);
-            /* (float)a[l] * wscale, all lanes at once (the same IEEE
+            /* (float)sum * wscale, all lanes at once (the same IEEE
              * operations, so the same scores); stored whole, the eighth
              * lane over the next token's first score, written next */
-            f = __builtin_convertvector(v, us_v8f) * sc;
+            f = __builtin_convertvector(__builtin_convertvector(v, us_v8i), us_v8f) * sc;
             memcpy(em + (size_t)(i - 2) * US_NL, &f, sizeof f);
         }
     }
@@ -716,11 +727,11 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
         v += e3;
         if (i + 1 == n)
             v += e2;
-        f = __builtin_convertvector(v, us_v8f) * sc;
+        f = __builtin_convertvector(__builtin_convertvector(v, us_v8i), us_v8f) * sc;
         memcpy(em + (size_t)i * US_NL, &f, sizeof f);
     }
-#undef US_ACC32
 #undef US_ACC16
+#undef US_ACC8
     return 0;
 }
 
@@ -731,7 +742,7 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
  * is enabled), so both give the same scores to the bit; a test compares
  * them. */
 static int us_model_emissions_sw(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const us_tok *tk,
-                                 uint32_t ts, uint32_t te, void *scratch, int32_t *acc, float *em)
+                                 uint32_t ts, uint32_t te, void *scratch, int16_t *acc, float *em)
 {
     return us_emissions_body(m, wc, ti, tk, ts, te, scratch, acc, em);
 }
@@ -740,7 +751,7 @@ static int us_model_emissions_sw(const us_model *m, us_wentry *wc, const us_toki
 #define US_HAVE_HW 1
 static __attribute__((target("avx2"))) int
 us_model_emissions_hw(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const us_tok *tk, uint32_t ts,
-                      uint32_t te, void *scratch, int32_t *acc, float *em)
+                      uint32_t te, void *scratch, int16_t *acc, float *em)
 {
     return us_emissions_body(m, wc, ti, tk, ts, te, scratch, acc, em);
 }
@@ -759,7 +770,7 @@ static int us_cpu_hw(void)
 
 static int us_model_emissions_fast(const us_model *m, us_wentry *wc, const us_tokinfo *ti,
                                    const us_tok *tk, uint32_t ts, uint32_t te, void *scratch,
-                                   int32_t *acc, float *em)
+                                   int16_t *acc, float *em)
 {
 #if US_HAVE_HW
     if (m->hw)
@@ -828,7 +839,6 @@ static __attribute__((unused)) void us_viterbi_plain(const float *em, uint32_t n
  * n * US_BACK bytes of scratch. */
 #define US_BACK 8
 _Static_assert(US_NL == 7, "us_viterbi_body's tournament takes seven labels");
-typedef int8_t us_v8b __attribute__((vector_size(8)));
 /* The transition scores as us_viterbi takes them: a row of eight lanes
  * per previous label, a forbidden step -inf (the model keeps them). */
 static void us_viterbi_rows(const float *trans, float *rows)

@@ -5,6 +5,7 @@
 #include "../unsourced.c"
 
 #include <check.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +121,7 @@ START_TEST(rows_as_file)
     ck_assert_uint_eq((uintptr_t)m->dense % 64, 0);
     p += sizeof h + us_pad8((US_NL * US_NL + 2 * US_NL) * sizeof(float));
     for (row = 0; row < (1u << US_ROW_BITS); row++) {
-        int16_t w[US_LANES];
+        us_weight w[US_LANES];
         int any = 0;
         memcpy(w, p + (size_t)row * US_LANES * sizeof w[0], sizeof w);
         ck_assert_msg(memcmp(w, us_model_row(m, row), sizeof w) == 0, "row %u: other weights", row);
@@ -132,6 +133,81 @@ START_TEST(rows_as_file)
     ck_assert_uint_eq(used, m->nfeat);
     for (l = 0; l < US_LANES; l++)
         ck_assert_int_eq(us_model_row(m, US_ROW_NONE)[l], 0);
+}
+END_TEST
+
+/* A copy of the built-in model, changed by fix, opened: 0, or -1 with
+ * the message in msg.  The checksum is made again when resum is set. */
+static int open_changed(void (*fix)(unsigned char *img, size_t n), int resum, char *msg, size_t msglen)
+{
+    size_t n = (size_t)(unsourced_model_blob_end - unsourced_model_blob);
+    unsigned char *img = NULL;
+    us_model m;
+    us_model_header h;
+    int r;
+    ck_assert_int_eq(posix_memalign((void **)&img, 64, n), 0);
+    memcpy(img, unsourced_model_blob, n);
+    fix(img, n);
+    if (resum) {
+        memcpy(&h, img, sizeof h);
+        h.checksum = us_fnv64(img + sizeof h, n - sizeof h);
+        memcpy(img, &h, sizeof h);
+    }
+    r = us_model_open(&m, img, n, msg, msglen);
+    if (r == 0)
+        us_model_close(&m);
+    free(img);
+    return r;
+}
+
+static void set_version_2(unsigned char *img, size_t n)
+{
+    uint32_t v = 2;
+    (void)n;
+    memcpy(img + offsetof(us_model_header, version), &v, sizeof v);
+}
+
+static void weight_out_of_range(unsigned char *img, size_t n)
+{
+    us_weight w = (us_weight)(-US_WMAX - 1);
+    /* the first weight of the last row */
+    memcpy(img + n - US_LANES * sizeof w, &w, sizeof w);
+}
+
+static void unused_lane_set(unsigned char *img, size_t n)
+{
+    us_weight w = 1;
+    memcpy(img + n - sizeof w, &w, sizeof w);
+}
+
+static void window_too_wide(unsigned char *img, size_t n)
+{
+    uint32_t v = US_WIN_MAX + 1;
+    (void)n;
+    memcpy(img + offsetof(us_model_header, win_left), &v, sizeof v);
+}
+
+static void nothing(unsigned char *img, size_t n)
+{
+    (void)img;
+    (void)n;
+}
+
+/* An older model file is refused by its version, and a weight the sums'
+ * 16 bits could not hold, a weight in the unused lane or a window wider
+ * than the stage allows are refused even with a good checksum. */
+START_TEST(model_image_refused)
+{
+    char msg[300];
+    ck_assert_int_eq(open_changed(nothing, 1, msg, sizeof msg), 0);
+    ck_assert_int_eq(open_changed(set_version_2, 0, msg, sizeof msg), -1);
+    ck_assert_msg(strstr(msg, "model version 2") != NULL, "%s", msg);
+    ck_assert_int_eq(open_changed(weight_out_of_range, 1, msg, sizeof msg), -1);
+    ck_assert_msg(strstr(msg, "out of range") != NULL, "%s", msg);
+    ck_assert_int_eq(open_changed(unused_lane_set, 1, msg, sizeof msg), -1);
+    ck_assert_msg(strstr(msg, "unused lane") != NULL, "%s", msg);
+    ck_assert_int_eq(open_changed(window_too_wide, 1, msg, sizeof msg), -1);
+    ck_assert_msg(strstr(msg, "bad window") != NULL, "%s", msg);
 }
 END_TEST
 
@@ -565,6 +641,7 @@ int main(void)
     tcase_add_test(tc, dist_buckets);
     tcase_add_test(tc, tokenizer_word_hashes);
     tcase_add_test(tc, rows_as_file);
+    tcase_add_test(tc, model_image_refused);
     tcase_add_test(tc, fast_path_same_scores);
     tcase_add_test(tc, viterbi_same_labels);
     tcase_add_test(tc, token_span_as_tp_span_new);
