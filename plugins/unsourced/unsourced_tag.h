@@ -559,12 +559,11 @@ static __attribute__((noinline)) void us_wcache_fill(const us_model *m, us_wentr
     us_add_feat(e->prev2, m, us_mix(6, h));
 }
 
-/* The entry of a word, filled on a miss. */
+/* The entry of a word in its slot (us_emissions_prep), filled on a miss. */
 static inline __attribute__((always_inline)) const us_wentry *
-us_wcache_get(const us_model *m, us_wentry *c, uint64_t h, uint64_t suf, uint64_t tags)
+us_wcache_get(const us_model *m, us_wentry *c, uint32_t slot, uint64_t h, uint64_t suf, uint64_t tags)
 {
-    uint64_t x = us_mix(h ^ tags, suf);
-    us_wentry *e = &c[x >> (64 - US_WC_BITS)];
+    us_wentry *e = &c[slot];
     if (__builtin_expect(!(e->h == h && e->suf == suf && e->tags == tags), 0))
         us_wcache_fill(m, e, h, suf, tags);
     return e;
@@ -575,20 +574,24 @@ us_wcache_get(const us_model *m, us_wentry *c, uint64_t h, uint64_t suf, uint64_
  * small values its rows are hashed with. */
 typedef struct us_tctx {
     uint32_t tab[5]; /* shape, rule, rule-cue, cue-word and position tables */
-    uint32_t rc;     /* rule-cue distances, rl | rr << 4 (f22) */
-    uint32_t cc;     /* cue-word distances, cl | cr << 4 (f24) */
-    uint32_t r0;     /* the rule label (f21) */
+    uint32_t row[5]; /* f6, f7, f21 (US_ROW_NONE without a rule label), f22, f24 */
+    uint32_t slot;   /* the word's entry in the word cache */
+    uint32_t r0;     /* the rule label */
 } us_tctx;
 
-/* us_tag_near and the table offsets of the tokens [ts, te) in two passes:
- * the left distances (and whether the window has a quotation or a rule
- * cue) forwards, the right ones and everything else backwards.  c: n
- * entries; left: n bytes of scratch. */
-static inline __attribute__((always_inline)) void us_emissions_prep(const us_tokinfo *t, const us_tok *tk,
+/* us_tag_near, the table offsets, the rows and the word cache slots of the
+ * tokens [ts, te) in two passes: the left distances (and whether the
+ * window has a quotation or a rule cue) forwards, the rest backwards; the
+ * rows and cache entries are fetched as they are found, so that the main
+ * loop finds them in the cache.  c: n entries; left: n bytes of scratch. */
+static inline __attribute__((always_inline)) void us_emissions_prep(const us_model *m, const us_wentry *wc,
+                                                                    const us_tokinfo *t, const us_tok *tk,
                                                                     uint32_t n, us_tctx *c, uint8_t *left)
 {
     uint32_t i, last = UINT32_MAX, lastrule = UINT32_MAX;
     unsigned hqr = 0, sn, rn;
+    uint64_t hn = 13;
+    const us_weight *dn = m->dense;
     for (i = 0; i < n; i++) {
         left[i] = (uint8_t)((last == UINT32_MAX ? 0 : us_dist_bucket(i - last)) |
                             (lastrule == UINT32_MAX ? 0 : us_dist_bucket(i - lastrule)) << 3);
@@ -604,26 +607,42 @@ static inline __attribute__((always_inline)) void us_emissions_prep(const us_tok
     for (i = n; i-- > 0;) {
         const unsigned s0 = t[i].shape, r0 = t[i].rule;
         const unsigned sp = i > 0 ? t[i - 1].shape : 8, rp = i > 0 ? t[i - 1].rule : 8;
+        const uint64_t h = t[i].h, hp = i > 0 ? t[i - 1].h : 11;
         const unsigned cl = left[i] & 7, rl = left[i] >> 3;
         const unsigned cr = last == UINT32_MAX ? 0 : us_dist_bucket(last - i);
         const unsigned rr = lastrule == UINT32_MAX ? 0 : us_dist_bucket(lastrule - i);
         const unsigned cue = (tk[i].tags & US_CUE) != 0;
         const unsigned pos = (i == 0) | (i + 1 == n) << 1 | ((tk[i].flags & US_F_PARA) != 0) << 2;
+        const uint64_t tags = tk[i].tags & US_TAGMASK;
         us_tctx *x = &c[i];
+        uint32_t r2 = us_row(us_mix2(us_mix(22, h), r0));
         x->tab[0] = (US_TB_SHAPE + (s0 | sp << 4 | sn << 8)) * US_LANES * 2;
         x->tab[1] = (US_TB_RULE + (r0 | rp << 4 | rn << 8)) * US_LANES * 2;
         x->tab[2] = (US_TB_RCUE + (rl | rr << 3 | s0 << 6 | r0 << 9)) * US_LANES * 2;
         x->tab[3] = (US_TB_CUE + (cl | cr << 3 | s0 << 6 | cue << 9 | r0 << 10)) * US_LANES * 2;
         x->tab[4] = (US_TB_POS + (pos | hqr << 3 | s0 << 5 | r0 << 8)) * US_LANES * 2;
-        x->rc = rl | rr << 4;
-        x->cc = cl | cr << 4;
+        /* no feature f21 without a rule label: the zero row, by a mask */
+        x->row[0] = us_row(us_mix2(us_mix(7, hp), h));
+        x->row[1] = us_row(us_mix2(us_mix(8, h), hn));
+        x->row[2] = US_ROW_NONE ^ ((r2 ^ US_ROW_NONE) & (0u - (r0 != 0)));
+        x->row[3] = us_row(us_mix2(us_mix(23, hp), rl | rr << 4));
+        x->row[4] = us_row(us_mix2(us_mix(25, h), cl | cr << 4));
+        x->slot = (uint32_t)(us_mix(h ^ tags, t[i].suf) >> (64 - US_WC_BITS));
         x->r0 = r0;
+        __builtin_prefetch(dn + (size_t)x->row[0] * US_LANES);
+        __builtin_prefetch(dn + (size_t)x->row[1] * US_LANES);
+        __builtin_prefetch(dn + (size_t)x->row[2] * US_LANES);
+        __builtin_prefetch(dn + (size_t)x->row[3] * US_LANES);
+        __builtin_prefetch(dn + (size_t)x->row[4] * US_LANES);
+        __builtin_prefetch(&wc[x->slot]);
+        __builtin_prefetch((const char *)&wc[x->slot] + 64);
         if (tk[i].tags & US_CUE)
             last = i;
         if ((r0 & 3) == 2)
             lastrule = i;
         sn = s0;
         rn = r0;
+        hn = h;
     }
 }
 
@@ -654,12 +673,11 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
     us_v8s v, y, e0, e1, e2, e3;
     us_v8w w8;
     us_v8f f, sc = {m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale, m->wscale};
-    uint64_t x7p, x23p; /* the previous word's hash mixed for f6 and f22 */
     for (i = 0; i < n; i++)
         smask |= t[i].shape | t[i].rule;
     if (smask > 7)
         return -1;
-    us_emissions_prep(t, tk + ts, n, c, (uint8_t *)(c + n));
+    us_emissions_prep(m, wc, t, tk + ts, n, c, (uint8_t *)(c + n));
     memcpy(&e0, tb + (size_t)(US_TB_EDGE + 0) * US_LANES * 2, sizeof e0);
     memcpy(&e1, tb + (size_t)(US_TB_EDGE + 1) * US_LANES * 2, sizeof e1);
     memcpy(&e2, tb + (size_t)(US_TB_EDGE + 2) * US_LANES * 2, sizeof e2);
@@ -670,15 +688,11 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
     v = e0 + e1;
     memcpy(acc + 2 * US_LANES, &v, sizeof v);
     memcpy(acc + 3 * US_LANES, &e1, sizeof e1);
-    x7p = us_mix(7, 11);
-    x23p = us_mix(23, 11);
     for (i = 0; i < n; i++) {
         const us_tctx *x = &c[i];
-        const uint64_t h = t[i].h, hn = i + 1 < n ? t[i + 1].h : 13;
-        const us_wentry *e = us_wcache_get(m, wc, h, t[i].suf, tk[ts + i].tags & US_TAGMASK);
+        const us_wentry *e = us_wcache_get(m, wc, x->slot, t[i].h, t[i].suf, tk[ts + i].tags & US_TAGMASK);
         int16_t *a = acc + (size_t)(i + 2) * US_LANES;
         const unsigned r0 = x->r0;
-        uint32_t r2;
         /* the word's shares to its neighbours (slot i + 4 is new: stored) */
         memcpy(acc + (size_t)(i + 4) * US_LANES, e->next2, sizeof e->next2);
         us_add16(a + US_LANES, e->next);
@@ -696,20 +710,12 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
         US_ACC16(x->tab[2]);
         US_ACC16(x->tab[3]);
         US_ACC16(x->tab[4]);
-        /* word pairs, word and rule label (none: the zero row, by a
-         * mask), words and cue distances */
-        /* (the word's hash mixed for each: us_mix, a few instructions
-         * more than keeping them in the cache entry, which then fits in
-         * two cache lines) */
-        r2 = us_row(us_mix2(us_mix(22, h), r0));
-        r2 = US_ROW_NONE ^ ((r2 ^ US_ROW_NONE) & (0u - (r0 != 0)));
-        US_ACC8(us_row(us_mix2(x7p, h)));
-        US_ACC8(us_row(us_mix2(us_mix(8, h), hn)));
-        US_ACC8(r2);
-        US_ACC8(us_row(us_mix2(x23p, x->rc)));
-        US_ACC8(us_row(us_mix2(us_mix(25, h), x->cc)));
-        x7p = us_mix(7, h);
-        x23p = us_mix(23, h);
+        /* word pairs, word and rule label, words and cue distances */
+        US_ACC8(x->row[0]);
+        US_ACC8(x->row[1]);
+        US_ACC8(x->row[2]);
+        US_ACC8(x->row[3]);
+        US_ACC8(x->row[4]);
         memcpy(a, &v, sizeof v);
         /* token i - 2 has all its shares (slot i) */
         if (i >= 2) {
