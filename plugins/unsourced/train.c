@@ -14,7 +14,7 @@
  * (us_tag_window: LEFT tokens before its first cue word, quotation mark
  * or colon to RIGHT after its last; default 8,8), which the model file
  * keeps for the stage.  With -g it trains and checks on the sentences the
- * stage gives the tagger only (us_tag_wanted); the others are "none". */
+ * stage gives the tagger only (us_tag_window); the others are "none". */
 #define US_NO_BUILTIN_MODEL
 #include "unsourced.c"
 

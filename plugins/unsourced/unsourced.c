@@ -73,7 +73,7 @@ typedef struct us_instance {
     us_model model;
     int tagger;      /* 0: rules only; 1: rules checked and completed by the model */
     int train_only;  /* the trainer: keep the tagger's per-token facts, no model */
-    int train_gated; /* ... of the sentences the tagger looks at only (us_tag_wanted) */
+    int train_gated; /* ... of the sentences the tagger looks at only (us_tag_window) */
     int plain_rules; /* tests only: the rule scans visit every token, not the starts */
     uint8_t *estart; /* per lexicon entry: US_S_* (us_entry_starts) */
 } us_instance;
@@ -91,7 +91,7 @@ typedef struct us_sent {
     uint32_t bs, be;  /* bytes */
     int para;
     int headline;
-    int tag;          /* the tagger looks at it (us_tag_wanted) */
+    int tag;          /* the tagger looks at it (us_tag_window) */
     uint32_t wa, wb;  /* the tokens it tags (us_tag_window) */
 } us_sent;
 
@@ -2301,37 +2301,26 @@ oom:
 
 /* ---- the attribution tagger ---- */
 
-/* Does the tagger look at sentence s?  Only where an attribution can be:
- * a word of the cue lists (any form, weak or noun), a quotation mark, a
- * colon, or something the rules found (a quotation or an attribution:
- * rule labels, set before).  Elsewhere every label is "none".  Most of a
- * news story's sentences hold none of these. */
-static int us_tag_wanted(const us_doc *d, const us_sent *st)
-{
-    const us_worker *w = d->w;
-    uint32_t k;
-    for (k = st->ts; k < st->te; k++) {
-        const us_tok *t = &d->tk[k];
-        if ((t->tags & US_TAG_GATE) || w->ti[k].rule != 0 || t->kind == US_T_QUOTE)
-            return 1;
-        if (t->kind == US_T_PUNCT && t->e - t->s == 1 && d->text[t->s] == ':')
-            return 1;
-    }
-    return 0;
-}
-
-/* The tokens [wa, wb) of a sentence the tagger labels: from wl tokens
- * before its first cue word (of any list), quotation mark, colon or rule
- * cue to wr tokens after its last (the whole sentence when it has none);
- * the model was trained on the same windows (their edges are its
- * sentence edges) and the tokens outside are "none". */
-static void us_tag_window(us_doc *d, us_sent *st, uint32_t wl, uint32_t wr)
+/* Does the tagger look at sentence st, and at which of its tokens?  Only
+ * where an attribution can be: a sentence with a word of the cue lists
+ * (any form, weak or noun), a quotation mark, a colon, or something the
+ * rules found (a quotation or an attribution: rule labels, set before).
+ * Elsewhere every label is "none"; most of a news story's sentences hold
+ * none of these.  In one pass, the tokens [wa, wb) it labels: from wl
+ * tokens before its first cue word, quotation mark, colon or rule cue to
+ * wr tokens after its last (the whole sentence when it has none, only
+ * other rule labels); the model was trained on the same windows (their
+ * edges are its sentence edges) and the tokens outside are "none". */
+static int us_tag_window(us_doc *d, us_sent *st, uint32_t wl, uint32_t wr)
 {
     const us_worker *w = d->w;
     uint32_t k, a = UINT32_MAX, b = 0;
+    unsigned rules = 0;
     for (k = st->ts; k < st->te; k++) {
         const us_tok *t = &d->tk[k];
-        if ((t->tags & US_TAG_GATE) || (w->ti[k].rule & 3) == 2 || t->kind == US_T_QUOTE ||
+        const unsigned r = w->ti[k].rule;
+        rules |= r;
+        if ((t->tags & US_TAG_GATE) || (r & 3) == 2 || t->kind == US_T_QUOTE ||
             (t->kind == US_T_PUNCT && t->e - t->s == 1 && d->text[t->s] == ':')) {
             if (a == UINT32_MAX)
                 a = k;
@@ -2341,15 +2330,16 @@ static void us_tag_window(us_doc *d, us_sent *st, uint32_t wl, uint32_t wr)
     if (a == UINT32_MAX) {
         st->wa = st->ts;
         st->wb = st->te;
-        return;
+        return rules != 0;
     }
     st->wa = a - st->ts > wl ? a - wl : st->ts;
     st->wb = st->te - b > wr ? b + wr : st->te;
+    return 1;
 }
 
 /* Per-token facts for the tagger: word hashes, shapes, quotations, and
- * what the rules found; for the tokens the tagger looks at (us_tag_window
- * of the sentences of us_tag_wanted, or of all for the trainer). */
+ * what the rules found; for the tokens the tagger looks at (us_tag_window;
+ * of every sentence for the trainer). */
 static int us_tag_prepare(us_doc *d, int all, uint32_t wl, uint32_t wr)
 {
     us_worker *w = d->w;
@@ -2384,10 +2374,9 @@ static int us_tag_prepare(us_doc *d, int all, uint32_t wl, uint32_t wr)
     }
     for (s = 0; s < w->n_sents; s++) {
         us_sent *st = &w->sents[s];
-        st->tag = all || us_tag_wanted(d, st);
+        st->tag = us_tag_window(d, st, wl, wr) || all;
         if (!st->tag)
             continue;
-        us_tag_window(d, st, wl, wr);
         for (k = st->wa; k < st->wb; k++) {
             const us_tok *t = &d->tk[k];
             us_tokinfo *x = &w->ti[k];
