@@ -365,7 +365,7 @@ static int us_create(void **out, const json_t *options, tp_error *err)
         us_destroy(in);
         return TP_ERROR;
     }
-    if (us_entry_starts(in) != 0) {
+    if (us_entry_starts(in) != 0 || unsourced_lex_seal(&in->lex) != 0) {
         us_destroy(in);
         return tp_error_set(err, NULL, "out of memory");
     }
