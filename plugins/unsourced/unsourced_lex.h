@@ -173,6 +173,20 @@ static uint64_t us_hash(const char *s, size_t n)
     return h;
 }
 
+#define US_FNV_OFFSET 14695981039346656037ull
+#define US_FNV_PRIME 1099511628211ull
+
+/* us_hash from h on, over the n low bytes of v, the lowest first. */
+static inline uint64_t us_fnv_bytes(uint64_t h, uint64_t v, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h = (h ^ (v & 0xff)) * US_FNV_PRIME;
+        v >>= 8;
+    }
+    return h;
+}
+
 /* Lower-case a word into buf (ASCII letters; the curly apostrophe becomes
  * a straight one).  Returns the length, or 0 when it does not fit. */
 static size_t us_fold(char *buf, const char *w, size_t n)
@@ -665,7 +679,7 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
     const unsigned char *u = (const unsigned char *)text;
     size_t i = 0;
     unsigned nl = 0;
-    int space = 1;
+    int space = 1, wh_on = out->want_wh;
     out->n = 0;
     while (i < len) {
         unsigned char c = u[i];
@@ -745,10 +759,11 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
              * sets bit 5, which letters lack in upper case only and digits
              * have).  The key is gathered in a register, eight bytes at a
              * time (acc, in text order from its low byte), each full eight
-             * stored once and hashed for the look-up as us_khash() would:
-             * no load waits on stores of other sizes. */
+             * stored once and hashed for the look-up as us_khash() would
+             * (no load waits on stores of other sizes), and for the tagger
+             * as us_hash() would. */
             us_tok *t;
-            uint64_t kw[US_MAX_WORD / 8 + 1], acc = 0, kh = US_KHASH_SEED;
+            uint64_t kw[US_MAX_WORD / 8 + 1], acc = 0, kh = US_KHASH_SEED, fh = US_FNV_OFFSET;
             size_t kl = 0;
             int fits = 1, zero = 0;
             if (c >= 'A' && c <= 'Z')
@@ -763,6 +778,8 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
             break;                                                           \
         }                                                                    \
         acc |= v_ << (8 * o_);                                               \
+        if (wh_on)                                                           \
+            fh = us_fnv_bytes(fh, v_, r_);                                   \
         if (o_ + r_ >= 8) {                                                  \
             us_store_le64(&kw[kl >> 3], acc);                                \
             kh = (kh ^ acc) * US_KHASH_MUL;                                  \
@@ -832,10 +849,14 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
                     us_store_le64(&kw[kl >> 3], acc);
                     kh = (kh ^ acc) * US_KHASH_MUL;
                 }
-                if (out->want_wh) {
+                if (wh_on) {
+                    /* us_hash of the key (made as it was gathered) and of
+                     * its last three bytes */
                     uint64_t *wh = out->wh + 2 * (out->n - 1);
-                    wh[0] = us_hash((const char *)key, kl);
-                    wh[1] = kl > 3 ? us_hash((const char *)key + kl - 3, 3) : wh[0];
+                    wh[0] = fh;
+                    wh[1] = kl > 3 ? us_fnv_bytes(US_FNV_OFFSET, key[kl - 3] | (uint64_t)key[kl - 2] << 8 |
+                                                                     (uint64_t)key[kl - 1] << 16, 3)
+                                   : wh[0];
                 }
                 if (kl <= lx->max_key) {
                     if (lx->fast != NULL && !zero)
