@@ -369,6 +369,7 @@ static int us_create(void **out, const json_t *options, tp_error *err)
         us_destroy(in);
         return tp_error_set(err, NULL, "out of memory");
     }
+    in->lex.estart = in->estart;
     {
         const json_t *v = US_GET(options, "tagger");
         const json_t *mf = US_GET(options, "model");
@@ -1581,12 +1582,13 @@ static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
  * that may be a superlative (us_is_superlative_word's first test); the
  * pairing of quotation marks acts at a mark or after a line break.  The
  * rule scans visit only these; at any other token they did nothing. */
-static void us_rule_starts(us_doc *d)
+/* us_rule_starts from the tokens' kinds, ids and text alone, as it was
+ * before the tokeniser left the start bytes in the tokens (used when the
+ * lexicon has no start bytes, and by a test against the fast pass). */
+static void us_rule_starts_plain(us_doc *d)
 {
     us_worker *w = d->w;
     size_t na = 0, nr = 0, nq = 0, k;
-    memset(w->q_open, 0xff, d->nt * sizeof *w->q_open); /* -1 */
-    memset(w->q_close, 0xff, d->nt * sizeof *w->q_close);
     for (k = 0; k < d->nt; k++) {
         const us_tok *t = &d->tk[k];
         uint32_t pt = t->tags;
@@ -1615,6 +1617,48 @@ static void us_rule_starts(us_doc *d)
         nr += r != 0;
         w->q_start[nq] = (uint32_t)k;
         nq += t->kind == US_T_QUOTE || (t->flags & (US_F_LINE | US_F_PARA));
+    }
+    w->n_a_start = na;
+    w->n_r_start = nr;
+    w->n_q_start = nq;
+}
+
+static void us_rule_starts(us_doc *d)
+{
+    us_worker *w = d->w;
+    size_t na = 0, nr = 0, nq = 0, k;
+    memset(w->q_open, 0xff, d->nt * sizeof *w->q_open); /* -1 */
+    memset(w->q_close, 0xff, d->nt * sizeof *w->q_close);
+    if (d->lx->estart != d->estart) {
+        us_rule_starts_plain(d);
+        return;
+    }
+    /* The tokeniser left each word's entry byte (US_S_*) and whether it
+     * may be a superlative in its pad: no branch but on phrases.  The
+     * arrays in locals: the stores could alias them otherwise. */
+    {
+        const us_tok *tk = d->tk;
+        const char *text = d->text;
+        uint32_t *ptags = w->ptags, *as = w->a_start, *rs = w->r_start, *qs = w->q_start;
+        size_t nt = d->nt;
+        for (k = 0; k < nt; k++) {
+            us_tok t = tk[k];
+            uint32_t pt = t.tags;
+            unsigned b = (unsigned)t.pad >> US_TK_START_SHIFT, a, r;
+            if (__builtin_expect(b & US_S_PHRASE, 0)) {
+                pt = us_phrase_tags_at(d, (uint32_t)k, (uint32_t)nt);
+                b |= (pt & US_REASON_START) ? US_S_REASON : 0;
+            }
+            a = (b & US_S_ATTR) | ((t.kind == US_T_PUNCT) & (t.e - t.s == 1) & (text[t.s] == ':'));
+            r = (b & US_S_REASON) | (t.pad & US_TK_EST) | (t.kind == US_T_NUM);
+            ptags[k] = pt;
+            as[na] = (uint32_t)k;
+            na += a != 0;
+            rs[nr] = (uint32_t)k;
+            nr += r != 0;
+            qs[nq] = (uint32_t)k;
+            nq += (t.kind == US_T_QUOTE) | ((t.flags & (US_F_LINE | US_F_PARA)) != 0);
+        }
     }
     w->n_a_start = na;
     w->n_r_start = nr;

@@ -94,6 +94,10 @@ typedef struct us_lexicon {
     uint32_t fast_shift; /* 64 - log2(slots) */
     size_t fast_mask;
     uint64_t *filter;
+    /* Per entry, a byte the tokeniser copies into each of its words'
+     * us_tok.pad (see US_TK_START_SHIFT); set by the user of the lexicon
+     * (the stage's rule starts), or NULL. */
+    const uint8_t *estart;
 } us_lexicon;
 
 #define US_FILTER_WORDS 1024 /* 64-bit words: 8 kB */
@@ -131,6 +135,12 @@ typedef struct us_toks {
 
 /* us_tok.pad of a word too long to fold (US_MAX_WORD): no key, no hash */
 #define US_TK_LONG 1
+/* us_tok.pad of a word in lower case at its start, of six bytes or more,
+ * ending in "est" (a superlative maybe: see us_rule_starts) */
+#define US_TK_EST 2
+/* us_tok.pad >> US_TK_START_SHIFT: the lexicon's start byte of the word's
+ * entry (us_lexicon.estart), 0 for a word not listed and other tokens */
+#define US_TK_START_SHIFT 8
 
 #define US_MAX_WORD 48
 
@@ -840,8 +850,16 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
             if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_WORD, fl) != 0)
                 return -1;
             t = &out->v[out->n - 1];
+            {
+                /* a lower-case word of six bytes or more ending in "est" */
+                static const unsigned char none[3] = {0, 0, 0};
+                int six = i - st >= 6;
+                const unsigned char *q = six ? u + i - 3 : none;
+                t->pad = (uint16_t)(((q[0] == 'e') & (q[1] == 's') & (q[2] == 't') & six & !(fl & US_F_CAP)) *
+                                    US_TK_EST);
+            }
             if (!fits) {
-                t->pad = US_TK_LONG;
+                t->pad |= US_TK_LONG;
             } else {
                 const unsigned char *key = (const unsigned char *)kw;
                 uint64_t k8 = kl < 8 ? acc : us_load_le64(kw);
@@ -863,6 +881,8 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
                         t->id = us_lookup_fast(lx, k8, key, kl, kh ^ (kh >> 29), &t->tags);
                     else if ((t->id = us_lookup_folded(lx, (const char *)key, kl)) >= 0)
                         t->tags = lx->entries[t->id].tags;
+                    if (t->id >= 0 && lx->estart != NULL)
+                        t->pad |= (uint16_t)(lx->estart[t->id] << US_TK_START_SHIFT);
                 }
             }
         }

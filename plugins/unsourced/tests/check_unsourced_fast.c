@@ -173,8 +173,11 @@ static int plain_tokenize(us_toks *out, const us_lexicon *lx, const char *text, 
             if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_WORD, fl) != 0)
                 return -1;
             t = &out->v[out->n - 1];
+            /* the start byte and "est" as us_rule_starts_plain tests them */
+            if (!(fl & US_F_CAP) && i - st >= 6 && memcmp(text + i - 3, "est", 3) == 0)
+                t->pad |= US_TK_EST;
             if (!fits) {
-                t->pad = US_TK_LONG;
+                t->pad |= US_TK_LONG;
             } else if (out->want_wh) {
                 uint64_t *wh = out->wh + 2 * (out->n - 1);
                 wh[0] = h;
@@ -184,6 +187,8 @@ static int plain_tokenize(us_toks *out, const us_lexicon *lx, const char *text, 
                 t->id = us_lookup_folded(lx, key, kl);
                 if (t->id >= 0)
                     t->tags = lx->entries[t->id].tags;
+                if (t->id >= 0 && lx->estart != NULL)
+                    t->pad |= (uint16_t)(lx->estart[t->id] << US_TK_START_SHIFT);
             }
         }
         nl = 0;
@@ -393,6 +398,115 @@ START_TEST(lookup_fast_shared_prefixes)
 }
 END_TEST
 
+/* The rule starts of the text by the fast pass (the start bytes the
+ * tokeniser leaves in the tokens) and by the plain one (from the kinds,
+ * ids and text): the same lists and phrase tags.  Returns the starts. */
+static size_t compare_starts(const char *text)
+{
+    tp_error err;
+    json_t *rec = json_pack("{s:s}", "text", text);
+    us_doc d;
+    uint32_t *keep;
+    size_t na, nr, nq, n, k;
+    memset(&err, 0, sizeof err);
+    ck_assert_int_eq(us_process(in, wk, rec, &err), TP_OK);
+    if (wk->toks.n == 0) {
+        json_decref(rec);
+        return 0;
+    }
+    memset(&d, 0, sizeof d);
+    d.lx = &in->lex;
+    d.w = wk;
+    d.text = tp_text_bytes(wk->t);
+    d.len = tp_text_len(wk->t);
+    d.tk = wk->toks.v;
+    d.nt = wk->toks.n;
+    d.estart = in->estart;
+    n = d.nt;
+    na = wk->n_a_start;
+    nr = wk->n_r_start;
+    nq = wk->n_q_start;
+    keep = malloc((na + nr + nq + n) * sizeof *keep);
+    ck_assert_ptr_nonnull(keep);
+    memcpy(keep, wk->a_start, na * sizeof *keep);
+    memcpy(keep + na, wk->r_start, nr * sizeof *keep);
+    memcpy(keep + na + nr, wk->q_start, nq * sizeof *keep);
+    memcpy(keep + na + nr + nq, wk->ptags, n * sizeof *keep);
+    us_rule_starts_plain(&d);
+    ck_assert_uint_eq(wk->n_a_start, na);
+    ck_assert_uint_eq(wk->n_r_start, nr);
+    ck_assert_uint_eq(wk->n_q_start, nq);
+    ck_assert(memcmp(keep, wk->a_start, na * sizeof *keep) == 0);
+    ck_assert(memcmp(keep + na, wk->r_start, nr * sizeof *keep) == 0);
+    ck_assert(memcmp(keep + na + nr, wk->q_start, nq * sizeof *keep) == 0);
+    for (k = 0; k < n; k++)
+        ck_assert_uint_eq(keep[na + nr + nq + k], wk->ptags[k]);
+    free(keep);
+    json_decref(rec); /* the text the tokens point into */
+    return na + nr + nq;
+}
+
+static char *read_cases(void)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096];
+    FILE *f;
+    char *buf;
+    long n;
+    snprintf(path, sizeof path, "%s/plugins/unsourced/tests/cases.txt", top ? top : ".");
+    f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    ck_assert_int_eq((long)fread(buf, 1, (size_t)n, f), n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Random texts of listed words (phrases' first words among them), words
+ * ending in "est" in either case, numbers, colons, quotation marks and
+ * line breaks; and the cases file. */
+START_TEST(rule_starts_as_plain)
+{
+    static const char *const pieces[] = {"Biggest", "biggest", "est", "TALLEST", "nest", "protest", "42",
+                                         ":", " : ", "\"", "\xe2\x80\x9c", "\xe2\x80\x9d", "\n", "\n\n",
+                                         " ", " ", ", ", ". ", "more than", "according to", "In "};
+    const us_lexicon *lx = &in->lex;
+    char *buf = malloc(1 << 14);
+    size_t np = sizeof pieces / sizeof *pieces, starts = 0;
+    int round;
+    ck_assert_ptr_nonnull(buf);
+    rng_state = 99;
+    for (round = 0; round < 300; round++) {
+        size_t len = 0, cap = 1 + rng_below((1 << 14) - 200);
+        while (len < cap) {
+            if (rng_below(2) == 0) {
+                const us_entry *e = &lx->entries[rng_below((unsigned)lx->n_entries)];
+                memcpy(buf + len, lx->keys + e->key_off, e->key_len);
+                if (rng_below(6) == 0 && buf[len] >= 'a' && buf[len] <= 'z')
+                    buf[len] = (char)(buf[len] - 32);
+                len += e->key_len;
+                buf[len++] = ' ';
+            } else {
+                const char *p = pieces[rng_below((unsigned)np)];
+                memcpy(buf + len, p, strlen(p));
+                len += strlen(p);
+            }
+        }
+        buf[len] = '\0';
+        starts += compare_starts(buf);
+    }
+    free(buf);
+    ck_assert_uint_gt(starts, 50000);
+    buf = read_cases();
+    ck_assert_uint_gt(compare_starts(buf), 500);
+    free(buf);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("unsourced_fast");
@@ -404,6 +518,7 @@ int main(void)
     tcase_add_test(tc, tokenizer_as_plain);
     tcase_add_test(tc, lookup_fast_as_folded);
     tcase_add_test(tc, lookup_fast_shared_prefixes);
+    tcase_add_test(tc, rule_starts_as_plain);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
