@@ -75,6 +75,7 @@ typedef struct us_instance {
     int train_only;  /* the trainer: keep the tagger's per-token facts, no model */
     int train_gated; /* ... of the sentences the tagger looks at only (us_tag_wanted) */
     int plain_rules; /* tests only: the rule scans visit every token, not the starts */
+    int fresh_ints;  /* tests only: every integer of the output made anew (us_int) */
     uint8_t *estart; /* per lexicon entry: US_S_* (us_entry_starts) */
 } us_instance;
 
@@ -472,6 +473,7 @@ typedef struct us_doc {
     size_t r_next; /* us_reasons: the first of r_start not before the sentence */
     const uint8_t *estart; /* the instance's */
     int plain;     /* visit every token in the rule scans (tests) */
+    int fresh;     /* every integer made anew (us_int; tests) */
 } us_doc;
 
 static int us_punct_is(const us_doc *d, uint32_t i, char c)
@@ -2152,6 +2154,42 @@ static int us_not_claim(us_doc *d, size_t s)
 
 /* ---- output ---- */
 
+/* The integers 0..US_INTS_N-1 of the output (offsets, sentence and
+ * attribution numbers), made once for the life of the process and shared
+ * by every record of every worker, as the numbers stage shares its small
+ * integers: their reference count is jansson's "no counting" mark,
+ * (size_t)-1, as json_true()'s is, so json_incref and json_decref leave
+ * them alone (nothing is written to them, no cache line passes between
+ * cores) and nothing ever frees them.  Made on first use by a
+ * compare-and-swap; never changed (a later stage that wants another value
+ * sets another value).  Each saves the record an allocation, and its
+ * writer a free. */
+#define US_INTS_N 8192
+static json_t *us_ints[US_INTS_N];
+
+static __attribute__((noinline)) json_t *us_int_new(json_int_t v)
+{
+    json_t *j = json_integer(v), *old = NULL;
+    if (j == NULL)
+        return NULL;
+    j->refcount = (size_t)-1;
+    if (__atomic_compare_exchange_n(&us_ints[v], &old, j, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return j;
+    j->refcount = 1; /* another thread made it first */
+    json_decref(j);
+    return old;
+}
+
+/* The integer v for the output: shared when small (d->fresh: never). */
+static inline json_t *us_int(const us_doc *d, json_int_t v)
+{
+    if (v >= 0 && v < US_INTS_N && !d->fresh) {
+        json_t *j = __atomic_load_n(&us_ints[v], __ATOMIC_ACQUIRE);
+        return j != NULL ? j : us_int_new(v);
+    }
+    return json_integer(v);
+}
+
 /* tp_span_new of the tokens [a, b): tokens begin and end on whole
  * characters, so its clamping and its second conversion back to bytes
  * change nothing and are left out; the code points come from the
@@ -2168,13 +2206,13 @@ static json_t *us_tok_span_text(us_doc *d, uint32_t a, uint32_t b, json_t **text
     tx = json_stringn_nocheck(d->text + bs, be - bs);
     if (text != NULL)
         *text = tx; /* borrowed from the span */
-    if (US_SET_NEW(span, "start", json_integer((json_int_t)s)) != 0 ||
-        US_SET_NEW(span, "end", json_integer((json_int_t)e)) != 0 ||
+    if (US_SET_NEW(span, "start", us_int(d, (json_int_t)s)) != 0 ||
+        US_SET_NEW(span, "end", us_int(d, (json_int_t)e)) != 0 ||
         US_SET_NEW(span, "text", tx) != 0)
         goto fail;
     if (tp_text_orig(t, s, e, &os, &oe) &&
-        (US_SET_NEW(span, "orig_start", json_integer((json_int_t)os)) != 0 ||
-         US_SET_NEW(span, "orig_end", json_integer((json_int_t)oe)) != 0))
+        (US_SET_NEW(span, "orig_start", us_int(d, (json_int_t)os)) != 0 ||
+         US_SET_NEW(span, "orig_end", us_int(d, (json_int_t)oe)) != 0))
         goto fail;
     return span;
 fail:
@@ -2243,7 +2281,7 @@ static int us_write(us_doc *d, json_t *record, int have_numbers)
             if (o == NULL)
                 goto oom;
             index[ord[k]] = (int32_t)k;
-            US_SET_NEW(o, "sentence", json_integer(src->sent));
+            US_SET_NEW(o, "sentence", us_int(d, src->sent));
             US_SET(o, "kind", str->kind[at->kind]);
             US_SET(o, "quality", str->quality[src->quality]);
             if (at->parent >= 0 && srcs[3 * at->parent] != NULL) {
@@ -2304,7 +2342,7 @@ static int us_write(us_doc *d, json_t *record, int have_numbers)
             json_decref(rs);
             goto oom;
         }
-        US_SET_NEW(c, "sentence", json_integer((json_int_t)s));
+        US_SET_NEW(c, "sentence", us_int(d, (json_int_t)s));
         for (r = 0; r < 6; r++)
             if (reasons & (1u << r))
                 json_array_append(rs, str->reason[r]);
@@ -2318,11 +2356,11 @@ static int us_write(us_doc *d, json_t *record, int have_numbers)
             US_SET(c, "cue", srcs[3 * b + 2]);
             if (src->src0 >= 0)
                 US_SET(c, "source", srcs[3 * b]);
-            US_SET_NEW(c, "attribution", json_integer(index[b]));
+            US_SET_NEW(c, "attribution", us_int(d, index[b]));
             if (from_para >= 0)
                 ssent = from_para;
             if (ssent != (int)s)
-                US_SET_NEW(c, "source_sentence", json_integer(ssent));
+                US_SET_NEW(c, "source_sentence", us_int(d, ssent));
         } else {
             US_SET(c, "status", str->status[Q_NONE]);
             US_SET_NEW(c, "reasons", rs);
@@ -2666,6 +2704,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
         w->cap_tok = cap;
     }
     d.plain = in->plain_rules;
+    d.fresh = in->fresh_ints;
     d.estart = in->estart;
     us_rule_starts(&d);
     sj = US_GET(record, "sentences");

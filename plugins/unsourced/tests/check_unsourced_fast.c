@@ -507,6 +507,64 @@ START_TEST(rule_starts_as_plain)
 }
 END_TEST
 
+/* The output with the shared integers is the output with every integer
+ * made anew, and the shared ones are marked as never counted: the cases
+ * file (paragraph by paragraph, so offsets run low and high) and a long
+ * text with offsets past US_INTS_N. */
+static size_t compare_ints(const char *text)
+{
+    json_t *out[2];
+    char *dump[2];
+    size_t n, k, shared = 0;
+    int fresh;
+    for (fresh = 0; fresh < 2; fresh++) {
+        tp_error err;
+        memset(&err, 0, sizeof err);
+        out[fresh] = json_pack("{s:s}", "text", text);
+        in->fresh_ints = fresh;
+        ck_assert_int_eq(us_process(in, wk, out[fresh], &err), TP_OK);
+        in->fresh_ints = 0;
+        dump[fresh] = json_dumps(out[fresh], JSON_COMPACT);
+        ck_assert_ptr_nonnull(dump[fresh]);
+    }
+    ck_assert_str_eq(dump[0], dump[1]);
+    n = json_array_size(json_object_get(out[0], "attributions"));
+    for (k = 0; k < n; k++) {
+        const json_t *a = json_array_get(json_object_get(out[0], "attributions"), k);
+        const json_t *c = json_object_get(json_object_get(a, "cue"), "start");
+        const json_t *f = json_object_get(json_object_get(json_array_get(json_object_get(out[1], "attributions"), k), "cue"), "start");
+        ck_assert(json_is_integer(c));
+        if (json_integer_value(c) < US_INTS_N) {
+            ck_assert_uint_eq(c->refcount, (size_t)-1);
+            shared++;
+        }
+        ck_assert_uint_eq(f->refcount, 1);
+    }
+    free(dump[0]);
+    free(dump[1]);
+    json_decref(out[0]);
+    json_decref(out[1]);
+    return shared;
+}
+
+START_TEST(shared_ints_as_fresh)
+{
+    char *buf = read_cases(), *big;
+    size_t shared = 0, len = strlen(buf), k;
+    ck_assert_uint_gt(compare_ints(buf), 20);
+    /* then a text of many copies of the cases: offsets far past the table */
+    big = malloc(8 * len + 1);
+    ck_assert_ptr_nonnull(big);
+    for (k = 0; k < 8; k++)
+        memcpy(big + k * len, buf, len);
+    big[8 * len] = '\0';
+    shared = compare_ints(big);
+    ck_assert_uint_gt(shared, 20);
+    free(big);
+    free(buf);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("unsourced_fast");
@@ -519,6 +577,7 @@ int main(void)
     tcase_add_test(tc, lookup_fast_as_folded);
     tcase_add_test(tc, lookup_fast_shared_prefixes);
     tcase_add_test(tc, rule_starts_as_plain);
+    tcase_add_test(tc, shared_ints_as_fresh);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
