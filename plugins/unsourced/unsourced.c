@@ -2119,10 +2119,11 @@ static uint32_t us_reasons(us_doc *d, size_t s, int have_numbers)
 static int us_not_claim(us_doc *d, size_t s)
 {
     const us_sent *st = &d->w->sents[s];
-    uint32_t i, words = 0, last = st->te, first;
-    for (i = st->ts; i < st->te; i++)
-        if (d->tk[i].kind == US_T_WORD || d->tk[i].kind == US_T_NUM)
-            words++;
+    /* words counted up to 7 only: the tests below ask no more (d->plain,
+     * for the tests: all of them) */
+    uint32_t i, words = 0, last = st->te, first, enough = d->plain ? UINT32_MAX : 7;
+    for (i = st->ts; i < st->te && words < enough; i++)
+        words += d->tk[i].kind == US_T_WORD || d->tk[i].kind == US_T_NUM;
     while (last > st->ts && (d->tk[last - 1].kind == US_T_QUOTE || us_punct_is(d, last - 1, ')')))
         last--;
     if (last > st->ts && us_punct_is(d, last - 1, '?'))

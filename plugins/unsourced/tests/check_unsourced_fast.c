@@ -433,6 +433,17 @@ static size_t compare_starts(const char *text)
     memcpy(keep + na + nr, wk->q_start, nq * sizeof *keep);
     memcpy(keep + na + nr + nq, wk->ptags, n * sizeof *keep);
     us_rule_starts_plain(&d);
+    /* us_not_claim counts a sentence's words only as far as its tests
+     * need (d.plain: all of them) */
+    for (k = 0; k < wk->n_sents; k++) {
+        int fast, plain;
+        d.plain = 0;
+        fast = us_not_claim(&d, k);
+        d.plain = 1;
+        plain = us_not_claim(&d, k);
+        d.plain = 0;
+        ck_assert_int_eq(fast, plain);
+    }
     ck_assert_uint_eq(wk->n_a_start, na);
     ck_assert_uint_eq(wk->n_r_start, nr);
     ck_assert_uint_eq(wk->n_q_start, nq);
@@ -473,7 +484,8 @@ START_TEST(rule_starts_as_plain)
 {
     static const char *const pieces[] = {"Biggest", "biggest", "est", "TALLEST", "nest", "protest", "42",
                                          ":", " : ", "\"", "\xe2\x80\x9c", "\xe2\x80\x9d", "\n", "\n\n",
-                                         " ", " ", ", ", ". ", "more than", "according to", "In "};
+                                         " ", " ", ", ", ". ", "more than", "according to", "In ",
+                                         ". By ", ". Share this ", ". Photo ", ". Jane ", "Smith ", ". "};
     const us_lexicon *lx = &in->lex;
     char *buf = malloc(1 << 14);
     size_t np = sizeof pieces / sizeof *pieces, starts = 0;
