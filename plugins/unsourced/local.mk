@@ -24,7 +24,8 @@ CLEANFILES += plugins/unsourced/unsourced_model.h
 plugins/unsourced/unsourced.lo \
 plugins/unsourced/tests_check_unsourced-unsourced.$(OBJEXT) \
 plugins/unsourced/bench_unsourced_unsourced_driver-unsourced.$(OBJEXT) \
-plugins/unsourced/tests/check_unsourced_tag-check_unsourced_tag.$(OBJEXT): $(unsourced_lists) plugins/unsourced/unsourced_model.h
+plugins/unsourced/tests/check_unsourced_tag-check_unsourced_tag.$(OBJEXT) \
+plugins/unsourced/tests/check_unsourced_fast-check_unsourced_fast.$(OBJEXT): $(unsourced_lists) plugins/unsourced/unsourced_model.h
 plugins/unsourced/textpipe_unsourced_train-train.$(OBJEXT): $(unsourced_lists)
 
 pluginabi_LTLIBRARIES += plugins/unsourced/unsourced.la
@@ -84,5 +85,12 @@ plugins_unsourced_tests_check_unsourced_tag_SOURCES = plugins/unsourced/tests/ch
 EXTRA_plugins_unsourced_tests_check_unsourced_tag_SOURCES = $(unsourced_sources)
 plugins_unsourced_tests_check_unsourced_tag_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 plugins_unsourced_tests_check_unsourced_tag_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS)
+## The rules' fast paths against the plain ones (includes unsourced.c).
+check_PROGRAMS += plugins/unsourced/tests/check_unsourced_fast
+TESTS += plugins/unsourced/tests/check_unsourced_fast
+plugins_unsourced_tests_check_unsourced_fast_SOURCES = plugins/unsourced/tests/check_unsourced_fast.c
+EXTRA_plugins_unsourced_tests_check_unsourced_fast_SOURCES = $(unsourced_sources)
+plugins_unsourced_tests_check_unsourced_fast_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+plugins_unsourced_tests_check_unsourced_fast_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS)
 endif
 EXTRA_DIST += plugins/unsourced/tests/cases.txt

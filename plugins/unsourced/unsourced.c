@@ -75,6 +75,7 @@ typedef struct us_instance {
     int train_only;  /* the trainer: keep the tagger's per-token facts, no model */
     int train_gated; /* ... of the sentences the tagger looks at only (us_tag_window) */
     int plain_rules; /* tests only: the rule scans visit every token, not the starts */
+    int fresh_ints;  /* tests only: every integer of the output made anew (us_int) */
     uint8_t *estart; /* per lexicon entry: US_S_* (us_entry_starts) */
 } us_instance;
 
@@ -366,10 +367,11 @@ static int us_create(void **out, const json_t *options, tp_error *err)
         us_destroy(in);
         return TP_ERROR;
     }
-    if (us_entry_starts(in) != 0) {
+    if (us_entry_starts(in) != 0 || unsourced_lex_seal(&in->lex) != 0) {
         us_destroy(in);
         return tp_error_set(err, NULL, "out of memory");
     }
+    in->lex.estart = in->estart;
     {
         const json_t *v = US_GET(options, "tagger");
         const json_t *mf = US_GET(options, "model");
@@ -472,6 +474,7 @@ typedef struct us_doc {
     size_t r_next; /* us_reasons: the first of r_start not before the sentence */
     const uint8_t *estart; /* the instance's */
     int plain;     /* visit every token in the rule scans (tests) */
+    int fresh;     /* every integer made anew (us_int; tests) */
 } us_doc;
 
 static int us_punct_is(const us_doc *d, uint32_t i, char c)
@@ -1582,12 +1585,13 @@ static int us_colon_quote(us_doc *d, size_t s, uint32_t i)
  * that may be a superlative (us_is_superlative_word's first test); the
  * pairing of quotation marks acts at a mark or after a line break.  The
  * rule scans visit only these; at any other token they did nothing. */
-static void us_rule_starts(us_doc *d)
+/* us_rule_starts from the tokens' kinds, ids and text alone, as it was
+ * before the tokeniser left the start bytes in the tokens (used when the
+ * lexicon has no start bytes, and by a test against the fast pass). */
+static void us_rule_starts_plain(us_doc *d)
 {
     us_worker *w = d->w;
     size_t na = 0, nr = 0, nq = 0, k;
-    memset(w->q_open, 0xff, d->nt * sizeof *w->q_open); /* -1 */
-    memset(w->q_close, 0xff, d->nt * sizeof *w->q_close);
     for (k = 0; k < d->nt; k++) {
         const us_tok *t = &d->tk[k];
         uint32_t pt = t->tags;
@@ -1616,6 +1620,48 @@ static void us_rule_starts(us_doc *d)
         nr += r != 0;
         w->q_start[nq] = (uint32_t)k;
         nq += t->kind == US_T_QUOTE || (t->flags & (US_F_LINE | US_F_PARA));
+    }
+    w->n_a_start = na;
+    w->n_r_start = nr;
+    w->n_q_start = nq;
+}
+
+static void us_rule_starts(us_doc *d)
+{
+    us_worker *w = d->w;
+    size_t na = 0, nr = 0, nq = 0, k;
+    memset(w->q_open, 0xff, d->nt * sizeof *w->q_open); /* -1 */
+    memset(w->q_close, 0xff, d->nt * sizeof *w->q_close);
+    if (d->lx->estart != d->estart) {
+        us_rule_starts_plain(d);
+        return;
+    }
+    /* The tokeniser left each word's entry byte (US_S_*) and whether it
+     * may be a superlative in its pad: no branch but on phrases.  The
+     * arrays in locals: the stores could alias them otherwise. */
+    {
+        const us_tok *tk = d->tk;
+        const char *text = d->text;
+        uint32_t *ptags = w->ptags, *as = w->a_start, *rs = w->r_start, *qs = w->q_start;
+        size_t nt = d->nt;
+        for (k = 0; k < nt; k++) {
+            us_tok t = tk[k];
+            uint32_t pt = t.tags;
+            unsigned b = (unsigned)t.pad >> US_TK_START_SHIFT, a, r;
+            if (__builtin_expect(b & US_S_PHRASE, 0)) {
+                pt = us_phrase_tags_at(d, (uint32_t)k, (uint32_t)nt);
+                b |= (pt & US_REASON_START) ? US_S_REASON : 0;
+            }
+            a = (b & US_S_ATTR) | ((t.kind == US_T_PUNCT) & (t.e - t.s == 1) & (text[t.s] == ':'));
+            r = (b & US_S_REASON) | (t.pad & US_TK_EST) | (t.kind == US_T_NUM);
+            ptags[k] = pt;
+            as[na] = (uint32_t)k;
+            na += a != 0;
+            rs[nr] = (uint32_t)k;
+            nr += r != 0;
+            qs[nq] = (uint32_t)k;
+            nq += (t.kind == US_T_QUOTE) | ((t.flags & (US_F_LINE | US_F_PARA)) != 0);
+        }
     }
     w->n_a_start = na;
     w->n_r_start = nr;
@@ -2074,10 +2120,11 @@ static uint32_t us_reasons(us_doc *d, size_t s, int have_numbers)
 static int us_not_claim(us_doc *d, size_t s)
 {
     const us_sent *st = &d->w->sents[s];
-    uint32_t i, words = 0, last = st->te, first;
-    for (i = st->ts; i < st->te; i++)
-        if (d->tk[i].kind == US_T_WORD || d->tk[i].kind == US_T_NUM)
-            words++;
+    /* words counted up to 7 only: the tests below ask no more (d->plain,
+     * for the tests: all of them) */
+    uint32_t i, words = 0, last = st->te, first, enough = d->plain ? UINT32_MAX : 7;
+    for (i = st->ts; i < st->te && words < enough; i++)
+        words += d->tk[i].kind == US_T_WORD || d->tk[i].kind == US_T_NUM;
     while (last > st->ts && (d->tk[last - 1].kind == US_T_QUOTE || us_punct_is(d, last - 1, ')')))
         last--;
     if (last > st->ts && us_punct_is(d, last - 1, '?'))
@@ -2109,6 +2156,42 @@ static int us_not_claim(us_doc *d, size_t s)
 
 /* ---- output ---- */
 
+/* The integers 0..US_INTS_N-1 of the output (offsets, sentence and
+ * attribution numbers), made once for the life of the process and shared
+ * by every record of every worker, as the numbers stage shares its small
+ * integers: their reference count is jansson's "no counting" mark,
+ * (size_t)-1, as json_true()'s is, so json_incref and json_decref leave
+ * them alone (nothing is written to them, no cache line passes between
+ * cores) and nothing ever frees them.  Made on first use by a
+ * compare-and-swap; never changed (a later stage that wants another value
+ * sets another value).  Each saves the record an allocation, and its
+ * writer a free. */
+#define US_INTS_N 8192
+static json_t *us_ints[US_INTS_N];
+
+static __attribute__((noinline)) json_t *us_int_new(json_int_t v)
+{
+    json_t *j = json_integer(v), *old = NULL;
+    if (j == NULL)
+        return NULL;
+    j->refcount = (size_t)-1;
+    if (__atomic_compare_exchange_n(&us_ints[v], &old, j, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return j;
+    j->refcount = 1; /* another thread made it first */
+    json_decref(j);
+    return old;
+}
+
+/* The integer v for the output: shared when small (d->fresh: never). */
+static inline json_t *us_int(const us_doc *d, json_int_t v)
+{
+    if (v >= 0 && v < US_INTS_N && !d->fresh) {
+        json_t *j = __atomic_load_n(&us_ints[v], __ATOMIC_ACQUIRE);
+        return j != NULL ? j : us_int_new(v);
+    }
+    return json_integer(v);
+}
+
 /* tp_span_new of the tokens [a, b): tokens begin and end on whole
  * characters, so its clamping and its second conversion back to bytes
  * change nothing and are left out; the code points come from the
@@ -2125,13 +2208,13 @@ static json_t *us_tok_span_text(us_doc *d, uint32_t a, uint32_t b, json_t **text
     tx = json_stringn_nocheck(d->text + bs, be - bs);
     if (text != NULL)
         *text = tx; /* borrowed from the span */
-    if (US_SET_NEW(span, "start", json_integer((json_int_t)s)) != 0 ||
-        US_SET_NEW(span, "end", json_integer((json_int_t)e)) != 0 ||
+    if (US_SET_NEW(span, "start", us_int(d, (json_int_t)s)) != 0 ||
+        US_SET_NEW(span, "end", us_int(d, (json_int_t)e)) != 0 ||
         US_SET_NEW(span, "text", tx) != 0)
         goto fail;
     if (tp_text_orig(t, s, e, &os, &oe) &&
-        (US_SET_NEW(span, "orig_start", json_integer((json_int_t)os)) != 0 ||
-         US_SET_NEW(span, "orig_end", json_integer((json_int_t)oe)) != 0))
+        (US_SET_NEW(span, "orig_start", us_int(d, (json_int_t)os)) != 0 ||
+         US_SET_NEW(span, "orig_end", us_int(d, (json_int_t)oe)) != 0))
         goto fail;
     return span;
 fail:
@@ -2200,7 +2283,7 @@ static int us_write(us_doc *d, json_t *record, int have_numbers)
             if (o == NULL)
                 goto oom;
             index[ord[k]] = (int32_t)k;
-            US_SET_NEW(o, "sentence", json_integer(src->sent));
+            US_SET_NEW(o, "sentence", us_int(d, src->sent));
             US_SET(o, "kind", str->kind[at->kind]);
             US_SET(o, "quality", str->quality[src->quality]);
             if (at->parent >= 0 && srcs[3 * at->parent] != NULL) {
@@ -2261,7 +2344,7 @@ static int us_write(us_doc *d, json_t *record, int have_numbers)
             json_decref(rs);
             goto oom;
         }
-        US_SET_NEW(c, "sentence", json_integer((json_int_t)s));
+        US_SET_NEW(c, "sentence", us_int(d, (json_int_t)s));
         for (r = 0; r < 6; r++)
             if (reasons & (1u << r))
                 json_array_append(rs, str->reason[r]);
@@ -2275,11 +2358,11 @@ static int us_write(us_doc *d, json_t *record, int have_numbers)
             US_SET(c, "cue", srcs[3 * b + 2]);
             if (src->src0 >= 0)
                 US_SET(c, "source", srcs[3 * b]);
-            US_SET_NEW(c, "attribution", json_integer(index[b]));
+            US_SET_NEW(c, "attribution", us_int(d, index[b]));
             if (from_para >= 0)
                 ssent = from_para;
             if (ssent != (int)s)
-                US_SET_NEW(c, "source_sentence", json_integer(ssent));
+                US_SET_NEW(c, "source_sentence", us_int(d, ssent));
         } else {
             US_SET(c, "status", str->status[Q_NONE]);
             US_SET_NEW(c, "reasons", rs);
@@ -2645,6 +2728,7 @@ static int us_process(void *instance, void *worker, json_t *record, tp_error *er
         w->cap_tok = cap;
     }
     d.plain = in->plain_rules;
+    d.fresh = in->fresh_ints;
     d.estart = in->estart;
     us_rule_starts(&d);
     sj = US_GET(record, "sentences");

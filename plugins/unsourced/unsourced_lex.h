@@ -65,6 +65,16 @@ typedef struct us_entry {
     int32_t phrases;           /* first phrase starting with this word, or -1 */
 } us_entry;
 
+/* A slot of the look-up table the tokeniser uses (made by
+ * unsourced_lex_seal): a word's first eight bytes (zero-padded), its tags
+ * and id, so that a word of fewer than eight bytes is found or passed over
+ * by one comparison in one cache line; k8 == 0 is an empty slot. */
+typedef struct us_fslot {
+    uint64_t k8;
+    uint32_t tags;
+    int32_t id;
+} us_fslot;
+
 typedef struct us_lexicon {
     us_entry *entries;
     size_t n_entries, cap_entries;
@@ -75,7 +85,22 @@ typedef struct us_lexicon {
     us_phrase *phrases;
     size_t n_phrases, cap_phrases;
     size_t max_key; /* longest word, in bytes */
+    /* Made by unsourced_lex_seal once every list is loaded; the tokeniser
+     * looks words up there (by us_khash) and falls back to the slots
+     * above when it is missing.  filter: a bit array of two bits a word
+     * (us_filter_bits), so that most words not in the lists are known as
+     * such from 8 kB that stay in the first-level cache. */
+    us_fslot *fast;
+    uint32_t fast_shift; /* 64 - log2(slots) */
+    size_t fast_mask;
+    uint64_t *filter;
+    /* Per entry, a byte the tokeniser copies into each of its words'
+     * us_tok.pad (see US_TK_START_SHIFT); set by the user of the lexicon
+     * (the stage's rule starts), or NULL. */
+    const uint8_t *estart;
 } us_lexicon;
+
+#define US_FILTER_WORDS 1024 /* 64-bit words: 8 kB */
 
 /* Add the lines of a list file.  Returns 0, or -1 with a message in msg. */
 /* Word id of the lower-cased word, or -1. */
@@ -110,6 +135,12 @@ typedef struct us_toks {
 
 /* us_tok.pad of a word too long to fold (US_MAX_WORD): no key, no hash */
 #define US_TK_LONG 1
+/* us_tok.pad of a word in lower case at its start, of six bytes or more,
+ * ending in "est" (a superlative maybe: see us_rule_starts) */
+#define US_TK_EST 2
+/* us_tok.pad >> US_TK_START_SHIFT: the lexicon's start byte of the word's
+ * entry (us_lexicon.estart), 0 for a word not listed and other tokens */
+#define US_TK_START_SHIFT 8
 
 #define US_MAX_WORD 48
 
@@ -148,6 +179,20 @@ static uint64_t us_hash(const char *s, size_t n)
     for (i = 0; i < n; i++) {
         h ^= (unsigned char)s[i];
         h *= 1099511628211ull;
+    }
+    return h;
+}
+
+#define US_FNV_OFFSET 14695981039346656037ull
+#define US_FNV_PRIME 1099511628211ull
+
+/* us_hash from h on, over the n low bytes of v, the lowest first. */
+static inline uint64_t us_fnv_bytes(uint64_t h, uint64_t v, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h = (h ^ (v & 0xff)) * US_FNV_PRIME;
+        v >>= 8;
     }
     return h;
 }
@@ -195,6 +240,8 @@ static void unsourced_lex_free(us_lexicon *lx)
     free(lx->entries);
     free(lx->slots);
     free(lx->keys);
+    free(lx->fast);
+    free(lx->filter);
     memset(lx, 0, sizeof *lx);
 }
 
@@ -211,24 +258,124 @@ static int32_t us_lookup_folded(const us_lexicon *lx, const char *k, size_t n)
     }
 }
 
-/* Look a folded key up by its hash (as us_hash() computes it). */
-static inline int32_t us_lookup_hashed(const us_lexicon *lx, const char *k, size_t n, uint64_t h)
+/* Eight bytes as a number whose low byte is the first (any byte order),
+ * and back. */
+static inline uint64_t us_load_le64(const void *p)
 {
-    size_t mask = lx->n_slots - 1, i;
-    for (i = (size_t)(h & mask);; i = (i + 1) & mask) {
-        int32_t e = lx->slots[i];
-        const us_entry *en;
-        size_t j;
-        if (e < 0)
+    uint64_t x;
+    memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
+static inline void us_store_le64(void *p, uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    memcpy(p, &x, 8);
+}
+
+#define US_KHASH_SEED 0x9e3779b97f4a7c15ull
+#define US_KHASH_MUL 0xff51afd7ed558ccdull
+
+/* The look-up table's hash of a folded key k of n bytes, read eight bytes
+ * at a time: k must be followed by zero bytes up to a multiple of eight
+ * (a key holds no zero byte, so its zero-padded eights tell it from any
+ * other).  The tokeniser computes the same as it gathers a word. */
+static inline uint64_t us_khash(const unsigned char *k, size_t n)
+{
+    uint64_t h = US_KHASH_SEED;
+    size_t j;
+    for (j = 0; j < n; j += 8)
+        h = (h ^ us_load_le64(k + j)) * US_KHASH_MUL;
+    return h ^ (h >> 29);
+}
+
+/* The two bits of the filter's word (h >> 20) % US_FILTER_WORDS. */
+static inline uint64_t us_filter_bits(uint64_t h)
+{
+    return (1ull << ((h >> 40) & 63)) | (1ull << ((h >> 46) & 63));
+}
+
+/* Look a folded key up in the sealed table: k (n bytes, no zero byte)
+ * zero-padded as for us_khash, k8 its first eight (us_load_le64), h =
+ * us_khash(k, n).  The id, or -1; *tags gets the word's tags when found.
+ * A key of fewer than eight bytes is equal to a slot's when their first
+ * eight bytes are (the zero after it differs from any other key's byte
+ * there); a longer one compares its length and the rest of it with its
+ * entry. */
+static inline int32_t us_lookup_fast(const us_lexicon *lx, uint64_t k8, const unsigned char *k, size_t n,
+                                     uint64_t h, uint32_t *tags)
+{
+    uint64_t need = us_filter_bits(h);
+    size_t i;
+    if ((lx->filter[(h >> 20) & (US_FILTER_WORDS - 1)] & need) != need)
+        return -1;
+    for (i = (size_t)(h >> lx->fast_shift);; i = (i + 1) & lx->fast_mask) {
+        const us_fslot *sl = &lx->fast[i];
+        if (sl->k8 == k8) {
+            const us_entry *en;
+            if (n < 8)
+                break;
+            en = &lx->entries[sl->id];
+            if (en->key_len == n && memcmp(lx->keys + en->key_off + 8, k + 8, n - 8) == 0)
+                break;
+        } else if (sl->k8 == 0) {
             return -1;
-        en = &lx->entries[e];
-        if (en->key_len != n)
-            continue;
-        for (j = 0; j < n && lx->keys[en->key_off + j] == k[j]; j++)
-            ;
-        if (j == n)
-            return e;
+        }
     }
+    *tags = lx->fast[i].tags;
+    return lx->fast[i].id;
+}
+
+/* Make the tokeniser's look-up table and filter, once every list is
+ * loaded (the tags do not change afterwards).  Keys holding a zero byte
+ * (only a list file could have one) stay out: no folded word of a text
+ * looked up there holds one either (see unsourced_tokenize).  0, or -1
+ * when out of memory. */
+static int unsourced_lex_seal(us_lexicon *lx)
+{
+    size_t n = 64, bits = 6, e;
+    free(lx->fast);
+    free(lx->filter);
+    lx->fast = NULL;
+    lx->filter = NULL;
+    while (n < 2 * lx->n_entries) {
+        n *= 2;
+        bits++;
+    }
+    lx->fast = calloc(n, sizeof *lx->fast);
+    lx->filter = calloc(US_FILTER_WORDS, sizeof *lx->filter);
+    if (lx->fast == NULL || lx->filter == NULL) {
+        free(lx->fast);
+        free(lx->filter);
+        lx->fast = NULL;
+        lx->filter = NULL;
+        return -1;
+    }
+    lx->fast_shift = (uint32_t)(64 - bits);
+    lx->fast_mask = n - 1;
+    for (e = 0; e < lx->n_entries; e++) {
+        const us_entry *en = &lx->entries[e];
+        unsigned char k[US_MAX_WORD + 16];
+        uint64_t h;
+        size_t i;
+        if (en->key_len == 0 || en->key_len > US_MAX_WORD || memchr(lx->keys + en->key_off, 0, en->key_len) != NULL)
+            continue;
+        memset(k, 0, sizeof k);
+        memcpy(k, lx->keys + en->key_off, en->key_len);
+        h = us_khash(k, en->key_len);
+        lx->filter[(h >> 20) & (US_FILTER_WORDS - 1)] |= us_filter_bits(h);
+        for (i = (size_t)(h >> lx->fast_shift); lx->fast[i].k8 != 0; i = (i + 1) & lx->fast_mask)
+            ;
+        lx->fast[i].k8 = us_load_le64(k);
+        lx->fast[i].tags = en->tags;
+        lx->fast[i].id = (int32_t)e;
+    }
+    return 0;
 }
 
 static int us_rehash(us_lexicon *lx)
@@ -524,12 +671,25 @@ static const unsigned char us_wfold[256] = {
       0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 };
 
+/* The bytes of x (eight bytes of text, the first in the low byte) that
+ * are ASCII letters or digits: 0x80 in each.  Each byte's range tests are
+ * sums that carry into its top bit only (its low seven bits plus at most
+ * 0x50). */
+static inline uint64_t us_alnum8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, top = 0x8080808080808080ull;
+    uint64_t y = x & ~top, l = y | (0x20 * ones);
+    uint64_t letter = (l + (0x80 - 'a') * ones) & ~(l + (0x80 - 'z' - 1) * ones);
+    uint64_t digit = (y + (0x80 - '0') * ones) & ~(y + (0x80 - '9' - 1) * ones);
+    return (letter | digit) & ~x & top;
+}
+
 static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *text, size_t len)
 {
     const unsigned char *u = (const unsigned char *)text;
     size_t i = 0;
     unsigned nl = 0;
-    int space = 1;
+    int space = 1, wh_on = out->want_wh;
     out->n = 0;
     while (i < len) {
         unsigned char c = u[i];
@@ -603,29 +763,60 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
                 return -1;
         } else {
             /* A word: letters (any non-ASCII letter), digits, and inner
-             * hyphens, apostrophes and dots.  It is folded and hashed as it
-             * is scanned, the way us_fold() and us_hash() would. */
+             * hyphens, apostrophes and dots.  It is folded as it is
+             * scanned, the way us_fold() would, a run of ASCII letters and
+             * digits eight bytes at a time where eight are left (the fold
+             * sets bit 5, which letters lack in upper case only and digits
+             * have).  The key is gathered in a register, eight bytes at a
+             * time (acc, in text order from its low byte), each full eight
+             * stored once and hashed for the look-up as us_khash() would
+             * (no load waits on stores of other sizes), and for the tagger
+             * as us_hash() would. */
             us_tok *t;
-            char key[US_MAX_WORD];
+            uint64_t kw[US_MAX_WORD / 8 + 1], acc = 0, kh = US_KHASH_SEED, fh = US_FNV_OFFSET;
             size_t kl = 0;
-            uint64_t h = 14695981039346656037ull;
-            int fits = 1;
+            int fits = 1, zero = 0;
             if (c >= 'A' && c <= 'Z')
                 fl |= US_F_CAP;
-#define US_KEY(ch)                                                           \
+/* Append the r bytes of v (its low bytes; the others zero) to the key. */
+#define US_KEYS(v, r)                                                        \
     do {                                                                     \
-        unsigned char k_ = (unsigned char)(ch);                              \
-        if (kl < US_MAX_WORD) {                                              \
-            key[kl++] = (char)k_;                                            \
-            h = (h ^ k_) * 1099511628211ull;                                 \
-        } else {                                                             \
+        uint64_t v_ = (v);                                                   \
+        size_t o_ = kl & 7, r_ = (r);                                        \
+        if (kl + r_ > US_MAX_WORD) {                                         \
             fits = 0;                                                        \
+            break;                                                           \
         }                                                                    \
+        acc |= v_ << (8 * o_);                                               \
+        if (wh_on)                                                           \
+            fh = us_fnv_bytes(fh, v_, r_);                                   \
+        if (o_ + r_ >= 8) {                                                  \
+            us_store_le64(&kw[kl >> 3], acc);                                \
+            kh = (kh ^ acc) * US_KHASH_MUL;                                  \
+            acc = o_ ? v_ >> (64 - 8 * o_) : 0;                              \
+        }                                                                    \
+        kl += r_;                                                            \
     } while (0)
             while (i < len) {
-                unsigned char d = u[i], f = us_wfold[d];
+                unsigned char d, f;
+                if (i + 8 <= len) {
+                    uint64_t x = us_load_le64(u + i), run = ~us_alnum8(x) & 0x8080808080808080ull;
+                    size_t r = run ? (size_t)__builtin_ctzll(run) >> 3 : 8;
+                    if (r > 0) {
+                        /* the bytes before the first that is not one */
+                        uint64_t keep = ((run & (0 - run)) >> 7) - 1;
+                        if (fits)
+                            US_KEYS((x | 0x2020202020202020ull) & keep, r);
+                        i += r;
+                        if (r == 8)
+                            continue;
+                    }
+                }
+                d = u[i];
+                f = us_wfold[d];
                 if (f != 0) {
-                    US_KEY(f);
+                    if (fits)
+                        US_KEYS(f, 1);
                     i++;
                 } else if (d >= 0x80) {
                     size_t n = us_u8len(d), k;
@@ -634,38 +825,65 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
                         n = len - i;
                     cl = us_u8class(u + i, n);
                     if (cl == 0) {
-                        for (k = 0; k < n; k++)
-                            US_KEY(u[i + k]);
+                        for (k = 0; k < n && fits; k++) {
+                            zero |= u[i + k] == 0;
+                            US_KEYS(u[i + k], 1);
+                        }
                         i += n;
                     } else if (cl == 5 && i + n < len && us_is_alpha(u[i + n])) {
-                        US_KEY('\'');
+                        if (fits)
+                            US_KEYS('\'', 1);
                         i += n;
                     } else {
                         break;
                     }
                 } else if ((d == '-' || d == '\'' || d == '.' || d == '&') && i + 1 < len &&
                            us_is_alpha(u[i + 1])) {
-                    US_KEY(d);
+                    if (fits)
+                        US_KEYS(d, 1);
                     i++;
                 } else {
                     break;
                 }
             }
-#undef US_KEY
+#undef US_KEYS
             if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_WORD, fl) != 0)
                 return -1;
             t = &out->v[out->n - 1];
-            if (!fits) {
-                t->pad = US_TK_LONG;
-            } else if (out->want_wh) {
-                uint64_t *wh = out->wh + 2 * (out->n - 1);
-                wh[0] = h;
-                wh[1] = kl > 3 ? us_hash(key + kl - 3, 3) : h;
+            {
+                /* a lower-case word of six bytes or more ending in "est" */
+                static const unsigned char none[3] = {0, 0, 0};
+                int six = i - st >= 6;
+                const unsigned char *q = six ? u + i - 3 : none;
+                t->pad = (uint16_t)(((q[0] == 'e') & (q[1] == 's') & (q[2] == 't') & six & !(fl & US_F_CAP)) *
+                                    US_TK_EST);
             }
-            if (fits && kl <= lx->max_key) {
-                t->id = us_lookup_hashed(lx, key, kl, h);
-                if (t->id >= 0)
-                    t->tags = lx->entries[t->id].tags;
+            if (!fits) {
+                t->pad |= US_TK_LONG;
+            } else {
+                const unsigned char *key = (const unsigned char *)kw;
+                uint64_t k8 = kl < 8 ? acc : us_load_le64(kw);
+                if (kl & 7) {
+                    us_store_le64(&kw[kl >> 3], acc);
+                    kh = (kh ^ acc) * US_KHASH_MUL;
+                }
+                if (wh_on) {
+                    /* us_hash of the key (made as it was gathered) and of
+                     * its last three bytes */
+                    uint64_t *wh = out->wh + 2 * (out->n - 1);
+                    wh[0] = fh;
+                    wh[1] = kl > 3 ? us_fnv_bytes(US_FNV_OFFSET, key[kl - 3] | (uint64_t)key[kl - 2] << 8 |
+                                                                     (uint64_t)key[kl - 1] << 16, 3)
+                                   : wh[0];
+                }
+                if (kl <= lx->max_key) {
+                    if (lx->fast != NULL && !zero)
+                        t->id = us_lookup_fast(lx, k8, key, kl, kh ^ (kh >> 29), &t->tags);
+                    else if ((t->id = us_lookup_folded(lx, (const char *)key, kl)) >= 0)
+                        t->tags = lx->entries[t->id].tags;
+                    if (t->id >= 0 && lx->estart != NULL)
+                        t->pad |= (uint16_t)(lx->estart[t->id] << US_TK_START_SHIFT);
+                }
             }
         }
         nl = 0;
