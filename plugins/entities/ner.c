@@ -2023,6 +2023,17 @@ ENT_API void entities_scratch_free(ent_scratch *s)
     memset(s, 0, sizeof *s);
 }
 
+/* Fetch the cache lines of the n bytes at p, from the line of the first
+ * to the line of the last (a record of a known word, 392 bytes, or the
+ * rows of a word the model does not list, 340 bytes, starts anywhere in
+ * a line). */
+static inline void ent_prefetch_lines(const void *p, size_t n)
+{
+    uintptr_t a = (uintptr_t)p & ~(uintptr_t)63, e = (uintptr_t)p + n;
+    for (; a < e; a += 64)
+        __builtin_prefetch((const void *)a);
+}
+
 /* The record of the known word s (hash h = word_key(s, len, 2, 0)), or
  * NULL.  A record made is compared with its own copy of the word, one not
  * yet made with the vocabulary in the model image. */
@@ -2099,6 +2110,8 @@ static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const
     if (cache->key[slot] != h)
         slot ^= 1;
     if (cache->key[slot] == h) {
+        /* (its rows are read once the position features are made) */
+        ent_prefetch_lines(cache->rows[slot], sizeof cache->rows[slot]);
         cache->stamp[slot] = sc->sent;
         *info = cache->info[slot];
         return cache->rows[slot];
@@ -2137,10 +2150,7 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
     for (i = 0; i < n; i++) {
         uint64_t e = m->vindex[(uint32_t)hs[i] & m->vmask];
         if (e != 0 && (e >> 32) == (hs[i] >> 32)) {
-            const char *v = (const char *)&m->vent[(uint32_t)e - 1];
-            size_t b;
-            for (b = 0; b < sizeof(struct vent); b += 64)
-                __builtin_prefetch(v + b);
+            ent_prefetch_lines(&m->vent[(uint32_t)e - 1], sizeof(struct vent));
         } else {
             uint64_t h = mix64(hs[i] ^ toks[i].len) | 1;
             __builtin_prefetch(&sc->cache->key[(h >> (64 - ENT_CACHE_BITS)) & ~(uint64_t)1]);
