@@ -1037,10 +1037,15 @@ static const uint8_t back_slot[ENT_NL] = {0, 1, 18, 19, 2, 3, 22, 23, 4, 5, 26, 
  * position), or without them, from the scores. */
 static inline void viterbi_path(const ent_dec *d, const float *fwd, const uint8_t *back, size_t i, uint8_t *out)
 {
-    if (back != NULL)
-        for (; i > 0; i--)
-            out[i - 1] = back[i * ENT_BACK + back_slot[out[i]]];
-    else
+    if (back != NULL) {
+        /* (the label in a register: out may share memory with back as
+         * far as the compiler knows, and would be read back each step) */
+        unsigned cur = out[i];
+        for (; i > 0; i--) {
+            cur = back[i * ENT_BACK + back_slot[cur]];
+            out[i - 1] = (uint8_t)cur;
+        }
+    } else
         for (; i > 0; i--)
             out[i - 1] = (uint8_t)viterbi_back(d, fwd + (i - 1) * ENT_NL, out[i]);
 }
