@@ -1986,8 +1986,7 @@ ENT_API int entities_scratch_fit(ent_scratch *s, size_t n)
 #ifdef MADV_HUGEPAGE
         madvise(s->cache, bytes, MADV_HUGEPAGE);
 #endif
-        memset(s->cache->key, 0, sizeof s->cache->key);
-        memset(s->cache->stamp, 0, sizeof s->cache->stamp);
+        memset(s->cache->set, 0, sizeof s->cache->set);
         s->sent = 0;
     }
     if (n <= s->cap)
@@ -2099,7 +2098,8 @@ static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const
 {
     ent_cache *cache = sc->cache;
     struct vent *v = vent_find(m, s, len, h);
-    uint32_t slot;
+    ent_cacheset *set;
+    unsigned w;
     float *rows;
     if (v != NULL) {
         if (__builtin_expect(__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VENT_READY, 1)) {
@@ -2109,34 +2109,35 @@ static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const
         return vent_rows(m, sc, v, s, len, i, info);
     }
     /* not in the vocabulary: the worker's cache, keyed by hash and length,
-     * two ways to a set (the two slots of the pair slot, slot ^ 1) */
+     * two ways to a set (the keys and stamps of both in one place) */
     h = mix64(h ^ len) | 1;
-    slot = (uint32_t)(h >> (64 - ENT_CACHE_BITS)) & ~1u;
-    if (cache->key[slot] != h)
-        slot ^= 1;
-    if (cache->key[slot] == h) {
+    set = &cache->set[h >> (64 - ENT_CACHE_BITS) >> 1];
+    w = set->key[0] == h ? 0 : 1;
+    if (set->key[w] == h) {
+        ent_cacheslot *cs = &cache->slot[2 * (size_t)(set - cache->set) + w];
         /* (its rows are read once the position features are made) */
-        ent_prefetch_lines(cache->rows[slot], sizeof cache->rows[slot]);
-        cache->stamp[slot] = sc->sent;
-        *info = cache->info[slot];
-        return cache->rows[slot];
+        ent_prefetch_lines(cs, sizeof *cs);
+        set->stamp[w] = sc->sent;
+        *info = cs->info;
+        return cs->rows;
     }
     /* not there: the way used longer ago (an empty one has stamp 0) */
-    if (cache->stamp[slot ^ 1] < cache->stamp[slot])
-        slot ^= 1;
-    if (cache->stamp[slot] == sc->sent) {
+    w = set->stamp[0] < set->stamp[1] ? 0 : 1;
+    if (set->stamp[w] == sc->sent) {
         /* other words of this sentence hold both ways: their rows are in
          * use, so this word's go to the sentence's own spare rows */
         rows = sc->spill + i * ENT_NOFF * ENT_NL;
         *info = word_rows(m, s, len, rows);
         return rows;
     }
-    rows = cache->rows[slot];
-    *info = word_rows(m, s, len, rows);
-    cache->info[slot] = *info;
-    cache->key[slot] = h;
-    cache->stamp[slot] = sc->sent;
-    return rows;
+    {
+        ent_cacheslot *cs = &cache->slot[2 * (size_t)(set - cache->set) + w];
+        *info = word_rows(m, s, len, cs->rows);
+        cs->info = *info;
+        set->key[w] = h;
+        set->stamp[w] = sc->sent;
+        return cs->rows;
+    }
 }
 
 ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
@@ -2158,11 +2159,12 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
             ent_prefetch_lines(&m->vent[(uint32_t)e - 1], sizeof(struct vent));
         } else {
             uint64_t h = mix64(hs[i] ^ toks[i].len) | 1;
-            __builtin_prefetch(&sc->cache->key[(h >> (64 - ENT_CACHE_BITS)) & ~(uint64_t)1]);
+            __builtin_prefetch(&sc->cache->set[h >> (64 - ENT_CACHE_BITS) >> 1]);
         }
     }
     if (++sc->sent == 0) {
-        memset(sc->cache->stamp, 0, sizeof sc->cache->stamp);
+        for (i = 0; i < (size_t)1 << (ENT_CACHE_BITS - 1); i++)
+            sc->cache->set[i].stamp[0] = sc->cache->set[i].stamp[1] = 0;
         sc->sent = 1;
     }
     for (i = 0; i < n; i++)
