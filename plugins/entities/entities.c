@@ -67,6 +67,11 @@ typedef struct instance {
     user_pattern *patterns;
     size_t npatterns;
     pcre2_match_context *mctx;
+    /* the label strings, made once and shared by the entities that have
+     * them (jansson counts references atomically): the model's types,
+     * then the lists' labels */
+    json_t **label_json;
+    size_t nlabel_json;
 } instance;
 
 typedef struct mention {
@@ -282,6 +287,9 @@ static void entities_destroy(void *p)
     if (in == NULL)
         return;
     entities_model_free(in->model);
+    for (i = 0; i < in->nlabel_json; i++)
+        json_decref(in->label_json[i]);
+    free(in->label_json);
     for (i = 0; i < in->npatterns; i++)
         pcre2_code_free(in->patterns[i].code);
     free(in->patterns);
@@ -352,6 +360,19 @@ bad_lists:
         return TP_ERROR;
     }
 lists_done:
+    in->label_json = calloc(ENT_NTYPES + in->nlabels, sizeof *in->label_json);
+    if (in->label_json == NULL) {
+        entities_destroy(in);
+        return tp_error_set(err, NULL, "out of memory");
+    }
+    for (; in->nlabel_json < ENT_NTYPES + in->nlabels; in->nlabel_json++) {
+        size_t k = in->nlabel_json;
+        const char *label = k < ENT_NTYPES ? entities_type_names[k] : in->labels[k - ENT_NTYPES];
+        if ((in->label_json[k] = json_string_nocheck(label)) == NULL) {
+            entities_destroy(in);
+            return tp_error_set(err, NULL, "out of memory");
+        }
+    }
     *out = in;
     return TP_OK;
 }
@@ -909,13 +930,14 @@ static int entities_process(void *inst, void *wp, json_t *record, tp_error *err)
     for (i = 0; i < w->nm; i++) {
         const mention *m = &w->m[i];
         json_t *span = tp_span_new(w->text, w->toks.v[m->a].start, w->toks.v[m->b - 1].end);
-        const char *label = m->label < ENT_NTYPES ? entities_type_names[m->label]
-                                                  : in->labels[m->label - ENT_NTYPES];
-        /* (keys and labels are ASCII: labels are checked when the lists are read) */
+        /* (keys and labels are ASCII: labels are checked when the lists are
+         * read; keys with their lengths, so that jansson need not measure
+         * them) */
         if (span == NULL ||
-            json_object_set_new_nocheck(span, "label", json_string_nocheck(label)) != 0 ||
-            json_object_set_new_nocheck(span, "score", json_real(floor(m->score * 10000.0 + 0.5) / 10000.0)) != 0 ||
-            json_object_set_new_nocheck(span, "entity_id", json_integer((json_int_t)m->id)) != 0 ||
+            json_object_setn_new_nocheck(span, "label", 5, json_incref(in->label_json[m->label])) != 0 ||
+            json_object_setn_new_nocheck(span, "score", 5,
+                                         json_real(floor(m->score * 10000.0 + 0.5) / 10000.0)) != 0 ||
+            json_object_setn_new_nocheck(span, "entity_id", 9, json_integer((json_int_t)m->id)) != 0 ||
             json_array_append_new(arr, span) != 0)
             return tp_error_set(err, NULL, "out of memory");
     }
