@@ -2116,7 +2116,7 @@ static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const
         /* (its rows are read once the position features are made) */
         ent_prefetch_lines(cs, sizeof *cs);
         set->stamp[w] = sc->sent;
-        *info = cs->info;
+        *info = set->info[w] != 0 ? &m->lex.info[set->info[w] - 1] : NULL;
         return cs->rows;
     }
     /* not there: the way used longer ago (an empty one has stamp 0) */
@@ -2131,7 +2131,8 @@ static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const
     {
         ent_cacheslot *cs = &cache->slot[2 * (size_t)(set - cache->set) + w];
         *info = word_rows(m, s, len, cs->rows);
-        cs->info = *info;
+        /* (an entry of the model's lexicon, kept as its number) */
+        set->info[w] = *info != NULL ? (uint32_t)(*info - m->lex.info) + 1 : 0;
         set->key[w] = h;
         set->stamp[w] = sc->sent;
         return cs->rows;

@@ -255,11 +255,10 @@ ENT_API const ent_lex *entities_model_lex(const ent_model *m);
 typedef struct ent_cacheset {             /* the two ways of a set, in one place */
     uint64_t key[2];
     uint32_t stamp[2];                      /* the sentence that last used each */
-    uint32_t pad[2];
+    uint32_t info[2];                       /* the word's lexicon entry + 1 (0: none) */
 } ent_cacheset;
-typedef struct ent_cacheslot {              /* a way's rows, and the word's lexicon entry */
+typedef struct ent_cacheslot {              /* a way's rows */
     float rows[ENT_NOFF * ENT_NL];
-    const ent_lexinfo *info;
 } ent_cacheslot;
 typedef struct ent_cache {
     ent_cacheset set[1u << (ENT_CACHE_BITS - 1)];
