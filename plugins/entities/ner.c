@@ -1242,10 +1242,10 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
                                                            size_t from, const uint8_t *changed, float *fwd,
                                                            uint8_t *back, uint8_t *out)
 {
-    size_t i, first = from > 1 ? from : 1;
+    size_t i, first = from > 1 ? from : 1, held = (size_t)-1;
     int q;
-    float old[ENT_NL];
-    __m512 T[9], tb = _mm512_loadu_ps(d->inb), ti = _mm512_loadu_ps(d->ini);
+    float old[ENT_NL], p16 = 0;
+    __m512 T[9], tb = _mm512_loadu_ps(d->inb), ti = _mm512_loadu_ps(d->ini), pv = _mm512_setzero_ps();
     __m512i Q[9];
     /* lane c of a row: the lane of start_set holding label c; the B-x and
      * I-x before an inside label c; those labels */
@@ -1268,21 +1268,29 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
         float *cur = fwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
         uint8_t *bk = back != NULL ? back + i * ENT_BACK : NULL;
-        __m512 v0 = _mm512_add_ps(T[0], _mm512_set1_ps(prev[closed_set[0]])),
-               v1 = _mm512_add_ps(T[1], _mm512_set1_ps(prev[closed_set[1]])),
-               v2 = _mm512_add_ps(T[2], _mm512_set1_ps(prev[closed_set[2]])),
-               v3 = _mm512_add_ps(T[3], _mm512_set1_ps(prev[closed_set[3]])),
-               v4 = _mm512_add_ps(T[4], _mm512_set1_ps(prev[closed_set[4]])),
-               v5 = _mm512_add_ps(T[5], _mm512_set1_ps(prev[closed_set[5]])),
-               v6 = _mm512_add_ps(T[6], _mm512_set1_ps(prev[closed_set[6]])),
-               v7 = _mm512_add_ps(T[7], _mm512_set1_ps(prev[closed_set[7]])),
-               v8 = _mm512_add_ps(T[8], _mm512_set1_ps(prev[closed_set[8]]));
+        __m512 v0, v1, v2, v3, v4, v5, v6, v7, v8, vb, vi, row;
+        __mmask16 mi;
+        float z, last;
+        /* the row before: kept in registers when this loop has just made
+         * it, its labels taken out by permutes, rather than read back
+         * from its store (which the processor forwards more slowly);
+         * read from fwd after a stretch that did not change */
+        if (held != i - 1) {
+            pv = _mm512_loadu_ps(prev);
+            p16 = prev[16];
+        }
+        v0 = _mm512_add_ps(T[0], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[0]), pv));
+        v1 = _mm512_add_ps(T[1], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[1]), pv));
+        v2 = _mm512_add_ps(T[2], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[2]), pv));
+        v3 = _mm512_add_ps(T[3], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[3]), pv));
+        v4 = _mm512_add_ps(T[4], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[4]), pv));
+        v5 = _mm512_add_ps(T[5], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[5]), pv));
+        v6 = _mm512_add_ps(T[6], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[6]), pv));
+        v7 = _mm512_add_ps(T[7], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[7]), pv));
+        v8 = _mm512_add_ps(T[8], _mm512_set1_ps(p16));
         /* the first best of nine as a tree (of two, the later only when
          * strictly greater): the choice a scan makes, in four steps, in
          * registers */
-        __m512 pv = _mm512_loadu_ps(prev), vb, vi, row;
-        __mmask16 mi;
-        float z, last;
         if (bk != NULL) {
             __m512i p0, p2, p4, p6;
             __mmask16 m;
@@ -1324,8 +1332,11 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
         last = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, v0)) + e[16];
         if (changed != NULL)
             memcpy(old, cur, sizeof old);
-        _mm512_storeu_ps(cur, _mm512_sub_ps(row, _mm512_set1_ps(z)));
-        cur[16] = last - z;
+        pv = _mm512_sub_ps(row, _mm512_set1_ps(z));
+        p16 = last - z;
+        held = i;
+        _mm512_storeu_ps(cur, pv);
+        cur[16] = p16;
         if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, d, fwd, back, out))
             return;
     }
