@@ -1349,7 +1349,8 @@ __attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, 
 {
     size_t i;
     int c, k;
-    __m512 TT[9], oi = _mm512_loadu_ps(d->oi), ol = _mm512_loadu_ps(d->ol);
+    float nx16;
+    __m512 TT[9], oi = _mm512_loadu_ps(d->oi), ol = _mm512_loadu_ps(d->ol), nxv;
     /* lane c of a row: the lane (of closed_set) holding closed label c;
      * the I-x and L-x after an open label c (B-x or I-x) */
     const __m512i idx_closed = _mm512_setr_epi32(0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 5, 6, 0, 0, 7),
@@ -1363,23 +1364,24 @@ __attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, 
         TT[k] = _mm512_loadu_ps(d->bw[k]);
     for (c = 0; c < ENT_NL; c++)
         bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? d->end[c] : NEG;
+    /* the row after, kept in registers from one step to the next (its
+     * labels taken out by permutes rather than read back from a store) */
+    nxv = _mm512_loadu_ps(bwd + (n - 1) * ENT_NL);
+    nx16 = bwd[(n - 1) * ENT_NL + 16];
     for (i = n - 1; i > from; i--) {
-        const float *nx = bwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
         float *cur = bwd + (i - 1) * ENT_NL;
-        float v[16], v16 = nx[16] + e[16];
-        __m512 vv = _mm512_add_ps(_mm512_loadu_ps(nx), _mm512_loadu_ps(e)), a, x0, x1, x2, x3, x4, x5, x6, x7,
-               x8, xa, xb;
-        _mm512_storeu_ps(v, vv);
+        float v16 = nx16 + e[16];
+        __m512 vv = _mm512_add_ps(nxv, _mm512_loadu_ps(e)), a, x0, x1, x2, x3, x4, x5, x6, x7, x8, xa, xb;
         a = _mm512_set1_ps(NEG);
-        x0 = _mm512_add_ps(TT[0], _mm512_set1_ps(v[start_set[0]]));
-        x1 = _mm512_add_ps(TT[1], _mm512_set1_ps(v[start_set[1]]));
-        x2 = _mm512_add_ps(TT[2], _mm512_set1_ps(v[start_set[2]]));
-        x3 = _mm512_add_ps(TT[3], _mm512_set1_ps(v[start_set[3]]));
-        x4 = _mm512_add_ps(TT[4], _mm512_set1_ps(v[start_set[4]]));
-        x5 = _mm512_add_ps(TT[5], _mm512_set1_ps(v[start_set[5]]));
-        x6 = _mm512_add_ps(TT[6], _mm512_set1_ps(v[start_set[6]]));
-        x7 = _mm512_add_ps(TT[7], _mm512_set1_ps(v[start_set[7]]));
+        x0 = _mm512_add_ps(TT[0], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[0]), vv));
+        x1 = _mm512_add_ps(TT[1], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[1]), vv));
+        x2 = _mm512_add_ps(TT[2], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[2]), vv));
+        x3 = _mm512_add_ps(TT[3], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[3]), vv));
+        x4 = _mm512_add_ps(TT[4], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[4]), vv));
+        x5 = _mm512_add_ps(TT[5], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[5]), vv));
+        x6 = _mm512_add_ps(TT[6], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[6]), vv));
+        x7 = _mm512_add_ps(TT[7], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[7]), vv));
         x8 = _mm512_add_ps(TT[8], _mm512_set1_ps(v16));
         /* closed labels go on to O, B-x or U-x: the largest of NEG and the
          * nine, as a tree */
@@ -1388,8 +1390,10 @@ __attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, 
         /* B-x and I-x go on to I-x or L-x: I-x's when not smaller */
         xa = _mm512_add_ps(_mm512_permutexvar_ps(idx_i, vv), oi);
         xb = _mm512_add_ps(_mm512_permutexvar_ps(idx_l, vv), ol);
-        _mm512_storeu_ps(cur, _mm512_mask_blend_ps(open, _mm512_permutexvar_ps(idx_closed, a), _mm512_max_ps(xa, xb)));
-        cur[16] = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, a));
+        nxv = _mm512_mask_blend_ps(open, _mm512_permutexvar_ps(idx_closed, a), _mm512_max_ps(xa, xb));
+        nx16 = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, a));
+        _mm512_storeu_ps(cur, nxv);
+        cur[16] = nx16;
     }
 }
 
