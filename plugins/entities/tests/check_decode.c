@@ -597,11 +597,11 @@ START_TEST(test_vent_race)
 }
 END_TEST
 
-/* What a word adds at each offset, from the rows made into floats at load
- * and summed in registers, is to the bit what the rows as stored, made
- * into floats at each use and summed in memory, give: for every word of
- * the built-in model's vocabulary and of its lexicon, each capitalised,
- * in capitals and with a letter more, and for random words. */
+/* What a word adds at each offset, from the stored rows made into floats
+ * four or sixteen at a time and summed in registers, is to the bit what
+ * the rows made into floats one at a time and summed in memory give: for
+ * every word of the built-in model's vocabulary and of its lexicon, each
+ * capitalised, in capitals and with a letter more, and for random words. */
 static void rows_agree(const ent_model *m, const char *s, size_t len, unsigned *nonzero)
 {
     float a[ENT_NOFF * ENT_NL], b[ENT_NOFF * ENT_NL];
@@ -609,8 +609,18 @@ static void rows_agree(const ent_model *m, const char *s, size_t len, unsigned *
     int o, l;
     memset(a, 0xa5, sizeof a);
     memset(b, 0x5a, sizeof b);
-    ia = word_rows(m, s, len, a);
     ib = word_rows_plain(m, s, len, b);
+    ia = word_rows_sse(m, s, len, a);
+    ck_assert_msg(ia == ib && memcmp(a, b, sizeof a) == 0, "word \"%.*s\"", (int)len, s);
+#ifdef ENT_WIDE
+    /* (and the sums of 16 lanes at once, where the processor has them) */
+    if (have_wide()) {
+        memset(a, 0xa5, sizeof a);
+        ia = word_rows_wide(m, s, len, a);
+        ck_assert_msg(ia == ib && memcmp(a, b, sizeof a) == 0, "word \"%.*s\" (16 lanes)", (int)len, s);
+    }
+#endif
+    ia = word_rows(m, s, len, a);
     ck_assert_msg(ia == ib && memcmp(a, b, sizeof a) == 0, "word \"%.*s\"", (int)len, s);
     for (o = 0; o < ENT_NOFF; o++)
         for (l = 0; l < ENT_NL; l++)
