@@ -1028,13 +1028,10 @@ static inline int viterbi_back(const ent_dec *d, const float *prev, int cur)
     return viterbi_back_plain(d->trans, prev, cur);
 }
 
-/* Where the label before each label is in a row of back pointers: O, B-x
- * and U-x in the order of start_set, then at 16 + label, I-x and L-x. */
-static const uint8_t back_slot[ENT_NL] = {0, 1, 18, 19, 2, 3, 22, 23, 4, 5, 26, 27, 6, 7, 30, 31, 8};
-
 /* The path back from position i, whose label out[i] is known: from the
  * rows of back pointers the forward pass kept (ENT_BACK bytes a
- * position), or without them, from the scores. */
+ * position: the label before each label, at the label's place), or
+ * without them, from the scores. */
 static inline void viterbi_path(const ent_dec *d, const float *fwd, const uint8_t *back, size_t i, uint8_t *out)
 {
     if (back != NULL) {
@@ -1042,7 +1039,7 @@ static inline void viterbi_path(const ent_dec *d, const float *fwd, const uint8_
          * far as the compiler knows, and would be read back each step) */
         unsigned cur = out[i];
         for (; i > 0; i--) {
-            cur = back[i * ENT_BACK + back_slot[cur]];
+            cur = back[i * ENT_BACK + cur];
             out[i - 1] = (uint8_t)cur;
         }
     } else
@@ -1269,6 +1266,7 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
         const float *e = em + i * ENT_NL;
         uint8_t *bk = back != NULL ? back + i * ENT_BACK : NULL;
         __m512 v0, v1, v2, v3, v4, v5, v6, v7, v8, vb, vi, row;
+        __m512i pk = Q[0];
         __mmask16 mi;
         float z, last;
         /* the row before: kept in registers when this loop has just made
@@ -1313,7 +1311,7 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
             ENT_PICK(v0, p0, v4, p4);
             ENT_PICK(v0, p0, v8, Q[8]);
 #undef ENT_PICK
-            _mm_storeu_si128((__m128i *)(void *)bk, _mm512_cvtepi32_epi8(p0));
+            pk = p0;
         } else {
             v0 = max9_wide(v0, v1, v2, v3, v4, v5, v6, v7, v8);
         }
@@ -1322,9 +1320,15 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
         vb = _mm512_add_ps(_mm512_permutexvar_ps(idx_b, pv), tb);
         vi = _mm512_add_ps(_mm512_permutexvar_ps(idx_i, pv), ti);
         mi = _mm512_cmp_ps_mask(vi, vb, _CMP_GT_OQ);
-        if (bk != NULL)
-            _mm_storeu_si128((__m128i *)(void *)(bk + 16),
-                             _mm512_cvtepi32_epi8(_mm512_mask_blend_epi32(mi, lab_b, lab_i)));
+        if (bk != NULL) {
+            /* the back pointers in the order of the labels, as the row
+             * (so that the path back takes one look-up a step), label 16
+             * (U-MISC, the last of start_set) after them */
+            __m512i bl = _mm512_mask_blend_epi32(inside, _mm512_permutexvar_epi32(idx_start, pk),
+                                                 _mm512_mask_blend_epi32(mi, lab_b, lab_i));
+            _mm_storeu_si128((__m128i *)(void *)bk, _mm512_cvtepi32_epi8(bl));
+            bk[16] = (uint8_t)_mm_cvtsi128_si32(_mm512_extracti32x4_epi32(pk, 2));
+        }
         /* the row in the order of the labels, plus its emissions, less its O */
         row = _mm512_mask_blend_ps(inside, _mm512_permutexvar_ps(idx_start, v0), _mm512_mask_blend_ps(mi, vb, vi));
         row = _mm512_add_ps(row, _mm512_loadu_ps(e));
