@@ -395,8 +395,10 @@ static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wf
     unsigned char v[4] = {0, 0, 0, 0};
 
     n = entities_lower(low, sizeof low, s, len);
-    info = entities_lex_find(lex, low, n);
-    *infop = info;
+    /* the lexicon's slot fetched first, and looked at once the features
+     * that do not need the entry are made */
+    if (lex != NULL && lex->index != NULL)
+        __builtin_prefetch(&lex->index[(uint32_t)word_key(low, n, 1, 0) & lex->index_mask]);
     cc = capclass(s, len);
     nf = addf(out, nf, 'w', low, n, OFF_ALL);
     nf = addf(out, nf, 'e', s, len < 64 ? len : 64, OFF_0);
@@ -406,6 +408,8 @@ static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wf
         nf = addf(out, nf, 'p' + (int)k * 16, low, k, OFF_0);
         nf = addf(out, nf, 'x' + (int)k * 16, low + n - k, k, k == 3 ? OFF_NEAR : OFF_0);
     }
+    info = entities_lex_find(lex, low, n);
+    *infop = info;
     v[0] = (unsigned char)cc;
     v[1] = info ? info->casing : 0;
     nf = addf(out, nf, 'k', v, 2, OFF_NEAR);
