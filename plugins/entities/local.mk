@@ -36,6 +36,12 @@ textpipe_train_SOURCES = plugins/entities/train.c plugins/entities/clusters.c $(
 textpipe_train_CFLAGS = $(AM_CFLAGS) $(ENTITIES_OPT)
 textpipe_train_LDADD = libtextpipe.la $(JANSSON_LIBS)
 
+## Two builds of the stage (modules) timed in turns in one process.
+noinst_PROGRAMS += bench/entities/entities-ab
+bench_entities_entities_ab_SOURCES = bench/entities/ab.c bench/cputime.h core/jsonmem.c
+bench_entities_entities_ab_CFLAGS = $(AM_CFLAGS)
+bench_entities_entities_ab_LDADD = libtextpipe.la $(JANSSON_LIBS) $(LTDL_LIBS)
+
 EXTRA_DIST += plugins/entities/data/model.bin plugins/entities/data/clusters.tsv \
 	$(ENTITIES_LISTS) plugins/entities/README.md \
 	bench/entities/run.sh bench/entities/README.md
@@ -57,6 +63,14 @@ plugins_entities_tests_check_entities_tinycache_SOURCES = $(plugins_entities_tes
 nodist_plugins_entities_tests_check_entities_tinycache_SOURCES = plugins/entities/entities_model.h
 plugins_entities_tests_check_entities_tinycache_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -DENT_CACHE_BITS=1 -DENT_NO_WIDE
 plugins_entities_tests_check_entities_tinycache_LDADD = $(plugins_entities_tests_check_entities_LDADD)
+## Grouping of mentions against the plain comparison of each with every
+## earlier one (the stage compiled into the test).
+check_PROGRAMS += plugins/entities/tests/check_group
+TESTS += plugins/entities/tests/check_group
+plugins_entities_tests_check_group_SOURCES = plugins/entities/tests/check_group.c plugins/entities/ner.h
+nodist_plugins_entities_tests_check_group_SOURCES = plugins/entities/entities_model.h
+plugins_entities_tests_check_group_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+plugins_entities_tests_check_group_LDADD = $(plugins_entities_tests_check_entities_LDADD)
 ## The decoders (each vector loop, again after a change, the path without
 ## back pointers, the backward scores from a position) against plain ones.
 check_PROGRAMS += plugins/entities/tests/check_decode

@@ -395,8 +395,10 @@ static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wf
     unsigned char v[4] = {0, 0, 0, 0};
 
     n = entities_lower(low, sizeof low, s, len);
-    info = entities_lex_find(lex, low, n);
-    *infop = info;
+    /* the lexicon's slot fetched first, and looked at once the features
+     * that do not need the entry are made */
+    if (lex != NULL && lex->index != NULL)
+        __builtin_prefetch(&lex->index[(uint32_t)word_key(low, n, 1, 0) & lex->index_mask]);
     cc = capclass(s, len);
     nf = addf(out, nf, 'w', low, n, OFF_ALL);
     nf = addf(out, nf, 'e', s, len < 64 ? len : 64, OFF_0);
@@ -406,6 +408,8 @@ static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wf
         nf = addf(out, nf, 'p' + (int)k * 16, low, k, OFF_0);
         nf = addf(out, nf, 'x' + (int)k * 16, low + n - k, k, k == 3 ? OFF_NEAR : OFF_0);
     }
+    info = entities_lex_find(lex, low, n);
+    *infop = info;
     v[0] = (unsigned char)cc;
     v[1] = info ? info->casing : 0;
     nf = addf(out, nf, 'k', v, 2, OFF_NEAR);
@@ -1028,19 +1032,21 @@ static inline int viterbi_back(const ent_dec *d, const float *prev, int cur)
     return viterbi_back_plain(d->trans, prev, cur);
 }
 
-/* Where the label before each label is in a row of back pointers: O, B-x
- * and U-x in the order of start_set, then at 16 + label, I-x and L-x. */
-static const uint8_t back_slot[ENT_NL] = {0, 1, 18, 19, 2, 3, 22, 23, 4, 5, 26, 27, 6, 7, 30, 31, 8};
-
 /* The path back from position i, whose label out[i] is known: from the
  * rows of back pointers the forward pass kept (ENT_BACK bytes a
- * position), or without them, from the scores. */
+ * position: the label before each label, at the label's place), or
+ * without them, from the scores. */
 static inline void viterbi_path(const ent_dec *d, const float *fwd, const uint8_t *back, size_t i, uint8_t *out)
 {
-    if (back != NULL)
-        for (; i > 0; i--)
-            out[i - 1] = back[i * ENT_BACK + back_slot[out[i]]];
-    else
+    if (back != NULL) {
+        /* (the label in a register: out may share memory with back as
+         * far as the compiler knows, and would be read back each step) */
+        unsigned cur = out[i];
+        for (; i > 0; i--) {
+            cur = back[i * ENT_BACK + cur];
+            out[i - 1] = (uint8_t)cur;
+        }
+    } else
         for (; i > 0; i--)
             out[i - 1] = (uint8_t)viterbi_back(d, fwd + (i - 1) * ENT_NL, out[i]);
 }
@@ -1237,10 +1243,10 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
                                                            size_t from, const uint8_t *changed, float *fwd,
                                                            uint8_t *back, uint8_t *out)
 {
-    size_t i, first = from > 1 ? from : 1;
+    size_t i, first = from > 1 ? from : 1, held = (size_t)-1;
     int q;
-    float old[ENT_NL];
-    __m512 T[9], tb = _mm512_loadu_ps(d->inb), ti = _mm512_loadu_ps(d->ini);
+    float old[ENT_NL], p16 = 0;
+    __m512 T[9], tb = _mm512_loadu_ps(d->inb), ti = _mm512_loadu_ps(d->ini), pv = _mm512_setzero_ps();
     __m512i Q[9];
     /* lane c of a row: the lane of start_set holding label c; the B-x and
      * I-x before an inside label c; those labels */
@@ -1263,21 +1269,30 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
         float *cur = fwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
         uint8_t *bk = back != NULL ? back + i * ENT_BACK : NULL;
-        __m512 v0 = _mm512_add_ps(T[0], _mm512_set1_ps(prev[closed_set[0]])),
-               v1 = _mm512_add_ps(T[1], _mm512_set1_ps(prev[closed_set[1]])),
-               v2 = _mm512_add_ps(T[2], _mm512_set1_ps(prev[closed_set[2]])),
-               v3 = _mm512_add_ps(T[3], _mm512_set1_ps(prev[closed_set[3]])),
-               v4 = _mm512_add_ps(T[4], _mm512_set1_ps(prev[closed_set[4]])),
-               v5 = _mm512_add_ps(T[5], _mm512_set1_ps(prev[closed_set[5]])),
-               v6 = _mm512_add_ps(T[6], _mm512_set1_ps(prev[closed_set[6]])),
-               v7 = _mm512_add_ps(T[7], _mm512_set1_ps(prev[closed_set[7]])),
-               v8 = _mm512_add_ps(T[8], _mm512_set1_ps(prev[closed_set[8]]));
+        __m512 v0, v1, v2, v3, v4, v5, v6, v7, v8, vb, vi, row;
+        __m512i pk = Q[0];
+        __mmask16 mi;
+        float z, last;
+        /* the row before: kept in registers when this loop has just made
+         * it, its labels taken out by permutes, rather than read back
+         * from its store (which the processor forwards more slowly);
+         * read from fwd after a stretch that did not change */
+        if (held != i - 1) {
+            pv = _mm512_loadu_ps(prev);
+            p16 = prev[16];
+        }
+        v0 = _mm512_add_ps(T[0], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[0]), pv));
+        v1 = _mm512_add_ps(T[1], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[1]), pv));
+        v2 = _mm512_add_ps(T[2], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[2]), pv));
+        v3 = _mm512_add_ps(T[3], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[3]), pv));
+        v4 = _mm512_add_ps(T[4], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[4]), pv));
+        v5 = _mm512_add_ps(T[5], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[5]), pv));
+        v6 = _mm512_add_ps(T[6], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[6]), pv));
+        v7 = _mm512_add_ps(T[7], _mm512_permutexvar_ps(_mm512_set1_epi32(closed_set[7]), pv));
+        v8 = _mm512_add_ps(T[8], _mm512_set1_ps(p16));
         /* the first best of nine as a tree (of two, the later only when
          * strictly greater): the choice a scan makes, in four steps, in
          * registers */
-        __m512 pv = _mm512_loadu_ps(prev), vb, vi, row;
-        __mmask16 mi;
-        float z, last;
         if (bk != NULL) {
             __m512i p0, p2, p4, p6;
             __mmask16 m;
@@ -1300,7 +1315,7 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
             ENT_PICK(v0, p0, v4, p4);
             ENT_PICK(v0, p0, v8, Q[8]);
 #undef ENT_PICK
-            _mm_storeu_si128((__m128i *)(void *)bk, _mm512_cvtepi32_epi8(p0));
+            pk = p0;
         } else {
             v0 = max9_wide(v0, v1, v2, v3, v4, v5, v6, v7, v8);
         }
@@ -1309,9 +1324,15 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
         vb = _mm512_add_ps(_mm512_permutexvar_ps(idx_b, pv), tb);
         vi = _mm512_add_ps(_mm512_permutexvar_ps(idx_i, pv), ti);
         mi = _mm512_cmp_ps_mask(vi, vb, _CMP_GT_OQ);
-        if (bk != NULL)
-            _mm_storeu_si128((__m128i *)(void *)(bk + 16),
-                             _mm512_cvtepi32_epi8(_mm512_mask_blend_epi32(mi, lab_b, lab_i)));
+        if (bk != NULL) {
+            /* the back pointers in the order of the labels, as the row
+             * (so that the path back takes one look-up a step), label 16
+             * (U-MISC, the last of start_set) after them */
+            __m512i bl = _mm512_mask_blend_epi32(inside, _mm512_permutexvar_epi32(idx_start, pk),
+                                                 _mm512_mask_blend_epi32(mi, lab_b, lab_i));
+            _mm_storeu_si128((__m128i *)(void *)bk, _mm512_cvtepi32_epi8(bl));
+            bk[16] = (uint8_t)_mm_cvtsi128_si32(_mm512_extracti32x4_epi32(pk, 2));
+        }
         /* the row in the order of the labels, plus its emissions, less its O */
         row = _mm512_mask_blend_ps(inside, _mm512_permutexvar_ps(idx_start, v0), _mm512_mask_blend_ps(mi, vb, vi));
         row = _mm512_add_ps(row, _mm512_loadu_ps(e));
@@ -1319,8 +1340,11 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
         last = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, v0)) + e[16];
         if (changed != NULL)
             memcpy(old, cur, sizeof old);
-        _mm512_storeu_ps(cur, _mm512_sub_ps(row, _mm512_set1_ps(z)));
-        cur[16] = last - z;
+        pv = _mm512_sub_ps(row, _mm512_set1_ps(z));
+        p16 = last - z;
+        held = i;
+        _mm512_storeu_ps(cur, pv);
+        cur[16] = p16;
         if (viterbi_settle(cur, changed != NULL ? old : NULL, changed, n, &i, d, fwd, back, out))
             return;
     }
@@ -1333,7 +1357,8 @@ __attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, 
 {
     size_t i;
     int c, k;
-    __m512 TT[9], oi = _mm512_loadu_ps(d->oi), ol = _mm512_loadu_ps(d->ol);
+    float nx16;
+    __m512 TT[9], oi = _mm512_loadu_ps(d->oi), ol = _mm512_loadu_ps(d->ol), nxv;
     /* lane c of a row: the lane (of closed_set) holding closed label c;
      * the I-x and L-x after an open label c (B-x or I-x) */
     const __m512i idx_closed = _mm512_setr_epi32(0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 5, 6, 0, 0, 7),
@@ -1347,23 +1372,24 @@ __attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, 
         TT[k] = _mm512_loadu_ps(d->bw[k]);
     for (c = 0; c < ENT_NL; c++)
         bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? d->end[c] : NEG;
+    /* the row after, kept in registers from one step to the next (its
+     * labels taken out by permutes rather than read back from a store) */
+    nxv = _mm512_loadu_ps(bwd + (n - 1) * ENT_NL);
+    nx16 = bwd[(n - 1) * ENT_NL + 16];
     for (i = n - 1; i > from; i--) {
-        const float *nx = bwd + i * ENT_NL;
         const float *e = em + i * ENT_NL;
         float *cur = bwd + (i - 1) * ENT_NL;
-        float v[16], v16 = nx[16] + e[16];
-        __m512 vv = _mm512_add_ps(_mm512_loadu_ps(nx), _mm512_loadu_ps(e)), a, x0, x1, x2, x3, x4, x5, x6, x7,
-               x8, xa, xb;
-        _mm512_storeu_ps(v, vv);
+        float v16 = nx16 + e[16];
+        __m512 vv = _mm512_add_ps(nxv, _mm512_loadu_ps(e)), a, x0, x1, x2, x3, x4, x5, x6, x7, x8, xa, xb;
         a = _mm512_set1_ps(NEG);
-        x0 = _mm512_add_ps(TT[0], _mm512_set1_ps(v[start_set[0]]));
-        x1 = _mm512_add_ps(TT[1], _mm512_set1_ps(v[start_set[1]]));
-        x2 = _mm512_add_ps(TT[2], _mm512_set1_ps(v[start_set[2]]));
-        x3 = _mm512_add_ps(TT[3], _mm512_set1_ps(v[start_set[3]]));
-        x4 = _mm512_add_ps(TT[4], _mm512_set1_ps(v[start_set[4]]));
-        x5 = _mm512_add_ps(TT[5], _mm512_set1_ps(v[start_set[5]]));
-        x6 = _mm512_add_ps(TT[6], _mm512_set1_ps(v[start_set[6]]));
-        x7 = _mm512_add_ps(TT[7], _mm512_set1_ps(v[start_set[7]]));
+        x0 = _mm512_add_ps(TT[0], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[0]), vv));
+        x1 = _mm512_add_ps(TT[1], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[1]), vv));
+        x2 = _mm512_add_ps(TT[2], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[2]), vv));
+        x3 = _mm512_add_ps(TT[3], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[3]), vv));
+        x4 = _mm512_add_ps(TT[4], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[4]), vv));
+        x5 = _mm512_add_ps(TT[5], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[5]), vv));
+        x6 = _mm512_add_ps(TT[6], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[6]), vv));
+        x7 = _mm512_add_ps(TT[7], _mm512_permutexvar_ps(_mm512_set1_epi32(start_set[7]), vv));
         x8 = _mm512_add_ps(TT[8], _mm512_set1_ps(v16));
         /* closed labels go on to O, B-x or U-x: the largest of NEG and the
          * nine, as a tree */
@@ -1372,8 +1398,10 @@ __attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, 
         /* B-x and I-x go on to I-x or L-x: I-x's when not smaller */
         xa = _mm512_add_ps(_mm512_permutexvar_ps(idx_i, vv), oi);
         xb = _mm512_add_ps(_mm512_permutexvar_ps(idx_l, vv), ol);
-        _mm512_storeu_ps(cur, _mm512_mask_blend_ps(open, _mm512_permutexvar_ps(idx_closed, a), _mm512_max_ps(xa, xb)));
-        cur[16] = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, a));
+        nxv = _mm512_mask_blend_ps(open, _mm512_permutexvar_ps(idx_closed, a), _mm512_max_ps(xa, xb));
+        nx16 = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, a));
+        _mm512_storeu_ps(cur, nxv);
+        cur[16] = nx16;
     }
 }
 
@@ -1488,7 +1516,6 @@ struct ent_model {
     const uint64_t *bitmap;
     const uint32_t *rank;
     const int16_t *rows;
-    float *frows;       /* rows as floats (int16 * wscale), made once at load */
     ent_lex lex;
     const char **lex_words;
     uint16_t *lex_lens;
@@ -1598,15 +1625,21 @@ static inline const ent_lexinfo *word_rows_plain(const ent_model *m, const char 
 /* What word s adds at each offset: out[ENT_NOFF][ENT_NL].  The rows are
  * spread over the table: all slots are worked out and their index words
  * fetched first, then the rows, so that the misses overlap.  The rows are
- * the floats made once at load; each offset's are summed in registers, in
- * the order of the features, from zero, as word_rows_plain() sums them in
- * memory: the same floats. */
-static const ent_lexinfo *word_rows(const ent_model *m, const char *s, size_t len, float *out)
+ * read as the model keeps them, 16-bit integers (34 bytes, one cache line
+ * more often than not, where their floats took two), four made into
+ * floats and scaled at once, as word_rows_plain() makes each (an exact
+ * conversion, then the same product); each offset's are summed in
+ * registers, in the order of the features, from zero, as
+ * word_rows_plain() sums them in memory: the same floats. */
+/* (the part of word_rows() before the sums: the rows of each offset, in
+ * the order of the features) */
+static inline __attribute__((always_inline)) const ent_lexinfo *
+word_rows_find(const ent_model *m, const char *s, size_t len, const int16_t *rows[ENT_NOFF][ENT_MAXFEAT],
+               int nr[ENT_NOFF])
 {
     ent_wfeat f[ENT_MAXFEAT];
     uint32_t slot[ENT_NOFF][ENT_MAXFEAT];
-    const float *rows[ENT_NOFF][ENT_MAXFEAT];
-    int ns[ENT_NOFF] = {0}, nr[ENT_NOFF] = {0};
+    int ns[ENT_NOFF] = {0};
     const ent_lexinfo *info;
     int nf = word_feats_info(&m->lex, s, len, f, &info), i, o;
     for (i = 0; i < nf; i++) {
@@ -1621,23 +1654,37 @@ static const ent_lexinfo *word_rows(const ent_model *m, const char *s, size_t le
             slot[o][ns[o]++] = sl;
         }
     }
-    for (o = 0; o < ENT_NOFF; o++)
+    for (o = 0; o < ENT_NOFF; o++) {
+        nr[o] = 0;
         for (i = 0; i < ns[o]; i++) {
             const int16_t *q = model_row(m, slot[o][i]);
-            const float *r;
             if (q == NULL)
                 continue;
-            r = m->frows + (q - m->rows);
-            __builtin_prefetch(r);
-            __builtin_prefetch(r + ENT_NL - 1);
-            rows[o][nr[o]++] = r;
+            __builtin_prefetch(q);
+            __builtin_prefetch(q + ENT_NL - 1);
+            rows[o][nr[o]++] = q;
         }
+    }
+    return info;
+}
+
+static const ent_lexinfo *word_rows_sse(const ent_model *m, const char *s, size_t len, float *out)
+{
+    const int16_t *rows[ENT_NOFF][ENT_MAXFEAT];
+    int nr[ENT_NOFF], i, o;
+    const ent_lexinfo *info = word_rows_find(m, s, len, rows, nr);
     for (o = 0; o < ENT_NOFF; o++) {
-        ent_v4f a0 = {0, 0, 0, 0}, a1 = a0, a2 = a0, a3 = a0;
+        __m128 a0 = _mm_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, ws = _mm_set1_ps(m->h.wscale);
         float a4 = 0, *e = out + o * ENT_NL;
         for (i = 0; i < nr[o]; i++) {
-            const float *r = rows[o][i];
-            ENT_ROW_ADD(r);
+            const int16_t *q = rows[o][i];
+            __m128i lo = _mm_loadu_si128((const __m128i *)(const void *)q),
+                    hi = _mm_loadu_si128((const __m128i *)(const void *)(q + 8));
+            a0 = _mm_add_ps(a0, _mm_mul_ps(_mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(lo, lo), 16)), ws));
+            a1 = _mm_add_ps(a1, _mm_mul_ps(_mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpackhi_epi16(lo, lo), 16)), ws));
+            a2 = _mm_add_ps(a2, _mm_mul_ps(_mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(hi, hi), 16)), ws));
+            a3 = _mm_add_ps(a3, _mm_mul_ps(_mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpackhi_epi16(hi, hi), 16)), ws));
+            a4 += (float)q[16] * m->h.wscale;
         }
         memcpy(e, &a0, 16);
         memcpy(e + 4, &a1, 16);
@@ -1646,6 +1693,46 @@ static const ent_lexinfo *word_rows(const ent_model *m, const char *s, size_t le
         e[16] = a4;
     }
     return info;
+}
+
+#ifdef ENT_WIDE
+/* The same with labels 0..15 of a row made into floats, scaled and added
+ * in one 16-lane vector each: the same products and sums (not fused). */
+__attribute__((target("avx512f"))) static const ent_lexinfo *word_rows_wide(const ent_model *m, const char *s,
+                                                                           size_t len, float *out)
+{
+    const int16_t *rows[ENT_NOFF][ENT_MAXFEAT];
+    int nr[ENT_NOFF], i, o;
+    const ent_lexinfo *info = word_rows_find(m, s, len, rows, nr);
+    __m512 ws = _mm512_set1_ps(m->h.wscale);
+    for (o = 0; o < ENT_NOFF; o++) {
+        __m512 a = _mm512_setzero_ps();
+        float a4 = 0, *e = out + o * ENT_NL;
+        for (i = 0; i < nr[o]; i++) {
+            const int16_t *q = rows[o][i];
+            __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)q);
+            __m512 p = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi16_epi32(v)), ws);
+            float p4 = (float)q[16] * m->h.wscale;
+            /* (each product rounded, then added, as the others do: with
+             * AVX-512 the compiler may fuse them into one rounding) */
+            __asm__("" : "+v"(p), "+x"(p4));
+            a = _mm512_add_ps(a, p);
+            a4 += p4;
+        }
+        _mm512_storeu_ps(e, a);
+        e[16] = a4;
+    }
+    return info;
+}
+#endif
+
+static const ent_lexinfo *word_rows(const ent_model *m, const char *s, size_t len, float *out)
+{
+#ifdef ENT_WIDE
+    if (have_wide())
+        return word_rows_wide(m, s, len, out);
+#endif
+    return word_rows_sse(m, s, len, out);
 }
 
 static inline uint32_t ptab_home(uint64_t key)
@@ -1807,13 +1894,6 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
         fail(err, errlen, "%s", "model weight index is corrupt");
         goto bad;
     }
-    m->frows = malloc(sizeof *m->frows * ((size_t)m->h.nrows * ENT_NL + 1));
-    if (m->frows == NULL) {
-        fail(err, errlen, "%s", "out of memory");
-        goto bad;
-    }
-    for (i = 0; i < (uint64_t)m->h.nrows * ENT_NL; i++)
-        m->frows[i] = (float)m->rows[i] * m->h.wscale;
     m->lex.n = m->h.nlex;
     m->lex.info = (const ent_lexinfo *)p;
     p += PAD8((uint64_t)m->h.nlex * sizeof(ent_lexinfo));
@@ -1956,7 +2036,6 @@ ENT_API void entities_model_free(ent_model *m)
     if (m->vent != NULL)
         munmap(m->vent, m->vent_bytes);
     free(m->prow);
-    free(m->frows);
     if (m->map != NULL)
         munmap(m->map, m->map_size);
     free(m);
@@ -1981,8 +2060,7 @@ ENT_API int entities_scratch_fit(ent_scratch *s, size_t n)
 #ifdef MADV_HUGEPAGE
         madvise(s->cache, bytes, MADV_HUGEPAGE);
 #endif
-        memset(s->cache->key, 0, sizeof s->cache->key);
-        memset(s->cache->stamp, 0, sizeof s->cache->stamp);
+        memset(s->cache->set, 0, sizeof s->cache->set);
         s->sent = 0;
     }
     if (n <= s->cap)
@@ -2021,6 +2099,17 @@ ENT_API void entities_scratch_free(ent_scratch *s)
     free(s->spill);
     free(s->cache);
     memset(s, 0, sizeof *s);
+}
+
+/* Fetch the cache lines of the n bytes at p, from the line of the first
+ * to the line of the last (a record of a known word, 392 bytes, or the
+ * rows of a word the model does not list, 340 bytes, starts anywhere in
+ * a line). */
+static inline void ent_prefetch_lines(const void *p, size_t n)
+{
+    uintptr_t a = (uintptr_t)p & ~(uintptr_t)63, e = (uintptr_t)p + n;
+    for (; a < e; a += 64)
+        __builtin_prefetch((const void *)a);
 }
 
 /* The record of the known word s (hash h = word_key(s, len, 2, 0)), or
@@ -2083,7 +2172,8 @@ static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const
 {
     ent_cache *cache = sc->cache;
     struct vent *v = vent_find(m, s, len, h);
-    uint32_t slot;
+    ent_cacheset *set;
+    unsigned w;
     float *rows;
     if (v != NULL) {
         if (__builtin_expect(__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VENT_READY, 1)) {
@@ -2093,72 +2183,46 @@ static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const
         return vent_rows(m, sc, v, s, len, i, info);
     }
     /* not in the vocabulary: the worker's cache, keyed by hash and length,
-     * two ways to a set (the two slots of the pair slot, slot ^ 1) */
+     * two ways to a set (the keys and stamps of both in one place) */
     h = mix64(h ^ len) | 1;
-    slot = (uint32_t)(h >> (64 - ENT_CACHE_BITS)) & ~1u;
-    if (cache->key[slot] != h)
-        slot ^= 1;
-    if (cache->key[slot] == h) {
-        cache->stamp[slot] = sc->sent;
-        *info = cache->info[slot];
-        return cache->rows[slot];
+    set = &cache->set[h >> (64 - ENT_CACHE_BITS) >> 1];
+    w = set->key[0] == h ? 0 : 1;
+    if (set->key[w] == h) {
+        ent_cacheslot *cs = &cache->slot[2 * (size_t)(set - cache->set) + w];
+        /* (its rows are read once the position features are made) */
+        ent_prefetch_lines(cs, sizeof *cs);
+        set->stamp[w] = sc->sent;
+        *info = set->info[w] != 0 ? &m->lex.info[set->info[w] - 1] : NULL;
+        return cs->rows;
     }
     /* not there: the way used longer ago (an empty one has stamp 0) */
-    if (cache->stamp[slot ^ 1] < cache->stamp[slot])
-        slot ^= 1;
-    if (cache->stamp[slot] == sc->sent) {
+    w = set->stamp[0] < set->stamp[1] ? 0 : 1;
+    if (set->stamp[w] == sc->sent) {
         /* other words of this sentence hold both ways: their rows are in
          * use, so this word's go to the sentence's own spare rows */
         rows = sc->spill + i * ENT_NOFF * ENT_NL;
         *info = word_rows(m, s, len, rows);
         return rows;
     }
-    rows = cache->rows[slot];
-    *info = word_rows(m, s, len, rows);
-    cache->info[slot] = *info;
-    cache->key[slot] = h;
-    cache->stamp[slot] = sc->sent;
-    return rows;
+    {
+        ent_cacheslot *cs = &cache->slot[2 * (size_t)(set - cache->set) + w];
+        *info = word_rows(m, s, len, cs->rows);
+        /* (an entry of the model's lexicon, kept as its number) */
+        set->info[w] = *info != NULL ? (uint32_t)(*info - m->lex.info) + 1 : 0;
+        set->key[w] = h;
+        set->stamp[w] = sc->sent;
+        return cs->rows;
+    }
 }
 
-ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
-                              size_t n, ent_scratch *sc, float *em)
+/* The emissions of a sentence from its words' rows (rp) and its position
+ * features (sc->pf, sc->npf):
+ * position p sums what the words at p-2 .. p+2 add at offsets -2 .. 2,
+ * then the rows of its position features, in that order, in registers. */
+static void emissions_sum(const ent_model *m, const ent_scratch *sc, const float *const *rp, size_t n, float *em)
 {
     size_t i;
     int l, k;
-    const float **rp = sc->rows;
-    uint64_t *hs = sc->pf; /* the words' hashes, until the position features */
-    /* the look-ups of a sentence's words in three passes, so that their
-     * cache misses overlap: the index slots, then the records, then the rows */
-    for (i = 0; i < n; i++) {
-        hs[i] = word_key(toks[i].s, toks[i].len, 2, 0);
-        __builtin_prefetch(&m->vindex[(uint32_t)hs[i] & m->vmask]);
-    }
-    for (i = 0; i < n; i++) {
-        uint64_t e = m->vindex[(uint32_t)hs[i] & m->vmask];
-        if (e != 0 && (e >> 32) == (hs[i] >> 32)) {
-            const char *v = (const char *)&m->vent[(uint32_t)e - 1];
-            size_t b;
-            for (b = 0; b < sizeof(struct vent); b += 64)
-                __builtin_prefetch(v + b);
-        } else {
-            uint64_t h = mix64(hs[i] ^ toks[i].len) | 1;
-            __builtin_prefetch(&sc->cache->key[(h >> (64 - ENT_CACHE_BITS)) & ~(uint64_t)1]);
-        }
-    }
-    if (++sc->sent == 0) {
-        memset(sc->cache->stamp, 0, sizeof sc->cache->stamp);
-        sc->sent = 1;
-    }
-    for (i = 0; i < n; i++)
-        rp[i] = token_rows(m, sc, toks[i].s, toks[i].len, hs[i], i, &sc->info[i]);
-    /* (as codes, where the rows of all position features are at hand) */
-    if (m->ptab_ok)
-        pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf, 1);
-    else
-        pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf, 0);
-    /* position p sums what the words at p-2 .. p+2 add at offsets -2 .. 2,
-     * then the rows of its position features, in that order, in registers */
     for (i = 0; i < n; i++) {
         float *e = em + i * ENT_NL;
         ent_v4f a0, a1, a2, a3;
@@ -2197,6 +2261,87 @@ ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, co
                     e[l] += (float)q[l] * m->h.wscale;
             }
     }
+}
+
+#ifdef ENT_WIDE
+/* The same with labels 0..15 of a row in one 16-lane vector (and label 16
+ * apart, as before): the same additions for each label, in the same
+ * order, so the same sums. */
+__attribute__((target("avx512f"))) static void emissions_sum_wide(const ent_model *m, const ent_scratch *sc,
+                                                                 const float *const *rp, size_t n, float *em)
+{
+    size_t i;
+    int k;
+    for (i = 0; i < n; i++) {
+        const float *r = rp[i] + ENT_WIN * ENT_NL;
+        __m512 a = _mm512_loadu_ps(r);
+        float a4 = r[16];
+#define ENT_ROW_ADD16(q)                                                          \
+    do {                                                                          \
+        const float *q_ = (q);                                                    \
+        a = _mm512_add_ps(a, _mm512_loadu_ps(q_));                                \
+        a4 += q_[16];                                                             \
+    } while (0)
+        if (i >= 1)
+            ENT_ROW_ADD16(rp[i - 1] + (ENT_WIN - 1) * ENT_NL);
+        if (i >= 2)
+            ENT_ROW_ADD16(rp[i - 2]);
+        if (i + 1 < n)
+            ENT_ROW_ADD16(rp[i + 1] + (ENT_WIN + 1) * ENT_NL);
+        if (i + 2 < n)
+            ENT_ROW_ADD16(rp[i + 2] + (ENT_WIN + 2) * ENT_NL);
+        for (k = 0; k < sc->npf[i]; k++) {
+            uint16_t f = m->pcode[sc->pf[i * ENT_MAXPOS + k]];
+            if (f != 0)
+                ENT_ROW_ADD16(m->prow[f]);
+        }
+#undef ENT_ROW_ADD16
+        _mm512_storeu_ps(em + i * ENT_NL, a);
+        em[i * ENT_NL + 16] = a4;
+    }
+}
+#endif
+
+ENT_API void entities_model_emissions(const ent_model *m, const ent_doc *doc, const ent_tok *toks,
+                              size_t n, ent_scratch *sc, float *em)
+{
+    size_t i;
+    const float **rp = sc->rows;
+    uint64_t *hs = sc->pf; /* the words' hashes, until the position features */
+    /* the look-ups of a sentence's words in three passes, so that their
+     * cache misses overlap: the index slots, then the records, then the rows */
+    for (i = 0; i < n; i++) {
+        hs[i] = word_key(toks[i].s, toks[i].len, 2, 0);
+        __builtin_prefetch(&m->vindex[(uint32_t)hs[i] & m->vmask]);
+    }
+    for (i = 0; i < n; i++) {
+        uint64_t e = m->vindex[(uint32_t)hs[i] & m->vmask];
+        if (e != 0 && (e >> 32) == (hs[i] >> 32)) {
+            ent_prefetch_lines(&m->vent[(uint32_t)e - 1], sizeof(struct vent));
+        } else {
+            uint64_t h = mix64(hs[i] ^ toks[i].len) | 1;
+            __builtin_prefetch(&sc->cache->set[h >> (64 - ENT_CACHE_BITS) >> 1]);
+        }
+    }
+    if (++sc->sent == 0) {
+        for (i = 0; i < (size_t)1 << (ENT_CACHE_BITS - 1); i++)
+            sc->cache->set[i].stamp[0] = sc->cache->set[i].stamp[1] = 0;
+        sc->sent = 1;
+    }
+    for (i = 0; i < n; i++)
+        rp[i] = token_rows(m, sc, toks[i].s, toks[i].len, hs[i], i, &sc->info[i]);
+    /* (as codes, where the rows of all position features are at hand) */
+    if (m->ptab_ok)
+        pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf, 1);
+    else
+        pos_feats(&m->lex, doc, toks, n, sc->info, sc->pf, sc->npf, 0);
+#ifdef ENT_WIDE
+    if (m->ptab_ok && have_wide()) {
+        emissions_sum_wide(m, sc, rp, n, em);
+        return;
+    }
+#endif
+    emissions_sum(m, sc, rp, n, em);
 }
 
 /* Add the row of position feature key to e. */

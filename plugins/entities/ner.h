@@ -252,11 +252,17 @@ ENT_API const ent_lex *entities_model_lex(const ent_model *m);
 #ifndef ENT_CACHE_BITS /* (the tests also build with a cache of two words) */
 #define ENT_CACHE_BITS 14
 #endif
+typedef struct ent_cacheset {             /* the two ways of a set, in one place */
+    uint64_t key[2];
+    uint32_t stamp[2];                      /* the sentence that last used each */
+    uint32_t info[2];                       /* the word's lexicon entry + 1 (0: none) */
+} ent_cacheset;
+typedef struct ent_cacheslot {              /* a way's rows */
+    float rows[ENT_NOFF * ENT_NL];
+} ent_cacheslot;
 typedef struct ent_cache {
-    uint64_t key[1u << ENT_CACHE_BITS];
-    const ent_lexinfo *info[1u << ENT_CACHE_BITS];
-    uint32_t stamp[1u << ENT_CACHE_BITS];   /* the sentence that last used it */
-    float rows[1u << ENT_CACHE_BITS][ENT_NOFF * ENT_NL];
+    ent_cacheset set[1u << (ENT_CACHE_BITS - 1)];
+    ent_cacheslot slot[1u << ENT_CACHE_BITS]; /* slot 2 * s + w: way w of set s */
 } ent_cache;
 
 /* Scratch of one worker for entities_model_emissions(): grown to fit. */

@@ -204,6 +204,59 @@ static void sse_with_back(const ent_dec *d, const float *em, size_t n, size_t fr
     viterbi_sse(d, em, n, from, changed, fwd, out);
 }
 
+/* A sentence's emissions summed with labels 0..15 of a row in one
+ * 16-lane vector are those summed four lanes at a time, bit for bit:
+ * rows of random floats and of numbers on a grid (whose sums round
+ * alike more often), and position features of random codes, with and
+ * without rows in the model. */
+START_TEST(test_emissions_sum_wide)
+{
+#ifdef ENT_WIDE
+    enum { N = 64 };
+    static float rows[N][ENT_NOFF * ENT_NL], em1[N * ENT_NL], em2[N * ENT_NL];
+    const float *rp[N];
+    char path[1024], err[1280];
+    const char *top = getenv("top_srcdir");
+    ent_scratch sc;
+    ent_model *m;
+    uint32_t codes[ENT_POS_NCODES], ncodes = 0, c;
+    unsigned round, withrow = 0;
+    if (!have_wide())
+        return;
+    memset(&sc, 0, sizeof sc);
+    ck_assert_int_eq(entities_scratch_fit(&sc, N), 0);
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    ck_assert(m->ptab_ok);
+    for (c = 0; c < ENT_POS_NCODES; c++)
+        if (m->pcode[c] != 0)
+            codes[ncodes++] = c;
+    ck_assert_uint_gt(ncodes, 50);
+    for (round = 0; round < 3000; round++) {
+        size_t n = 1 + next_rand() % N, i, k;
+        for (i = 0; i < n; i++) {
+            for (k = 0; k < ENT_NOFF * ENT_NL; k++)
+                rows[i][k] = round % 2 ? grid() : (float)((int)(next_rand() % 2000001) - 1000000) * 1.37e-6f;
+            rp[i] = rows[i];
+            sc.npf[i] = (uint8_t)(next_rand() % (ENT_MAXPOS + 1));
+            for (k = 0; k < sc.npf[i]; k++) {
+                int has = next_rand() % 4 != 0;
+                sc.pf[i * ENT_MAXPOS + k] = has ? codes[next_rand() % ncodes] : next_rand() % ENT_POS_NCODES;
+                withrow += m->pcode[sc.pf[i * ENT_MAXPOS + k]] != 0;
+            }
+        }
+        emissions_sum(m, &sc, rp, n, em1);
+        emissions_sum_wide(m, &sc, rp, n, em2);
+        ck_assert_msg(memcmp(em1, em2, n * ENT_NL * sizeof *em1) == 0, "round %u", round);
+    }
+    ck_assert_uint_gt(withrow, 100000);
+    entities_scratch_free(&sc);
+    entities_model_free(m);
+#endif
+}
+END_TEST
+
 START_TEST(test_viterbi_sse)
 {
     check_viterbi(sse_with_back, "viterbi_sse", 0);
@@ -544,11 +597,11 @@ START_TEST(test_vent_race)
 }
 END_TEST
 
-/* What a word adds at each offset, from the rows made into floats at load
- * and summed in registers, is to the bit what the rows as stored, made
- * into floats at each use and summed in memory, give: for every word of
- * the built-in model's vocabulary and of its lexicon, each capitalised,
- * in capitals and with a letter more, and for random words. */
+/* What a word adds at each offset, from the stored rows made into floats
+ * four or sixteen at a time and summed in registers, is to the bit what
+ * the rows made into floats one at a time and summed in memory give: for
+ * every word of the built-in model's vocabulary and of its lexicon, each
+ * capitalised, in capitals and with a letter more, and for random words. */
 static void rows_agree(const ent_model *m, const char *s, size_t len, unsigned *nonzero)
 {
     float a[ENT_NOFF * ENT_NL], b[ENT_NOFF * ENT_NL];
@@ -556,8 +609,18 @@ static void rows_agree(const ent_model *m, const char *s, size_t len, unsigned *
     int o, l;
     memset(a, 0xa5, sizeof a);
     memset(b, 0x5a, sizeof b);
-    ia = word_rows(m, s, len, a);
     ib = word_rows_plain(m, s, len, b);
+    ia = word_rows_sse(m, s, len, a);
+    ck_assert_msg(ia == ib && memcmp(a, b, sizeof a) == 0, "word \"%.*s\"", (int)len, s);
+#ifdef ENT_WIDE
+    /* (and the sums of 16 lanes at once, where the processor has them) */
+    if (have_wide()) {
+        memset(a, 0xa5, sizeof a);
+        ia = word_rows_wide(m, s, len, a);
+        ck_assert_msg(ia == ib && memcmp(a, b, sizeof a) == 0, "word \"%.*s\" (16 lanes)", (int)len, s);
+    }
+#endif
+    ia = word_rows(m, s, len, a);
     ck_assert_msg(ia == ib && memcmp(a, b, sizeof a) == 0, "word \"%.*s\"", (int)len, s);
     for (o = 0; o < ENT_NOFF; o++)
         for (l = 0; l < ENT_NL; l++)
@@ -862,6 +925,7 @@ static Suite *decode_suite(void)
     Suite *s = suite_create("entities decoding");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_viterbi_sse);
+    tcase_add_test(tc, test_emissions_sum_wide);
     tcase_add_test(tc, test_viterbi_wide);
     tcase_add_test(tc, test_marginals);
     tcase_add_test(tc, test_step_back);

@@ -519,6 +519,56 @@ START_TEST(test_grouping_leading_or_trailing_part)
 }
 END_TEST
 
+/* The label strings are made once and shared by the entities of every
+ * record: a record freed (on any thread, in any order) leaves the
+ * others' labels as they were, and each entity's label is the same text
+ * as a string of its own would be. */
+START_TEST(test_labels_shared_across_records)
+{
+    const tp_plugin *p = entities_LTX_textpipe_plugin();
+    void *inst = with_list("Sandworm\tTHREAT_GROUP\nAngela Merkel\tPER\n"), *w = NULL;
+    const char *text = "Angela Merkel said Sandworm attacked Paris. Sandworm denied it in London.";
+    json_t *rec[3];
+    tp_error err;
+    size_t r, i;
+    json_t *e;
+    ck_assert_int_eq(p->worker_init(&w, inst, &err), TP_OK);
+    for (r = 0; r < 3; r++) {
+        rec[r] = json_object();
+        json_object_set_new(rec[r], "text", json_string(text));
+        ck_assert_int_eq(p->process(inst, w, rec[r], &err), TP_OK);
+    }
+    /* the same labels object in each record, counted once for each use
+     * and once for the stage */
+    e = json_array_get(json_object_get(rec[0], "entities"), 0);
+    ck_assert_ptr_eq(json_object_get(e, "label"),
+                     json_object_get(json_array_get(json_object_get(rec[2], "entities"), 0), "label"));
+    ck_assert_uint_ge(json_object_get(e, "label")->refcount, 4);
+    json_decref(rec[1]);
+    p->worker_fini(inst, w);
+    for (r = 0; r < 3; r += 2) {
+        char *dump = json_dumps(json_object_get(rec[r], "entities"), JSON_COMPACT);
+        size_t groups = 0;
+        json_array_foreach(json_object_get(rec[r], "entities"), i, e) {
+            const char *t = json_string_value(json_object_get(e, "text"));
+            const char *l = json_string_value(json_object_get(e, "label"));
+            if (strcmp(t, "Sandworm") == 0) {
+                ck_assert_str_eq(l, "THREAT_GROUP");
+                groups++;
+            } else if (strcmp(t, "Angela Merkel") == 0)
+                ck_assert_str_eq(l, "PER");
+            ck_assert_uint_eq(json_string_length(json_object_get(e, "label")), strlen(l));
+        }
+        ck_assert_uint_eq(groups, 2);
+        ck_assert_ptr_nonnull(strstr(dump, "\"label\":\"THREAT_GROUP\""));
+        ck_assert_ptr_nonnull(strstr(dump, "\"text\":\"Angela Merkel\",\"label\":\"PER\""));
+        free(dump);
+        json_decref(rec[r]);
+    }
+    destroy(inst);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("entities");
@@ -536,6 +586,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_bad_lists_refused);
     tcase_add_test(tc, test_grouping_acronym_and_surname);
     tcase_add_test(tc, test_grouping_leading_or_trailing_part);
+    tcase_add_test(tc, test_labels_shared_across_records);
     suite_add_tcase(s, tc);
     return s;
 }
