@@ -1740,15 +1740,80 @@ static int64_t us_attribution_at(us_doc *d, size_t s, uint32_t i, int32_t *last)
     return (int64_t)i + 1;
 }
 
+/* A dash that signs a quotation: a dash of us_is_dash, the horizontal bar
+ * (U+2015) or "--". */
+static int us_is_signature_dash(const us_doc *d, uint32_t i)
+{
+    const us_tok *t = &d->tk[i];
+    const unsigned char *p = (const unsigned char *)d->text + t->s;
+    if (us_is_dash(d, i))
+        return 1;
+    if (t->kind != US_T_PUNCT)
+        return 0;
+    if (t->e - t->s == 2)
+        return p[0] == '-' && p[1] == '-';
+    return t->e - t->s == 3 && p[0] == 0xe2 && p[1] == 0x80 && p[2] == 0x95;
+}
+
+/* A quotation signed after a dash, as pull quotes, letters and quoted
+ * posts are: "“We will not wait.” ― Ana Ruiz".  The dash is the cue and
+ * the name after it the source: one to five capitalised words (initials
+ * with their full stops), ending the text or the line, or followed by
+ * punctuation or a quotation mark.  q: a quotation chain's last region,
+ * not yet attributed; s: the sentence of the token after it.  1 when it
+ * makes an attribution, 0 when not, -1 out of memory. */
+static int us_dash_signed(us_doc *d, size_t s, int32_t q)
+{
+    us_worker *w = d->w;
+    uint32_t p = w->quotes[q].b + 1, k, n = 0;
+    int32_t aid;
+    us_attr *at;
+    if (p >= d->nt || !us_is_signature_dash(d, p))
+        return 0;
+    for (k = p + 1; k < d->nt && n <= 5; k++) {
+        const us_tok *t = &d->tk[k];
+        if (k > p + 1 && (t->flags & US_F_LINE))
+            break;
+        if (t->kind == US_T_WORD && (t->flags & US_F_CAP))
+            n++;
+        else if (!(n > 0 && us_punct_is(d, k, '.') && d->tk[k - 1].kind == US_T_WORD &&
+                   d->tk[k - 1].e - d->tk[k - 1].s == 1))
+            break;
+    }
+    if (n == 0 || n > 5)
+        return 0;
+    if (k < d->nt && !(d->tk[k].flags & US_F_LINE) && d->tk[k].kind != US_T_QUOTE &&
+        !us_punct_is(d, k, '.') && !us_punct_is(d, k, ',') && !us_punct_is(d, k, ';') &&
+        !us_punct_is(d, k, '(') && !us_punct_is(d, k, ')'))
+        return 0;
+    at = us_attr_add(w, &aid, s, K_DIRECT, p, p + 1, (int32_t)(p + 1), (int32_t)k);
+    if (at == NULL)
+        return -1;
+    us_set_quote_content(d, at, q, aid);
+    return 1;
+}
+
 static int us_find_attributions(us_doc *d)
 {
     us_worker *w = d->w;
-    size_t s, c = 0;
+    size_t s, c = 0, qc = 0;
     w->n_attrs = 0;
     for (s = 0; s < w->n_sents; s++) {
         const us_sent *st = &w->sents[s];
         int64_t i;
         int32_t last = -1;
+        /* quotations signed after a dash that opens this sentence or lies
+         * in it (before the sentence's other rules) */
+        for (; qc < w->n_quotes && w->quotes[qc].b + 1 < st->te; qc++) {
+            const us_quote *r = &w->quotes[qc];
+            int k;
+            if (r->b + 1 < st->ts || r->tail != (int32_t)qc || r->attr >= 0)
+                continue;
+            if ((k = us_dash_signed(d, s, (int32_t)qc)) < 0)
+                return -1;
+            if (k > 0)
+                last = (int32_t)w->n_attrs - 1;
+        }
         if (st->headline) {
             int r = us_headline_colon(d, s);
             if (r < 0)
@@ -2605,11 +2670,16 @@ static int us_tag_merge(us_doc *d)
     for (k = 0; k < w->n_quotes; k++)
         if (w->quotes[k].attr >= 0)
             w->quotes[k].attr = w->remap[w->quotes[k].attr];
-    /* Mark the cues still standing. */
+    /* Mark the cues still standing (8), and their sources (16): a cue the
+     * model sees inside a name the rules gave as a source ("― Pia Lund")
+     * is no attribution of its own. */
     for (k = 0; k < kept; k++) {
+        const us_attr *at = &w->attrs[k];
         uint32_t i;
-        for (i = w->attrs[k].cue0; i < w->attrs[k].cue1; i++)
+        for (i = at->cue0; i < at->cue1; i++)
             w->ti[i].rule |= 8;
+        for (i = at->src0 >= 0 ? (uint32_t)at->src0 : 0; at->src0 >= 0 && i < (uint32_t)at->src1; i++)
+            w->ti[i].rule |= 16;
     }
     for (s = 0; s < w->n_sents; s++) {
         const us_sent *st = &w->sents[s];
@@ -2627,7 +2697,7 @@ static int us_tag_merge(us_doc *d)
             c1 = us_tag_span_end(w, i, st->te);
             i = c1;
             for (j = c0; j < c1; j++)
-                taken |= (w->ti[j].rule & 8) != 0;
+                taken |= (w->ti[j].rule & (8 | 16)) != 0;
             if (taken)
                 continue;
             for (j = st->ts; j < st->te;) {

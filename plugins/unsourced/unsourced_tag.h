@@ -274,7 +274,8 @@ typedef struct us_tokinfo {
     uint64_t suf;    /* hash of its last three bytes */
     uint8_t shape;   /* 0 lower word, 1 capitalised, 2 all capitals, 3 number, 4 punctuation,
                         5 opening quote, 6 closing quote, 7 other quote */
-    uint8_t rule;    /* 0 none, 1 source, 2 cue, 3 content (by the rules); | 4 in a quotation */
+    uint8_t rule;    /* 0 none, 1 source, 2 cue, 3 content (by the rules); | 4 in a quotation;
+                        after the model: | 8 a standing cue, | 16 a standing source */
     uint8_t pad[6];
 } us_tokinfo;
 
