@@ -916,10 +916,12 @@ static int us_np_word(const us_doc *d, uint32_t i)
         if (t->tags & US_STOP)
             return 0;
         if ((t->tags & US_CUE) && !(t->flags & US_F_CAP) && !(t->tags & (US_DET | US_PREP))) {
-            /* A cue word after a determiner or a name is a noun: "the report". */
+            /* A cue word after a determiner, a name, a possessive or "own"
+             * is a noun: "the report", "the board's own forecast". */
             const us_tok *p = i > 0 ? &d->tk[i - 1] : NULL;
             return p != NULL && p->kind == US_T_WORD && !(p->tags & US_STOP) &&
-                   ((p->tags & US_DET) || (p->flags & US_F_CAP));
+                   ((p->tags & US_DET) || (p->flags & US_F_CAP) || us_word_is(d, i - 1, "own") ||
+                    us_ends_with(d, i - 1, "'s") || us_ends_with(d, i - 1, "\xe2\x80\x99s"));
         }
         return 1;
     }
