@@ -1654,11 +1654,11 @@ static void us_rule_starts(us_doc *d)
         return;
     }
     /* The tokeniser left each word's entry byte (US_S_*) and whether it
-     * may be a superlative in its pad: no branch but on phrases.  The
-     * arrays in locals: the stores could alias them otherwise. */
+     * may be a superlative in its pad, and marked a colon of its own: no
+     * branch but on phrases, no read of the text.  The arrays in locals:
+     * the stores could alias them otherwise. */
     {
         const us_tok *tk = d->tk;
-        const char *text = d->text;
         uint32_t *ptags = w->ptags, *as = w->a_start, *rs = w->r_start, *qs = w->q_start;
         size_t nt = d->nt;
         for (k = 0; k < nt; k++) {
@@ -1669,7 +1669,7 @@ static void us_rule_starts(us_doc *d)
                 pt = us_phrase_tags_at(d, (uint32_t)k, (uint32_t)nt);
                 b |= (pt & US_REASON_START) ? US_S_REASON : 0;
             }
-            a = (b & US_S_ATTR) | ((t.kind == US_T_PUNCT) & (t.e - t.s == 1) & (text[t.s] == ':'));
+            a = (b & US_S_ATTR) | ((unsigned)t.pad & US_TK_COLON);
             r = (b & US_S_REASON) | (t.pad & US_TK_EST) | (t.kind == US_T_NUM);
             ptags[k] = pt;
             as[na] = (uint32_t)k;
@@ -2458,8 +2458,7 @@ static int us_tag_window(us_doc *d, us_sent *st, uint32_t wl, uint32_t wr)
         const us_tok *t = &d->tk[k];
         const unsigned r = w->ti[k].rule;
         rules |= r;
-        if ((t->tags & US_TAG_GATE) || (r & 3) == 2 || t->kind == US_T_QUOTE ||
-            (t->kind == US_T_PUNCT && t->e - t->s == 1 && d->text[t->s] == ':')) {
+        if ((t->tags & US_TAG_GATE) || (r & 3) == 2 || t->kind == US_T_QUOTE || (t->pad & US_TK_COLON)) {
             if (a == UINT32_MAX)
                 a = k;
             b = k + 1;
