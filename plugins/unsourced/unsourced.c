@@ -79,23 +79,13 @@ typedef struct us_instance {
     uint8_t *estart; /* per lexicon entry: US_S_* (us_entry_starts) */
 } us_instance;
 
-/* Constant strings, shared by every record a worker writes.  Each worker
+/* Constant strings (kinds, qualities, statuses, reasons, entity labels),
+ * shared by every record a worker writes.  Each worker
  * has its own: jansson counts references with atomic operations, and
  * workers on other cores counting the same strings would pass their
  * cache lines back and forth on every record. */
-#define US_CUE_SLOTS 64 /* cached cue texts (a power of two) */
-#define US_CUE_LEN 22   /* bytes of the longest cached cue text */
-typedef struct us_cue_slot {
-    uint8_t len;
-    char b[US_CUE_LEN + 1];
-    json_t *s;
-} us_cue_slot;
 typedef struct us_strings {
     json_t *quality[4], *kind[5], *reason[6], *status[4], *label[5];
-    /* The texts of recent cues ("said", "told", "according to"): a
-     * record's cue spans share the worker's string object of the same
-     * bytes (us_cue_text); a slot holds the last text that hashed to it. */
-    us_cue_slot cue[US_CUE_SLOTS];
 } us_strings;
 
 typedef struct us_sent {
@@ -294,8 +284,6 @@ static void us_strings_free(us_strings *st)
         json_decref(st->reason[k]);
     for (k = 0; k < 5; k++)
         json_decref(st->label[k]);
-    for (k = 0; k < US_CUE_SLOTS; k++)
-        json_decref(st->cue[k].s);
     memset(st, 0, sizeof *st);
 }
 
@@ -491,7 +479,7 @@ typedef struct us_doc {
     size_t r_next; /* us_reasons: the first of r_start not before the sentence */
     const uint8_t *estart; /* the instance's */
     int plain;     /* visit every token in the rule scans (tests) */
-    int fresh;     /* every integer and cue text made anew (us_int, us_cue_text; tests) */
+    int fresh;     /* every integer made anew (us_int; tests) */
 } us_doc;
 
 static int us_punct_is(const us_doc *d, uint32_t i, char c)
@@ -2209,40 +2197,14 @@ static inline json_t *us_int(const us_doc *d, json_int_t v)
     return json_integer(v);
 }
 
-/* The text of a cue span, bytes [bs, be): the worker's string object of
- * the same bytes where a slot holds one (a new reference), else a new
- * string, which then takes the slot.  Strings are never changed after
- * they are made, so a cached one is the string json_stringn_nocheck would
- * make (d->fresh: always made anew; a test compares the two). */
-static json_t *us_cue_text(us_doc *d, size_t bs, size_t be)
-{
-    const unsigned char *p = (const unsigned char *)d->text + bs;
-    size_t n = be - bs;
-    us_cue_slot *sl;
-    json_t *tx;
-    if (n == 0 || n > US_CUE_LEN || d->fresh)
-        return json_stringn_nocheck(d->text + bs, n);
-    sl = &d->w->str.cue[(n * 37u + p[0] * 5u + p[n / 2] * 11u + p[n - 1]) & (US_CUE_SLOTS - 1)];
-    if (sl->s != NULL && sl->len == n && memcmp(sl->b, p, n) == 0)
-        return json_incref(sl->s);
-    tx = json_stringn_nocheck(d->text + bs, n);
-    if (tx == NULL)
-        return NULL;
-    json_decref(sl->s);
-    sl->s = json_incref(tx);
-    sl->len = (uint8_t)n;
-    memcpy(sl->b, p, n);
-    return tx;
-}
-
 /* tp_span_new of the tokens [a, b): tokens begin and end on whole
  * characters, so its clamping and its second conversion back to bytes
  * change nothing and are left out; the code points come from the
  * document's cursor (a test compares the two): the start's, then the
  * end's by us_cursor_cp's forward walk without its call and tests (the
  * end is a character's first byte or the text's end, but after stray
- * bytes).  With cue set, the text is us_cue_text's. */
-static json_t *us_tok_span_text(us_doc *d, uint32_t a, uint32_t b, json_t **text, int cue)
+ * bytes). */
+static json_t *us_tok_span_text(us_doc *d, uint32_t a, uint32_t b, json_t **text)
 {
     tp_text *t = d->w->t;
     size_t bs = d->tk[a].s, be = d->tk[b - 1].e, s, e, os, oe;
@@ -2260,7 +2222,7 @@ static json_t *us_tok_span_text(us_doc *d, uint32_t a, uint32_t b, json_t **text
         d->cur.b = be;
         d->cur.cp = e;
     }
-    tx = cue ? us_cue_text(d, bs, be) : json_stringn_nocheck(d->text + bs, be - bs);
+    tx = json_stringn_nocheck(d->text + bs, be - bs);
     if (text != NULL)
         *text = tx; /* borrowed from the span */
     if (US_SET_NEW(span, "start", us_int(d, (json_int_t)s)) != 0 ||
@@ -2279,7 +2241,7 @@ fail:
 
 static json_t *us_tok_span(us_doc *d, uint32_t a, uint32_t b)
 {
-    return us_tok_span_text(d, a, b, NULL, 0);
+    return us_tok_span_text(d, a, b, NULL);
 }
 
 static json_t *us_source_json(us_doc *d, const us_attr *at)
@@ -2349,7 +2311,7 @@ static int us_write(us_doc *d, json_t *record, int have_numbers)
                 srcs[3 * ord[k] + 1] = srcs[3 * at->parent + 1];
                 srcs[3 * ord[k] + 2] = srcs[3 * at->parent + 2];
             } else {
-                json_t *cj = us_tok_span_text(d, src->cue0, src->cue1, &srcs[3 * ord[k] + 2], 1);
+                json_t *cj = us_tok_span_text(d, src->cue0, src->cue1, &srcs[3 * ord[k] + 2]);
                 sj = us_source_json(d, src);
                 if (sj == NULL || cj == NULL) {
                     json_decref(sj);
