@@ -79,12 +79,13 @@ typedef struct us_instance {
     uint8_t *estart; /* per lexicon entry: US_S_* (us_entry_starts) */
 } us_instance;
 
-/* Constant strings, shared by every record a worker writes.  Each worker
+/* Constant strings (kinds, qualities, statuses, reasons, entity labels),
+ * shared by every record a worker writes.  Each worker
  * has its own: jansson counts references with atomic operations, and
  * workers on other cores counting the same strings would pass their
  * cache lines back and forth on every record. */
 typedef struct us_strings {
-    json_t *quality[4], *kind[5], *reason[6], *status[4];
+    json_t *quality[4], *kind[5], *reason[6], *status[4], *label[5];
 } us_strings;
 
 typedef struct us_sent {
@@ -281,6 +282,8 @@ static void us_strings_free(us_strings *st)
         json_decref(st->kind[k]);
     for (k = 0; k < 6; k++)
         json_decref(st->reason[k]);
+    for (k = 0; k < 5; k++)
+        json_decref(st->label[k]);
     memset(st, 0, sizeof *st);
 }
 
@@ -298,6 +301,8 @@ static int us_strings_new(us_strings *st)
         bad |= (st->kind[k] = json_string(us_kind_names[k])) == NULL;
     for (k = 0; k < 6; k++)
         bad |= (st->reason[k] = json_string(us_reason_names[k])) == NULL;
+    for (k = 0; k < 5; k++)
+        bad |= (st->label[k] = json_string(us_label_names[k])) == NULL;
     if (bad) {
         us_strings_free(st);
         return -1;
@@ -1639,11 +1644,11 @@ static void us_rule_starts(us_doc *d)
         return;
     }
     /* The tokeniser left each word's entry byte (US_S_*) and whether it
-     * may be a superlative in its pad: no branch but on phrases.  The
-     * arrays in locals: the stores could alias them otherwise. */
+     * may be a superlative in its pad, and marked a colon of its own: no
+     * branch but on phrases, no read of the text.  The arrays in locals:
+     * the stores could alias them otherwise. */
     {
         const us_tok *tk = d->tk;
-        const char *text = d->text;
         uint32_t *ptags = w->ptags, *as = w->a_start, *rs = w->r_start, *qs = w->q_start;
         size_t nt = d->nt;
         for (k = 0; k < nt; k++) {
@@ -1654,7 +1659,7 @@ static void us_rule_starts(us_doc *d)
                 pt = us_phrase_tags_at(d, (uint32_t)k, (uint32_t)nt);
                 b |= (pt & US_REASON_START) ? US_S_REASON : 0;
             }
-            a = (b & US_S_ATTR) | ((t.kind == US_T_PUNCT) & (t.e - t.s == 1) & (text[t.s] == ':'));
+            a = (b & US_S_ATTR) | ((unsigned)t.pad & US_TK_COLON);
             r = (b & US_S_REASON) | (t.pad & US_TK_EST) | (t.kind == US_T_NUM);
             ptags[k] = pt;
             as[na] = (uint32_t)k;
@@ -2262,7 +2267,10 @@ static inline json_t *us_int(const us_doc *d, json_int_t v)
 /* tp_span_new of the tokens [a, b): tokens begin and end on whole
  * characters, so its clamping and its second conversion back to bytes
  * change nothing and are left out; the code points come from the
- * document's cursor (a test compares the two). */
+ * document's cursor (a test compares the two): the start's, then the
+ * end's by us_cursor_cp's forward walk without its call and tests (the
+ * end is a character's first byte or the text's end, but after stray
+ * bytes). */
 static json_t *us_tok_span_text(us_doc *d, uint32_t a, uint32_t b, json_t **text)
 {
     tp_text *t = d->w->t;
@@ -2271,7 +2279,16 @@ static json_t *us_tok_span_text(us_doc *d, uint32_t a, uint32_t b, json_t **text
     if (span == NULL)
         return NULL;
     s = us_cursor_cp(d, &d->cur, bs);
-    e = us_cursor_cp(d, &d->cur, be);
+    if (d->ascii) {
+        e = be;
+    } else if (be < d->len && us_cont_byte((unsigned char)d->text[be])) {
+        e = us_cursor_cp(d, &d->cur, be); /* stray bytes: walk back */
+    } else {
+        /* us_cursor_cp's forward walk from where the start left it */
+        e = d->cur.cp + us_starts(d->text + d->cur.b, be - d->cur.b);
+        d->cur.b = be;
+        d->cur.cp = e;
+    }
     tx = json_stringn_nocheck(d->text + bs, be - bs);
     if (text != NULL)
         *text = tx; /* borrowed from the span */
@@ -2306,7 +2323,7 @@ static json_t *us_source_json(us_doc *d, const us_attr *at)
     if (at->entity_id != NULL)
         US_SET(src, "entity_id", at->entity_id);
     if (at->label != L_NONE)
-        US_SET_NEW(src, "label", json_string(us_label_names[at->label]));
+        US_SET(src, "label", w->str.label[at->label]);
     if (at->res_attr >= 0) {
         const us_attr *o = &w->attrs[at->res_attr];
         US_SET_NEW(src, "resolved_from", us_tok_span(d, (uint32_t)o->src0, (uint32_t)o->src1));
@@ -2470,8 +2487,7 @@ static int us_tag_window(us_doc *d, us_sent *st, uint32_t wl, uint32_t wr)
         const us_tok *t = &d->tk[k];
         const unsigned r = w->ti[k].rule;
         rules |= r;
-        if ((t->tags & US_TAG_GATE) || (r & 3) == 2 || t->kind == US_T_QUOTE ||
-            (t->kind == US_T_PUNCT && t->e - t->s == 1 && d->text[t->s] == ':')) {
+        if ((t->tags & US_TAG_GATE) || (r & 3) == 2 || t->kind == US_T_QUOTE || (t->pad & US_TK_COLON)) {
             if (a == UINT32_MAX)
                 a = k;
             b = k + 1;

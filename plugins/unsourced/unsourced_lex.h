@@ -138,6 +138,9 @@ typedef struct us_toks {
 /* us_tok.pad of a word in lower case at its start, of six bytes or more,
  * ending in "est" (a superlative maybe: see us_rule_starts) */
 #define US_TK_EST 2
+/* us_tok.pad of a punctuation token that is one colon (a headline's or a
+ * transcript's speaker, see us_rule_starts and us_tag_window) */
+#define US_TK_COLON 4
 /* us_tok.pad >> US_TK_START_SHIFT: the lexicon's start byte of the word's
  * entry (us_lexicon.estart), 0 for a word not listed and other tokens */
 #define US_TK_START_SHIFT 8
@@ -727,8 +730,10 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
                 fl |= opens ? US_F_QOPEN : US_F_QCLOSE;
                 if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_QUOTE, fl) != 0)
                     return -1;
-            } else if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_PUNCT, fl) != 0) {
-                return -1;
+            } else {
+                if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_PUNCT, fl) != 0)
+                    return -1;
+                out->v[out->n - 1].pad = (uint16_t)((c == ':') * US_TK_COLON);
             }
         } else if (c >= 0x80 && us_u8class(u + i, us_u8len(c) <= len - i ? us_u8len(c) : 1) != 0) {
             size_t n = us_u8len(c);

@@ -194,6 +194,12 @@ static int plain_tokenize(us_toks *out, const us_lexicon *lx, const char *text, 
         nl = 0;
         space = 0;
     }
+    /* a colon of its own, by its kind and text */
+    for (i = 0; i < out->n; i++) {
+        us_tok *t = &out->v[i];
+        if (t->kind == US_T_PUNCT && t->e - t->s == 1 && text[t->s] == ':')
+            t->pad |= US_TK_COLON;
+    }
     return 0;
 }
 
