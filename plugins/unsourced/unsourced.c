@@ -1327,8 +1327,16 @@ static int us_verb_cue(us_doc *d, size_t s, uint32_t c0, uint32_t c1, uint32_t c
     if (!have_src && (j < (int64_t)ts || d->tk[j].kind == US_T_QUOTE || us_punct_is(d, (uint32_t)j, ',') ||
                       us_is_dash(d, (uint32_t)j))) {
         /* Inverted: `"...," said Zhao` */
-        if (after < te && ((d->tk[after].flags & US_F_CAP) || (d->tk[after].tags & (US_DET | US_PRON)) ||
-                           us_np_has_cap(d, after, te))) {
+        /* (a pronoun of object or possessive case after the cue is no
+         * speaker: "Reporting its results, ...") */
+        int not_subject = after < te && (d->tk[after].tags & US_PRON) &&
+                          (us_word_is(d, after, "its") || us_word_is(d, after, "his") || us_word_is(d, after, "him") ||
+                           us_word_is(d, after, "her") || us_word_is(d, after, "their") ||
+                           us_word_is(d, after, "them") || us_word_is(d, after, "our") || us_word_is(d, after, "us") ||
+                           us_word_is(d, after, "my") || us_word_is(d, after, "me") || us_word_is(d, after, "your"));
+        if (after < te && !not_subject &&
+            ((d->tk[after].flags & US_F_CAP) || (d->tk[after].tags & (US_DET | US_PRON)) ||
+             us_np_has_cap(d, after, te))) {
             /* a pronoun is a source of one word: `..." said she.` */
             have_src = us_np_right(d, after, te, &a, &b, (d->tk[after].tags & US_PRON) ? 1 : US_NP_MAX);
             if (have_src) {
