@@ -388,3 +388,30 @@ int tp_record_error(json_t *record, const char *stage, const char *message)
         return -1;
     return json_object_set_new(record, "error", o);
 }
+
+/* ---- shared small integers ---- */
+
+static json_t *shared_ints[TP_SHARED_INTS];
+
+static __attribute__((noinline)) json_t *shared_int_new(json_int_t v)
+{
+    json_t *j = json_integer(v), *old = NULL;
+    if (j == NULL)
+        return NULL;
+    j->refcount = (size_t)-1;
+    /* made on first use; a thread that loses the race frees its own */
+    if (__atomic_compare_exchange_n(&shared_ints[v], &old, j, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return j;
+    j->refcount = 1;
+    json_decref(j);
+    return old;
+}
+
+json_t *tp_shared_int(json_int_t v)
+{
+    if (v >= 0 && v < TP_SHARED_INTS) {
+        json_t *j = __atomic_load_n(&shared_ints[v], __ATOMIC_ACQUIRE);
+        return j != NULL ? j : shared_int_new(v);
+    }
+    return json_integer(v);
+}

@@ -58,6 +58,18 @@ size_t tp_text_byte(tp_text *t, size_t cp_offset);
 int tp_text_orig(const tp_text *t, size_t cp_start, size_t cp_end,
                  size_t *orig_start, size_t *orig_end);
 
+/* The integer v as a JSON value for a record.  For 0 <= v < TP_SHARED_INTS
+ * the value is made once for the life of the process and shared by every
+ * record of every thread: its reference count is jansson's "no counting"
+ * mark, (size_t)-1, as json_true()'s is, so json_incref and json_decref
+ * write nothing to it (no cache line passes between cores) and nothing
+ * frees it; it is never changed (a stage that wants another value sets
+ * another value).  Any other v gives a new integer.  Either way use the
+ * result as json_integer()'s (json_object_set_new takes it).  NULL when out
+ * of memory. */
+#define TP_SHARED_INTS 8192
+json_t *tp_shared_int(json_int_t v);
+
 /* A new span object {"start", "end", "text"[, "orig_start", "orig_end"]} for
  * the bytes [byte_start, byte_end) of the loaded text.  NULL when out of
  * memory.  Add the stage's own keys to it with json_object_set_new(). */

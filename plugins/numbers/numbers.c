@@ -449,7 +449,6 @@ typedef struct {
 } numbers_inst;
 
 #define NUMBERS_SHARED_N 512
-#define NUMBERS_INTS_N 4096
 /* Findings read before they are written out as JSON, all together: the
  * code that reads numbers and the code that builds JSON (jansson's, the
  * allocator's) each run in a loop of their own instead of by turns, so
@@ -3751,7 +3750,7 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
 /* Emitting. */
 
 /* Values made once for the life of the process and shared by every
- * finding of every worker: the small integers 0..NUMBERS_INTS_N-1 (offsets
+ * finding of every worker: the small integers (tp_shared_int: offsets
  * near the start of a text, most values) and the constant strings of the
  * stage's tables and literals (kinds, currencies, hedges, units; keyed by
  * their address, which is static).  Their reference count is jansson's
@@ -3763,7 +3762,6 @@ static size_t next_candidate(const numbers_inst *I, const char *s, size_t n, siz
  * strings; reads take no lock) and are never changed: a stage that wants
  * another value replaces the value.  With I->fresh_values (tests) every
  * value is made anew instead. */
-static json_t *numbers_ints[NUMBERS_INTS_N];
 static struct {
     const char *key;
     json_t *v;
@@ -3777,25 +3775,9 @@ static json_t *immortal(json_t *v)
     return v;
 }
 
-static __attribute__((noinline)) json_t *shared_int_new(int64_t v)
-{
-    json_t *j = immortal(json_integer((json_int_t)v)), *old = NULL;
-    if (j == NULL)
-        return NULL;
-    if (__atomic_compare_exchange_n(&numbers_ints[v], &old, j, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-        return j;
-    j->refcount = 1; /* another thread made it first */
-    json_decref(j);
-    return old;
-}
-
 static inline json_t *shared_int(const numbers_worker *W, int64_t v)
 {
-    if (v >= 0 && v < NUMBERS_INTS_N && !W->fresh) {
-        json_t *j = __atomic_load_n(&numbers_ints[v], __ATOMIC_ACQUIRE);
-        return j != NULL ? j : shared_int_new(v);
-    }
-    return json_integer((json_int_t)v);
+    return W->fresh ? json_integer((json_int_t)v) : tp_shared_int((json_int_t)v);
 }
 
 static inline size_t consts_slot(const char *p)

@@ -2236,40 +2236,12 @@ static int us_not_claim(us_doc *d, size_t s)
 
 /* ---- output ---- */
 
-/* The integers 0..US_INTS_N-1 of the output (offsets, sentence and
- * attribution numbers), made once for the life of the process and shared
- * by every record of every worker, as the numbers stage shares its small
- * integers: their reference count is jansson's "no counting" mark,
- * (size_t)-1, as json_true()'s is, so json_incref and json_decref leave
- * them alone (nothing is written to them, no cache line passes between
- * cores) and nothing ever frees them.  Made on first use by a
- * compare-and-swap; never changed (a later stage that wants another value
- * sets another value).  Each saves the record an allocation, and its
- * writer a free. */
-#define US_INTS_N 8192
-static json_t *us_ints[US_INTS_N];
-
-static __attribute__((noinline)) json_t *us_int_new(json_int_t v)
-{
-    json_t *j = json_integer(v), *old = NULL;
-    if (j == NULL)
-        return NULL;
-    j->refcount = (size_t)-1;
-    if (__atomic_compare_exchange_n(&us_ints[v], &old, j, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-        return j;
-    j->refcount = 1; /* another thread made it first */
-    json_decref(j);
-    return old;
-}
-
-/* The integer v for the output: shared when small (d->fresh: never). */
+/* The integer v for the output: shared when small (tp_shared_int; each
+ * saves the record an allocation and its writer a free), but with d->fresh
+ * (tests) always made anew. */
 static inline json_t *us_int(const us_doc *d, json_int_t v)
 {
-    if (v >= 0 && v < US_INTS_N && !d->fresh) {
-        json_t *j = __atomic_load_n(&us_ints[v], __ATOMIC_ACQUIRE);
-        return j != NULL ? j : us_int_new(v);
-    }
-    return json_integer(v);
+    return d->fresh ? json_integer(v) : tp_shared_int(v);
 }
 
 /* tp_span_new of the tokens [a, b): tokens begin and end on whole

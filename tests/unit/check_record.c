@@ -301,6 +301,32 @@ START_TEST(offsets_match_the_plain_count)
 }
 END_TEST
 
+/* Small integers are made once and never counted; others are new values
+ * that free as usual; json_decref of a shared one leaves it whole. */
+START_TEST(shared_ints)
+{
+    json_int_t v[] = {0, 1, 42, TP_SHARED_INTS - 1};
+    json_int_t w[] = {-1, TP_SHARED_INTS, (json_int_t)1 << 40};
+    size_t k;
+    for (k = 0; k < sizeof v / sizeof v[0]; k++) {
+        json_t *a = tp_shared_int(v[k]), *b;
+        ck_assert_ptr_nonnull(a);
+        ck_assert_uint_eq(a->refcount, (size_t)-1);
+        json_decref(a);
+        b = tp_shared_int(v[k]);
+        ck_assert_ptr_eq(a, b);
+        ck_assert(json_integer_value(b) == v[k]);
+    }
+    for (k = 0; k < sizeof w / sizeof w[0]; k++) {
+        json_t *a = tp_shared_int(w[k]);
+        ck_assert_ptr_nonnull(a);
+        ck_assert_uint_eq(a->refcount, 1);
+        ck_assert(json_integer_value(a) == w[k]);
+        json_decref(a);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("record");
@@ -318,6 +344,7 @@ int main(void)
     tcase_add_test(tc, record_array_and_error);
     tcase_add_test(tc, offsets_match_the_plain_count);
     tcase_add_test(tc, bare_span_is_span_without_text);
+    tcase_add_test(tc, shared_ints);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -528,7 +528,7 @@ END_TEST
 /* The output with the shared integers is the output with every integer
  * made anew, and the shared ones are marked as never counted: the cases
  * file (paragraph by paragraph, so offsets run low and high) and a long
- * text with offsets past US_INTS_N. */
+ * text with offsets past TP_SHARED_INTS. */
 static size_t compare_ints(const char *text)
 {
     json_t *out[2];
@@ -552,7 +552,7 @@ static size_t compare_ints(const char *text)
         const json_t *c = json_object_get(json_object_get(a, "cue"), "start");
         const json_t *f = json_object_get(json_object_get(json_array_get(json_object_get(out[1], "attributions"), k), "cue"), "start");
         ck_assert(json_is_integer(c));
-        if (json_integer_value(c) < US_INTS_N) {
+        if (json_integer_value(c) < TP_SHARED_INTS) {
             ck_assert_uint_eq(c->refcount, (size_t)-1);
             shared++;
         }
