@@ -1695,15 +1695,15 @@ static size_t us_seek_start(const uint32_t *v, size_t n, size_t c, uint32_t x)
 
 /* The attribution rules at token i of sentence s: -1 on error, else the
  * token to look at next (past an attribution found here). */
-/* A headline in title case: most of its words of four letters or more
- * capitalised (looked at only when a cue word is capitalised). */
+/* A headline in title case: three in four of its words of three letters
+ * or more capitalised (looked at only when a cue word is capitalised). */
 static int us_title_case(const us_doc *d, const us_sent *st)
 {
     uint32_t k, words = 0, caps = 0;
     if (!st->headline)
         return 0;
     for (k = st->ts; k < st->te; k++)
-        if (d->tk[k].kind == US_T_WORD && d->tk[k].e - d->tk[k].s >= 4) {
+        if (d->tk[k].kind == US_T_WORD && d->tk[k].e - d->tk[k].s >= 3) {
             words++;
             caps += (d->tk[k].flags & US_F_CAP) != 0;
         }
