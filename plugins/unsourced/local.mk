@@ -70,6 +70,7 @@ EXTRA_DIST += \
 	bench/unsourced/checkworthy.py \
 	bench/unsourced/speed.py \
 	bench/unsourced/polnear_spans.py \
+	bench/unsourced/polnear_errors.py \
 	bench/unsourced/common.py
 
 if HAVE_CHECK

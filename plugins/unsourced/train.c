@@ -1,6 +1,6 @@
 /* textpipe-unsourced-train: train the unsourced stage's attribution tagger.
  *
- *     textpipe-unsourced-train [-e EPOCHS] [-w LEFT,RIGHT] [-g] -o MODEL TRAIN.jsonl [DEV.jsonl]
+ *     textpipe-unsourced-train [-e EPOCHS] [-w LEFT,RIGHT] [-g] [-s SEED] -o MODEL TRAIN.jsonl [DEV.jsonl]
  *
  * Each input line: {"text": "...", "spans": [[start, end, "Source"|"Cue"|"Content"], ...]}
  * with code-point offsets (bench/unsourced/polnear_spans.py writes PolNeAR
@@ -14,7 +14,8 @@
  * (us_tag_window: LEFT tokens before its first cue word, quotation mark
  * or colon to RIGHT after its last; default 8,8), which the model file
  * keeps for the stage.  With -g it trains and checks on the sentences the
- * stage gives the tagger only (us_tag_window); the others are "none". */
+ * stage gives the tagger only (us_tag_window); the others are "none".
+ * -s: the seed of the order in which the sentences are visited (default 7). */
 #define US_NO_BUILTIN_MODEL
 #include "unsourced.c"
 
@@ -326,6 +327,7 @@ int main(int argc, char **argv)
 {
     const char *out = NULL, *trainf = NULL, *devf = NULL;
     int epochs = 6, i, e, gated = 0;
+    unsigned seed = 7;
     unsigned wl = 8, wr = 8;
     us_instance *in;
     void *wp;
@@ -342,6 +344,8 @@ int main(int argc, char **argv)
             epochs = atoi(argv[++i]);
         else if (strcmp(argv[i], "-g") == 0)
             gated = 1;
+        else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
+            seed = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc) {
             if (sscanf(argv[++i], "%u,%u", &wl, &wr) != 2 || wl > US_WIN_MAX || wr > US_WIN_MAX) {
                 fprintf(stderr, "-w: LEFT,RIGHT, each at most %u\n", US_WIN_MAX);
@@ -354,7 +358,7 @@ int main(int argc, char **argv)
             devf = argv[i];
     }
     if (out == NULL || trainf == NULL) {
-        fprintf(stderr, "usage: textpipe-unsourced-train [-e EPOCHS] [-w LEFT,RIGHT] [-g] -o MODEL TRAIN.jsonl [DEV.jsonl]\n");
+        fprintf(stderr, "usage: textpipe-unsourced-train [-e EPOCHS] [-w LEFT,RIGHT] [-g] [-s SEED] -o MODEL TRAIN.jsonl [DEV.jsonl]\n");
         return 2;
     }
     memset(&err, 0, sizeof err);
@@ -387,7 +391,7 @@ int main(int argc, char **argv)
     order = malloc(tr.n * sizeof *order);
     for (k = 0; k < tr.n; k++)
         order[k] = (uint32_t)k;
-    srand(7);
+    srand(seed);
     for (e = 0; e < epochs; e++) {
         for (k = tr.n; k > 1; k--) {
             size_t j = (size_t)rand() % k;

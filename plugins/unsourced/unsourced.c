@@ -1695,6 +1695,21 @@ static size_t us_seek_start(const uint32_t *v, size_t n, size_t c, uint32_t x)
 
 /* The attribution rules at token i of sentence s: -1 on error, else the
  * token to look at next (past an attribution found here). */
+/* A headline in title case: three in four of its words of three letters
+ * or more capitalised (looked at only when a cue word is capitalised). */
+static int us_title_case(const us_doc *d, const us_sent *st)
+{
+    uint32_t k, words = 0, caps = 0;
+    if (!st->headline)
+        return 0;
+    for (k = st->ts; k < st->te; k++)
+        if (d->tk[k].kind == US_T_WORD && d->tk[k].e - d->tk[k].s >= 3) {
+            words++;
+            caps += (d->tk[k].flags & US_F_CAP) != 0;
+        }
+    return words >= 3 && 4 * caps >= 3 * words;
+}
+
 static int64_t us_attribution_at(us_doc *d, size_t s, uint32_t i, int32_t *last)
 {
     us_worker *w = d->w;
@@ -1729,8 +1744,9 @@ static int64_t us_attribution_at(us_doc *d, size_t s, uint32_t i, int32_t *last)
         r = us_according(d, s, i, i + n);
     } else {
         int initial = i == st->ts || d->tk[i - 1].kind == US_T_QUOTE;
-        /* A capitalised verb inside a sentence is a name ("State"). */
-        if ((t->flags & US_F_CAP) && !initial)
+        /* A capitalised verb inside a sentence is a name ("State"), but
+         * not in a headline in title case ("Mayor Lee Says Taxes Will Rise"). */
+        if ((t->flags & US_F_CAP) && !initial && !us_title_case(d, st))
             return (int64_t)i + 1;
         /* After a determiner or a possessive it is a noun ("the report"). */
         if (i > st->ts && us_article(d, i - 1))
