@@ -609,8 +609,20 @@ static inline void pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_t
             const ent_lexinfo *info = tok_info(lex, infos, &toks[i], i);
             if (info != NULL && (info->gaz & ENT_GAZ_STARTS)) {
                 uint64_t key = entities_gaz_key(toks + i, 1);
+                /* the kinds of entry every token so far is a word of: an
+                 * entry of kind k has all its words so marked in the
+                 * lexicon (as the lexicon keeps them: lower-cased, under
+                 * 63 bytes), so once none is left no longer entry can
+                 * start here (with the entries of the tokens at hand) */
+                unsigned part = toks[i].len < 63 ? info->gaz & ENT_GAZ_PARTS : ENT_GAZ_PARTS;
                 for (l = 2; l <= ENT_GAZ_MAXLEN && i + l <= n; l++) {
                     uint32_t kk;
+                    if (infos != NULL && toks[i + l - 1].len < 63) {
+                        const ent_lexinfo *nx = infos[i + l - 1];
+                        part &= nx != NULL ? nx->gaz : 0;
+                        if (part == 0)
+                            break;
+                    }
                     key = gaz_step(key, toks[i + l - 1].s, toks[i + l - 1].len);
                     kk = entities_gaz_find(lex, key);
                     if (kk) {

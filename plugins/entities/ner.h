@@ -57,6 +57,7 @@ typedef struct ent_lexinfo {
 
 #define ENT_GAZ_PART(k) (1u << (8 + (k)))
 #define ENT_GAZ_STARTS 0x8000u
+#define ENT_GAZ_PARTS 0x1f00u  /* all the ENT_GAZ_PART bits */
 
 /* A read-only table: lower-cased word -> ent_lexinfo. */
 typedef struct ent_lex {

@@ -755,6 +755,8 @@ END_TEST
  * the vocabulary and of the lexicon, capitalised or not, in sentences of
  * capitals now and then, with labels given to the words as a first pass
  * would (so that their history counts), for every kind of feature. */
+static size_t read_names_of(const char *file, char (*names)[64], size_t cap);
+
 static uint16_t ptab_probe(const ent_model *m, uint64_t key)
 {
     uint32_t j = ptab_home(key);
@@ -763,14 +765,24 @@ static uint16_t ptab_probe(const ent_model *m, uint64_t key)
     return m->pidx[j];
 }
 
-/* names of several words from a list file, one a line, words of letters */
+/* names of several words from the list files (as many from each), one a
+ * line, words of letters */
 static size_t read_names(char (*names)[64], size_t cap)
+{
+    static const char *const files[] = {"places", "organisations", "misc", "sports", "people"};
+    size_t n = 0, i;
+    for (i = 0; i < sizeof files / sizeof *files; i++)
+        n += read_names_of(files[i], names + n, cap / (sizeof files / sizeof *files));
+    return n;
+}
+
+static size_t read_names_of(const char *file, char (*names)[64], size_t cap)
 {
     char path[1024], line[256];
     const char *top = getenv("top_srcdir");
     size_t n = 0, k;
     FILE *f;
-    snprintf(path, sizeof path, "%s/plugins/entities/data/lists/places.tsv", top ? top : ".");
+    snprintf(path, sizeof path, "%s/plugins/entities/data/lists/%s.tsv", top ? top : ".", file);
     f = fopen(path, "r");
     ck_assert_msg(f != NULL, "%s", path);
     while (n < cap && fgets(line, sizeof line, f) != NULL) {
@@ -796,9 +808,10 @@ START_TEST(test_pos_codes)
     enum { NTOK = 400, MAXS = 30 };
     char path[1024], err[1280], buf[NTOK][40];
     const char *top = getenv("top_srcdir");
-    static uint64_t pf[MAXS * ENT_MAXPOS], pc[MAXS * ENT_MAXPOS];
-    uint8_t npf[MAXS], npc[MAXS], lab[MAXS];
-    unsigned kinds[9] = {0}, found = 0;
+    static uint64_t pf[MAXS * ENT_MAXPOS], pc[MAXS * ENT_MAXPOS], pi[MAXS * ENT_MAXPOS];
+    const ent_lexinfo *infos[MAXS];
+    uint8_t npf[MAXS], npc[MAXS], npi[MAXS], lab[MAXS];
+    unsigned kinds[9] = {0}, found = 0, multi = 0;
     ent_tok toks[NTOK];
     ent_doc doc;
     ent_model *m;
@@ -871,6 +884,21 @@ START_TEST(test_pos_codes)
                 n = NTOK - a;
             pos_feats(&m->lex, &doc, toks + a, n, NULL, pf, npf, 0);
             pos_feats(&m->lex, &doc, toks + a, n, NULL, pc, npc, 1);
+            /* with the tokens' lexicon entries given, as the stage does:
+             * the multi-word entries' look-ups cut short where a token
+             * is the word of no entry, for the same features */
+            for (i = 0; i < n; i++) {
+                char low[64];
+                size_t ln = entities_lower(low, sizeof low, toks[a + i].s, toks[a + i].len);
+                infos[i] = entities_lex_find(&m->lex, low, ln);
+            }
+            pos_feats(&m->lex, &doc, toks + a, n, infos, pi, npi, 1);
+            for (i = 0; i < n; i++) {
+                ck_assert_uint_eq(npi[i], npc[i]);
+                ck_assert(memcmp(pi + i * ENT_MAXPOS, pc + i * ENT_MAXPOS, npc[i] * sizeof *pc) == 0);
+                if (npi[i] > 0 && (pi[i * ENT_MAXPOS + npi[i] - 1] >> 10) == 7)
+                    multi++;
+            }
             for (i = 0; i < n; i++) {
                 ck_assert_uint_eq(npf[i], npc[i]);
                 for (k = 0; k < npf[i]; k++) {
@@ -891,6 +919,8 @@ START_TEST(test_pos_codes)
     for (k = 0; k < 8; k++)
         ck_assert_msg(kinds[k] > 50, "kind %c: %u", ENT_POS_KINDS[k], kinds[k]);
     ck_assert_uint_gt(found, 100000);
+    /* (positions in multi-word entries, found either way) */
+    ck_assert_uint_gt(multi, 1000);
     entities_doc_free(&doc);
     entities_model_free(m);
 }
