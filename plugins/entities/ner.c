@@ -1559,11 +1559,19 @@ struct ent_model {
 enum { VENT_EMPTY, VENT_BUSY, VENT_READY };
 struct vent {
     float rows[ENT_NOFF * ENT_NL];
-    const ent_lexinfo *info;
+    uint32_t info;      /* its lexicon entry's number + 1 (0: none) */
     uint8_t len;
     uint8_t state;      /* VENT_*, read and written atomically */
     char s[VENT_MAXLEN];
-};
+} __attribute__((aligned(64)));
+/* (six whole lines a record, the word and its state in the last) */
+_Static_assert(sizeof(struct vent) == 6 * 64, "a known word's record is six cache lines");
+
+/* The lexicon entry of a record, or NULL. */
+static inline const ent_lexinfo *vent_info(const ent_model *m, const struct vent *v)
+{
+    return v->info != 0 ? &m->lex.info[v->info - 1] : NULL;
+}
 
 static inline uint32_t popcount64(uint64_t x)
 {
@@ -2114,9 +2122,9 @@ ENT_API void entities_scratch_free(ent_scratch *s)
 }
 
 /* Fetch the cache lines of the n bytes at p, from the line of the first
- * to the line of the last (a record of a known word, 392 bytes, or the
- * rows of a word the model does not list, 340 bytes, starts anywhere in
- * a line). */
+ * to the line of the last (the rows of a word the model does not list,
+ * 340 bytes, start anywhere in a line; a record of a known word is six
+ * whole lines). */
 static inline void ent_prefetch_lines(const void *p, size_t n)
 {
     uintptr_t a = (uintptr_t)p & ~(uintptr_t)63, e = (uintptr_t)p + n;
@@ -2157,20 +2165,21 @@ static const float *vent_rows(const ent_model *m, ent_scratch *sc, struct vent *
     uint8_t st = __atomic_load_n(&v->state, __ATOMIC_ACQUIRE), empty = VENT_EMPTY;
     float *rows;
     if (st == VENT_READY) {
-        *info = v->info;
+        *info = vent_info(m, v);
         return v->rows;
     }
     if (st == VENT_EMPTY &&
         __atomic_compare_exchange_n(&v->state, &empty, VENT_BUSY, 0, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
-        v->info = word_rows(m, s, len, v->rows);
+        const ent_lexinfo *li = word_rows(m, s, len, v->rows);
+        v->info = li != NULL ? (uint32_t)(li - m->lex.info) + 1 : 0;
         v->len = (uint8_t)len;
         memcpy(v->s, s, len);
         __atomic_store_n(&v->state, VENT_READY, __ATOMIC_RELEASE);
-        *info = v->info;
+        *info = li;
         return v->rows;
     }
     if (empty == VENT_READY) { /* made meanwhile */
-        *info = v->info;
+        *info = vent_info(m, v);
         return v->rows;
     }
     rows = sc->spill + i * ENT_NOFF * ENT_NL;
@@ -2189,7 +2198,7 @@ static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const
     float *rows;
     if (v != NULL) {
         if (__builtin_expect(__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VENT_READY, 1)) {
-            *info = v->info;
+            *info = vent_info(m, v);
             return v->rows;
         }
         return vent_rows(m, sc, v, s, len, i, info);
