@@ -286,17 +286,23 @@ static uint32_t pow2_at_least(uint32_t n)
 
 ENT_API int entities_lex_index(ent_lex *lex)
 {
-    uint32_t cap = pow2_at_least(lex->n * 2 + 1), i;
+    uint32_t cap = pow2_at_least(lex->n * 2 + 1), i, kbits;
     lex->index = malloc(sizeof *lex->index * cap);
     if (lex->index == NULL)
         return -1;
     memset(lex->index, 0xff, sizeof *lex->index * cap);
     lex->index_mask = cap - 1;
+    /* the numbers' bits: enough that no number is all ones (a slot
+     * never reads as empty); the bits above hold the hash's top bits */
+    for (kbits = 1; kbits < 32 && ((uint64_t)1 << kbits) <= (uint64_t)lex->n + 1; kbits++)
+        ;
+    lex->index_kmask = kbits >= 32 ? UINT32_MAX : ((uint32_t)1 << kbits) - 1;
     for (i = 0; i < lex->n; i++) {
-        uint32_t j = (uint32_t)word_key(lex->words[i], lex->lens[i], 1, 0) & lex->index_mask;
+        uint64_t h = word_key(lex->words[i], lex->lens[i], 1, 0);
+        uint32_t j = (uint32_t)h & lex->index_mask;
         while (lex->index[j] != UINT32_MAX)
             j = (j + 1) & lex->index_mask;
-        lex->index[j] = i;
+        lex->index[j] = ((uint32_t)(h >> 32) & ~lex->index_kmask) | i;
     }
     cap = pow2_at_least(lex->ngaz * 2 + 1);
     lex->gaz_index = malloc(sizeof *lex->gaz_index * cap);
@@ -324,18 +330,27 @@ ENT_API void entities_lex_free_index(ent_lex *lex)
     lex->gaz_index = NULL;
 }
 
-ENT_API const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *lower, size_t len)
+/* entities_lex_find() of a word whose hash word_key(lower, len, 1, 0) is
+ * h: the words of the slots whose hash bits differ are not looked at. */
+static inline const ent_lexinfo *lex_find_h(const ent_lex *lex, const char *lower, size_t len, uint64_t h)
 {
-    uint32_t j, k;
-    if (lex == NULL || lex->index == NULL)
-        return NULL;
-    j = (uint32_t)word_key(lower, len, 1, 0) & lex->index_mask;
-    while ((k = lex->index[j]) != UINT32_MAX) {
-        if (lex->lens[k] == len && same_bytes(lex->words[k], lower, len))
-            return &lex->info[k];
+    uint32_t j = (uint32_t)h & lex->index_mask, e, km = lex->index_kmask, tag = (uint32_t)(h >> 32) & ~km;
+    while ((e = lex->index[j]) != UINT32_MAX) {
+        if ((e & ~km) == tag) {
+            uint32_t k = e & km;
+            if (lex->lens[k] == len && same_bytes(lex->words[k], lower, len))
+                return &lex->info[k];
+        }
         j = (j + 1) & lex->index_mask;
     }
     return NULL;
+}
+
+ENT_API const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *lower, size_t len)
+{
+    if (lex == NULL || lex->index == NULL)
+        return NULL;
+    return lex_find_h(lex, lower, len, word_key(lower, len, 1, 0));
 }
 
 ENT_API uint32_t entities_gaz_find(const ent_lex *lex, uint64_t key)
@@ -391,14 +406,17 @@ static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wf
     char low[64] = "", shp[16];
     size_t n, sn, k;
     int nf = 0, cc;
-    const ent_lexinfo *info;
+    const ent_lexinfo *info = NULL;
     unsigned char v[4] = {0, 0, 0, 0};
+    uint64_t lh = 0;
 
     n = entities_lower(low, sizeof low, s, len);
     /* the lexicon's slot fetched first, and looked at once the features
      * that do not need the entry are made */
-    if (lex != NULL && lex->index != NULL)
-        __builtin_prefetch(&lex->index[(uint32_t)word_key(low, n, 1, 0) & lex->index_mask]);
+    if (lex != NULL && lex->index != NULL) {
+        lh = word_key(low, n, 1, 0);
+        __builtin_prefetch(&lex->index[(uint32_t)lh & lex->index_mask]);
+    }
     cc = capclass(s, len);
     nf = addf(out, nf, 'w', low, n, OFF_ALL);
     nf = addf(out, nf, 'e', s, len < 64 ? len : 64, OFF_0);
@@ -408,7 +426,8 @@ static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wf
         nf = addf(out, nf, 'p' + (int)k * 16, low, k, OFF_0);
         nf = addf(out, nf, 'x' + (int)k * 16, low + n - k, k, k == 3 ? OFF_NEAR : OFF_0);
     }
-    info = entities_lex_find(lex, low, n);
+    if (lex != NULL && lex->index != NULL)
+        info = lex_find_h(lex, low, n, lh);
     *infop = info;
     v[0] = (unsigned char)cc;
     v[1] = info ? info->casing : 0;

@@ -65,8 +65,11 @@ typedef struct ent_lex {
     const char *const *words;    /* n words (not NUL-terminated: see lens) */
     const uint16_t *lens;
     const ent_lexinfo *info;
-    uint32_t *index;             /* open addressing, capacity index_mask + 1 */
+    uint32_t *index;             /* open addressing, capacity index_mask + 1: a word's
+                                    number (bits index_kmask) and the top bits of its
+                                    hash above it; UINT32_MAX is empty */
     uint32_t index_mask;
+    uint32_t index_kmask;
     /* multi-word list entries: hash of the token sequence -> kind bits */
     uint32_t ngaz;
     const uint64_t *gaz_keys;

@@ -926,6 +926,56 @@ START_TEST(test_pos_codes)
 }
 END_TEST
 
+/* The lexicon's look-up (the hash's top bits in the index's slots) against
+ * a scan of every word: every word of the lexicon, and words a byte away
+ * from some. */
+static const ent_lexinfo *lex_scan(const ent_lex *lex, const char *w, size_t len)
+{
+    uint32_t k;
+    for (k = 0; k < lex->n; k++)
+        if (lex->lens[k] == len && memcmp(lex->words[k], w, len) == 0)
+            return &lex->info[k];
+    return NULL;
+}
+
+START_TEST(test_lex_find)
+{
+    char path[1024], err[1280], w[80];
+    const char *top = getenv("top_srcdir");
+    ent_model *m;
+    const ent_lex *lex;
+    uint32_t i, found = 0, other = 0;
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    lex = &m->lex;
+    ck_assert_uint_gt(lex->n, 1000);
+    ck_assert_uint_gt(lex->index_kmask, lex->n);
+    for (i = 0; i < lex->n; i++) {
+        size_t len = lex->lens[i];
+        const ent_lexinfo *f = entities_lex_find(lex, lex->words[i], len);
+        /* (every word found as itself; a scan for some) */
+        ck_assert(f != NULL && lex->lens[f - lex->info] == len &&
+                  memcmp(lex->words[f - lex->info], lex->words[i], len) == 0);
+        found++;
+        if (len == 0 || len + 1 >= sizeof w || i % 16 != 0)
+            continue;
+        ck_assert_ptr_eq(f, lex_scan(lex, lex->words[i], len));
+        memcpy(w, lex->words[i], len);
+        w[len] = 's';   /* a byte more */
+        f = entities_lex_find(lex, w, len + 1);
+        ck_assert_ptr_eq(f, lex_scan(lex, w, len + 1));
+        other += f != NULL;
+        w[len - 1] = (char)(w[len - 1] ^ 1);   /* the last byte another */
+        ck_assert_ptr_eq(entities_lex_find(lex, w, len), lex_scan(lex, w, len));
+        ck_assert_ptr_eq(entities_lex_find(lex, w, len - 1), lex_scan(lex, w, len - 1));
+    }
+    ck_assert_uint_eq(found, lex->n);
+    ck_assert_uint_gt(other, 20);
+    entities_model_free(m);
+}
+END_TEST
+
 /* The calls with the transitions as they are (the trainer's) decode as the
  * tables made once do. */
 START_TEST(test_wrappers_agree)
@@ -969,6 +1019,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_word_cache);
     tcase_add_test(tc, test_wrappers_agree);
     tcase_add_test(tc, test_pos_codes);
+    tcase_add_test(tc, test_lex_find);
     suite_add_tcase(s, tc);
     return s;
 }
