@@ -399,37 +399,53 @@ static inline int addf(ent_wfeat *out, int n, int kind, const void *p, size_t le
     return n;
 }
 
-/* The word features of s, and its lexicon entry in *infop. */
-static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out,
-                           const ent_lexinfo **infop)
-{
-    char low[64] = "", shp[16];
-    size_t n, sn, k;
-    int nf = 0, cc;
-    const ent_lexinfo *info = NULL;
-    unsigned char v[4] = {0, 0, 0, 0};
-    uint64_t lh = 0;
+/* A word's features in two parts: those that do not need its lexicon
+ * entry (word_feats_a), then the entry and those that do (word_feats_b),
+ * in this order.  What the first part leaves for the second: */
+typedef struct ent_wpart {
+    char low[64];       /* the word lower-cased, n bytes */
+    size_t n;
+    int cc;             /* its capitalisation class */
+    uint64_t lh;        /* the hash of low for the lexicon (0: no lexicon) */
+} ent_wpart;
 
-    n = entities_lower(low, sizeof low, s, len);
+static inline __attribute__((always_inline)) int word_feats_a(const ent_lex *lex, const char *s, size_t len,
+                                                             ent_wfeat *out, ent_wpart *wp)
+{
+    char shp[16];
+    size_t sn, k, n;
+    int nf = 0;
+    memset(wp->low, 0, sizeof wp->low);
+    n = wp->n = entities_lower(wp->low, sizeof wp->low, s, len);
+    wp->lh = 0;
     /* the lexicon's slot fetched first, and looked at once the features
      * that do not need the entry are made */
     if (lex != NULL && lex->index != NULL) {
-        lh = word_key(low, n, 1, 0);
-        __builtin_prefetch(&lex->index[(uint32_t)lh & lex->index_mask]);
+        wp->lh = word_key(wp->low, n, 1, 0);
+        __builtin_prefetch(&lex->index[(uint32_t)wp->lh & lex->index_mask]);
     }
-    cc = capclass(s, len);
-    nf = addf(out, nf, 'w', low, n, OFF_ALL);
+    wp->cc = capclass(s, len);
+    nf = addf(out, nf, 'w', wp->low, n, OFF_ALL);
     nf = addf(out, nf, 'e', s, len < 64 ? len : 64, OFF_0);
     sn = shape(shp, sizeof shp - 1, s, len);
     nf = addf(out, nf, 's', shp, sn, OFF_ALL);
     for (k = 1; k <= 4 && k < n; k++) {
-        nf = addf(out, nf, 'p' + (int)k * 16, low, k, OFF_0);
-        nf = addf(out, nf, 'x' + (int)k * 16, low + n - k, k, k == 3 ? OFF_NEAR : OFF_0);
+        nf = addf(out, nf, 'p' + (int)k * 16, wp->low, k, OFF_0);
+        nf = addf(out, nf, 'x' + (int)k * 16, wp->low + n - k, k, k == 3 ? OFF_NEAR : OFF_0);
     }
+    return nf;
+}
+
+static inline __attribute__((always_inline)) int word_feats_b(const ent_lex *lex, ent_wfeat *out, int nf,
+                                                             const ent_wpart *wp, const ent_lexinfo **infop)
+{
+    const ent_lexinfo *info = NULL;
+    unsigned char v[4] = {0, 0, 0, 0};
+    size_t k;
     if (lex != NULL && lex->index != NULL)
-        info = lex_find_h(lex, low, n, lh);
+        info = lex_find_h(lex, wp->low, wp->n, wp->lh);
     *infop = info;
-    v[0] = (unsigned char)cc;
+    v[0] = (unsigned char)wp->cc;
     v[1] = info ? info->casing : 0;
     nf = addf(out, nf, 'k', v, 2, OFF_NEAR);
     if (info != NULL) {
@@ -457,6 +473,15 @@ static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wf
         }
     }
     return nf;
+}
+
+/* The word features of s, and its lexicon entry in *infop. */
+static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out,
+                           const ent_lexinfo **infop)
+{
+    ent_wpart wp;
+    int nf = word_feats_a(lex, s, len, out, &wp);
+    return word_feats_b(lex, out, nf, &wp, infop);
 }
 
 ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out)
@@ -1680,17 +1705,25 @@ word_rows_find(const ent_model *m, const char *s, size_t len, const int16_t *row
     uint32_t slot[ENT_NOFF][ENT_MAXFEAT];
     int ns[ENT_NOFF] = {0};
     const ent_lexinfo *info;
-    int nf = word_feats_info(&m->lex, s, len, f, &info), i, o;
-    for (i = 0; i < nf; i++) {
-        uint32_t mask = f[i].mask & ((1u << ENT_NOFF) - 1);
-        while (mask != 0) {
-            uint32_t sl;
-            o = __builtin_ctz(mask);
-            mask &= mask - 1;
-            sl = entities_slot(f[i].h, o - ENT_WIN, m->h.hbits);
-            __builtin_prefetch(&m->bitmap[sl >> 6]);
-            __builtin_prefetch(&m->rank[sl >> 6]);
-            slot[o][ns[o]++] = sl;
+    ent_wpart wp;
+    int nf = word_feats_a(&m->lex, s, len, f, &wp), i = 0, o, part;
+    /* the slots of the features that do not need the lexicon's entry
+     * worked out and fetched before it is looked up (its misses and
+     * theirs overlap), then those of the others: the same order */
+    for (part = 0; part < 2; part++) {
+        if (part == 1)
+            nf = word_feats_b(&m->lex, f, nf, &wp, &info);
+        for (; i < nf; i++) {
+            uint32_t mask = f[i].mask & ((1u << ENT_NOFF) - 1);
+            while (mask != 0) {
+                uint32_t sl;
+                o = __builtin_ctz(mask);
+                mask &= mask - 1;
+                sl = entities_slot(f[i].h, o - ENT_WIN, m->h.hbits);
+                __builtin_prefetch(&m->bitmap[sl >> 6]);
+                __builtin_prefetch(&m->rank[sl >> 6]);
+                slot[o][ns[o]++] = sl;
+            }
         }
     }
     for (o = 0; o < ENT_NOFF; o++) {
