@@ -957,6 +957,9 @@ ENT_API int entities_allowed_end(int prev)
  * I-x and L-x follow B-x or I-x. */
 static const uint8_t closed_set[9] = {0, 3, 4, 7, 8, 11, 12, 15, 16};
 static const uint8_t start_set[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
+/* the lane of a row in the order of the labels that holds label 16 (U-MISC)
+ * where a vector's lanes are the labels (an inside label's: 2, I-PER) */
+#define ENT_U16_LANE 2
 
 typedef float ent_v4f __attribute__((vector_size(16)));
 typedef int32_t ent_v4i __attribute__((vector_size(16)));
@@ -998,7 +1001,11 @@ ENT_API void entities_dec_init(ent_dec *d, const float *trans, const float *star
         for (k = 0; k < 16; k++) {
             d->fw[q][k] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
             d->bw[q][k] = k < 9 ? trans[closed_set[k] * ENT_NL + start_set[q]] : NEG;
+            d->fwl[q][k] = NEG;
         }
+    for (q = 0; q < 9; q++)
+        for (k = 0; k < 9; k++)
+            d->fwl[q][start_set[k] < 16 ? start_set[k] : ENT_U16_LANE] = trans[closed_set[q] * ENT_NL + start_set[k]];
     for (k = 0; k < 16; k++) {
         int inside = k != 0 && (ENT_K(k) == ENT_I || ENT_K(k) == ENT_L), B = inside ? k - ENT_K(k) : 0;
         int open = k != 0 && (ENT_K(k) == ENT_B || ENT_K(k) == ENT_I), I = open ? k - ENT_K(k) + 1 : 0;
@@ -1304,18 +1311,17 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
     float old[ENT_NL], p16 = 0;
     __m512 T[9], tb = _mm512_loadu_ps(d->inb), ti = _mm512_loadu_ps(d->ini), pv = _mm512_setzero_ps();
     __m512i Q[9];
-    /* lane c of a row: the lane of start_set holding label c; the B-x and
-     * I-x before an inside label c; those labels */
-    const __m512i idx_start = _mm512_setr_epi32(0, 1, 0, 0, 2, 3, 0, 0, 4, 5, 0, 0, 6, 7, 0, 0),
-                  idx_b = _mm512_setr_epi32(0, 0, 1, 1, 0, 0, 5, 5, 0, 0, 9, 9, 0, 0, 13, 13),
-                  idx_i = _mm512_setr_epi32(0, 0, 2, 2, 0, 0, 6, 6, 0, 0, 10, 10, 0, 0, 14, 14),
-                  idx_last = _mm512_set1_epi32(8);
+    /* (the candidates of each start label are made in its own lane, those
+     * of U-MISC in lane ENT_U16_LANE: the row needs no permute) the B-x
+     * and I-x before an inside label c; those labels */
+    const __m512i idx_b = _mm512_setr_epi32(0, 0, 1, 1, 0, 0, 5, 5, 0, 0, 9, 9, 0, 0, 13, 13),
+                  idx_i = _mm512_setr_epi32(0, 0, 2, 2, 0, 0, 6, 6, 0, 0, 10, 10, 0, 0, 14, 14);
     const __m512i lab_b = idx_b, lab_i = idx_i;
     const __mmask16 inside = 0xccccu;   /* labels 2, 3, 6, 7, 10, 11, 14, 15 */
     if (n == 0)
         return;
     for (q = 0; q < 9; q++) {
-        T[q] = _mm512_loadu_ps(d->fw[q]);
+        T[q] = _mm512_loadu_ps(d->fwl[q]);
         Q[q] = _mm512_set1_epi32(closed_set[q]);
     }
     if (from == 0 && viterbi_start(em, n, changed, d->start, fwd, &first))
@@ -1384,16 +1390,18 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
             /* the back pointers in the order of the labels, as the row
              * (so that the path back takes one look-up a step), label 16
              * (U-MISC, the last of start_set) after them */
-            __m512i bl = _mm512_mask_blend_epi32(inside, _mm512_permutexvar_epi32(idx_start, pk),
-                                                 _mm512_mask_blend_epi32(mi, lab_b, lab_i));
+            __m512i bl = _mm512_mask_blend_epi32(inside, pk, _mm512_mask_blend_epi32(mi, lab_b, lab_i));
             _mm_storeu_si128((__m128i *)(void *)bk, _mm512_cvtepi32_epi8(bl));
-            bk[16] = (uint8_t)_mm_cvtsi128_si32(_mm512_extracti32x4_epi32(pk, 2));
+            bk[16] = (uint8_t)_mm_extract_epi32(_mm512_castsi512_si128(pk), ENT_U16_LANE);
         }
         /* the row in the order of the labels, plus its emissions, less its O */
-        row = _mm512_mask_blend_ps(inside, _mm512_permutexvar_ps(idx_start, v0), _mm512_mask_blend_ps(mi, vb, vi));
+        row = _mm512_mask_blend_ps(inside, v0, _mm512_mask_blend_ps(mi, vb, vi));
         row = _mm512_add_ps(row, _mm512_loadu_ps(e));
         z = _mm512_cvtss_f32(row);
-        last = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, v0)) + e[16];
+        {
+            __m128 l4 = _mm512_castps512_ps128(v0);
+            last = _mm_cvtss_f32(_mm_shuffle_ps(l4, l4, ENT_U16_LANE)) + e[16];
+        }
         if (changed != NULL)
             memcpy(old, cur, sizeof old);
         pv = _mm512_sub_ps(row, _mm512_set1_ps(z));

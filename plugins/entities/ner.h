@@ -164,6 +164,8 @@ ENT_API uint64_t entities_doc_feat(const ent_doc *d, const ent_tok *t, size_t i,
 typedef struct ent_dec {
     float trans[ENT_NL * ENT_NL], start[ENT_NL], end[ENT_NL];
     float fw[9][16];    /* fw[q][k]: closed label q to start label k (lanes 9..15: never read) */
+    float fwl[9][16];   /* the same in the lanes of the labels, U-MISC (16) in lane 2 (of I-PER,
+                           an inside label), the other inside lanes NEG */
     float bw[9][16];    /* bw[k][q]: the same, lanes over q */
     float inb[16], ini[16]; /* for an inside label c < 16: from B-x and I-x of its type to c */
     float oi[16], ol[16];   /* for an open label c (B-x, I-x): from c to I-x and L-x of its type */
