@@ -960,6 +960,8 @@ static const uint8_t start_set[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
 /* the lane of a row in the order of the labels that holds label 16 (U-MISC)
  * where a vector's lanes are the labels (an inside label's: 2, I-PER) */
 #define ENT_U16_LANE 2
+/* the same where the lanes are the closed labels (an open label's: 1, B-PER) */
+#define ENT_C16_LANE 1
 
 typedef float ent_v4f __attribute__((vector_size(16)));
 typedef int32_t ent_v4i __attribute__((vector_size(16)));
@@ -1002,10 +1004,14 @@ ENT_API void entities_dec_init(ent_dec *d, const float *trans, const float *star
             d->fw[q][k] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
             d->bw[q][k] = k < 9 ? trans[closed_set[k] * ENT_NL + start_set[q]] : NEG;
             d->fwl[q][k] = NEG;
+            d->bwl[q][k] = NEG;
         }
     for (q = 0; q < 9; q++)
         for (k = 0; k < 9; k++)
             d->fwl[q][start_set[k] < 16 ? start_set[k] : ENT_U16_LANE] = trans[closed_set[q] * ENT_NL + start_set[k]];
+    for (q = 0; q < 9; q++)
+        for (k = 0; k < 9; k++)
+            d->bwl[q][closed_set[k] < 16 ? closed_set[k] : ENT_C16_LANE] = trans[closed_set[k] * ENT_NL + start_set[q]];
     for (k = 0; k < 16; k++) {
         int inside = k != 0 && (ENT_K(k) == ENT_I || ENT_K(k) == ENT_L), B = inside ? k - ENT_K(k) : 0;
         int open = k != 0 && (ENT_K(k) == ENT_B || ENT_K(k) == ENT_I), I = open ? k - ENT_K(k) + 1 : 0;
@@ -1423,17 +1429,16 @@ __attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, 
     int c, k;
     float nx16;
     __m512 TT[9], oi = _mm512_loadu_ps(d->oi), ol = _mm512_loadu_ps(d->ol), nxv;
-    /* lane c of a row: the lane (of closed_set) holding closed label c;
-     * the I-x and L-x after an open label c (B-x or I-x) */
-    const __m512i idx_closed = _mm512_setr_epi32(0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 5, 6, 0, 0, 7),
-                  idx_i = _mm512_setr_epi32(0, 2, 2, 0, 0, 6, 6, 0, 0, 10, 10, 0, 0, 14, 14, 0),
-                  idx_l = _mm512_setr_epi32(0, 3, 3, 0, 0, 7, 7, 0, 0, 11, 11, 0, 0, 15, 15, 0),
-                  idx_last = _mm512_set1_epi32(8);
+    /* (the closed labels' best in their own lanes, label 16's in lane
+     * ENT_C16_LANE: the row needs no permute) the I-x and L-x after an
+     * open label c (B-x or I-x) */
+    const __m512i idx_i = _mm512_setr_epi32(0, 2, 2, 0, 0, 6, 6, 0, 0, 10, 10, 0, 0, 14, 14, 0),
+                  idx_l = _mm512_setr_epi32(0, 3, 3, 0, 0, 7, 7, 0, 0, 11, 11, 0, 0, 15, 15, 0);
     const __mmask16 open = 0x6666u;    /* labels 1, 2, 5, 6, 9, 10, 13, 14 */
     if (n == 0)
         return;
     for (k = 0; k < 9; k++)
-        TT[k] = _mm512_loadu_ps(d->bw[k]);
+        TT[k] = _mm512_loadu_ps(d->bwl[k]);
     for (c = 0; c < ENT_NL; c++)
         bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? d->end[c] : NEG;
     /* the row after, kept in registers from one step to the next (its
@@ -1462,8 +1467,11 @@ __attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, 
         /* B-x and I-x go on to I-x or L-x: I-x's when not smaller */
         xa = _mm512_add_ps(_mm512_permutexvar_ps(idx_i, vv), oi);
         xb = _mm512_add_ps(_mm512_permutexvar_ps(idx_l, vv), ol);
-        nxv = _mm512_mask_blend_ps(open, _mm512_permutexvar_ps(idx_closed, a), _mm512_max_ps(xa, xb));
-        nx16 = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, a));
+        nxv = _mm512_mask_blend_ps(open, a, _mm512_max_ps(xa, xb));
+        {
+            __m128 l4 = _mm512_castps512_ps128(a);
+            nx16 = _mm_cvtss_f32(_mm_shuffle_ps(l4, l4, ENT_C16_LANE));
+        }
         _mm512_storeu_ps(cur, nxv);
         cur[16] = nx16;
     }

@@ -167,6 +167,8 @@ typedef struct ent_dec {
     float fwl[9][16];   /* the same in the lanes of the labels, U-MISC (16) in lane 2 (of I-PER,
                            an inside label), the other inside lanes NEG */
     float bw[9][16];    /* bw[k][q]: the same, lanes over q */
+    float bwl[9][16];   /* the same in the lanes of the labels, O-closed label 16 (U-MISC) in
+                           lane 1 (of B-PER, an open label), the other open lanes NEG */
     float inb[16], ini[16]; /* for an inside label c < 16: from B-x and I-x of its type to c */
     float oi[16], ol[16];   /* for an open label c (B-x, I-x): from c to I-x and L-x of its type */
 } ent_dec;
