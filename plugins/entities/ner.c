@@ -759,7 +759,7 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
      * its entries stay close together */
     d->live = cap;
     d->gen++;
-    if (d->gen == 0) {
+    if (d->gen > UINT16_MAX) { /* (the stamps have 16 bits) */
         uint32_t j;
         for (j = 0; j < d->cap; j++)
             d->e[j].stamp = 0;

@@ -92,10 +92,10 @@ typedef struct ent_wfeat {
 
 /* Per-document casing evidence (per worker; no allocation per record once
  * grown). */
-typedef struct ent_docent {
+typedef struct ent_docent { /* 16 bytes: four to a cache line */
     uint64_t key;       /* hash of the lower-cased word */
-    uint32_t stamp;     /* the document it belongs to (ent_doc.gen) */
     uint32_t hist;      /* tagged so far: four 8-bit counts, PER ORG LOC MISC */
+    uint16_t stamp;     /* the document it belongs to (ent_doc.gen) */
     uint8_t bits;       /* 1: seen lower-case mid-sentence, 2: capitalised */
     uint8_t ocount;     /* capitalised and tagged O so far */
 } ent_docent;

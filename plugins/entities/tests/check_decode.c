@@ -1012,6 +1012,41 @@ START_TEST(test_rows_copy)
 }
 END_TEST
 
+/* A document's table (16-bit stamps) knows nothing of the documents
+ * before it, across the stamps' wrapping round, and all of its own. */
+START_TEST(test_doc_stamps)
+{
+    static char buf[8][8];
+    char w[8];
+    ent_tok toks[8];
+    ent_doc doc;
+    unsigned d, i;
+    entities_doc_init(&doc);
+    for (i = 0; i < 8; i++) {
+        toks[i].s = buf[i];
+        toks[i].len = 5;
+    }
+    for (d = 0; d < 70000; d++) {
+        ck_assert_int_eq(entities_doc_reset(&doc, 8), 0);
+        ck_assert_int_eq(entities_doc_tokens(&doc, toks, 8), 0);
+        /* the words the document before entered: unseen in this one */
+        for (i = 1; i < 8 && d > 0; i++) {
+            snprintf(w, sizeof w, "w%04u", ((d - 1) * 8 + i) % 10000);
+            ck_assert_uint_eq(entities_doc_get(&doc, w, 5), 0);
+        }
+        for (i = 0; i < 8; i++)
+            snprintf(buf[i], sizeof buf[i], "w%04u", (d * 8 + i) % 10000);
+        entities_doc_add_sentence(&doc, toks, 8);
+        for (i = 1; i < 8; i++)
+            ck_assert_uint_eq(entities_doc_get(&doc, buf[i], 5), 1);
+        ck_assert_uint_eq(entities_doc_get(&doc, buf[0], 5), 0);
+        ck_assert_uint_eq(doc.n, 7);
+    }
+    ck_assert_uint_le(doc.gen, UINT16_MAX);
+    entities_doc_free(&doc);
+}
+END_TEST
+
 /* The calls with the transitions as they are (the trainer's) decode as the
  * tables made once do. */
 START_TEST(test_wrappers_agree)
@@ -1057,6 +1092,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_pos_codes);
     tcase_add_test(tc, test_lex_find);
     tcase_add_test(tc, test_rows_copy);
+    tcase_add_test(tc, test_doc_stamps);
     suite_add_tcase(s, tc);
     return s;
 }
