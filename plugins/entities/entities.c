@@ -79,8 +79,10 @@ typedef struct mention {
     int16_t label;            /* < ENT_NTYPES: a model type; else user label + ENT_NTYPES */
     float score;
     uint32_t id;
-    /* for grouping (group_mentions): a hash of its text, and one bit a
-     * token, by the token's bytes */
+    /* for grouping (group_mentions): the mention before it with the same
+     * model type (-1: none; -2: a list's label), a hash of its text, and
+     * one bit a token, by the token's bytes */
+    int32_t prev;
     uint64_t h, sig;
 } mention;
 
@@ -731,6 +733,7 @@ static int group_mentions(worker *w, const char *text)
 {
     size_t i, j, mask;
     uint32_t next = 1;
+    int32_t last[ENT_NTYPES] = {-1, -1, -1, -1}, jj;
     const tp_token *tv = w->toks.v;
     w->nalias = 0;
     if (w->nm == 0)
@@ -751,6 +754,12 @@ static int group_mentions(worker *w, const char *text)
     for (i = 0; i < w->nm; i++) {
         mention *m = &w->m[i];
         size_t ms = tv[m->a].start, me = tv[m->b - 1].end, k;
+        if (m->label >= 0 && m->label < ENT_NTYPES) {
+            m->prev = last[m->label];
+            last[m->label] = (int32_t)i;
+        } else {
+            m->prev = -2;
+        }
         m->h = word_key(text + ms, me - ms, 9, 0);
         m->sig = 0;
         for (k = m->a; k < m->b; k++)
@@ -779,21 +788,35 @@ static int group_mentions(worker *w, const char *text)
             m->id = w->m[e - 1].id;
         if (m->id == 0) {
             int acro = n == 1 && is_upper_word(text + ms, me - ms);
-            for (j = i; j-- > 0;) {
-                const mention *o = &w->m[j];
-                if ((acro && initials_match(w, text, o, text + ms, me - ms)) ||
-                    (o->label == m->label && o->b - o->a > n && (m->sig & ~o->sig) == 0 &&
-                     tokens_within(w, text, o, m))) {
-                    m->id = o->id;
-                    break;
+            if (acro || m->prev == -2) {
+                for (j = i; j-- > 0;) {
+                    const mention *o = &w->m[j];
+                    if ((acro && initials_match(w, text, o, text + ms, me - ms)) ||
+                        (o->label == m->label && o->b - o->a > n && (m->sig & ~o->sig) == 0 &&
+                         tokens_within(w, text, o, m))) {
+                        m->id = o->id;
+                        break;
+                    }
+                }
+            } else {
+                /* (only mentions of its type can match: those alone, by
+                 * the chain of them, in the same order) */
+                for (jj = m->prev; jj >= 0; jj = w->m[jj].prev) {
+                    const mention *o = &w->m[jj];
+                    if (o->b - o->a > n && (m->sig & ~o->sig) == 0 && tokens_within(w, text, o, m)) {
+                        m->id = o->id;
+                        break;
+                    }
                 }
             }
         }
         /* a longer mention whose first or last tokens are an earlier mention
-         * of the same label: "Vantor" ... "Vantor Corp" */
+         * of the same label: "Vantor" ... "Vantor Corp" (of a model type:
+         * by the chain of that type's mentions) */
         if (m->id == 0 && n > 1)
-            for (j = i; j-- > 0;) {
-                const mention *o = &w->m[j];
+            for (jj = m->prev == -2 ? (int32_t)i - 1 : m->prev; jj >= 0;
+                 jj = m->prev == -2 ? jj - 1 : w->m[jj].prev) {
+                const mention *o = &w->m[jj];
                 size_t os, oe;
                 if (o->label != m->label || o->b - o->a >= n)
                     continue;

@@ -286,17 +286,23 @@ static uint32_t pow2_at_least(uint32_t n)
 
 ENT_API int entities_lex_index(ent_lex *lex)
 {
-    uint32_t cap = pow2_at_least(lex->n * 2 + 1), i;
+    uint32_t cap = pow2_at_least(lex->n * 2 + 1), i, kbits;
     lex->index = malloc(sizeof *lex->index * cap);
     if (lex->index == NULL)
         return -1;
     memset(lex->index, 0xff, sizeof *lex->index * cap);
     lex->index_mask = cap - 1;
+    /* the numbers' bits: enough that no number is all ones (a slot
+     * never reads as empty); the bits above hold the hash's top bits */
+    for (kbits = 1; kbits < 32 && ((uint64_t)1 << kbits) <= (uint64_t)lex->n + 1; kbits++)
+        ;
+    lex->index_kmask = kbits >= 32 ? UINT32_MAX : ((uint32_t)1 << kbits) - 1;
     for (i = 0; i < lex->n; i++) {
-        uint32_t j = (uint32_t)word_key(lex->words[i], lex->lens[i], 1, 0) & lex->index_mask;
+        uint64_t h = word_key(lex->words[i], lex->lens[i], 1, 0);
+        uint32_t j = (uint32_t)h & lex->index_mask;
         while (lex->index[j] != UINT32_MAX)
             j = (j + 1) & lex->index_mask;
-        lex->index[j] = i;
+        lex->index[j] = ((uint32_t)(h >> 32) & ~lex->index_kmask) | i;
     }
     cap = pow2_at_least(lex->ngaz * 2 + 1);
     lex->gaz_index = malloc(sizeof *lex->gaz_index * cap);
@@ -324,18 +330,27 @@ ENT_API void entities_lex_free_index(ent_lex *lex)
     lex->gaz_index = NULL;
 }
 
-ENT_API const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *lower, size_t len)
+/* entities_lex_find() of a word whose hash word_key(lower, len, 1, 0) is
+ * h: the words of the slots whose hash bits differ are not looked at. */
+static inline const ent_lexinfo *lex_find_h(const ent_lex *lex, const char *lower, size_t len, uint64_t h)
 {
-    uint32_t j, k;
-    if (lex == NULL || lex->index == NULL)
-        return NULL;
-    j = (uint32_t)word_key(lower, len, 1, 0) & lex->index_mask;
-    while ((k = lex->index[j]) != UINT32_MAX) {
-        if (lex->lens[k] == len && same_bytes(lex->words[k], lower, len))
-            return &lex->info[k];
+    uint32_t j = (uint32_t)h & lex->index_mask, e, km = lex->index_kmask, tag = (uint32_t)(h >> 32) & ~km;
+    while ((e = lex->index[j]) != UINT32_MAX) {
+        if ((e & ~km) == tag) {
+            uint32_t k = e & km;
+            if (lex->lens[k] == len && same_bytes(lex->words[k], lower, len))
+                return &lex->info[k];
+        }
         j = (j + 1) & lex->index_mask;
     }
     return NULL;
+}
+
+ENT_API const ent_lexinfo *entities_lex_find(const ent_lex *lex, const char *lower, size_t len)
+{
+    if (lex == NULL || lex->index == NULL)
+        return NULL;
+    return lex_find_h(lex, lower, len, word_key(lower, len, 1, 0));
 }
 
 ENT_API uint32_t entities_gaz_find(const ent_lex *lex, uint64_t key)
@@ -384,33 +399,53 @@ static inline int addf(ent_wfeat *out, int n, int kind, const void *p, size_t le
     return n;
 }
 
-/* The word features of s, and its lexicon entry in *infop. */
-static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out,
-                           const ent_lexinfo **infop)
-{
-    char low[64] = "", shp[16];
-    size_t n, sn, k;
-    int nf = 0, cc;
-    const ent_lexinfo *info;
-    unsigned char v[4] = {0, 0, 0, 0};
+/* A word's features in two parts: those that do not need its lexicon
+ * entry (word_feats_a), then the entry and those that do (word_feats_b),
+ * in this order.  What the first part leaves for the second: */
+typedef struct ent_wpart {
+    char low[64];       /* the word lower-cased, n bytes */
+    size_t n;
+    int cc;             /* its capitalisation class */
+    uint64_t lh;        /* the hash of low for the lexicon (0: no lexicon) */
+} ent_wpart;
 
-    n = entities_lower(low, sizeof low, s, len);
+static inline __attribute__((always_inline)) int word_feats_a(const ent_lex *lex, const char *s, size_t len,
+                                                             ent_wfeat *out, ent_wpart *wp)
+{
+    char shp[16];
+    size_t sn, k, n;
+    int nf = 0;
+    memset(wp->low, 0, sizeof wp->low);
+    n = wp->n = entities_lower(wp->low, sizeof wp->low, s, len);
+    wp->lh = 0;
     /* the lexicon's slot fetched first, and looked at once the features
      * that do not need the entry are made */
-    if (lex != NULL && lex->index != NULL)
-        __builtin_prefetch(&lex->index[(uint32_t)word_key(low, n, 1, 0) & lex->index_mask]);
-    cc = capclass(s, len);
-    nf = addf(out, nf, 'w', low, n, OFF_ALL);
+    if (lex != NULL && lex->index != NULL) {
+        wp->lh = word_key(wp->low, n, 1, 0);
+        __builtin_prefetch(&lex->index[(uint32_t)wp->lh & lex->index_mask]);
+    }
+    wp->cc = capclass(s, len);
+    nf = addf(out, nf, 'w', wp->low, n, OFF_ALL);
     nf = addf(out, nf, 'e', s, len < 64 ? len : 64, OFF_0);
     sn = shape(shp, sizeof shp - 1, s, len);
     nf = addf(out, nf, 's', shp, sn, OFF_ALL);
     for (k = 1; k <= 4 && k < n; k++) {
-        nf = addf(out, nf, 'p' + (int)k * 16, low, k, OFF_0);
-        nf = addf(out, nf, 'x' + (int)k * 16, low + n - k, k, k == 3 ? OFF_NEAR : OFF_0);
+        nf = addf(out, nf, 'p' + (int)k * 16, wp->low, k, OFF_0);
+        nf = addf(out, nf, 'x' + (int)k * 16, wp->low + n - k, k, k == 3 ? OFF_NEAR : OFF_0);
     }
-    info = entities_lex_find(lex, low, n);
+    return nf;
+}
+
+static inline __attribute__((always_inline)) int word_feats_b(const ent_lex *lex, ent_wfeat *out, int nf,
+                                                             const ent_wpart *wp, const ent_lexinfo **infop)
+{
+    const ent_lexinfo *info = NULL;
+    unsigned char v[4] = {0, 0, 0, 0};
+    size_t k;
+    if (lex != NULL && lex->index != NULL)
+        info = lex_find_h(lex, wp->low, wp->n, wp->lh);
     *infop = info;
-    v[0] = (unsigned char)cc;
+    v[0] = (unsigned char)wp->cc;
     v[1] = info ? info->casing : 0;
     nf = addf(out, nf, 'k', v, 2, OFF_NEAR);
     if (info != NULL) {
@@ -438,6 +473,15 @@ static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wf
         }
     }
     return nf;
+}
+
+/* The word features of s, and its lexicon entry in *infop. */
+static int word_feats_info(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out,
+                           const ent_lexinfo **infop)
+{
+    ent_wpart wp;
+    int nf = word_feats_a(lex, s, len, out, &wp);
+    return word_feats_b(lex, out, nf, &wp, infop);
 }
 
 ENT_API int entities_word_feats(const ent_lex *lex, const char *s, size_t len, ent_wfeat *out)
@@ -609,8 +653,20 @@ static inline void pos_feats(const ent_lex *lex, const ent_doc *doc, const ent_t
             const ent_lexinfo *info = tok_info(lex, infos, &toks[i], i);
             if (info != NULL && (info->gaz & ENT_GAZ_STARTS)) {
                 uint64_t key = entities_gaz_key(toks + i, 1);
+                /* the kinds of entry every token so far is a word of: an
+                 * entry of kind k has all its words so marked in the
+                 * lexicon (as the lexicon keeps them: lower-cased, under
+                 * 63 bytes), so once none is left no longer entry can
+                 * start here (with the entries of the tokens at hand) */
+                unsigned part = toks[i].len < 63 ? info->gaz & ENT_GAZ_PARTS : ENT_GAZ_PARTS;
                 for (l = 2; l <= ENT_GAZ_MAXLEN && i + l <= n; l++) {
                     uint32_t kk;
+                    if (infos != NULL && toks[i + l - 1].len < 63) {
+                        const ent_lexinfo *nx = infos[i + l - 1];
+                        part &= nx != NULL ? nx->gaz : 0;
+                        if (part == 0)
+                            break;
+                    }
                     key = gaz_step(key, toks[i + l - 1].s, toks[i + l - 1].len);
                     kk = entities_gaz_find(lex, key);
                     if (kk) {
@@ -703,7 +759,7 @@ ENT_API int entities_doc_reset(ent_doc *d, size_t hint)
      * its entries stay close together */
     d->live = cap;
     d->gen++;
-    if (d->gen == 0) {
+    if (d->gen > UINT16_MAX) { /* (the stamps have 16 bits) */
         uint32_t j;
         for (j = 0; j < d->cap; j++)
             d->e[j].stamp = 0;
@@ -901,6 +957,11 @@ ENT_API int entities_allowed_end(int prev)
  * I-x and L-x follow B-x or I-x. */
 static const uint8_t closed_set[9] = {0, 3, 4, 7, 8, 11, 12, 15, 16};
 static const uint8_t start_set[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
+/* the lane of a row in the order of the labels that holds label 16 (U-MISC)
+ * where a vector's lanes are the labels (an inside label's: 2, I-PER) */
+#define ENT_U16_LANE 2
+/* the same where the lanes are the closed labels (an open label's: 1, B-PER) */
+#define ENT_C16_LANE 1
 
 typedef float ent_v4f __attribute__((vector_size(16)));
 typedef int32_t ent_v4i __attribute__((vector_size(16)));
@@ -942,7 +1003,15 @@ ENT_API void entities_dec_init(ent_dec *d, const float *trans, const float *star
         for (k = 0; k < 16; k++) {
             d->fw[q][k] = k < 9 ? trans[closed_set[q] * ENT_NL + start_set[k]] : NEG;
             d->bw[q][k] = k < 9 ? trans[closed_set[k] * ENT_NL + start_set[q]] : NEG;
+            d->fwl[q][k] = NEG;
+            d->bwl[q][k] = NEG;
         }
+    for (q = 0; q < 9; q++)
+        for (k = 0; k < 9; k++)
+            d->fwl[q][start_set[k] < 16 ? start_set[k] : ENT_U16_LANE] = trans[closed_set[q] * ENT_NL + start_set[k]];
+    for (q = 0; q < 9; q++)
+        for (k = 0; k < 9; k++)
+            d->bwl[q][closed_set[k] < 16 ? closed_set[k] : ENT_C16_LANE] = trans[closed_set[k] * ENT_NL + start_set[q]];
     for (k = 0; k < 16; k++) {
         int inside = k != 0 && (ENT_K(k) == ENT_I || ENT_K(k) == ENT_L), B = inside ? k - ENT_K(k) : 0;
         int open = k != 0 && (ENT_K(k) == ENT_B || ENT_K(k) == ENT_I), I = open ? k - ENT_K(k) + 1 : 0;
@@ -1248,18 +1317,17 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
     float old[ENT_NL], p16 = 0;
     __m512 T[9], tb = _mm512_loadu_ps(d->inb), ti = _mm512_loadu_ps(d->ini), pv = _mm512_setzero_ps();
     __m512i Q[9];
-    /* lane c of a row: the lane of start_set holding label c; the B-x and
-     * I-x before an inside label c; those labels */
-    const __m512i idx_start = _mm512_setr_epi32(0, 1, 0, 0, 2, 3, 0, 0, 4, 5, 0, 0, 6, 7, 0, 0),
-                  idx_b = _mm512_setr_epi32(0, 0, 1, 1, 0, 0, 5, 5, 0, 0, 9, 9, 0, 0, 13, 13),
-                  idx_i = _mm512_setr_epi32(0, 0, 2, 2, 0, 0, 6, 6, 0, 0, 10, 10, 0, 0, 14, 14),
-                  idx_last = _mm512_set1_epi32(8);
+    /* (the candidates of each start label are made in its own lane, those
+     * of U-MISC in lane ENT_U16_LANE: the row needs no permute) the B-x
+     * and I-x before an inside label c; those labels */
+    const __m512i idx_b = _mm512_setr_epi32(0, 0, 1, 1, 0, 0, 5, 5, 0, 0, 9, 9, 0, 0, 13, 13),
+                  idx_i = _mm512_setr_epi32(0, 0, 2, 2, 0, 0, 6, 6, 0, 0, 10, 10, 0, 0, 14, 14);
     const __m512i lab_b = idx_b, lab_i = idx_i;
     const __mmask16 inside = 0xccccu;   /* labels 2, 3, 6, 7, 10, 11, 14, 15 */
     if (n == 0)
         return;
     for (q = 0; q < 9; q++) {
-        T[q] = _mm512_loadu_ps(d->fw[q]);
+        T[q] = _mm512_loadu_ps(d->fwl[q]);
         Q[q] = _mm512_set1_epi32(closed_set[q]);
     }
     if (from == 0 && viterbi_start(em, n, changed, d->start, fwd, &first))
@@ -1328,16 +1396,18 @@ __attribute__((target("avx512f"))) static void viterbi_wide(const ent_dec *d, co
             /* the back pointers in the order of the labels, as the row
              * (so that the path back takes one look-up a step), label 16
              * (U-MISC, the last of start_set) after them */
-            __m512i bl = _mm512_mask_blend_epi32(inside, _mm512_permutexvar_epi32(idx_start, pk),
-                                                 _mm512_mask_blend_epi32(mi, lab_b, lab_i));
+            __m512i bl = _mm512_mask_blend_epi32(inside, pk, _mm512_mask_blend_epi32(mi, lab_b, lab_i));
             _mm_storeu_si128((__m128i *)(void *)bk, _mm512_cvtepi32_epi8(bl));
-            bk[16] = (uint8_t)_mm_cvtsi128_si32(_mm512_extracti32x4_epi32(pk, 2));
+            bk[16] = (uint8_t)_mm_extract_epi32(_mm512_castsi512_si128(pk), ENT_U16_LANE);
         }
         /* the row in the order of the labels, plus its emissions, less its O */
-        row = _mm512_mask_blend_ps(inside, _mm512_permutexvar_ps(idx_start, v0), _mm512_mask_blend_ps(mi, vb, vi));
+        row = _mm512_mask_blend_ps(inside, v0, _mm512_mask_blend_ps(mi, vb, vi));
         row = _mm512_add_ps(row, _mm512_loadu_ps(e));
         z = _mm512_cvtss_f32(row);
-        last = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, v0)) + e[16];
+        {
+            __m128 l4 = _mm512_castps512_ps128(v0);
+            last = _mm_cvtss_f32(_mm_shuffle_ps(l4, l4, ENT_U16_LANE)) + e[16];
+        }
         if (changed != NULL)
             memcpy(old, cur, sizeof old);
         pv = _mm512_sub_ps(row, _mm512_set1_ps(z));
@@ -1359,17 +1429,16 @@ __attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, 
     int c, k;
     float nx16;
     __m512 TT[9], oi = _mm512_loadu_ps(d->oi), ol = _mm512_loadu_ps(d->ol), nxv;
-    /* lane c of a row: the lane (of closed_set) holding closed label c;
-     * the I-x and L-x after an open label c (B-x or I-x) */
-    const __m512i idx_closed = _mm512_setr_epi32(0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 5, 6, 0, 0, 7),
-                  idx_i = _mm512_setr_epi32(0, 2, 2, 0, 0, 6, 6, 0, 0, 10, 10, 0, 0, 14, 14, 0),
-                  idx_l = _mm512_setr_epi32(0, 3, 3, 0, 0, 7, 7, 0, 0, 11, 11, 0, 0, 15, 15, 0),
-                  idx_last = _mm512_set1_epi32(8);
+    /* (the closed labels' best in their own lanes, label 16's in lane
+     * ENT_C16_LANE: the row needs no permute) the I-x and L-x after an
+     * open label c (B-x or I-x) */
+    const __m512i idx_i = _mm512_setr_epi32(0, 2, 2, 0, 0, 6, 6, 0, 0, 10, 10, 0, 0, 14, 14, 0),
+                  idx_l = _mm512_setr_epi32(0, 3, 3, 0, 0, 7, 7, 0, 0, 11, 11, 0, 0, 15, 15, 0);
     const __mmask16 open = 0x6666u;    /* labels 1, 2, 5, 6, 9, 10, 13, 14 */
     if (n == 0)
         return;
     for (k = 0; k < 9; k++)
-        TT[k] = _mm512_loadu_ps(d->bw[k]);
+        TT[k] = _mm512_loadu_ps(d->bwl[k]);
     for (c = 0; c < ENT_NL; c++)
         bwd[(n - 1) * ENT_NL + c] = entities_allowed_end(c) ? d->end[c] : NEG;
     /* the row after, kept in registers from one step to the next (its
@@ -1398,8 +1467,11 @@ __attribute__((target("avx512f"))) static void marginals_wide(const ent_dec *d, 
         /* B-x and I-x go on to I-x or L-x: I-x's when not smaller */
         xa = _mm512_add_ps(_mm512_permutexvar_ps(idx_i, vv), oi);
         xb = _mm512_add_ps(_mm512_permutexvar_ps(idx_l, vv), ol);
-        nxv = _mm512_mask_blend_ps(open, _mm512_permutexvar_ps(idx_closed, a), _mm512_max_ps(xa, xb));
-        nx16 = _mm512_cvtss_f32(_mm512_permutexvar_ps(idx_last, a));
+        nxv = _mm512_mask_blend_ps(open, a, _mm512_max_ps(xa, xb));
+        {
+            __m128 l4 = _mm512_castps512_ps128(a);
+            nx16 = _mm_cvtss_f32(_mm_shuffle_ps(l4, l4, ENT_C16_LANE));
+        }
         _mm512_storeu_ps(cur, nxv);
         cur[16] = nx16;
     }
@@ -1504,6 +1576,7 @@ ENT_API uint64_t entities_payload_size(const ent_header *h)
 }
 
 #define ENT_PTAB 2048
+#define ENT_ROWSTRIDE 32    /* 16-bit numbers from a row to the next, in arows */
 
 struct ent_model {
     const unsigned char *data;
@@ -1516,6 +1589,8 @@ struct ent_model {
     const uint64_t *bitmap;
     const uint32_t *rank;
     const int16_t *rows;
+    int16_t *arows;     /* the same rows, each at the start of a cache line */
+    size_t arows_bytes; /* their mapping */
     ent_lex lex;
     const char **lex_words;
     uint16_t *lex_lens;
@@ -1547,11 +1622,19 @@ struct ent_model {
 enum { VENT_EMPTY, VENT_BUSY, VENT_READY };
 struct vent {
     float rows[ENT_NOFF * ENT_NL];
-    const ent_lexinfo *info;
+    uint32_t info;      /* its lexicon entry's number + 1 (0: none) */
     uint8_t len;
     uint8_t state;      /* VENT_*, read and written atomically */
     char s[VENT_MAXLEN];
-};
+} __attribute__((aligned(64)));
+/* (six whole lines a record, the word and its state in the last) */
+_Static_assert(sizeof(struct vent) == 6 * 64, "a known word's record is six cache lines");
+
+/* The lexicon entry of a record, or NULL. */
+static inline const ent_lexinfo *vent_info(const ent_model *m, const struct vent *v)
+{
+    return v->info != 0 ? &m->lex.info[v->info - 1] : NULL;
+}
 
 static inline uint32_t popcount64(uint64_t x)
 {
@@ -1566,7 +1649,7 @@ static inline const int16_t *model_row(const ent_model *m, uint32_t slot)
     uint64_t w = m->bitmap[slot >> 6], bit = (uint64_t)1 << (slot & 63);
     if (!(w & bit))
         return NULL;
-    return m->rows + (size_t)(m->rank[slot >> 6] + popcount64(w & (bit - 1))) * ENT_NL;
+    return m->arows + (size_t)(m->rank[slot >> 6] + popcount64(w & (bit - 1))) * ENT_ROWSTRIDE;
 }
 
 /* Add the 17 floats at r to the sums a0..a3 (four each) and a4. */
@@ -1641,17 +1724,25 @@ word_rows_find(const ent_model *m, const char *s, size_t len, const int16_t *row
     uint32_t slot[ENT_NOFF][ENT_MAXFEAT];
     int ns[ENT_NOFF] = {0};
     const ent_lexinfo *info;
-    int nf = word_feats_info(&m->lex, s, len, f, &info), i, o;
-    for (i = 0; i < nf; i++) {
-        uint32_t mask = f[i].mask & ((1u << ENT_NOFF) - 1);
-        while (mask != 0) {
-            uint32_t sl;
-            o = __builtin_ctz(mask);
-            mask &= mask - 1;
-            sl = entities_slot(f[i].h, o - ENT_WIN, m->h.hbits);
-            __builtin_prefetch(&m->bitmap[sl >> 6]);
-            __builtin_prefetch(&m->rank[sl >> 6]);
-            slot[o][ns[o]++] = sl;
+    ent_wpart wp;
+    int nf = word_feats_a(&m->lex, s, len, f, &wp), i = 0, o, part;
+    /* the slots of the features that do not need the lexicon's entry
+     * worked out and fetched before it is looked up (its misses and
+     * theirs overlap), then those of the others: the same order */
+    for (part = 0; part < 2; part++) {
+        if (part == 1)
+            nf = word_feats_b(&m->lex, f, nf, &wp, &info);
+        for (; i < nf; i++) {
+            uint32_t mask = f[i].mask & ((1u << ENT_NOFF) - 1);
+            while (mask != 0) {
+                uint32_t sl;
+                o = __builtin_ctz(mask);
+                mask &= mask - 1;
+                sl = entities_slot(f[i].h, o - ENT_WIN, m->h.hbits);
+                __builtin_prefetch(&m->bitmap[sl >> 6]);
+                __builtin_prefetch(&m->rank[sl >> 6]);
+                slot[o][ns[o]++] = sl;
+            }
         }
     }
     for (o = 0; o < ENT_NOFF; o++) {
@@ -1661,7 +1752,6 @@ word_rows_find(const ent_model *m, const char *s, size_t len, const int16_t *row
             if (q == NULL)
                 continue;
             __builtin_prefetch(q);
-            __builtin_prefetch(q + ENT_NL - 1);
             rows[o][nr[o]++] = q;
         }
     }
@@ -1894,6 +1984,15 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
         fail(err, errlen, "%s", "model weight index is corrupt");
         goto bad;
     }
+    /* the rows a cache line each (34 bytes in the image start anywhere
+     * in a line, and half of them cross into the next) */
+    m->arows = map_zero((size_t)m->h.nrows * ENT_ROWSTRIDE * 2 + 64, &m->arows_bytes);
+    if (m->arows == NULL) {
+        fail(err, errlen, "%s", "out of memory");
+        goto bad;
+    }
+    for (i = 0; i < m->h.nrows; i++)
+        memcpy(m->arows + (size_t)i * ENT_ROWSTRIDE, m->rows + (size_t)i * ENT_NL, ENT_NL * 2);
     m->lex.n = m->h.nlex;
     m->lex.info = (const ent_lexinfo *)p;
     p += PAD8((uint64_t)m->h.nlex * sizeof(ent_lexinfo));
@@ -2035,6 +2134,8 @@ ENT_API void entities_model_free(ent_model *m)
     free(m->vindex);
     if (m->vent != NULL)
         munmap(m->vent, m->vent_bytes);
+    if (m->arows != NULL)
+        munmap(m->arows, m->arows_bytes);
     free(m->prow);
     if (m->map != NULL)
         munmap(m->map, m->map_size);
@@ -2102,9 +2203,9 @@ ENT_API void entities_scratch_free(ent_scratch *s)
 }
 
 /* Fetch the cache lines of the n bytes at p, from the line of the first
- * to the line of the last (a record of a known word, 392 bytes, or the
- * rows of a word the model does not list, 340 bytes, starts anywhere in
- * a line). */
+ * to the line of the last (the rows of a word the model does not list,
+ * 340 bytes, start anywhere in a line; a record of a known word is six
+ * whole lines). */
 static inline void ent_prefetch_lines(const void *p, size_t n)
 {
     uintptr_t a = (uintptr_t)p & ~(uintptr_t)63, e = (uintptr_t)p + n;
@@ -2145,20 +2246,21 @@ static const float *vent_rows(const ent_model *m, ent_scratch *sc, struct vent *
     uint8_t st = __atomic_load_n(&v->state, __ATOMIC_ACQUIRE), empty = VENT_EMPTY;
     float *rows;
     if (st == VENT_READY) {
-        *info = v->info;
+        *info = vent_info(m, v);
         return v->rows;
     }
     if (st == VENT_EMPTY &&
         __atomic_compare_exchange_n(&v->state, &empty, VENT_BUSY, 0, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
-        v->info = word_rows(m, s, len, v->rows);
+        const ent_lexinfo *li = word_rows(m, s, len, v->rows);
+        v->info = li != NULL ? (uint32_t)(li - m->lex.info) + 1 : 0;
         v->len = (uint8_t)len;
         memcpy(v->s, s, len);
         __atomic_store_n(&v->state, VENT_READY, __ATOMIC_RELEASE);
-        *info = v->info;
+        *info = li;
         return v->rows;
     }
     if (empty == VENT_READY) { /* made meanwhile */
-        *info = v->info;
+        *info = vent_info(m, v);
         return v->rows;
     }
     rows = sc->spill + i * ENT_NOFF * ENT_NL;
@@ -2177,7 +2279,7 @@ static inline const float *token_rows(const ent_model *m, ent_scratch *sc, const
     float *rows;
     if (v != NULL) {
         if (__builtin_expect(__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VENT_READY, 1)) {
-            *info = v->info;
+            *info = vent_info(m, v);
             return v->rows;
         }
         return vent_rows(m, sc, v, s, len, i, info);

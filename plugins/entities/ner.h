@@ -57,6 +57,7 @@ typedef struct ent_lexinfo {
 
 #define ENT_GAZ_PART(k) (1u << (8 + (k)))
 #define ENT_GAZ_STARTS 0x8000u
+#define ENT_GAZ_PARTS 0x1f00u  /* all the ENT_GAZ_PART bits */
 
 /* A read-only table: lower-cased word -> ent_lexinfo. */
 typedef struct ent_lex {
@@ -64,8 +65,11 @@ typedef struct ent_lex {
     const char *const *words;    /* n words (not NUL-terminated: see lens) */
     const uint16_t *lens;
     const ent_lexinfo *info;
-    uint32_t *index;             /* open addressing, capacity index_mask + 1 */
+    uint32_t *index;             /* open addressing, capacity index_mask + 1: a word's
+                                    number (bits index_kmask) and the top bits of its
+                                    hash above it; UINT32_MAX is empty */
     uint32_t index_mask;
+    uint32_t index_kmask;
     /* multi-word list entries: hash of the token sequence -> kind bits */
     uint32_t ngaz;
     const uint64_t *gaz_keys;
@@ -88,10 +92,10 @@ typedef struct ent_wfeat {
 
 /* Per-document casing evidence (per worker; no allocation per record once
  * grown). */
-typedef struct ent_docent {
+typedef struct ent_docent { /* 16 bytes: four to a cache line */
     uint64_t key;       /* hash of the lower-cased word */
-    uint32_t stamp;     /* the document it belongs to (ent_doc.gen) */
     uint32_t hist;      /* tagged so far: four 8-bit counts, PER ORG LOC MISC */
+    uint16_t stamp;     /* the document it belongs to (ent_doc.gen) */
     uint8_t bits;       /* 1: seen lower-case mid-sentence, 2: capitalised */
     uint8_t ocount;     /* capitalised and tagged O so far */
 } ent_docent;
@@ -160,7 +164,11 @@ ENT_API uint64_t entities_doc_feat(const ent_doc *d, const ent_tok *t, size_t i,
 typedef struct ent_dec {
     float trans[ENT_NL * ENT_NL], start[ENT_NL], end[ENT_NL];
     float fw[9][16];    /* fw[q][k]: closed label q to start label k (lanes 9..15: never read) */
+    float fwl[9][16];   /* the same in the lanes of the labels, U-MISC (16) in lane 2 (of I-PER,
+                           an inside label), the other inside lanes NEG */
     float bw[9][16];    /* bw[k][q]: the same, lanes over q */
+    float bwl[9][16];   /* the same in the lanes of the labels, O-closed label 16 (U-MISC) in
+                           lane 1 (of B-PER, an open label), the other open lanes NEG */
     float inb[16], ini[16]; /* for an inside label c < 16: from B-x and I-x of its type to c */
     float oi[16], ol[16];   /* for an open label c (B-x, I-x): from c to I-x and L-x of its type */
 } ent_dec;

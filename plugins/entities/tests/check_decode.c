@@ -755,6 +755,8 @@ END_TEST
  * the vocabulary and of the lexicon, capitalised or not, in sentences of
  * capitals now and then, with labels given to the words as a first pass
  * would (so that their history counts), for every kind of feature. */
+static size_t read_names_of(const char *file, char (*names)[64], size_t cap);
+
 static uint16_t ptab_probe(const ent_model *m, uint64_t key)
 {
     uint32_t j = ptab_home(key);
@@ -763,14 +765,24 @@ static uint16_t ptab_probe(const ent_model *m, uint64_t key)
     return m->pidx[j];
 }
 
-/* names of several words from a list file, one a line, words of letters */
+/* names of several words from the list files (as many from each), one a
+ * line, words of letters */
 static size_t read_names(char (*names)[64], size_t cap)
+{
+    static const char *const files[] = {"places", "organisations", "misc", "sports", "people"};
+    size_t n = 0, i;
+    for (i = 0; i < sizeof files / sizeof *files; i++)
+        n += read_names_of(files[i], names + n, cap / (sizeof files / sizeof *files));
+    return n;
+}
+
+static size_t read_names_of(const char *file, char (*names)[64], size_t cap)
 {
     char path[1024], line[256];
     const char *top = getenv("top_srcdir");
     size_t n = 0, k;
     FILE *f;
-    snprintf(path, sizeof path, "%s/plugins/entities/data/lists/places.tsv", top ? top : ".");
+    snprintf(path, sizeof path, "%s/plugins/entities/data/lists/%s.tsv", top ? top : ".", file);
     f = fopen(path, "r");
     ck_assert_msg(f != NULL, "%s", path);
     while (n < cap && fgets(line, sizeof line, f) != NULL) {
@@ -796,9 +808,10 @@ START_TEST(test_pos_codes)
     enum { NTOK = 400, MAXS = 30 };
     char path[1024], err[1280], buf[NTOK][40];
     const char *top = getenv("top_srcdir");
-    static uint64_t pf[MAXS * ENT_MAXPOS], pc[MAXS * ENT_MAXPOS];
-    uint8_t npf[MAXS], npc[MAXS], lab[MAXS];
-    unsigned kinds[9] = {0}, found = 0;
+    static uint64_t pf[MAXS * ENT_MAXPOS], pc[MAXS * ENT_MAXPOS], pi[MAXS * ENT_MAXPOS];
+    const ent_lexinfo *infos[MAXS];
+    uint8_t npf[MAXS], npc[MAXS], npi[MAXS], lab[MAXS];
+    unsigned kinds[9] = {0}, found = 0, multi = 0;
     ent_tok toks[NTOK];
     ent_doc doc;
     ent_model *m;
@@ -871,6 +884,21 @@ START_TEST(test_pos_codes)
                 n = NTOK - a;
             pos_feats(&m->lex, &doc, toks + a, n, NULL, pf, npf, 0);
             pos_feats(&m->lex, &doc, toks + a, n, NULL, pc, npc, 1);
+            /* with the tokens' lexicon entries given, as the stage does:
+             * the multi-word entries' look-ups cut short where a token
+             * is the word of no entry, for the same features */
+            for (i = 0; i < n; i++) {
+                char low[64];
+                size_t ln = entities_lower(low, sizeof low, toks[a + i].s, toks[a + i].len);
+                infos[i] = entities_lex_find(&m->lex, low, ln);
+            }
+            pos_feats(&m->lex, &doc, toks + a, n, infos, pi, npi, 1);
+            for (i = 0; i < n; i++) {
+                ck_assert_uint_eq(npi[i], npc[i]);
+                ck_assert(memcmp(pi + i * ENT_MAXPOS, pc + i * ENT_MAXPOS, npc[i] * sizeof *pc) == 0);
+                if (npi[i] > 0 && (pi[i * ENT_MAXPOS + npi[i] - 1] >> 10) == 7)
+                    multi++;
+            }
             for (i = 0; i < n; i++) {
                 ck_assert_uint_eq(npf[i], npc[i]);
                 for (k = 0; k < npf[i]; k++) {
@@ -891,8 +919,131 @@ START_TEST(test_pos_codes)
     for (k = 0; k < 8; k++)
         ck_assert_msg(kinds[k] > 50, "kind %c: %u", ENT_POS_KINDS[k], kinds[k]);
     ck_assert_uint_gt(found, 100000);
+    /* (positions in multi-word entries, found either way) */
+    ck_assert_uint_gt(multi, 1000);
     entities_doc_free(&doc);
     entities_model_free(m);
+}
+END_TEST
+
+/* The lexicon's look-up (the hash's top bits in the index's slots) against
+ * a scan of every word: every word of the lexicon, and words a byte away
+ * from some. */
+static const ent_lexinfo *lex_scan(const ent_lex *lex, const char *w, size_t len)
+{
+    uint32_t k;
+    for (k = 0; k < lex->n; k++)
+        if (lex->lens[k] == len && memcmp(lex->words[k], w, len) == 0)
+            return &lex->info[k];
+    return NULL;
+}
+
+START_TEST(test_lex_find)
+{
+    char path[1024], err[1280], w[80];
+    const char *top = getenv("top_srcdir");
+    ent_model *m;
+    const ent_lex *lex;
+    uint32_t i, found = 0, other = 0;
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    lex = &m->lex;
+    ck_assert_uint_gt(lex->n, 1000);
+    ck_assert_uint_gt(lex->index_kmask, lex->n);
+    for (i = 0; i < lex->n; i++) {
+        size_t len = lex->lens[i];
+        const ent_lexinfo *f = entities_lex_find(lex, lex->words[i], len);
+        /* (every word found as itself; a scan for some) */
+        ck_assert(f != NULL && lex->lens[f - lex->info] == len &&
+                  memcmp(lex->words[f - lex->info], lex->words[i], len) == 0);
+        found++;
+        if (len == 0 || len + 1 >= sizeof w || i % 16 != 0)
+            continue;
+        ck_assert_ptr_eq(f, lex_scan(lex, lex->words[i], len));
+        memcpy(w, lex->words[i], len);
+        w[len] = 's';   /* a byte more */
+        f = entities_lex_find(lex, w, len + 1);
+        ck_assert_ptr_eq(f, lex_scan(lex, w, len + 1));
+        other += f != NULL;
+        w[len - 1] = (char)(w[len - 1] ^ 1);   /* the last byte another */
+        ck_assert_ptr_eq(entities_lex_find(lex, w, len), lex_scan(lex, w, len));
+        ck_assert_ptr_eq(entities_lex_find(lex, w, len - 1), lex_scan(lex, w, len - 1));
+    }
+    ck_assert_uint_eq(found, lex->n);
+    ck_assert_uint_gt(other, 20);
+    entities_model_free(m);
+}
+END_TEST
+
+/* The rows a cache line each are the model image's rows, and a slot's row
+ * is the one its rank in the image says. */
+START_TEST(test_rows_copy)
+{
+    char path[1024], err[1280];
+    const char *top = getenv("top_srcdir");
+    ent_model *m;
+    size_t i, slots, found = 0;
+    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
+    m = entities_model_open_file(path, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    ck_assert_uint_gt(m->h.nrows, 1000);
+    for (i = 0; i < m->h.nrows; i++) {
+        ck_assert(((uintptr_t)(m->arows + i * ENT_ROWSTRIDE) & 63) == 0);
+        ck_assert(memcmp(m->arows + i * ENT_ROWSTRIDE, m->rows + i * ENT_NL, ENT_NL * 2) == 0);
+    }
+    slots = (size_t)1 << m->h.hbits;
+    for (i = 0; i < slots; i += 7) {
+        const int16_t *r = model_row(m, (uint32_t)i);
+        size_t k, rank = 0;
+        uint64_t bit = (uint64_t)1 << (i & 63);
+        if (!(m->bitmap[i >> 6] & bit)) {
+            ck_assert_ptr_null(r);
+            continue;
+        }
+        for (k = 0; k < (i >> 6); k++)
+            rank += (size_t)__builtin_popcountll(m->bitmap[k]);
+        rank += (size_t)__builtin_popcountll(m->bitmap[i >> 6] & (bit - 1));
+        ck_assert(r != NULL && memcmp(r, m->rows + rank * ENT_NL, ENT_NL * 2) == 0);
+        found++;
+    }
+    ck_assert_uint_gt(found, 1000);
+    entities_model_free(m);
+}
+END_TEST
+
+/* A document's table (16-bit stamps) knows nothing of the documents
+ * before it, across the stamps' wrapping round, and all of its own. */
+START_TEST(test_doc_stamps)
+{
+    static char buf[8][8];
+    char w[8];
+    ent_tok toks[8];
+    ent_doc doc;
+    unsigned d, i;
+    entities_doc_init(&doc);
+    for (i = 0; i < 8; i++) {
+        toks[i].s = buf[i];
+        toks[i].len = 5;
+    }
+    for (d = 0; d < 70000; d++) {
+        ck_assert_int_eq(entities_doc_reset(&doc, 8), 0);
+        ck_assert_int_eq(entities_doc_tokens(&doc, toks, 8), 0);
+        /* the words the document before entered: unseen in this one */
+        for (i = 1; i < 8 && d > 0; i++) {
+            snprintf(w, sizeof w, "w%04u", ((d - 1) * 8 + i) % 10000);
+            ck_assert_uint_eq(entities_doc_get(&doc, w, 5), 0);
+        }
+        for (i = 0; i < 8; i++)
+            snprintf(buf[i], sizeof buf[i], "w%04u", (d * 8 + i) % 10000);
+        entities_doc_add_sentence(&doc, toks, 8);
+        for (i = 1; i < 8; i++)
+            ck_assert_uint_eq(entities_doc_get(&doc, buf[i], 5), 1);
+        ck_assert_uint_eq(entities_doc_get(&doc, buf[0], 5), 0);
+        ck_assert_uint_eq(doc.n, 7);
+    }
+    ck_assert_uint_le(doc.gen, UINT16_MAX);
+    entities_doc_free(&doc);
 }
 END_TEST
 
@@ -939,6 +1090,9 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_word_cache);
     tcase_add_test(tc, test_wrappers_agree);
     tcase_add_test(tc, test_pos_codes);
+    tcase_add_test(tc, test_lex_find);
+    tcase_add_test(tc, test_rows_copy);
+    tcase_add_test(tc, test_doc_stamps);
     suite_add_tcase(s, tc);
     return s;
 }
