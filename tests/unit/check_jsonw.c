@@ -198,6 +198,58 @@ START_TEST(keys_in_insertion_order)
 }
 END_TEST
 
+/* Which way the writer reads the tree: jansson's structures with jansson
+ * 2.14 (the layout the writer knows), its functions when built with
+ * TP_JSONW_API (this test's second build) or against another version.
+ * Both builds run every test here against json_dumps, which holds the two
+ * ways to the same bytes. */
+START_TEST(reads_the_tree_the_expected_way)
+{
+#if defined(TP_JSONW_API) || JANSSON_VERSION_HEX < 0x020e00 || JANSSON_VERSION_HEX >= 0x020f00
+    ck_assert_int_eq(tp_json_write_reads_structures(), 0);
+#else
+    ck_assert_int_eq(tp_json_write_reads_structures(), 1);
+#endif
+}
+END_TEST
+
+/* Objects whose table grows, shrinks and has keys replaced, and arrays
+ * grown, cut and inserted into: the pairs and elements as they are now. */
+START_TEST(containers_after_changes)
+{
+    json_t *o = json_object(), *a = json_array();
+    char key[32];
+    int i;
+
+    for (i = 0; i < 300; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        json_object_set_new(o, key, json_integer(i));
+        json_array_append_new(a, json_integer(i));
+        if (i % 7 == 3) {
+            snprintf(key, sizeof key, "k%d", i / 2);
+            json_object_del(o, key);
+            json_array_remove(a, (size_t)i / 3);
+        }
+        if (i % 11 == 5) {
+            snprintf(key, sizeof key, "k%d", i - 1);
+            json_object_set_new(o, key, json_string("again"));
+            json_array_insert_new(a, 0, json_real(0.5 * i));
+        }
+        if (i % 50 == 0) {
+            expect_same(o);
+            expect_same(a);
+        }
+    }
+    json_object_set(o, "list", a);
+    expect_same(o);
+    json_array_clear(a);
+    json_object_clear(o);
+    json_object_set_new(o, "list", a);
+    expect_same(o);
+    json_decref(o);
+}
+END_TEST
+
 /* A record as textpipe makes them: an id, a source, a text and a
  * hundred spans. */
 static json_t *make_record(int seed)
@@ -472,6 +524,8 @@ static Suite *jsonw_suite(void)
     tcase_add_test(tc, integers);
     tcase_add_test(tc, empty_and_nested);
     tcase_add_test(tc, keys_in_insertion_order);
+    tcase_add_test(tc, reads_the_tree_the_expected_way);
+    tcase_add_test(tc, containers_after_changes);
     tcase_add_test(tc, records_like_textpipe);
     tcase_add_test(tc, appends_to_buffer);
     tcase_add_test(tc, big_strings_grow_the_buffer);
