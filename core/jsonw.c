@@ -293,6 +293,27 @@ static inline int jsonw_string(tp_buf *b, const char *str, size_t n)
     return 0;
 }
 
+/* A key and its ':'.  Keys are short and rarely need escaping: with room
+ * for the longest short one, it is copied and checked in place, without
+ * a call (a record has hundreds of keys). */
+static JSONW_INLINE int jsonw_key(tp_buf *b, const char *key, size_t n)
+{
+    if (n < 16 && b->cap - b->len >= 18) {
+        char *o = b->data + b->len;
+        o[0] = '"';
+        if (jsonw_scan_copy(o + 1, (const unsigned char *)key, n) == n) {
+            o[n + 1] = '"';
+            o[n + 2] = ':';
+            b->len += n + 3;
+            return 0;
+        }
+    }
+    if (jsonw_string(b, key, n) < 0)
+        return -1;
+    b->data[b->len++] = ':';   /* jsonw_string left room for it */
+    return 0;
+}
+
 /* The decimal digits of u end at e; returns where they start.  Below
  * 2^32 (offsets, counts) the arithmetic is 32-bit, which is cheaper. */
 static inline char *jsonw_digits(char *e, uint64_t u)
@@ -536,11 +557,13 @@ static int jsonw_real(tp_buf *b, double d)
                     o += nd - x - 1;
                 }
             } else if (x >= -4) {
+                /* Fixed-size copies (no call): the 40 bytes reserved hold
+                 * "-0." and up to three zeros before all 17 digits. */
                 *o++ = '0';
                 *o++ = '.';
-                memset(o, '0', (size_t)(-x - 1));
+                memset(o, '0', 3);
                 o += -x - 1;
-                memcpy(o, digits, (size_t)nd);
+                memcpy(o, digits, sizeof digits);
                 o += nd;
             } else {
                 /* jansson keeps no leading zero of the exponent. */
@@ -803,9 +826,8 @@ static JSONW_INLINE int jsonw_container(tp_buf *b, const json_t *v, const jsonw_
         if (jsonw_byte(b, '{') < 0)
             return -1;
         for (; it; it = jw_iter_next(v, it, direct)) {
-            if (jsonw_string(b, jw_iter_key(it, direct), jw_iter_key_len(it, direct)) < 0)
+            if (jsonw_key(b, jw_iter_key(it, direct), jw_iter_key_len(it, direct)) < 0)
                 return -1;
-            b->data[b->len++] = ':';   /* jsonw_string left room for it */
             if (jsonw_value(b, jw_iter_value(it, direct), &me, direct) < 0)
                 return -1;
             if (jsonw_byte(b, ',') < 0)

@@ -294,6 +294,52 @@ START_TEST(records_like_textpipe)
 }
 END_TEST
 
+/* Keys go by a fast path when they are short and the buffer has room for
+ * them, by the string writer otherwise: keys of every length up to 40, with
+ * an escape at each place or none, written after a prefix that leaves each
+ * amount of room from 0 to 24 bytes, must give json_dumps' bytes. */
+START_TEST(keys_at_every_length_and_room)
+{
+    static const char special[] = { 0, '"', '\\', '\n', 0x1f };
+    char key[41], *want;
+    size_t n, at, c, room, pre;
+
+    for (n = 0; n <= 40; n++) {
+        for (at = 0; at <= n; at++) {
+            for (c = 0; c < (at < n ? sizeof special : 1); c++) {
+                json_t *o = json_object();
+                size_t k;
+                for (k = 0; k < n; k++)
+                    key[k] = (char)('a' + k % 26);
+                if (at < n)
+                    key[at] = special[c];
+                json_object_setn_new(o, key, n, json_integer((json_int_t)at));
+                json_object_setn_new(o, "z", 1, json_true());
+                want = json_dumps(o, DUMP_FLAGS);
+                ck_assert_ptr_nonnull(want);
+                for (room = 0; room <= 24; room++) {
+                    tp_buf b = { 0 };
+                    /* a buffer of 64 bytes with room bytes free after the prefix */
+                    pre = 64 - room;
+                    b.data = malloc(64);
+                    ck_assert_ptr_nonnull(b.data);
+                    b.cap = 64;
+                    memset(b.data, '#', pre);
+                    b.len = pre;
+                    ck_assert_int_eq(tp_json_write(&b, o), 0);
+                    ck_assert_msg(b.len == pre + strlen(want) && memcmp(b.data + pre, want, strlen(want)) == 0,
+                                  "key of %zu bytes, escape at %zu, room %zu: want %s got %.*s", n, at, room,
+                                  want, (int)(b.len - pre), b.data + pre);
+                    tp_buf_free(&b);
+                }
+                free(want);
+                json_decref(o);
+            }
+        }
+    }
+}
+END_TEST
+
 START_TEST(appends_to_buffer)
 {
     tp_buf b = { 0 };
@@ -528,6 +574,7 @@ static Suite *jsonw_suite(void)
     tcase_add_test(tc, containers_after_changes);
     tcase_add_test(tc, records_like_textpipe);
     tcase_add_test(tc, appends_to_buffer);
+    tcase_add_test(tc, keys_at_every_length_and_room);
     tcase_add_test(tc, big_strings_grow_the_buffer);
     tcase_add_test(tc, cycles_and_null_are_refused);
     tcase_add_test(tc, reals_short_and_tied);
