@@ -488,6 +488,18 @@ static size_t url_end(const uint8_t *s, size_t i, size_t len)
     uint8_t c = (uint8_t)lower_ascii(s[i]);
     if (c != 'h' && c != 'w' && c != 'f')
         return 0;
+    {
+        /* Most words that start so are no URL: their first four bytes,
+         * folded to lower case (which leaves ':' '.' '/' as they are),
+         * are none of the prefixes' (the full test follows). */
+        uint32_t w;
+        if (len - i < 4)
+            return 0;
+        memcpy(&w, s + i, 4);
+        w |= 0x20202020u;
+        if (memcmp(&w, "http", 4) != 0 && memcmp(&w, "ftp:", 4) != 0 && memcmp(&w, "www.", 4) != 0)
+            return 0;
+    }
 #define PREFIX(lit) (len - i >= sizeof lit - 1 && strncasecmp_ascii(s + i, lit, sizeof lit - 1))
     if (PREFIX("http://"))
         p = i + 7;
@@ -592,6 +604,58 @@ static inline size_t ascii_run(const uint8_t *s, size_t p, size_t len, unsigned 
         return p;
 #endif
     return ascii_run_bytes(s, p, len, acc);
+}
+
+/* Whether ASCII punctuation c after a run of letters and digits may join
+ * it to more or extend it (scan_word's joiners, '%' and an abbreviation's
+ * '.'). */
+static inline int word_tail_slow(uint8_t c)
+{
+    switch (c) {
+    case '.': case '-': case '_': case '/': case ',': case ':':
+    case '&': case '\'': case '@': case '%':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+#define WORD_SLOW ((size_t)-2)
+
+/* The most common word or number: ASCII letters and digits from i up to
+ * white space, the end, or punctuation that neither joins nor extends it.
+ * Pushes it and returns its end, or WORD_SLOW for scan_word to do it all
+ * ((size_t)-1 when out of memory).  first is the class of s[i].  A test
+ * holds it to scan_word (TP_TOKENIZE_PORTABLE builds without it). */
+static inline size_t scan_word_fast(tz *z, size_t i, unsigned first)
+{
+#ifndef TP_TOKENIZE_PORTABLE
+    const uint8_t *s = z->s;
+    size_t len = z->len, p;
+    unsigned acc = 0;
+    uint32_t kind;
+
+    if (s[i] >= 0x80)
+        return WORD_SLOW;
+    p = ascii_run(s, i, len, &acc);
+    if (p < len) {
+        uint8_t c = s[p];
+        if (c >= 0x80)
+            return WORD_SLOW;
+        if (!(ascii_class[c] & (K_SP | K_NL)) && word_tail_slow(c))
+            return WORD_SLOW;
+    }
+    kind = (first & K_DIG) ? TP_TOK_NUMBER : TP_TOK_WORD;
+    kind |= case_bits(first, acc);
+    if (push_raw(z, i, p, kind) != 0)
+        return (size_t)-1;
+    return p;
+#else
+    (void)z;
+    (void)i;
+    (void)first;
+    return WORD_SLOW;
+#endif
 }
 
 /* A word or number starting at i; pre is the length of a currency sign
@@ -892,7 +956,9 @@ static int tokenize_fresh(tp_tokens *out, const char *text, size_t len)
                     return -1;
                 next = e;
             } else {
-                next = scan_word(&z, i, 0);
+                next = scan_word_fast(&z, i, k);
+                if (next == WORD_SLOW)
+                    next = scan_word(&z, i, 0);
             }
         } else if (is_currency(cp) && is_ascii_digit(s, i + n, len)) {
             next = scan_word(&z, i, n);

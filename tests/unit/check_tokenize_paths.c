@@ -128,12 +128,38 @@ START_TEST(long_runs_at_every_offset)
 }
 END_TEST
 
+/* Every byte after a word or number, and then a letter, a digit, a space
+ * or the end: where the fast word path stops and where it leaves the
+ * word to the full scanner. */
+START_TEST(every_byte_after_a_word)
+{
+    static const char *const heads[] = { "word", "Word", "WORD", "a", "I", "2024", "3", "G7", "x9y",
+                                         "abcdefghijklmnopqrstuvwxyz", "Mr", "etc", "No", "e.g", "U.S" };
+    static const char *const tails[] = { "", "x", "X", "5", "555", "5555", " ", "\n", "t", "s ", "ll ",
+                                         "\xc3\xa9", "-", "." };
+    char text[64];
+    size_t h, t, c;
+
+    for (h = 0; h < sizeof heads / sizeof heads[0]; h++)
+        for (c = 0; c < 256; c++)
+            for (t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+                int n = snprintf(text, sizeof text, "%s%c%s", heads[h], (char)c, tails[t]);
+                ck_assert_int_gt(n, 0);
+                /* snprintf stops at a NUL: the length counts it in */
+                n = (int)(strlen(heads[h]) + 1 + strlen(tails[t]));
+                expect_same(text, (size_t)n);
+                expect_same(text, strlen(heads[h]) + 1);
+            }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("tokenize paths");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, random_texts);
     tcase_add_test(tc, long_runs_at_every_offset);
+    tcase_add_test(tc, every_byte_after_a_word);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
