@@ -314,6 +314,21 @@ static JSONW_INLINE int jsonw_key(tp_buf *b, const char *key, size_t n)
     return 0;
 }
 
+/* A string value the same way (kinds, labels, currencies, short texts). */
+static JSONW_INLINE int jsonw_value_string(tp_buf *b, const char *str, size_t n)
+{
+    if (n < 16 && b->cap - b->len >= 18) {
+        char *o = b->data + b->len;
+        o[0] = '"';
+        if (jsonw_scan_copy(o + 1, (const unsigned char *)str, n) == n) {
+            o[n + 1] = '"';
+            b->len += n + 2;
+            return 0;
+        }
+    }
+    return jsonw_string(b, str, n);
+}
+
 /* The decimal digits of u end at e; returns where they start.  Below
  * 2^32 (offsets, counts) the arithmetic is 32-bit, which is cheaper. */
 static inline char *jsonw_digits(char *e, uint64_t u)
@@ -791,7 +806,7 @@ static JSONW_INLINE int jsonw_value(tp_buf *b, const json_t *v, const jsonw_pare
 #endif
         return jsonw_container_api(b, v, up);
     case JSON_STRING:
-        return jsonw_string(b, jw_string_value(v, direct), jw_string_length(v, direct));
+        return jsonw_value_string(b, jw_string_value(v, direct), jw_string_length(v, direct));
     case JSON_INTEGER:
         return jsonw_integer(b, jw_integer_value(v, direct));
     case JSON_REAL:

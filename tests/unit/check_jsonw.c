@@ -294,46 +294,59 @@ START_TEST(records_like_textpipe)
 }
 END_TEST
 
-/* Keys go by a fast path when they are short and the buffer has room for
- * them, by the string writer otherwise: keys of every length up to 40, with
- * an escape at each place or none, written after a prefix that leaves each
- * amount of room from 0 to 24 bytes, must give json_dumps' bytes. */
+/* Keys and string values go by a fast path when they are short and the
+ * buffer has room for them, by the string writer otherwise: keys and values
+ * of every length up to 40, with an escape at each place or none, written
+ * after a prefix that leaves each amount of room from 0 to 24 bytes, must
+ * give json_dumps' bytes. */
 START_TEST(keys_at_every_length_and_room)
 {
     static const char special[] = { 0, '"', '\\', '\n', 0x1f };
     char key[41], *want;
-    size_t n, at, c, room, pre;
+    size_t n, at, c, room, pre, form;
 
     for (n = 0; n <= 40; n++) {
         for (at = 0; at <= n; at++) {
             for (c = 0; c < (at < n ? sizeof special : 1); c++) {
-                json_t *o = json_object();
-                size_t k;
-                for (k = 0; k < n; k++)
-                    key[k] = (char)('a' + k % 26);
-                if (at < n)
-                    key[at] = special[c];
-                json_object_setn_new(o, key, n, json_integer((json_int_t)at));
-                json_object_setn_new(o, "z", 1, json_true());
-                want = json_dumps(o, DUMP_FLAGS);
-                ck_assert_ptr_nonnull(want);
-                for (room = 0; room <= 24; room++) {
-                    tp_buf b = { 0 };
-                    /* a buffer of 64 bytes with room bytes free after the prefix */
-                    pre = 64 - room;
-                    b.data = malloc(64);
-                    ck_assert_ptr_nonnull(b.data);
-                    b.cap = 64;
-                    memset(b.data, '#', pre);
-                    b.len = pre;
-                    ck_assert_int_eq(tp_json_write(&b, o), 0);
-                    ck_assert_msg(b.len == pre + strlen(want) && memcmp(b.data + pre, want, strlen(want)) == 0,
-                                  "key of %zu bytes, escape at %zu, room %zu: want %s got %.*s", n, at, room,
-                                  want, (int)(b.len - pre), b.data + pre);
-                    tp_buf_free(&b);
+                for (form = 0; form < 2; form++) {
+                    json_t *o;
+                    size_t k;
+                    for (k = 0; k < n; k++)
+                        key[k] = (char)('a' + k % 26);
+                    if (at < n)
+                        key[at] = special[c];
+                    if (form == 0) {
+                        /* a key */
+                        o = json_object();
+                        json_object_setn_new(o, key, n, json_integer((json_int_t)at));
+                        json_object_setn_new(o, "z", 1, json_true());
+                    } else {
+                        /* a value, first in an array */
+                        o = json_pack("[s%,i]", key, n, 1);
+                    }
+                    ck_assert_ptr_nonnull(o);
+                    want = json_dumps(o, DUMP_FLAGS);
+                    ck_assert_ptr_nonnull(want);
+                    for (room = 0; room <= 24; room++) {
+                        tp_buf b = { 0 };
+                        /* a buffer of 64 bytes with room bytes free after the prefix */
+                        pre = 64 - room;
+                        b.data = malloc(64);
+                        ck_assert_ptr_nonnull(b.data);
+                        b.cap = 64;
+                        memset(b.data, '#', pre);
+                        b.len = pre;
+                        ck_assert_int_eq(tp_json_write(&b, o), 0);
+                        ck_assert_msg(b.len == pre + strlen(want) &&
+                                          memcmp(b.data + pre, want, strlen(want)) == 0,
+                                      "%s of %zu bytes, escape at %zu, room %zu: want %s got %.*s",
+                                      form ? "value" : "key", n, at, room, want, (int)(b.len - pre),
+                                      b.data + pre);
+                        tp_buf_free(&b);
+                    }
+                    free(want);
+                    json_decref(o);
                 }
-                free(want);
-                json_decref(o);
             }
         }
     }
