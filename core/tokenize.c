@@ -1179,7 +1179,18 @@ static int split_fresh(tp_sentences *out, const tp_tokens *tokens, const char *t
     out->n = 0;
     for (k = 0; k < n; k++) {
         size_t last = k;
-        int split = 0, term = terminal_kind(s, &v[k]);
+        int split, term;
+#ifndef TP_TOKENIZE_PORTABLE
+        /* Most tokens are words and numbers inside a line: no terminator,
+         * no break after them, nothing below to do unless they are the last
+         * (the portable build, which a test holds this to, takes each the
+         * full way). */
+        if (!(v[k].flags & (TP_TOK_PUNCT | TP_TOK_ABBREV | TP_TOK_LINE_AFTER | TP_TOK_PARA_AFTER)) &&
+            k + 1 < n)
+            continue;
+#endif
+        split = 0;
+        term = terminal_kind(s, &v[k]);
         if (term) {
             size_t j = k;
             while (j + 1 < n && v[j + 1].start == v[j].end && (v[j + 1].flags & TP_TOK_CLOSE))
