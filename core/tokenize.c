@@ -582,24 +582,20 @@ static inline size_t ascii_run(const uint8_t *s, size_t p, size_t len, unsigned 
                                        _mm_cmplt_epi8(f, _mm_set1_epi8('Z' + 1)));
         __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
                                       _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-        __m128i lower = _mm_and_si128(letter, _mm_cmpeq_epi8(_mm_and_si128(v, case_bit), case_bit));
+        /* the lower-case letters are the letters above 'Z' */
+        __m128i lower = _mm_and_si128(letter, _mm_cmpgt_epi8(v, _mm_set1_epi8('Z')));
         unsigned run = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
         unsigned let = (unsigned)_mm_movemask_epi8(letter);
         unsigned low = (unsigned)_mm_movemask_epi8(lower);
-        unsigned n, keep;
-        /* n: the bytes of the run in this block */
-        n = run == 0xFFFFu ? 16 : (unsigned)__builtin_ctz(~run);
-        keep = n == 16 ? 0xFFFFu : (1u << n) - 1;
+        /* n: the bytes of the run in this block (bit 16 stops the count) */
+        unsigned n = (unsigned)__builtin_ctz(~run), keep = (1u << n) - 1;
         lo |= low & keep;
         up |= let & ~low & keep;
         p += n;
         if (n < 16)
             break;
     }
-    if (up)
-        *acc |= K_UP | K_LET;
-    if (lo)
-        *acc |= K_LO | K_LET;
+    *acc |= (up ? K_UP | K_LET : 0) | (lo ? K_LO | K_LET : 0);
     if (p + 16 <= len)
         return p;
 #endif
