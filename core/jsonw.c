@@ -204,6 +204,15 @@ static JSONW_INLINE size_t jsonw_scan_copy(char *d, const unsigned char *s, size
         t >>= 32 + 8 * (8 - n);
         return t ? 4 + (size_t)__builtin_ctzll(t) / 8 : n;
     }
+    if (n > 0) {
+        /* 1 to 3 bytes: the first, the middle and the last are all of them */
+        unsigned char a = s[0], h = s[n >> 1], z = s[n - 1];
+        d[0] = (char)a;
+        d[n >> 1] = (char)h;
+        d[n - 1] = (char)z;
+        if (!(jsonw_escape[a] | jsonw_escape[h] | jsonw_escape[z]))
+            return n;
+    }
     return jsonw_copy_from(d, s, i, n);
 }
 #else
