@@ -218,6 +218,12 @@ void *tp_jsonmem_malloc(size_t n)
     UNPOISON(b, CLASS_SIZE(k));
     tc.head[k] = b->next;
     tc.room[k]++;
+    /* The block handed out next: by the time it is asked for, its link is
+     * in the cache (blocks kept since the last record are often not, once
+     * a stage's tables have passed through it). */
+#if defined(__GNUC__) && !defined(TP_ASAN)
+    __builtin_prefetch(tc.head[k]);
+#endif
     return b;
 }
 

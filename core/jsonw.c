@@ -204,6 +204,15 @@ static JSONW_INLINE size_t jsonw_scan_copy(char *d, const unsigned char *s, size
         t >>= 32 + 8 * (8 - n);
         return t ? 4 + (size_t)__builtin_ctzll(t) / 8 : n;
     }
+    if (n > 0) {
+        /* 1 to 3 bytes: the first, the middle and the last are all of them */
+        unsigned char a = s[0], h = s[n >> 1], z = s[n - 1];
+        d[0] = (char)a;
+        d[n >> 1] = (char)h;
+        d[n - 1] = (char)z;
+        if (!(jsonw_escape[a] | jsonw_escape[h] | jsonw_escape[z]))
+            return n;
+    }
     return jsonw_copy_from(d, s, i, n);
 }
 #else
@@ -291,6 +300,42 @@ static inline int jsonw_string(tp_buf *b, const char *str, size_t n)
     o[n] = '"';
     b->len += n + 2;
     return 0;
+}
+
+/* A key and its ':'.  Keys are short and rarely need escaping: with room
+ * for the longest short one, it is copied and checked in place, without
+ * a call (a record has hundreds of keys). */
+static JSONW_INLINE int jsonw_key(tp_buf *b, const char *key, size_t n)
+{
+    if (n < 16 && b->cap - b->len >= 18) {
+        char *o = b->data + b->len;
+        o[0] = '"';
+        if (jsonw_scan_copy(o + 1, (const unsigned char *)key, n) == n) {
+            o[n + 1] = '"';
+            o[n + 2] = ':';
+            b->len += n + 3;
+            return 0;
+        }
+    }
+    if (jsonw_string(b, key, n) < 0)
+        return -1;
+    b->data[b->len++] = ':';   /* jsonw_string left room for it */
+    return 0;
+}
+
+/* A string value the same way (kinds, labels, currencies, short texts). */
+static JSONW_INLINE int jsonw_value_string(tp_buf *b, const char *str, size_t n)
+{
+    if (n < 16 && b->cap - b->len >= 18) {
+        char *o = b->data + b->len;
+        o[0] = '"';
+        if (jsonw_scan_copy(o + 1, (const unsigned char *)str, n) == n) {
+            o[n + 1] = '"';
+            b->len += n + 2;
+            return 0;
+        }
+    }
+    return jsonw_string(b, str, n);
 }
 
 /* The decimal digits of u end at e; returns where they start.  Below
@@ -536,11 +581,13 @@ static int jsonw_real(tp_buf *b, double d)
                     o += nd - x - 1;
                 }
             } else if (x >= -4) {
+                /* Fixed-size copies (no call): the 40 bytes reserved hold
+                 * "-0." and up to three zeros before all 17 digits. */
                 *o++ = '0';
                 *o++ = '.';
-                memset(o, '0', (size_t)(-x - 1));
+                memset(o, '0', 3);
                 o += -x - 1;
-                memcpy(o, digits, (size_t)nd);
+                memcpy(o, digits, sizeof digits);
                 o += nd;
             } else {
                 /* jansson keeps no leading zero of the exponent. */
@@ -562,25 +609,217 @@ static int jsonw_real(tp_buf *b, double d)
     return jsonw_real_printf(b, d);
 }
 
-static int jsonw_container(tp_buf *b, const json_t *v, const jsonw_parent *up);
+/* ---- Reading the tree ----
+ *
+ * Through jansson's API each key, value and array element costs a call
+ * into the shared library (through the PLT): a fifth of the writer's
+ * instructions on a record.  With jansson 2.14 the writer reads its
+ * structures instead (their layout below), once a probe on values of
+ * every kind has found each field where jansson's own functions find it;
+ * otherwise, and with TP_JSONW_API, it goes through the API.  The order
+ * is the same either way: an object's pairs in insertion order, the list
+ * json_object_iter walks and json_dumps writes without JSON_SORT_KEYS. */
+#if JANSSON_VERSION_HEX >= 0x020e00 && JANSSON_VERSION_HEX < 0x020f00 && !defined(TP_JSONW_API)
+#define JSONW_DIRECT 1
+#endif
+
+#ifdef JSONW_DIRECT
+#include <pthread.h>
+
+/* jansson 2.14's layout (src/hashtable.h, src/jansson_private.h). */
+typedef struct jw_list {
+    struct jw_list *prev, *next;
+} jw_list;
+
+typedef struct jw_pair {
+    jw_list list;
+    jw_list ordered;          /* an iterator points here */
+    size_t hash;
+    json_t *value;
+    size_t key_len;
+    char key[1];
+} jw_pair;
+
+typedef struct jw_object {
+    json_t json;
+    size_t size;
+    void *buckets;
+    size_t order;
+    jw_list list;
+    jw_list ordered;          /* the head of the pairs in insertion order */
+} jw_object;
+
+typedef struct jw_array {
+    json_t json;
+    size_t size, entries;
+    json_t **table;
+} jw_array;
+
+typedef struct jw_string {
+    json_t json;
+    char *value;
+    size_t length;
+} jw_string;
+
+typedef struct jw_integer {
+    json_t json;
+    json_int_t value;
+} jw_integer;
+
+typedef struct jw_real {
+    json_t json;
+    double value;
+} jw_real;
+
+#define JW_PAIR(it) ((const jw_pair *)(const void *)((const char *)(it) - offsetof(jw_pair, ordered)))
+
+static int jsonw_direct_ok;
+static pthread_once_t jsonw_probe_once = PTHREAD_ONCE_INIT;
+#endif
+
+/* The accessors: direct is a constant at every call, so each walker below
+ * is compiled twice, once for each way. */
+static JSONW_INLINE void *jw_iter(const json_t *o, int direct)
+{
+#ifdef JSONW_DIRECT
+    if (direct) {
+        const jw_object *ob = (const jw_object *)(const void *)o;
+        return ob->ordered.next == &ob->ordered ? NULL : ob->ordered.next;
+    }
+#endif
+    (void)direct;
+    return json_object_iter((json_t *)o);
+}
+
+static JSONW_INLINE void *jw_iter_next(const json_t *o, void *it, int direct)
+{
+#ifdef JSONW_DIRECT
+    if (direct) {
+        const jw_object *ob = (const jw_object *)(const void *)o;
+        jw_list *n = ((jw_list *)it)->next;
+        return n == &ob->ordered ? NULL : n;
+    }
+#endif
+    (void)direct;
+    return json_object_iter_next((json_t *)o, it);
+}
+
+static JSONW_INLINE const char *jw_iter_key(void *it, int direct)
+{
+#ifdef JSONW_DIRECT
+    if (direct)
+        return JW_PAIR(it)->key;
+#endif
+    (void)direct;
+    return json_object_iter_key(it);
+}
+
+static JSONW_INLINE size_t jw_iter_key_len(void *it, int direct)
+{
+#ifdef JSONW_DIRECT
+    if (direct)
+        return JW_PAIR(it)->key_len;
+#endif
+    (void)direct;
+    return json_object_iter_key_len(it);
+}
+
+static JSONW_INLINE json_t *jw_iter_value(void *it, int direct)
+{
+#ifdef JSONW_DIRECT
+    if (direct)
+        return JW_PAIR(it)->value;
+#endif
+    (void)direct;
+    return json_object_iter_value(it);
+}
+
+static JSONW_INLINE size_t jw_array_size(const json_t *a, int direct)
+{
+#ifdef JSONW_DIRECT
+    if (direct)
+        return ((const jw_array *)(const void *)a)->entries;
+#endif
+    (void)direct;
+    return json_array_size(a);
+}
+
+static JSONW_INLINE json_t *jw_array_get(const json_t *a, size_t i, int direct)
+{
+#ifdef JSONW_DIRECT
+    if (direct)
+        return ((const jw_array *)(const void *)a)->table[i];
+#endif
+    (void)direct;
+    return json_array_get(a, i);
+}
+
+static JSONW_INLINE const char *jw_string_value(const json_t *s, int direct)
+{
+#ifdef JSONW_DIRECT
+    if (direct)
+        return ((const jw_string *)(const void *)s)->value;
+#endif
+    (void)direct;
+    return json_string_value(s);
+}
+
+static JSONW_INLINE size_t jw_string_length(const json_t *s, int direct)
+{
+#ifdef JSONW_DIRECT
+    if (direct)
+        return ((const jw_string *)(const void *)s)->length;
+#endif
+    (void)direct;
+    return json_string_length(s);
+}
+
+static JSONW_INLINE json_int_t jw_integer_value(const json_t *v, int direct)
+{
+#ifdef JSONW_DIRECT
+    if (direct)
+        return ((const jw_integer *)(const void *)v)->value;
+#endif
+    (void)direct;
+    return json_integer_value(v);
+}
+
+static JSONW_INLINE double jw_real_value(const json_t *v, int direct)
+{
+#ifdef JSONW_DIRECT
+    if (direct)
+        return ((const jw_real *)(const void *)v)->value;
+#endif
+    (void)direct;
+    return json_real_value(v);
+}
+
+static int jsonw_container_api(tp_buf *b, const json_t *v, const jsonw_parent *up);
+#ifdef JSONW_DIRECT
+static int jsonw_container_direct(tp_buf *b, const json_t *v, const jsonw_parent *up);
+#endif
 
 /* Any value: containers recurse, the rest are written in place (most
  * values of a record are strings and integers, so they make no call more
  * than their own). */
-static inline int jsonw_value(tp_buf *b, const json_t *v, const jsonw_parent *up)
+static JSONW_INLINE int jsonw_value(tp_buf *b, const json_t *v, const jsonw_parent *up, int direct)
 {
     if (!v)
         return -1;
     switch (json_typeof(v)) {
     case JSON_OBJECT:
     case JSON_ARRAY:
-        return jsonw_container(b, v, up);
+#ifdef JSONW_DIRECT
+        if (direct)
+            return jsonw_container_direct(b, v, up);
+#endif
+        return jsonw_container_api(b, v, up);
     case JSON_STRING:
-        return jsonw_string(b, json_string_value(v), json_string_length(v));
+        return jsonw_value_string(b, jw_string_value(v, direct), jw_string_length(v, direct));
     case JSON_INTEGER:
-        return jsonw_integer(b, json_integer_value(v));
+        return jsonw_integer(b, jw_integer_value(v, direct));
     case JSON_REAL:
-        return jsonw_real(b, json_real_value(v));
+        return jsonw_real(b, jw_real_value(v, direct));
     case JSON_TRUE:
         return tp_buf_append(b, "true", 4);
     case JSON_FALSE:
@@ -599,22 +838,21 @@ static int jsonw_check_loop(const json_t *v, const jsonw_parent *up)
     return 0;
 }
 
-static int jsonw_container(tp_buf *b, const json_t *v, const jsonw_parent *up)
+static JSONW_INLINE int jsonw_container(tp_buf *b, const json_t *v, const jsonw_parent *up, int direct)
 {
     jsonw_parent me = { v, up };
 
     if (jsonw_check_loop(v, up) < 0)
         return -1;
     if (json_is_object(v)) {
-        void *it = json_object_iter((json_t *)v);
+        void *it = jw_iter(v, direct);
 
         if (jsonw_byte(b, '{') < 0)
             return -1;
-        for (; it; it = json_object_iter_next((json_t *)v, it)) {
-            if (jsonw_string(b, json_object_iter_key(it), json_object_iter_key_len(it)) < 0)
+        for (; it; it = jw_iter_next(v, it, direct)) {
+            if (jsonw_key(b, jw_iter_key(it, direct), jw_iter_key_len(it, direct)) < 0)
                 return -1;
-            b->data[b->len++] = ':';   /* jsonw_string left room for it */
-            if (jsonw_value(b, json_object_iter_value(it), &me) < 0)
+            if (jsonw_value(b, jw_iter_value(it, direct), &me, direct) < 0)
                 return -1;
             if (jsonw_byte(b, ',') < 0)
                 return -1;
@@ -626,12 +864,12 @@ static int jsonw_container(tp_buf *b, const json_t *v, const jsonw_parent *up)
             return -1;
         return 0;
     } else {
-        size_t i, n = json_array_size(v);
+        size_t i, n = jw_array_size(v, direct);
 
         if (jsonw_byte(b, '[') < 0)
             return -1;
         for (i = 0; i < n; i++) {
-            if (jsonw_value(b, json_array_get(v, i), &me) < 0)
+            if (jsonw_value(b, jw_array_get(v, i, direct), &me, direct) < 0)
                 return -1;
             if (jsonw_byte(b, ',') < 0)
                 return -1;
@@ -644,10 +882,138 @@ static int jsonw_container(tp_buf *b, const json_t *v, const jsonw_parent *up)
     }
 }
 
+static JSONW_NOINLINE int jsonw_container_api(tp_buf *b, const json_t *v, const jsonw_parent *up)
+{
+    return jsonw_container(b, v, up, 0);
+}
+
+#ifdef JSONW_DIRECT
+static JSONW_NOINLINE int jsonw_container_direct(tp_buf *b, const json_t *v, const jsonw_parent *up)
+{
+    return jsonw_container(b, v, up, 1);
+}
+
+/* Whether the structures read directly hold what jansson's functions
+ * return, on objects of 0 to 40 keys (their table grown, a key deleted and
+ * one replaced), arrays grown and shrunk, strings with and without NUL
+ * bytes, integers and reals. */
+static int jsonw_probe_object(json_t *o)
+{
+    void *a = json_object_iter(o), *d = jw_iter(o, 1);
+
+    for (;;) {
+        if (a != d)
+            return 0;
+        if (a == NULL)
+            return 1;
+        if (jw_iter_key(d, 1) != json_object_iter_key(a) ||
+            jw_iter_key_len(d, 1) != json_object_iter_key_len(a) ||
+            jw_iter_value(d, 1) != json_object_iter_value(a))
+            return 0;
+        a = json_object_iter_next(o, a);
+        d = jw_iter_next(o, d, 1);
+    }
+}
+
+static int jsonw_probe_array(const json_t *arr)
+{
+    size_t i, n = json_array_size(arr);
+
+    if (jw_array_size(arr, 1) != n)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (jw_array_get(arr, i, 1) != json_array_get(arr, i))
+            return 0;
+    return 1;
+}
+
+static int jsonw_probe_scalars(void)
+{
+    static const char text[] = "a\0b\"c";
+    static const json_int_t ints[] = { 0, 1, -1, 123456789, INT64_MAX, INT64_MIN };
+    static const double reals[] = { 0.0, -2.5, 1e300, 3.141592653589793 };
+    json_t *v;
+    size_t i;
+    int ok = 1;
+
+    for (i = 0; i < sizeof text && ok; i++) {
+        v = json_stringn(text, i);
+        ok = v != NULL && jw_string_value(v, 1) == json_string_value(v) &&
+             jw_string_length(v, 1) == json_string_length(v) && json_string_length(v) == i;
+        json_decref(v);
+    }
+    for (i = 0; i < sizeof ints / sizeof ints[0] && ok; i++) {
+        v = json_integer(ints[i]);
+        ok = v != NULL && jw_integer_value(v, 1) == ints[i];
+        json_decref(v);
+    }
+    for (i = 0; i < sizeof reals / sizeof reals[0] && ok; i++) {
+        double d;
+        v = json_real(reals[i]);
+        d = v != NULL ? jw_real_value(v, 1) : 0.0;
+        ok = v != NULL && memcmp(&d, &reals[i], sizeof d) == 0;
+        json_decref(v);
+    }
+    return ok;
+}
+
+static void jsonw_probe(void)
+{
+    json_t *o = json_object(), *arr = json_array();
+    char key[48];
+    int ok = o != NULL && arr != NULL && jsonw_probe_scalars();
+    size_t n;
+
+    for (n = 0; ok && n <= 40; n++) {
+        ok = jsonw_probe_object(o) && jsonw_probe_array(arr);
+        snprintf(key, sizeof key, "key %zu%s", n, n % 3 ? "" : " and a longer tail");
+        if (ok)
+            ok = json_object_set_new(o, key, json_integer((json_int_t)n)) == 0 &&
+                 json_array_append_new(arr, json_stringn(key, n % 7)) == 0;
+        if (ok && n == 20) {
+            ok = json_object_del(o, "key 10") == 0 &&
+                 json_object_set_new(o, "key 4", json_true()) == 0 &&
+                 json_array_remove(arr, 3) == 0 && json_array_insert_new(arr, 0, json_null()) == 0;
+        }
+    }
+    ok = ok && jsonw_probe_object(o) && jsonw_probe_array(arr);
+    json_decref(o);
+    json_decref(arr);
+    if (ok) {
+        /* An empty object and array of their own. */
+        o = json_object();
+        arr = json_array();
+        ok = o != NULL && arr != NULL && jsonw_probe_object(o) && jsonw_probe_array(arr);
+        json_decref(o);
+        json_decref(arr);
+    }
+    jsonw_direct_ok = ok;
+}
+#endif
+
+int tp_json_write_reads_structures(void)
+{
+#ifdef JSONW_DIRECT
+    pthread_once(&jsonw_probe_once, jsonw_probe);
+    return jsonw_direct_ok;
+#else
+    return 0;
+#endif
+}
+
+static int jsonw_top(tp_buf *b, const json_t *v)
+{
+#ifdef JSONW_DIRECT
+    if (tp_json_write_reads_structures())
+        return jsonw_value(b, v, NULL, 1);
+#endif
+    return jsonw_value(b, v, NULL, 0);
+}
+
 int tp_json_write(tp_buf *b, const json_t *v)
 {
     size_t start = b->len;
-    int rc = jsonw_value(b, v, NULL);
+    int rc = jsonw_top(b, v);
 
     if (rc < 0)
         b->len = start;  /* nothing half-written is left behind */

@@ -20,4 +20,9 @@ void tp_buf_free(tp_buf *b);
  * Returns 0, or -1 when out of memory or v is invalid (NaN, a cycle). */
 int tp_json_write(tp_buf *b, const json_t *v);
 
+/* 1 when tp_json_write reads jansson's structures directly (jansson 2.14,
+ * its layout checked once by a probe), 0 when it goes through jansson's
+ * functions (another version, or built with TP_JSONW_API).  For tests. */
+int tp_json_write_reads_structures(void);
+
 #endif

@@ -488,6 +488,18 @@ static size_t url_end(const uint8_t *s, size_t i, size_t len)
     uint8_t c = (uint8_t)lower_ascii(s[i]);
     if (c != 'h' && c != 'w' && c != 'f')
         return 0;
+    {
+        /* Most words that start so are no URL: their first four bytes,
+         * folded to lower case (which leaves ':' '.' '/' as they are),
+         * are none of the prefixes' (the full test follows). */
+        uint32_t w;
+        if (len - i < 4)
+            return 0;
+        memcpy(&w, s + i, 4);
+        w |= 0x20202020u;
+        if (memcmp(&w, "http", 4) != 0 && memcmp(&w, "ftp:", 4) != 0 && memcmp(&w, "www.", 4) != 0)
+            return 0;
+    }
 #define PREFIX(lit) (len - i >= sizeof lit - 1 && strncasecmp_ascii(s + i, lit, sizeof lit - 1))
     if (PREFIX("http://"))
         p = i + 7;
@@ -529,6 +541,119 @@ static size_t url_end(const uint8_t *s, size_t i, size_t len)
     return p;
 }
 
+/* The end of the run of ASCII letters and digits from p, with the class
+ * bits of its letters added to *acc.  Sixteen bytes at a time with SSE2
+ * where sixteen are there to read; TP_TOKENIZE_PORTABLE builds the byte
+ * loop alone (a test holds the two to the same tokens). */
+#if defined(__SSE2__) && !defined(TP_TOKENIZE_PORTABLE)
+#include <emmintrin.h>
+#define TZ_SSE2 1
+#endif
+
+static inline size_t ascii_run_bytes(const uint8_t *s, size_t p, size_t len, unsigned *acc)
+{
+    unsigned a = 0;
+    for (; p < len; p++) {
+        uint8_t c = s[p];
+        unsigned k;
+        if (c >= 0x80)
+            break;
+        k = ascii_class[c];
+        if (!(k & K_ALNUM))
+            break;
+        a |= k;
+    }
+    *acc |= a;
+    return p;
+}
+
+static inline size_t ascii_run(const uint8_t *s, size_t p, size_t len, unsigned *acc)
+{
+#ifdef TZ_SSE2
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    unsigned up = 0, lo = 0;
+    while (p + 16 <= len) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+        /* Letters by their upper-case form ('a' | 0x20 ... 'z' | 0x20 ->
+         * upper case with the bit cleared); bytes from 0x80 are negative
+         * and in no range. */
+        __m128i f = _mm_andnot_si128(case_bit, v);
+        __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(f, _mm_set1_epi8('A' - 1)),
+                                       _mm_cmplt_epi8(f, _mm_set1_epi8('Z' + 1)));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        /* the lower-case letters are the letters above 'Z' */
+        __m128i lower = _mm_and_si128(letter, _mm_cmpgt_epi8(v, _mm_set1_epi8('Z')));
+        unsigned run = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+        unsigned let = (unsigned)_mm_movemask_epi8(letter);
+        unsigned low = (unsigned)_mm_movemask_epi8(lower);
+        /* n: the bytes of the run in this block (bit 16 stops the count) */
+        unsigned n = (unsigned)__builtin_ctz(~run), keep = (1u << n) - 1;
+        lo |= low & keep;
+        up |= let & ~low & keep;
+        p += n;
+        if (n < 16)
+            break;
+    }
+    *acc |= (up ? K_UP | K_LET : 0) | (lo ? K_LO | K_LET : 0);
+    if (p + 16 <= len)
+        return p;
+#endif
+    return ascii_run_bytes(s, p, len, acc);
+}
+
+/* Whether ASCII punctuation c after a run of letters and digits may join
+ * it to more or extend it (scan_word's joiners, '%' and an abbreviation's
+ * '.'). */
+static inline int word_tail_slow(uint8_t c)
+{
+    switch (c) {
+    case '.': case '-': case '_': case '/': case ',': case ':':
+    case '&': case '\'': case '@': case '%':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+#define WORD_SLOW ((size_t)-2)
+
+/* The most common word or number: ASCII letters and digits from i up to
+ * white space, the end, or punctuation that neither joins nor extends it.
+ * Pushes it and returns its end, or WORD_SLOW for scan_word to do it all
+ * ((size_t)-1 when out of memory).  first is the class of s[i].  A test
+ * holds it to scan_word (TP_TOKENIZE_PORTABLE builds without it). */
+static inline size_t scan_word_fast(tz *z, size_t i, unsigned first)
+{
+#ifndef TP_TOKENIZE_PORTABLE
+    const uint8_t *s = z->s;
+    size_t len = z->len, p;
+    unsigned acc = 0;
+    uint32_t kind;
+
+    if (s[i] >= 0x80)
+        return WORD_SLOW;
+    p = ascii_run(s, i, len, &acc);
+    if (p < len) {
+        uint8_t c = s[p];
+        if (c >= 0x80)
+            return WORD_SLOW;
+        if (!(ascii_class[c] & (K_SP | K_NL)) && word_tail_slow(c))
+            return WORD_SLOW;
+    }
+    kind = (first & K_DIG) ? TP_TOK_NUMBER : TP_TOK_WORD;
+    kind |= case_bits(first, acc);
+    if (push_raw(z, i, p, kind) != 0)
+        return (size_t)-1;
+    return p;
+#else
+    (void)z;
+    (void)i;
+    (void)first;
+    return WORD_SLOW;
+#endif
+}
+
 /* A word or number starting at i; pre is the length of a currency sign
  * before its first digit.  Pushes one or two tokens; returns the end, or
  * (size_t)-1 when out of memory. */
@@ -547,14 +672,14 @@ static size_t scan_word(tz *z, size_t i, size_t pre)
     while (p < len) {
         size_t q;
         unsigned kq;
-        uint8_t c = s[p];
+        uint8_t c;
+        /* The run of ASCII letters and digits from p (most of a word). */
+        p = ascii_run(s, p, len, &acc);
+        if (p >= len)
+            break;
+        c = s[p];
         if (c < 0x80) {
             k = ascii_class[c];
-            if (k & K_ALNUM) {
-                acc |= k;
-                p++;
-                continue;
-            }
             n = 1;
             cp = c;
         } else {
@@ -827,7 +952,9 @@ static int tokenize_fresh(tp_tokens *out, const char *text, size_t len)
                     return -1;
                 next = e;
             } else {
-                next = scan_word(&z, i, 0);
+                next = scan_word_fast(&z, i, k);
+                if (next == WORD_SLOW)
+                    next = scan_word(&z, i, 0);
             }
         } else if (is_currency(cp) && is_ascii_digit(s, i + n, len)) {
             next = scan_word(&z, i, n);
@@ -1048,7 +1175,18 @@ static int split_fresh(tp_sentences *out, const tp_tokens *tokens, const char *t
     out->n = 0;
     for (k = 0; k < n; k++) {
         size_t last = k;
-        int split = 0, term = terminal_kind(s, &v[k]);
+        int split, term;
+#ifndef TP_TOKENIZE_PORTABLE
+        /* Most tokens are words and numbers inside a line: no terminator,
+         * no break after them, nothing below to do unless they are the last
+         * (the portable build, which a test holds this to, takes each the
+         * full way). */
+        if (!(v[k].flags & (TP_TOK_PUNCT | TP_TOK_ABBREV | TP_TOK_LINE_AFTER | TP_TOK_PARA_AFTER)) &&
+            k + 1 < n)
+            continue;
+#endif
+        split = 0;
+        term = terminal_kind(s, &v[k]);
         if (term) {
             size_t j = k;
             while (j + 1 < n && v[j + 1].start == v[j].end && (v[j + 1].flags & TP_TOK_CLOSE))

@@ -21,6 +21,14 @@ tests_unit_check_tokenize_SOURCES = tests/unit/check_tokenize.c
 tests_unit_check_tokenize_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_tokenize_LDADD = libtextpipe.la $(CHECK_LIBS)
 
+## Its fast paths against its plain ones (a second, portable copy of
+## core/tokenize.c in the test program).
+check_PROGRAMS += tests/unit/check_tokenize_paths
+TESTS += tests/unit/check_tokenize_paths
+tests_unit_check_tokenize_paths_SOURCES = tests/unit/check_tokenize_paths.c
+tests_unit_check_tokenize_paths_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_tokenize_paths_LDADD = libtextpipe.la $(CHECK_LIBS) $(UTF8PROC_LIBS)
+
 ## The stage.
 check_PROGRAMS += plugins/sentences/tests/check_sentences
 TESTS += plugins/sentences/tests/check_sentences

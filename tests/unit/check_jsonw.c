@@ -198,6 +198,58 @@ START_TEST(keys_in_insertion_order)
 }
 END_TEST
 
+/* Which way the writer reads the tree: jansson's structures with jansson
+ * 2.14 (the layout the writer knows), its functions when built with
+ * TP_JSONW_API (this test's second build) or against another version.
+ * Both builds run every test here against json_dumps, which holds the two
+ * ways to the same bytes. */
+START_TEST(reads_the_tree_the_expected_way)
+{
+#if defined(TP_JSONW_API) || JANSSON_VERSION_HEX < 0x020e00 || JANSSON_VERSION_HEX >= 0x020f00
+    ck_assert_int_eq(tp_json_write_reads_structures(), 0);
+#else
+    ck_assert_int_eq(tp_json_write_reads_structures(), 1);
+#endif
+}
+END_TEST
+
+/* Objects whose table grows, shrinks and has keys replaced, and arrays
+ * grown, cut and inserted into: the pairs and elements as they are now. */
+START_TEST(containers_after_changes)
+{
+    json_t *o = json_object(), *a = json_array();
+    char key[32];
+    int i;
+
+    for (i = 0; i < 300; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        json_object_set_new(o, key, json_integer(i));
+        json_array_append_new(a, json_integer(i));
+        if (i % 7 == 3) {
+            snprintf(key, sizeof key, "k%d", i / 2);
+            json_object_del(o, key);
+            json_array_remove(a, (size_t)i / 3);
+        }
+        if (i % 11 == 5) {
+            snprintf(key, sizeof key, "k%d", i - 1);
+            json_object_set_new(o, key, json_string("again"));
+            json_array_insert_new(a, 0, json_real(0.5 * i));
+        }
+        if (i % 50 == 0) {
+            expect_same(o);
+            expect_same(a);
+        }
+    }
+    json_object_set(o, "list", a);
+    expect_same(o);
+    json_array_clear(a);
+    json_object_clear(o);
+    json_object_set_new(o, "list", a);
+    expect_same(o);
+    json_decref(o);
+}
+END_TEST
+
 /* A record as textpipe makes them: an id, a source, a text and a
  * hundred spans. */
 static json_t *make_record(int seed)
@@ -239,6 +291,65 @@ START_TEST(records_like_textpipe)
 
     for (i = 0; i < 50; i++)
         expect_same_new(make_record(i));
+}
+END_TEST
+
+/* Keys and string values go by a fast path when they are short and the
+ * buffer has room for them, by the string writer otherwise: keys and values
+ * of every length up to 40, with an escape at each place or none, written
+ * after a prefix that leaves each amount of room from 0 to 24 bytes, must
+ * give json_dumps' bytes. */
+START_TEST(keys_at_every_length_and_room)
+{
+    static const char special[] = { 0, '"', '\\', '\n', 0x1f };
+    char key[41], *want;
+    size_t n, at, c, room, pre, form;
+
+    for (n = 0; n <= 40; n++) {
+        for (at = 0; at <= n; at++) {
+            for (c = 0; c < (at < n ? sizeof special : 1); c++) {
+                for (form = 0; form < 2; form++) {
+                    json_t *o;
+                    size_t k;
+                    for (k = 0; k < n; k++)
+                        key[k] = (char)('a' + k % 26);
+                    if (at < n)
+                        key[at] = special[c];
+                    if (form == 0) {
+                        /* a key */
+                        o = json_object();
+                        json_object_setn_new(o, key, n, json_integer((json_int_t)at));
+                        json_object_setn_new(o, "z", 1, json_true());
+                    } else {
+                        /* a value, first in an array */
+                        o = json_pack("[s%,i]", key, n, 1);
+                    }
+                    ck_assert_ptr_nonnull(o);
+                    want = json_dumps(o, DUMP_FLAGS);
+                    ck_assert_ptr_nonnull(want);
+                    for (room = 0; room <= 24; room++) {
+                        tp_buf b = { 0 };
+                        /* a buffer of 64 bytes with room bytes free after the prefix */
+                        pre = 64 - room;
+                        b.data = malloc(64);
+                        ck_assert_ptr_nonnull(b.data);
+                        b.cap = 64;
+                        memset(b.data, '#', pre);
+                        b.len = pre;
+                        ck_assert_int_eq(tp_json_write(&b, o), 0);
+                        ck_assert_msg(b.len == pre + strlen(want) &&
+                                          memcmp(b.data + pre, want, strlen(want)) == 0,
+                                      "%s of %zu bytes, escape at %zu, room %zu: want %s got %.*s",
+                                      form ? "value" : "key", n, at, room, want, (int)(b.len - pre),
+                                      b.data + pre);
+                        tp_buf_free(&b);
+                    }
+                    free(want);
+                    json_decref(o);
+                }
+            }
+        }
+    }
 }
 END_TEST
 
@@ -472,8 +583,11 @@ static Suite *jsonw_suite(void)
     tcase_add_test(tc, integers);
     tcase_add_test(tc, empty_and_nested);
     tcase_add_test(tc, keys_in_insertion_order);
+    tcase_add_test(tc, reads_the_tree_the_expected_way);
+    tcase_add_test(tc, containers_after_changes);
     tcase_add_test(tc, records_like_textpipe);
     tcase_add_test(tc, appends_to_buffer);
+    tcase_add_test(tc, keys_at_every_length_and_room);
     tcase_add_test(tc, big_strings_grow_the_buffer);
     tcase_add_test(tc, cycles_and_null_are_refused);
     tcase_add_test(tc, reals_short_and_tied);

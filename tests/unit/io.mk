@@ -17,12 +17,13 @@ tests_unit_check_jsonw_SOURCES = tests/unit/check_jsonw.c tests/unit/random_text
 tests_unit_check_jsonw_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_jsonw_LDADD = libtextpipe.la $(CHECK_LIBS) $(JANSSON_LIBS)
 
-## The same tests on the plain C string scan, and on real records (the
+## The same tests on the plain C string scan and the walk through
+## jansson's functions (not its structures), and on real records (the
 ## news pipeline's output over examples/).
 check_PROGRAMS += tests/unit/check_jsonw_portable
 TESTS += tests/unit/check_jsonw_portable tests/unit/jsonw-records.test
 tests_unit_check_jsonw_portable_SOURCES = $(tests_unit_check_jsonw_SOURCES)
-tests_unit_check_jsonw_portable_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -DTP_JSONW_PORTABLE
+tests_unit_check_jsonw_portable_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -DTP_JSONW_PORTABLE -DTP_JSONW_API
 tests_unit_check_jsonw_portable_LDADD = $(tests_unit_check_jsonw_LDADD)
 endif
 EXTRA_DIST += tests/unit/jsonw-records.test

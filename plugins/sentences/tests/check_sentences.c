@@ -7,6 +7,7 @@
 
 #include "textpipe/plugin.h"
 #include "textpipe/record.h"
+#include "textpipe/token.h"
 
 const tp_plugin *sentences_LTX_textpipe_plugin(void);
 
@@ -209,6 +210,79 @@ START_TEST(offset_map_gives_orig)
 }
 END_TEST
 
+/* The stage's spans are tp_span_new_bare's (the plain way), on texts of
+ * ASCII and of two-, three- and four-byte characters, with and without an
+ * offset map, past the shared integers' bound too. */
+START_TEST(spans_match_tp_span_new_bare)
+{
+    static const char *const words[] = { "Prices", "rose", "3.5%", "in", "Z\xc3\xbcrich", "\xe2\x80\x9cNo\xe2\x80\x9d",
+                                         "said", "Mr.", "Smith", "\xf0\x9f\x98\x80", "the", "U.S." };
+    static const char *const ends[] = { ". ", "! ", "? ", "\n\n", " ", " ", ", " };
+    stage st = open_stage("{}");
+    tp_text *t = tp_text_new();
+    tp_tokens toks = { 0 };
+    tp_sentences sents = { 0 };
+    char *text = malloc(40000);
+    unsigned x = 7;
+    int round;
+
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(t);
+    for (round = 0; round < 40; round++) {
+        size_t n = 0, limit = round % 4 == 3 ? 30000 : (size_t)(round * 97 % 3000), i, cp;
+        int mapped = round % 2;
+        json_t *r, *a, *map;
+        tp_error err = { { 0 }, { 0 } };
+        while (n < limit) {
+            const char *wd;
+            x = x * 1103515245u + 12345u;
+            wd = words[(x >> 16) % (sizeof words / sizeof words[0])];
+            memcpy(text + n, wd, strlen(wd));
+            n += strlen(wd);
+            x = x * 1103515245u + 12345u;
+            wd = ends[(x >> 16) % (sizeof ends / sizeof ends[0])];
+            memcpy(text + n, wd, strlen(wd));
+            n += strlen(wd);
+        }
+        text[n] = '\0';
+        r = json_pack("{s:s%}", "text", text, n);
+        ck_assert_ptr_nonnull(r);
+        if (mapped) {
+            /* the original one code point longer from the middle on */
+            for (cp = 0, i = 0; i < n / 2; i++)
+                cp += ((unsigned char)text[i] & 0xC0) != 0x80;
+            map = json_pack("[i,i,i,i,i,i]", 0, 0, (json_int_t)cp, (json_int_t)cp, (json_int_t)cp,
+                            (json_int_t)cp + 1);
+            ck_assert_ptr_nonnull(map);
+            json_object_set_new(r, "offset_map", map);
+        }
+        ck_assert_int_eq(st.p->process(st.inst, st.worker, r, &err), TP_OK);
+        a = json_object_get(r, "sentences");
+        ck_assert_int_eq(tp_text_load(t, r), 0);
+        ck_assert_int_eq(tp_tokenize(&toks, text, n), 0);
+        ck_assert_int_eq(tp_split_sentences(&sents, &toks, text, n), 0);
+        ck_assert_uint_eq(json_array_size(a), sents.n);
+        for (i = 0; i < sents.n; i++) {
+            /* the same keys in the same order with the same values */
+            json_t *want = tp_span_new_bare(t, sents.v[i].start, sents.v[i].end);
+            char *ws = json_dumps(want, JSON_COMPACT), *gs = json_dumps(json_array_get(a, i), JSON_COMPACT);
+            ck_assert_ptr_nonnull(ws);
+            ck_assert_ptr_nonnull(gs);
+            ck_assert_msg(strcmp(ws, gs) == 0, "round %d, sentence %zu: %s against %s", round, i, gs, ws);
+            free(ws);
+            free(gs);
+            json_decref(want);
+        }
+        json_decref(r);
+    }
+    free(text);
+    tp_tokens_free(&toks);
+    tp_sentences_free(&sents);
+    tp_text_free(t);
+    close_stage(&st);
+}
+END_TEST
+
 START_TEST(bad_records)
 {
     stage st = open_stage("{}");
@@ -251,6 +325,7 @@ static Suite *suite(void)
     tcase_add_test(tc, replaces_earlier_sentences);
     tcase_add_test(tc, offset_map_gives_orig);
     tcase_add_test(tc, bad_records);
+    tcase_add_test(tc, spans_match_tp_span_new_bare);
     tcase_add_test(tc, descriptor);
     suite_add_tcase(s, tc);
     return s;
