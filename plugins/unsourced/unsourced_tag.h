@@ -32,6 +32,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 enum { US_L_O = 0, US_L_BSRC, US_L_ISRC, US_L_BCUE, US_L_ICUE, US_L_BCON, US_L_ICON, US_NL };
 #define US_KIND_OF(l) (((l) + 1) / 2) /* 0 none, 1 source, 2 cue, 3 content */
@@ -938,12 +941,70 @@ static void us_viterbi_rows_sw(const float *em, uint32_t n, const float *rows, c
 }
 
 #if US_HAVE_HW
+/* us_viterbi_body for AVX2, with the tournament's scores taken by the
+ * processor's maximum: vmaxps(r, l) is r > l ? r : l lane by lane (on a
+ * tie, -0 against +0, or a NaN, the second operand), the very choice of
+ * US_PICK, so the scores and labels are the same to the bit (a test
+ * compares).  The chain from one token's scores to the next is then a
+ * shuffle, an addition, three maxima and an addition; the comparisons
+ * that choose the back pointers hang off it. */
 static __attribute__((target("avx2"))) void us_viterbi_rows_hw(const float *em, uint32_t n,
                                                                       const float *rows, const float *start,
                                                                       const float *end, uint8_t *back,
                                                                       uint8_t *out)
 {
-    us_viterbi_body(em, n, rows, start, end, back, out);
+    __m256 t[US_NL], a;
+    float av[8];
+    uint32_t i;
+    int l, p, best = 0;
+    const __m256i c0 = _mm256_set1_epi32(0), c1 = _mm256_set1_epi32(1), c2 = _mm256_set1_epi32(2);
+    const __m256i c3 = _mm256_set1_epi32(3), c4 = _mm256_set1_epi32(4), c5 = _mm256_set1_epi32(5);
+    const __m256i c6 = _mm256_set1_epi32(6);
+    if (n == 0)
+        return;
+    for (p = 0; p < US_NL; p++)
+        t[p] = _mm256_loadu_ps(rows + p * 8);
+    for (l = 0; l < 8; l++)
+        av[l] = l < US_NL && us_bio_ok(US_L_O, l) ? start[l] + em[l] : -1e30f;
+    a = _mm256_loadu_ps(av);
+    for (i = 1; i < n; i++) {
+        __m256 v0, v1, v2, v3, v4, v5, v6, b01, b23, b45, b03, b46, b;
+        __m256 p01, p23, p45, p03, p46, pl;
+        us_v8b b8;
+        v0 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c0), t[0]);
+        v1 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c1), t[1]);
+        v2 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c2), t[2]);
+        v3 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c3), t[3]);
+        v4 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c4), t[4]);
+        v5 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c5), t[5]);
+        v6 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c6), t[6]);
+        /* the labels: R where R > L, as US_PICK (ints kept as float bits) */
+#define US_PICKP(BL, PL, BR, PR) \
+    _mm256_blendv_ps((PL), (PR), _mm256_cmp_ps((BR), (BL), _CMP_GT_OQ))
+        p01 = US_PICKP(v0, _mm256_castsi256_ps(c0), v1, _mm256_castsi256_ps(c1));
+        p23 = US_PICKP(v2, _mm256_castsi256_ps(c2), v3, _mm256_castsi256_ps(c3));
+        p45 = US_PICKP(v4, _mm256_castsi256_ps(c4), v5, _mm256_castsi256_ps(c5));
+        b01 = _mm256_max_ps(v1, v0);
+        b23 = _mm256_max_ps(v3, v2);
+        b45 = _mm256_max_ps(v5, v4);
+        p03 = US_PICKP(b01, p01, b23, p23);
+        p46 = US_PICKP(b45, p45, v6, _mm256_castsi256_ps(c6));
+        b03 = _mm256_max_ps(b23, b01);
+        b46 = _mm256_max_ps(v6, b45);
+        pl = US_PICKP(b03, p03, b46, p46);
+        b = _mm256_max_ps(b46, b03);
+#undef US_PICKP
+        a = _mm256_add_ps(b, _mm256_loadu_ps(em + (size_t)i * US_NL)); /* lane 7: the next float, unused */
+        b8 = __builtin_convertvector(__builtin_convertvector((us_v8i)_mm256_castps_si256(pl), us_v8s), us_v8b);
+        memcpy(back + (size_t)i * US_BACK, &b8, 8);
+    }
+    _mm256_storeu_ps(av, a);
+    for (l = 0; l < US_NL; l++)
+        if (av[l] + end[l] > av[best] + end[best])
+            best = l;
+    out[n - 1] = (uint8_t)best;
+    for (i = n - 1; i > 0; i--)
+        out[i - 1] = back[(size_t)i * US_BACK + out[i]];
 }
 #endif
 
