@@ -704,6 +704,16 @@ static inline uint64_t us_alnum8(uint64_t x)
     return (letter | digit) & ~x & top;
 }
 
+/* Does byte d end a word wherever it stands?  An ASCII byte that is no
+ * letter or digit and none of the marks a word may hold inside it
+ * (- ' . &, when a letter follows); a byte of 0x80 or more may be a
+ * letter and ends nothing here. */
+static inline int us_word_end(unsigned char d)
+{
+    static const uint64_t bits[2] = {0xfc009f3fffffffffull, 0xf8000001f8000001ull};
+    return d < 0x80 && (bits[d >> 6] >> (d & 63) & 1);
+}
+
 static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *text, size_t len)
 {
     const unsigned char *u = (const unsigned char *)text;
@@ -818,6 +828,20 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
         }                                                                    \
         kl += r_;                                                            \
     } while (0)
+            if (c < 0x80 && i + 8 <= len) {
+                /* The common word: ASCII letters and digits, fewer than
+                 * eight, then a byte that surely ends it (an ASCII byte
+                 * that is no letter, digit or inner mark: us_word_end),
+                 * taken whole as the loop below would take it. */
+                uint64_t x = us_load_le64(u + i), run = ~us_alnum8(x) & 0x8080808080808080ull;
+                size_t r = run ? (size_t)__builtin_ctzll(run) >> 3 : 8;
+                if (r < 8 && us_word_end(u[i + r])) {
+                    acc = (x | 0x2020202020202020ull) & (((run & (0 - run)) >> 7) - 1);
+                    kl = r;
+                    i += r;
+                    goto word_end;
+                }
+            }
             while (i < len) {
                 unsigned char d, f;
                 if (i + 8 <= len) {
@@ -868,6 +892,7 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
                 }
             }
 #undef US_KEYS
+        word_end:
             if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_WORD, fl) != 0)
                 return -1;
             t = &out->v[out->n - 1];

@@ -330,6 +330,39 @@ START_TEST(lookup_fast_as_folded)
 }
 END_TEST
 
+/* The bytes that surely end a word (the tokeniser's short-word path) are
+ * the ASCII bytes that are no letter, digit or inner mark; and words of
+ * one to twelve letters before each byte, at every offset near the end
+ * of the text, come out as the plain tokeniser makes them. */
+START_TEST(word_end_bytes)
+{
+    char text[64];
+    unsigned d;
+    for (d = 0; d < 256; d++) {
+        int want = d < 0x80 && !us_is_alpha((unsigned char)d) && !us_is_digit((unsigned char)d) && d != '-' &&
+                   d != '\'' && d != '.' && d != '&';
+        size_t n, pad;
+        ck_assert_int_eq(us_word_end((unsigned char)d), want);
+        for (n = 1; n <= 12; n++)
+            for (pad = 0; pad < 10; pad++) {
+                size_t k, len = 0;
+                for (k = 0; k < n; k++)
+                    text[len++] = (char)((k % 3 == 1 ? 'A' : 'a') + (k * 7 + d) % 26);
+                text[len++] = (char)d;
+                text[len++] = d % 2 ? 'b' : '7';
+                for (k = 0; k < pad; k++)
+                    text[len++] = ' ';
+                compare_tokens(text, len, (int)(d & 1));
+            }
+    }
+    {
+        /* listed words before marks and other letters */
+        static const char marks[] = "said. said- said'd said&co said\xe2\x80\x99s said\xc3\xa9 said:x       ";
+        compare_tokens(marks, sizeof marks - 1, 1);
+    }
+}
+END_TEST
+
 /* The tagger's hashes the sealed lexicon keeps per entry (which a listed
  * word takes instead of hashing its bytes) are us_hash of its key and of
  * its last three bytes; and a text of every listed word, in lower and
@@ -632,6 +665,7 @@ int main(void)
     tcase_add_test(tc, tokenizer_as_plain);
     tcase_add_test(tc, lookup_fast_as_folded);
     tcase_add_test(tc, lexicon_word_hashes);
+    tcase_add_test(tc, word_end_bytes);
     tcase_add_test(tc, lookup_fast_shared_prefixes);
     tcase_add_test(tc, rule_starts_as_plain);
     tcase_add_test(tc, shared_ints_as_fresh);
