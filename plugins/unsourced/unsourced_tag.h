@@ -859,6 +859,21 @@ static void us_viterbi_rows(const float *trans, float *rows)
             rows[p * 8 + l] = l < US_NL && us_bio_ok(p, l) ? trans[p * US_NL + l] : -INFINITY;
 }
 
+/* The labels from the back pointers, the last one best: the label walked
+ * back in a register (out and back may alias as far as the compiler
+ * knows, so out[i] read back would wait on its store). */
+static inline __attribute__((always_inline)) void us_viterbi_back(const uint8_t *back, uint32_t n, int best,
+                                                                  uint8_t *out)
+{
+    uint32_t i;
+    unsigned cur = (unsigned)best;
+    out[n - 1] = (uint8_t)cur;
+    for (i = n - 1; i > 0; i--) {
+        cur = back[(size_t)i * US_BACK + cur];
+        out[i - 1] = (uint8_t)cur;
+    }
+}
+
 static inline __attribute__((always_inline)) void us_viterbi_body(const float *em, uint32_t n, const float *rows,
                                                                 const float *start, const float *end,
                                                                 uint8_t *back, uint8_t *out)
@@ -927,9 +942,7 @@ static inline __attribute__((always_inline)) void us_viterbi_body(const float *e
     for (l = 0; l < US_NL; l++)
         if (av[l] + end[l] > av[best] + end[best])
             best = l;
-    out[n - 1] = (uint8_t)best;
-    for (i = n - 1; i > 0; i--)
-        out[i - 1] = back[(size_t)i * US_BACK + out[i]];
+    us_viterbi_back(back, n, best, out);
 }
 
 /* Built twice, as the emission scores are (the same float additions and
@@ -1002,9 +1015,7 @@ static __attribute__((target("avx2"))) void us_viterbi_rows_hw(const float *em, 
     for (l = 0; l < US_NL; l++)
         if (av[l] + end[l] > av[best] + end[best])
             best = l;
-    out[n - 1] = (uint8_t)best;
-    for (i = n - 1; i > 0; i--)
-        out[i - 1] = back[(size_t)i * US_BACK + out[i]];
+    us_viterbi_back(back, n, best, out);
 }
 #endif
 
