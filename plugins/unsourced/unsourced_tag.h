@@ -846,8 +846,11 @@ static __attribute__((unused)) void us_viterbi_plain(const float *em, uint32_t n
  * ones as lanes: a[p] + trans[p][l] for all l at once, a forbidden step
  * scoring -inf.  Ties go to the lowest previous label, as there.  em must
  * have one float to spare after its n * US_NL (read, never used); back:
- * n * US_BACK bytes of scratch. */
-#define US_BACK 8
+ * n * US_BACK bytes of scratch: per token, the best previous label of
+ * each label as the eight 32-bit lanes of the tournament, stored as they
+ * are (narrowing them to bytes took five instructions a token on the
+ * shuffle port the broadcasts already crowd). */
+#define US_BACK 32
 _Static_assert(US_NL == 7, "us_viterbi_body's tournament takes seven labels");
 /* The transition scores as us_viterbi takes them: a row of eight lanes
  * per previous label, a forbidden step -inf (the model keeps them). */
@@ -869,7 +872,9 @@ static inline __attribute__((always_inline)) void us_viterbi_back(const uint8_t 
     unsigned cur = (unsigned)best;
     out[n - 1] = (uint8_t)cur;
     for (i = n - 1; i > 0; i--) {
-        cur = back[(size_t)i * US_BACK + cur];
+        int32_t p;
+        memcpy(&p, back + (size_t)i * US_BACK + 4 * cur, sizeof p);
+        cur = (unsigned)p;
         out[i - 1] = (uint8_t)cur;
     }
 }
@@ -892,7 +897,6 @@ static inline __attribute__((always_inline)) void us_viterbi_body(const float *e
     for (i = 1; i < n; i++) {
         us_v8f v[US_NL], b, b01, b23, b45, b03, b46, e;
         us_v8i pl, p01, p23, p45, p03, p46, m;
-        us_v8b b8;
         /* the previous label p as a constant, so its score is a lane
          * shuffle, not a trip through memory */
 #define US_VPREV(P)                                                                      \
@@ -934,9 +938,7 @@ static inline __attribute__((always_inline)) void us_viterbi_body(const float *e
 #undef US_PICK
         memcpy(&e, em + (size_t)i * US_NL, sizeof e); /* lane 7: the next float, unused */
         a = b + e;
-        /* narrowed in two steps, which compile to two packs */
-        b8 = __builtin_convertvector(__builtin_convertvector(pl, us_v8s), us_v8b);
-        memcpy(back + (size_t)i * US_BACK, &b8, 8);
+        memcpy(back + (size_t)i * US_BACK, &pl, sizeof pl);
     }
     memcpy(av, &a, sizeof a);
     for (l = 0; l < US_NL; l++)
@@ -983,7 +985,6 @@ static __attribute__((target("avx2"))) void us_viterbi_rows_hw(const float *em, 
     for (i = 1; i < n; i++) {
         __m256 v0, v1, v2, v3, v4, v5, v6, b01, b23, b45, b03, b46, b;
         __m256 p01, p23, p45, p03, p46, pl;
-        us_v8b b8;
         v0 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c0), t[0]);
         v1 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c1), t[1]);
         v2 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c2), t[2]);
@@ -1008,8 +1009,7 @@ static __attribute__((target("avx2"))) void us_viterbi_rows_hw(const float *em, 
         b = _mm256_max_ps(b46, b03);
 #undef US_PICKP
         a = _mm256_add_ps(b, _mm256_loadu_ps(em + (size_t)i * US_NL)); /* lane 7: the next float, unused */
-        b8 = __builtin_convertvector(__builtin_convertvector((us_v8i)_mm256_castps_si256(pl), us_v8s), us_v8b);
-        memcpy(back + (size_t)i * US_BACK, &b8, 8);
+        _mm256_storeu_ps((float *)(void *)(back + (size_t)i * US_BACK), pl);
     }
     _mm256_storeu_ps(av, a);
     for (l = 0; l < US_NL; l++)
