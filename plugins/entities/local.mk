@@ -36,11 +36,6 @@ textpipe_train_SOURCES = plugins/entities/train.c plugins/entities/clusters.c $(
 textpipe_train_CFLAGS = $(AM_CFLAGS) $(ENTITIES_OPT)
 textpipe_train_LDADD = libtextpipe.la $(JANSSON_LIBS)
 
-## Two builds of the stage (modules) timed in turns in one process.
-noinst_PROGRAMS += bench/entities/entities-ab
-bench_entities_entities_ab_SOURCES = bench/entities/ab.c bench/cputime.h core/jsonmem.c
-bench_entities_entities_ab_CFLAGS = $(AM_CFLAGS)
-bench_entities_entities_ab_LDADD = libtextpipe.la $(JANSSON_LIBS) $(LTDL_LIBS)
 
 EXTRA_DIST += plugins/entities/data/model.bin plugins/entities/data/clusters.tsv \
 	$(ENTITIES_LISTS) plugins/entities/README.md \

@@ -33,10 +33,5 @@ bench_numbers_numbers_driver_SOURCES = bench/numbers/driver.c bench/cputime.h pl
 bench_numbers_numbers_driver_CFLAGS = $(AM_CFLAGS)
 bench_numbers_numbers_driver_LDADD = libtextpipe.la $(JANSSON_LIBS) $(PCRE2_LIBS)
 
-## Two builds of the stage (modules) timed in turns in one process.
-noinst_PROGRAMS += bench/numbers/numbers-ab
-bench_numbers_numbers_ab_SOURCES = bench/numbers/ab.c bench/cputime.h core/jsonmem.c
-bench_numbers_numbers_ab_CFLAGS = $(AM_CFLAGS)
-bench_numbers_numbers_ab_LDADD = libtextpipe.la $(JANSSON_LIBS) $(LTDL_LIBS)
 EXTRA_DIST += bench/numbers/README.md bench/numbers/score.py bench/numbers/speed.py \
 	bench/numbers/paths.py
