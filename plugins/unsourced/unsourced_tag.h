@@ -563,6 +563,24 @@ static __attribute__((noinline)) void us_wcache_fill(const us_model *m, us_wentr
     us_add_feat(e->prev2, m, us_mix(6, h));
 }
 
+/* Fetch ahead the rows us_wcache_fill reads for a word (the same
+ * features: keep the two together; a row missed here is only read
+ * later, never wrong). */
+static inline __attribute__((always_inline)) void us_wcache_prefetch(const us_model *m, uint64_t h, uint64_t suf,
+                                                                     uint64_t tags)
+{
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(2, h))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(9, suf))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(12, tags))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix2(us_mix(22, h), 0))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(3, h))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(13, tags))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(4, h))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(14, tags))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(5, h))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(6, h))));
+}
+
 /* The entry of a word in its slot (us_emissions_prep), filled on a miss. */
 static inline __attribute__((always_inline)) const us_wentry *
 us_wcache_get(const us_model *m, us_wentry *c, uint32_t slot, uint64_t h, uint64_t suf, uint64_t tags)
@@ -682,6 +700,14 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
     if (smask > 7)
         return -1;
     us_emissions_prep(m, wc, t, tk + ts, n, c, (uint8_t *)(c + n));
+    /* the rows of the words missing from the cache, fetched ahead too
+     * (their entries were fetched by the pass above, the last first) */
+    for (i = n; i-- > 0;) {
+        const us_wentry *e = &wc[c[i].slot];
+        const uint64_t tags = tk[ts + i].tags & US_TAGMASK;
+        if (!(e->h == t[i].h && e->suf == t[i].suf && e->tags == tags))
+            us_wcache_prefetch(m, t[i].h, t[i].suf, tags);
+    }
     memcpy(&e0, tb + (size_t)(US_TB_EDGE + 0) * US_LANES * 2, sizeof e0);
     memcpy(&e1, tb + (size_t)(US_TB_EDGE + 1) * US_LANES * 2, sizeof e1);
     memcpy(&e2, tb + (size_t)(US_TB_EDGE + 2) * US_LANES * 2, sizeof e2);
