@@ -658,6 +658,11 @@ static inline __attribute__((always_inline)) void us_emissions_prep(const us_mod
         __builtin_prefetch(dn + (size_t)x->row[4] * US_LANES);
         __builtin_prefetch(&wc[x->slot]);
         __builtin_prefetch((const char *)&wc[x->slot] + 64);
+        __builtin_prefetch((const char *)m->tab + x->tab[0]);
+        __builtin_prefetch((const char *)m->tab + x->tab[1]);
+        __builtin_prefetch((const char *)m->tab + x->tab[2]);
+        __builtin_prefetch((const char *)m->tab + x->tab[3]);
+        __builtin_prefetch((const char *)m->tab + x->tab[4]);
         if (tk[i].tags & US_CUE)
             last = i;
         if ((r0 & 3) == 2)
