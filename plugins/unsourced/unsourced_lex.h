@@ -835,11 +835,27 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
                  * taken whole as the loop below would take it. */
                 uint64_t x = us_load_le64(u + i), run = ~us_alnum8(x) & 0x8080808080808080ull;
                 size_t r = run ? (size_t)__builtin_ctzll(run) >> 3 : 8;
-                if (r < 8 && us_word_end(u[i + r])) {
-                    acc = (x | 0x2020202020202020ull) & (((run & (0 - run)) >> 7) - 1);
-                    kl = r;
-                    i += r;
-                    goto word_end;
+                if (r < 8) {
+                    if (us_word_end(u[i + r])) {
+                        acc = (x | 0x2020202020202020ull) & (((run & (0 - run)) >> 7) - 1);
+                        kl = r;
+                        i += r;
+                        goto word_end;
+                    }
+                } else if (i + 16 <= len) {
+                    /* eight, then fewer than eight more: the key's first
+                     * eight stored and hashed as the loop would */
+                    uint64_t x2 = us_load_le64(u + i + 8), run2 = ~us_alnum8(x2) & 0x8080808080808080ull;
+                    size_t r2 = run2 ? (size_t)__builtin_ctzll(run2) >> 3 : 8;
+                    if (r2 < 8 && us_word_end(u[i + 8 + r2])) {
+                        const uint64_t k0 = x | 0x2020202020202020ull;
+                        us_store_le64(&kw[0], k0);
+                        kh = (kh ^ k0) * US_KHASH_MUL;
+                        acc = (x2 | 0x2020202020202020ull) & (((run2 & (0 - run2)) >> 7) - 1);
+                        kl = 8 + r2;
+                        i += kl;
+                        goto word_end;
+                    }
                 }
             }
             while (i < len) {

@@ -330,10 +330,11 @@ START_TEST(lookup_fast_as_folded)
 }
 END_TEST
 
-/* The bytes that surely end a word (the tokeniser's short-word path) are
+/* The bytes that surely end a word (the tokeniser's short-word paths) are
  * the ASCII bytes that are no letter, digit or inner mark; and words of
- * one to twelve letters before each byte, at every offset near the end
- * of the text, come out as the plain tokeniser makes them. */
+ * one to twenty letters before each byte (one load, two loads, the word
+ * loop), at every offset near the end of the text, come out as the plain
+ * tokeniser makes them. */
 START_TEST(word_end_bytes)
 {
     char text[64];
@@ -343,7 +344,7 @@ START_TEST(word_end_bytes)
                    d != '\'' && d != '.' && d != '&';
         size_t n, pad;
         ck_assert_int_eq(us_word_end((unsigned char)d), want);
-        for (n = 1; n <= 12; n++)
+        for (n = 1; n <= 20; n++)
             for (pad = 0; pad < 10; pad++) {
                 size_t k, len = 0;
                 for (k = 0; k < n; k++)
