@@ -98,6 +98,11 @@ typedef struct us_lexicon {
      * us_tok.pad (see US_TK_START_SHIFT); set by the user of the lexicon
      * (the stage's rule starts), or NULL. */
     const uint8_t *estart;
+    /* Per entry, the tagger's two hashes of its key (us_hash of the key
+     * and of its last three bytes, as us_toks.wh keeps them), made by
+     * unsourced_lex_seal: a listed word found by the tokeniser takes them
+     * from here instead of hashing its bytes.  NULL before the seal. */
+    uint64_t *wh;
 } us_lexicon;
 
 #define US_FILTER_WORDS 1024 /* 64-bit words: 8 kB */
@@ -245,6 +250,7 @@ static void unsourced_lex_free(us_lexicon *lx)
     free(lx->keys);
     free(lx->fast);
     free(lx->filter);
+    free(lx->wh);
     memset(lx, 0, sizeof *lx);
 }
 
@@ -344,20 +350,31 @@ static int unsourced_lex_seal(us_lexicon *lx)
     size_t n = 64, bits = 6, e;
     free(lx->fast);
     free(lx->filter);
+    free(lx->wh);
     lx->fast = NULL;
     lx->filter = NULL;
+    lx->wh = NULL;
     while (n < 2 * lx->n_entries) {
         n *= 2;
         bits++;
     }
     lx->fast = calloc(n, sizeof *lx->fast);
     lx->filter = calloc(US_FILTER_WORDS, sizeof *lx->filter);
-    if (lx->fast == NULL || lx->filter == NULL) {
+    lx->wh = malloc((2 * lx->n_entries + 2) * sizeof *lx->wh);
+    if (lx->fast == NULL || lx->filter == NULL || lx->wh == NULL) {
         free(lx->fast);
         free(lx->filter);
+        free(lx->wh);
         lx->fast = NULL;
         lx->filter = NULL;
+        lx->wh = NULL;
         return -1;
+    }
+    for (e = 0; e < lx->n_entries; e++) {
+        const us_entry *en = &lx->entries[e];
+        const char *k = lx->keys + en->key_off;
+        lx->wh[2 * e] = us_hash(k, en->key_len);
+        lx->wh[2 * e + 1] = en->key_len > 3 ? us_hash(k + en->key_len - 3, 3) : lx->wh[2 * e];
     }
     lx->fast_shift = (uint32_t)(64 - bits);
     lx->fast_mask = n - 1;
@@ -687,6 +704,16 @@ static inline uint64_t us_alnum8(uint64_t x)
     return (letter | digit) & ~x & top;
 }
 
+/* Does byte d end a word wherever it stands?  An ASCII byte that is no
+ * letter or digit and none of the marks a word may hold inside it
+ * (- ' . &, when a letter follows); a byte of 0x80 or more may be a
+ * letter and ends nothing here. */
+static inline int us_word_end(unsigned char d)
+{
+    static const uint64_t bits[2] = {0xfc009f3fffffffffull, 0xf8000001f8000001ull};
+    return d < 0x80 && (bits[d >> 6] >> (d & 63) & 1);
+}
+
 static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *text, size_t len)
 {
     const unsigned char *u = (const unsigned char *)text;
@@ -775,10 +802,11 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
              * have).  The key is gathered in a register, eight bytes at a
              * time (acc, in text order from its low byte), each full eight
              * stored once and hashed for the look-up as us_khash() would
-             * (no load waits on stores of other sizes), and for the tagger
-             * as us_hash() would. */
+             * (no load waits on stores of other sizes).  The tagger's
+             * hashes (us_hash) come after the look-up: a listed word
+             * takes them from the lexicon, another word hashes its key. */
             us_tok *t;
-            uint64_t kw[US_MAX_WORD / 8 + 1], acc = 0, kh = US_KHASH_SEED, fh = US_FNV_OFFSET;
+            uint64_t kw[US_MAX_WORD / 8 + 1], acc = 0, kh = US_KHASH_SEED;
             size_t kl = 0;
             int fits = 1, zero = 0;
             if (c >= 'A' && c <= 'Z')
@@ -793,8 +821,6 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
             break;                                                           \
         }                                                                    \
         acc |= v_ << (8 * o_);                                               \
-        if (wh_on)                                                           \
-            fh = us_fnv_bytes(fh, v_, r_);                                   \
         if (o_ + r_ >= 8) {                                                  \
             us_store_le64(&kw[kl >> 3], acc);                                \
             kh = (kh ^ acc) * US_KHASH_MUL;                                  \
@@ -802,6 +828,36 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
         }                                                                    \
         kl += r_;                                                            \
     } while (0)
+            if (c < 0x80 && i + 8 <= len) {
+                /* The common word: ASCII letters and digits, fewer than
+                 * eight, then a byte that surely ends it (an ASCII byte
+                 * that is no letter, digit or inner mark: us_word_end),
+                 * taken whole as the loop below would take it. */
+                uint64_t x = us_load_le64(u + i), run = ~us_alnum8(x) & 0x8080808080808080ull;
+                size_t r = run ? (size_t)__builtin_ctzll(run) >> 3 : 8;
+                if (r < 8) {
+                    if (us_word_end(u[i + r])) {
+                        acc = (x | 0x2020202020202020ull) & (((run & (0 - run)) >> 7) - 1);
+                        kl = r;
+                        i += r;
+                        goto word_end;
+                    }
+                } else if (i + 16 <= len) {
+                    /* eight, then fewer than eight more: the key's first
+                     * eight stored and hashed as the loop would */
+                    uint64_t x2 = us_load_le64(u + i + 8), run2 = ~us_alnum8(x2) & 0x8080808080808080ull;
+                    size_t r2 = run2 ? (size_t)__builtin_ctzll(run2) >> 3 : 8;
+                    if (r2 < 8 && us_word_end(u[i + 8 + r2])) {
+                        const uint64_t k0 = x | 0x2020202020202020ull;
+                        us_store_le64(&kw[0], k0);
+                        kh = (kh ^ k0) * US_KHASH_MUL;
+                        acc = (x2 | 0x2020202020202020ull) & (((run2 & (0 - run2)) >> 7) - 1);
+                        kl = 8 + r2;
+                        i += kl;
+                        goto word_end;
+                    }
+                }
+            }
             while (i < len) {
                 unsigned char d, f;
                 if (i + 8 <= len) {
@@ -852,6 +908,7 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
                 }
             }
 #undef US_KEYS
+        word_end:
             if (us_push(out, (uint32_t)st, (uint32_t)i, US_T_WORD, fl) != 0)
                 return -1;
             t = &out->v[out->n - 1];
@@ -872,15 +929,6 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
                     us_store_le64(&kw[kl >> 3], acc);
                     kh = (kh ^ acc) * US_KHASH_MUL;
                 }
-                if (wh_on) {
-                    /* us_hash of the key (made as it was gathered) and of
-                     * its last three bytes */
-                    uint64_t *wh = out->wh + 2 * (out->n - 1);
-                    wh[0] = fh;
-                    wh[1] = kl > 3 ? us_fnv_bytes(US_FNV_OFFSET, key[kl - 3] | (uint64_t)key[kl - 2] << 8 |
-                                                                     (uint64_t)key[kl - 1] << 16, 3)
-                                   : wh[0];
-                }
                 if (kl <= lx->max_key) {
                     if (lx->fast != NULL && !zero)
                         t->id = us_lookup_fast(lx, k8, key, kl, kh ^ (kh >> 29), &t->tags);
@@ -888,6 +936,25 @@ static int unsourced_tokenize(us_toks *out, const us_lexicon *lx, const char *te
                         t->tags = lx->entries[t->id].tags;
                     if (t->id >= 0 && lx->estart != NULL)
                         t->pad |= (uint16_t)(lx->estart[t->id] << US_TK_START_SHIFT);
+                }
+                if (wh_on) {
+                    /* us_hash of the key and of its last three bytes: a
+                     * listed word's from the lexicon (its key is the
+                     * same), another's from its key */
+                    uint64_t *wh = out->wh + 2 * (out->n - 1);
+                    if (t->id >= 0 && lx->wh != NULL) {
+                        wh[0] = lx->wh[2 * t->id];
+                        wh[1] = lx->wh[2 * t->id + 1];
+                    } else {
+                        uint64_t fh = US_FNV_OFFSET;
+                        size_t j;
+                        for (j = 0; j < kl; j++)
+                            fh = (fh ^ key[j]) * US_FNV_PRIME;
+                        wh[0] = fh;
+                        wh[1] = kl > 3 ? us_fnv_bytes(US_FNV_OFFSET, key[kl - 3] | (uint64_t)key[kl - 2] << 8 |
+                                                                         (uint64_t)key[kl - 1] << 16, 3)
+                                       : fh;
+                    }
                 }
             }
         }

@@ -32,6 +32,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 enum { US_L_O = 0, US_L_BSRC, US_L_ISRC, US_L_BCUE, US_L_ICUE, US_L_BCON, US_L_ICON, US_NL };
 #define US_KIND_OF(l) (((l) + 1) / 2) /* 0 none, 1 source, 2 cue, 3 content */
@@ -513,8 +516,10 @@ static int us_model_tables(us_model *m)
     return 0;
 }
 
-/* What one word adds to itself and its neighbours, for one worker. */
-#define US_WC_BITS 13
+/* What one word adds to itself and its neighbours, for one worker: 16,384
+ * entries of 128 bytes (2 MB; 8,192 missed often enough that the larger
+ * cache is 1.02 times as fast over BBC, and 32,768 no faster again). */
+#define US_WC_BITS 14
 typedef struct us_wentry {
     uint64_t h, suf, tags;  /* the word; tags UINT64_MAX: empty */
     uint64_t pad;
@@ -558,6 +563,24 @@ static __attribute__((noinline)) void us_wcache_fill(const us_model *m, us_wentr
     us_add_feat(e->prev, m, us_mix(14, tags));
     us_add_feat(e->next2, m, us_mix(5, h));
     us_add_feat(e->prev2, m, us_mix(6, h));
+}
+
+/* Fetch ahead the rows us_wcache_fill reads for a word (the same
+ * features: keep the two together; a row missed here is only read
+ * later, never wrong). */
+static inline __attribute__((always_inline)) void us_wcache_prefetch(const us_model *m, uint64_t h, uint64_t suf,
+                                                                     uint64_t tags)
+{
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(2, h))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(9, suf))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(12, tags))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix2(us_mix(22, h), 0))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(3, h))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(13, tags))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(4, h))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(14, tags))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(5, h))));
+    __builtin_prefetch(us_model_row(m, us_row(us_mix(6, h))));
 }
 
 /* The entry of a word in its slot (us_emissions_prep), filled on a miss. */
@@ -637,6 +660,11 @@ static inline __attribute__((always_inline)) void us_emissions_prep(const us_mod
         __builtin_prefetch(dn + (size_t)x->row[4] * US_LANES);
         __builtin_prefetch(&wc[x->slot]);
         __builtin_prefetch((const char *)&wc[x->slot] + 64);
+        __builtin_prefetch((const char *)m->tab + x->tab[0]);
+        __builtin_prefetch((const char *)m->tab + x->tab[1]);
+        __builtin_prefetch((const char *)m->tab + x->tab[2]);
+        __builtin_prefetch((const char *)m->tab + x->tab[3]);
+        __builtin_prefetch((const char *)m->tab + x->tab[4]);
         if (tk[i].tags & US_CUE)
             last = i;
         if ((r0 & 3) == 2)
@@ -679,6 +707,14 @@ us_emissions_body(const us_model *m, us_wentry *wc, const us_tokinfo *ti, const 
     if (smask > 7)
         return -1;
     us_emissions_prep(m, wc, t, tk + ts, n, c, (uint8_t *)(c + n));
+    /* the rows of the words missing from the cache, fetched ahead too
+     * (their entries were fetched by the pass above, the last first) */
+    for (i = n; i-- > 0;) {
+        const us_wentry *e = &wc[c[i].slot];
+        const uint64_t tags = tk[ts + i].tags & US_TAGMASK;
+        if (!(e->h == t[i].h && e->suf == t[i].suf && e->tags == tags))
+            us_wcache_prefetch(m, t[i].h, t[i].suf, tags);
+    }
     memcpy(&e0, tb + (size_t)(US_TB_EDGE + 0) * US_LANES * 2, sizeof e0);
     memcpy(&e1, tb + (size_t)(US_TB_EDGE + 1) * US_LANES * 2, sizeof e1);
     memcpy(&e2, tb + (size_t)(US_TB_EDGE + 2) * US_LANES * 2, sizeof e2);
@@ -843,8 +879,11 @@ static __attribute__((unused)) void us_viterbi_plain(const float *em, uint32_t n
  * ones as lanes: a[p] + trans[p][l] for all l at once, a forbidden step
  * scoring -inf.  Ties go to the lowest previous label, as there.  em must
  * have one float to spare after its n * US_NL (read, never used); back:
- * n * US_BACK bytes of scratch. */
-#define US_BACK 8
+ * n * US_BACK bytes of scratch: per token, the best previous label of
+ * each label as the eight 32-bit lanes of the tournament, stored as they
+ * are (narrowing them to bytes took five instructions a token on the
+ * shuffle port the broadcasts already crowd). */
+#define US_BACK 32
 _Static_assert(US_NL == 7, "us_viterbi_body's tournament takes seven labels");
 /* The transition scores as us_viterbi takes them: a row of eight lanes
  * per previous label, a forbidden step -inf (the model keeps them). */
@@ -854,6 +893,23 @@ static void us_viterbi_rows(const float *trans, float *rows)
     for (p = 0; p < US_NL; p++)
         for (l = 0; l < 8; l++)
             rows[p * 8 + l] = l < US_NL && us_bio_ok(p, l) ? trans[p * US_NL + l] : -INFINITY;
+}
+
+/* The labels from the back pointers, the last one best: the label walked
+ * back in a register (out and back may alias as far as the compiler
+ * knows, so out[i] read back would wait on its store). */
+static inline __attribute__((always_inline)) void us_viterbi_back(const uint8_t *back, uint32_t n, int best,
+                                                                  uint8_t *out)
+{
+    uint32_t i;
+    unsigned cur = (unsigned)best;
+    out[n - 1] = (uint8_t)cur;
+    for (i = n - 1; i > 0; i--) {
+        int32_t p;
+        memcpy(&p, back + (size_t)i * US_BACK + 4 * cur, sizeof p);
+        cur = (unsigned)p;
+        out[i - 1] = (uint8_t)cur;
+    }
 }
 
 static inline __attribute__((always_inline)) void us_viterbi_body(const float *em, uint32_t n, const float *rows,
@@ -874,7 +930,6 @@ static inline __attribute__((always_inline)) void us_viterbi_body(const float *e
     for (i = 1; i < n; i++) {
         us_v8f v[US_NL], b, b01, b23, b45, b03, b46, e;
         us_v8i pl, p01, p23, p45, p03, p46, m;
-        us_v8b b8;
         /* the previous label p as a constant, so its score is a lane
          * shuffle, not a trip through memory */
 #define US_VPREV(P)                                                                      \
@@ -916,17 +971,13 @@ static inline __attribute__((always_inline)) void us_viterbi_body(const float *e
 #undef US_PICK
         memcpy(&e, em + (size_t)i * US_NL, sizeof e); /* lane 7: the next float, unused */
         a = b + e;
-        /* narrowed in two steps, which compile to two packs */
-        b8 = __builtin_convertvector(__builtin_convertvector(pl, us_v8s), us_v8b);
-        memcpy(back + (size_t)i * US_BACK, &b8, 8);
+        memcpy(back + (size_t)i * US_BACK, &pl, sizeof pl);
     }
     memcpy(av, &a, sizeof a);
     for (l = 0; l < US_NL; l++)
         if (av[l] + end[l] > av[best] + end[best])
             best = l;
-    out[n - 1] = (uint8_t)best;
-    for (i = n - 1; i > 0; i--)
-        out[i - 1] = back[(size_t)i * US_BACK + out[i]];
+    us_viterbi_back(back, n, best, out);
 }
 
 /* Built twice, as the emission scores are (the same float additions and
@@ -938,12 +989,66 @@ static void us_viterbi_rows_sw(const float *em, uint32_t n, const float *rows, c
 }
 
 #if US_HAVE_HW
+/* us_viterbi_body for AVX2, with the tournament's scores taken by the
+ * processor's maximum: vmaxps(r, l) is r > l ? r : l lane by lane (on a
+ * tie, -0 against +0, or a NaN, the second operand), the very choice of
+ * US_PICK, so the scores and labels are the same to the bit (a test
+ * compares).  The chain from one token's scores to the next is then a
+ * shuffle, an addition, three maxima and an addition; the comparisons
+ * that choose the back pointers hang off it. */
 static __attribute__((target("avx2"))) void us_viterbi_rows_hw(const float *em, uint32_t n,
                                                                       const float *rows, const float *start,
                                                                       const float *end, uint8_t *back,
                                                                       uint8_t *out)
 {
-    us_viterbi_body(em, n, rows, start, end, back, out);
+    __m256 t[US_NL], a;
+    float av[8];
+    uint32_t i;
+    int l, p, best = 0;
+    const __m256i c0 = _mm256_set1_epi32(0), c1 = _mm256_set1_epi32(1), c2 = _mm256_set1_epi32(2);
+    const __m256i c3 = _mm256_set1_epi32(3), c4 = _mm256_set1_epi32(4), c5 = _mm256_set1_epi32(5);
+    const __m256i c6 = _mm256_set1_epi32(6);
+    if (n == 0)
+        return;
+    for (p = 0; p < US_NL; p++)
+        t[p] = _mm256_loadu_ps(rows + p * 8);
+    for (l = 0; l < 8; l++)
+        av[l] = l < US_NL && us_bio_ok(US_L_O, l) ? start[l] + em[l] : -1e30f;
+    a = _mm256_loadu_ps(av);
+    for (i = 1; i < n; i++) {
+        __m256 v0, v1, v2, v3, v4, v5, v6, b01, b23, b45, b03, b46, b;
+        __m256 p01, p23, p45, p03, p46, pl;
+        v0 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c0), t[0]);
+        v1 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c1), t[1]);
+        v2 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c2), t[2]);
+        v3 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c3), t[3]);
+        v4 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c4), t[4]);
+        v5 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c5), t[5]);
+        v6 = _mm256_add_ps(_mm256_permutevar8x32_ps(a, c6), t[6]);
+        /* the labels: R where R > L, as US_PICK (ints kept as float bits) */
+#define US_PICKP(BL, PL, BR, PR) \
+    _mm256_blendv_ps((PL), (PR), _mm256_cmp_ps((BR), (BL), _CMP_GT_OQ))
+        p01 = US_PICKP(v0, _mm256_castsi256_ps(c0), v1, _mm256_castsi256_ps(c1));
+        p23 = US_PICKP(v2, _mm256_castsi256_ps(c2), v3, _mm256_castsi256_ps(c3));
+        p45 = US_PICKP(v4, _mm256_castsi256_ps(c4), v5, _mm256_castsi256_ps(c5));
+        b01 = _mm256_max_ps(v1, v0);
+        b23 = _mm256_max_ps(v3, v2);
+        b45 = _mm256_max_ps(v5, v4);
+        p03 = US_PICKP(b01, p01, b23, p23);
+        p46 = US_PICKP(b45, p45, v6, _mm256_castsi256_ps(c6));
+        b03 = _mm256_max_ps(b23, b01);
+        b46 = _mm256_max_ps(v6, b45);
+        pl = US_PICKP(b03, p03, b46, p46);
+        b = _mm256_max_ps(b46, b03);
+#undef US_PICKP
+        a = _mm256_add_ps(b, _mm256_loadu_ps(em + (size_t)i * US_NL)); /* lane 7: the next float, unused */
+        _mm256_storeu_ps((float *)(void *)(back + (size_t)i * US_BACK), pl);
+    }
+    _mm256_storeu_ps(av, a);
+    for (l = 0; l < US_NL; l++)
+        if (av[l] + end[l] > av[best] + end[best])
+            best = l;
+    us_viterbi_back(back, n, best, out);
 }
 #endif
 

@@ -330,6 +330,78 @@ START_TEST(lookup_fast_as_folded)
 }
 END_TEST
 
+/* The bytes that surely end a word (the tokeniser's short-word paths) are
+ * the ASCII bytes that are no letter, digit or inner mark; and words of
+ * one to twenty letters before each byte (one load, two loads, the word
+ * loop), at every offset near the end of the text, come out as the plain
+ * tokeniser makes them. */
+START_TEST(word_end_bytes)
+{
+    char text[64];
+    unsigned d;
+    for (d = 0; d < 256; d++) {
+        int want = d < 0x80 && !us_is_alpha((unsigned char)d) && !us_is_digit((unsigned char)d) && d != '-' &&
+                   d != '\'' && d != '.' && d != '&';
+        size_t n, pad;
+        ck_assert_int_eq(us_word_end((unsigned char)d), want);
+        for (n = 1; n <= 20; n++)
+            for (pad = 0; pad < 10; pad++) {
+                size_t k, len = 0;
+                for (k = 0; k < n; k++)
+                    text[len++] = (char)((k % 3 == 1 ? 'A' : 'a') + (k * 7 + d) % 26);
+                text[len++] = (char)d;
+                text[len++] = d % 2 ? 'b' : '7';
+                for (k = 0; k < pad; k++)
+                    text[len++] = ' ';
+                compare_tokens(text, len, (int)(d & 1));
+            }
+    }
+    {
+        /* listed words before marks and other letters */
+        static const char marks[] = "said. said- said'd said&co said\xe2\x80\x99s said\xc3\xa9 said:x       ";
+        compare_tokens(marks, sizeof marks - 1, 1);
+    }
+}
+END_TEST
+
+/* The tagger's hashes the sealed lexicon keeps per entry (which a listed
+ * word takes instead of hashing its bytes) are us_hash of its key and of
+ * its last three bytes; and a text of every listed word, in lower and
+ * upper case, gets the same word hashes as the plain tokeniser gives. */
+START_TEST(lexicon_word_hashes)
+{
+    const us_lexicon *lx = &in->lex;
+    char *text;
+    size_t e, len = 0, found, cap = 0;
+    ck_assert_ptr_nonnull(lx->wh);
+    for (e = 0; e < lx->n_entries; e++) {
+        const us_entry *en = &lx->entries[e];
+        const char *k = lx->keys + en->key_off;
+        size_t n = en->key_len;
+        ck_assert(lx->wh[2 * e] == us_hash(k, n));
+        ck_assert(lx->wh[2 * e + 1] == (n > 3 ? us_hash(k + n - 3, 3) : us_hash(k, n)));
+        cap += 2 * (n + 1);
+    }
+    text = malloc(cap + 1);
+    ck_assert_ptr_nonnull(text);
+    for (e = 0; e < lx->n_entries; e++) {
+        const us_entry *en = &lx->entries[e];
+        size_t j;
+        memcpy(text + len, lx->keys + en->key_off, en->key_len);
+        len += en->key_len;
+        text[len++] = ' ';
+        for (j = 0; j < en->key_len; j++) {
+            char ch = lx->keys[en->key_off + j];
+            text[len++] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+        }
+        text[len++] = '\n';
+    }
+    found = compare_tokens(text, len, 1);
+    ck_assert_uint_gt(found, lx->n_entries);
+    free(text);
+}
+END_TEST
+
 /* Many keys that share their first eight bytes (and keys of exactly
  * those eight), so that probes pass over slots whose first eight match:
  * every key and its near misses as us_lookup_folded finds them. */
@@ -593,6 +665,8 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, tokenizer_as_plain);
     tcase_add_test(tc, lookup_fast_as_folded);
+    tcase_add_test(tc, lexicon_word_hashes);
+    tcase_add_test(tc, word_end_bytes);
     tcase_add_test(tc, lookup_fast_shared_prefixes);
     tcase_add_test(tc, rule_starts_as_plain);
     tcase_add_test(tc, shared_ints_as_fresh);
