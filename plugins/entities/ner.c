@@ -1576,7 +1576,6 @@ ENT_API uint64_t entities_payload_size(const ent_header *h)
 }
 
 #define ENT_PTAB 2048
-#define ENT_ROWSTRIDE 32    /* 16-bit numbers from a row to the next, in arows */
 
 struct ent_model {
     const unsigned char *data;
@@ -1589,8 +1588,6 @@ struct ent_model {
     const uint64_t *bitmap;
     const uint32_t *rank;
     const int16_t *rows;
-    int16_t *arows;     /* the same rows, each at the start of a cache line */
-    size_t arows_bytes; /* their mapping */
     ent_lex lex;
     const char **lex_words;
     uint16_t *lex_lens;
@@ -1649,7 +1646,7 @@ static inline const int16_t *model_row(const ent_model *m, uint32_t slot)
     uint64_t w = m->bitmap[slot >> 6], bit = (uint64_t)1 << (slot & 63);
     if (!(w & bit))
         return NULL;
-    return m->arows + (size_t)(m->rank[slot >> 6] + popcount64(w & (bit - 1))) * ENT_ROWSTRIDE;
+    return m->rows + (size_t)(m->rank[slot >> 6] + popcount64(w & (bit - 1))) * ENT_NL;
 }
 
 /* Add the 17 floats at r to the sums a0..a3 (four each) and a4. */
@@ -1752,6 +1749,7 @@ word_rows_find(const ent_model *m, const char *s, size_t len, const int16_t *row
             if (q == NULL)
                 continue;
             __builtin_prefetch(q);
+            __builtin_prefetch(q + ENT_NL - 1);
             rows[o][nr[o]++] = q;
         }
     }
@@ -1984,15 +1982,6 @@ ENT_API ent_model *entities_model_open(const void *data, size_t size, char *err,
         fail(err, errlen, "%s", "model weight index is corrupt");
         goto bad;
     }
-    /* the rows a cache line each (34 bytes in the image start anywhere
-     * in a line, and half of them cross into the next) */
-    m->arows = map_zero((size_t)m->h.nrows * ENT_ROWSTRIDE * 2 + 64, &m->arows_bytes);
-    if (m->arows == NULL) {
-        fail(err, errlen, "%s", "out of memory");
-        goto bad;
-    }
-    for (i = 0; i < m->h.nrows; i++)
-        memcpy(m->arows + (size_t)i * ENT_ROWSTRIDE, m->rows + (size_t)i * ENT_NL, ENT_NL * 2);
     m->lex.n = m->h.nlex;
     m->lex.info = (const ent_lexinfo *)p;
     p += PAD8((uint64_t)m->h.nlex * sizeof(ent_lexinfo));
@@ -2134,8 +2123,6 @@ ENT_API void entities_model_free(ent_model *m)
     free(m->vindex);
     if (m->vent != NULL)
         munmap(m->vent, m->vent_bytes);
-    if (m->arows != NULL)
-        munmap(m->arows, m->arows_bytes);
     free(m->prow);
     if (m->map != NULL)
         munmap(m->map, m->map_size);

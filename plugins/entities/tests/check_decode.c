@@ -976,42 +976,6 @@ START_TEST(test_lex_find)
 }
 END_TEST
 
-/* The rows a cache line each are the model image's rows, and a slot's row
- * is the one its rank in the image says. */
-START_TEST(test_rows_copy)
-{
-    char path[1024], err[1280];
-    const char *top = getenv("top_srcdir");
-    ent_model *m;
-    size_t i, slots, found = 0;
-    snprintf(path, sizeof path, "%s/plugins/entities/data/model.bin", top ? top : ".");
-    m = entities_model_open_file(path, err, sizeof err);
-    ck_assert_msg(m != NULL, "%s", err);
-    ck_assert_uint_gt(m->h.nrows, 1000);
-    for (i = 0; i < m->h.nrows; i++) {
-        ck_assert(((uintptr_t)(m->arows + i * ENT_ROWSTRIDE) & 63) == 0);
-        ck_assert(memcmp(m->arows + i * ENT_ROWSTRIDE, m->rows + i * ENT_NL, ENT_NL * 2) == 0);
-    }
-    slots = (size_t)1 << m->h.hbits;
-    for (i = 0; i < slots; i += 7) {
-        const int16_t *r = model_row(m, (uint32_t)i);
-        size_t k, rank = 0;
-        uint64_t bit = (uint64_t)1 << (i & 63);
-        if (!(m->bitmap[i >> 6] & bit)) {
-            ck_assert_ptr_null(r);
-            continue;
-        }
-        for (k = 0; k < (i >> 6); k++)
-            rank += (size_t)__builtin_popcountll(m->bitmap[k]);
-        rank += (size_t)__builtin_popcountll(m->bitmap[i >> 6] & (bit - 1));
-        ck_assert(r != NULL && memcmp(r, m->rows + rank * ENT_NL, ENT_NL * 2) == 0);
-        found++;
-    }
-    ck_assert_uint_gt(found, 1000);
-    entities_model_free(m);
-}
-END_TEST
-
 /* A document's table (16-bit stamps) knows nothing of the documents
  * before it, across the stamps' wrapping round, and all of its own. */
 START_TEST(test_doc_stamps)
@@ -1091,7 +1055,6 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_wrappers_agree);
     tcase_add_test(tc, test_pos_codes);
     tcase_add_test(tc, test_lex_find);
-    tcase_add_test(tc, test_rows_copy);
     tcase_add_test(tc, test_doc_stamps);
     suite_add_tcase(s, tc);
     return s;
