@@ -55,6 +55,21 @@ def sentences(text):
     return [(a, b) for a, b in out if text[a:b].strip()]
 
 
+def documents(data, split):
+    """The split's annotated articles, in name order: (name, text, the
+    first annotator's file parsed by parse_ann)."""
+    base = os.path.join(data_dir(data), 'polnear', split)
+    docs = []
+    for tf in sorted(glob.glob(os.path.join(base, 'text', '*.txt'))):
+        name = os.path.basename(tf)[:-4]
+        anns = sorted(glob.glob(os.path.join(base, 'attributions', name + '_*.ann')))
+        if not anns:
+            continue
+        with open(tf, encoding='utf-8') as f:
+            docs.append((name, f.read(), parse_ann(anns[0])))
+    return docs
+
+
 def overlaps(segs, a, b):
     return any(s < b and a < e for s, e in segs)
 
@@ -70,15 +85,7 @@ def main():
     ap.add_argument('--model', help='the attribution model from this file')
     add_pre_args(ap)
     args = ap.parse_args()
-    base = os.path.join(data_dir(args.data), 'polnear', args.split)
-    docs = []
-    for tf in sorted(glob.glob(os.path.join(base, 'text', '*.txt'))):
-        name = os.path.basename(tf)[:-4]
-        anns = sorted(glob.glob(os.path.join(base, 'attributions', name + '_*.ann')))
-        if not anns:
-            continue
-        with open(tf, encoding='utf-8') as f:
-            docs.append((name, f.read(), parse_ann(anns[0])))
+    docs = documents(args.data, args.split)
     out, stats = run(driver_path(args.driver), [{'id': n, 'text': t} for n, t, _ in docs],
                      (['-s'] if args.s else []) + (['-R'] if args.rules else []) +
                      (['-m', args.model] if args.model else []), pre=pre_of(args))

@@ -20,12 +20,11 @@ where a false cue stands (the wrong words chosen), or where nothing was.
 """
 import argparse
 import collections
-import glob
 import os
 import re
 
 from common import ROOT, data_dir, driver_path, run
-from polnear import parse_ann, overlaps, sentences
+from polnear import documents, overlaps, sentences
 
 WORD = re.compile(r"[\w’'-]+|[^\w\s]")
 PUNCT = {':', '—', '–', '―', '-', '--'}
@@ -58,17 +57,9 @@ def main():
     args = ap.parse_args()
     lists = cue_lists(os.path.join(ROOT, 'plugins', 'unsourced', 'data', 'cues.txt'))
     words = {p for p in lists if " " not in p}
-    base = os.path.join(data_dir(args.data), 'polnear', args.split)
-    docs = []
-    for tf in sorted(glob.glob(os.path.join(base, 'text', '*.txt'))):
-        name = os.path.basename(tf)[:-4]
-        anns = sorted(glob.glob(os.path.join(base, 'attributions', name + '_*.ann')))
-        if not anns:
-            continue
-        with open(tf, encoding='utf-8') as f:
-            docs.append((name, f.read(), parse_ann(anns[0])))
+    docs = documents(args.data, args.split)
     if not docs:
-        raise SystemExit('no PolNeAR documents under ' + base)
+        raise SystemExit('no PolNeAR documents under ' + os.path.join(data_dir(args.data), 'polnear', args.split))
     recs = [{'id': n, 'text': t} for n, t, _ in docs]
     flags = (['-s'] if args.s else []) + (['-m', args.model] if args.model else [])
     drv = driver_path(args.driver)

@@ -9,13 +9,10 @@ several annotators marked a document, the first annotator's file (by name)
 is used, as in polnear.py.
 """
 import argparse
-import glob
 import json
-import os
 import sys
 
-from common import data_dir
-from polnear import parse_ann
+from polnear import documents
 
 
 def main():
@@ -23,16 +20,8 @@ def main():
     ap.add_argument('data', nargs='?')
     ap.add_argument('--split', default='train')
     args = ap.parse_args()
-    base = os.path.join(data_dir(args.data), 'polnear', args.split)
     n = 0
-    for tf in sorted(glob.glob(os.path.join(base, 'text', '*.txt'))):
-        name = os.path.basename(tf)[:-4]
-        anns = sorted(glob.glob(os.path.join(base, 'attributions', name + '_*.ann')))
-        if not anns:
-            continue
-        with open(tf, encoding='utf-8') as f:
-            text = f.read()
-        spans, kinds, _ = parse_ann(anns[0])
+    for name, text, (spans, kinds, _) in documents(args.data, args.split):
         out = []
         for t, k in kinds.items():
             if k in ('Source', 'Cue', 'Content'):
