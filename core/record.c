@@ -331,15 +331,16 @@ static json_t *span_make(tp_text *t, size_t byte_start, size_t byte_end, int wit
     span = json_object();
     if (span == NULL)
         return NULL;
-    /* Keys with their lengths: jansson need not measure them. */
-    if (json_object_setn_new_nocheck(span, "start", 5, json_integer((json_int_t)s)) != 0 ||
-        json_object_setn_new_nocheck(span, "end", 3, json_integer((json_int_t)e)) != 0 ||
+    /* Keys with their lengths: jansson need not measure them.  Offsets as
+     * shared integers: most are small, and then nothing is allocated. */
+    if (json_object_setn_new_nocheck(span, "start", 5, tp_shared_int((json_int_t)s)) != 0 ||
+        json_object_setn_new_nocheck(span, "end", 3, tp_shared_int((json_int_t)e)) != 0 ||
         (with_text && json_object_setn_new_nocheck(span, "text", 4,
                             json_stringn_nocheck(t->bytes + byte_start, byte_end - byte_start)) != 0))
         goto fail;
     if (tp_text_orig(t, s, e, &os, &oe)) {
-        if (json_object_setn_new_nocheck(span, "orig_start", 10, json_integer((json_int_t)os)) != 0 ||
-            json_object_setn_new_nocheck(span, "orig_end", 8, json_integer((json_int_t)oe)) != 0)
+        if (json_object_setn_new_nocheck(span, "orig_start", 10, tp_shared_int((json_int_t)os)) != 0 ||
+            json_object_setn_new_nocheck(span, "orig_end", 8, tp_shared_int((json_int_t)oe)) != 0)
             goto fail;
     }
     return span;

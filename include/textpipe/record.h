@@ -72,7 +72,8 @@ json_t *tp_shared_int(json_int_t v);
 
 /* A new span object {"start", "end", "text"[, "orig_start", "orig_end"]} for
  * the bytes [byte_start, byte_end) of the loaded text.  NULL when out of
- * memory.  Add the stage's own keys to it with json_object_set_new(). */
+ * memory.  Add the stage's own keys to it with json_object_set_new().  Its
+ * offsets are tp_shared_int()'s: to change one, set another value. */
 json_t *tp_span_new(tp_text *t, size_t byte_start, size_t byte_end);
 
 /* The same span without "text": {"start", "end"[, "orig_start",

@@ -70,33 +70,6 @@ static void sentences_worker_fini(void *instance, void *worker)
     free(w);
 }
 
-#define SENTENCES_SET(o, k, v) json_object_setn_new_nocheck((o), (k), sizeof(k) - 1, (v))
-
-/* The span of a sentence, bytes [bs, be) of the text, both at the start of
- * a character (the tokeniser's boundaries): what tp_span_new_bare makes,
- * {start, end[, orig_start, orig_end]}, but with the offsets as shared
- * integers (tp_shared_int: made once for the process, never allocated or
- * freed per record; a stage that wants another value sets another value,
- * as everywhere).  A test holds it to tp_span_new_bare. */
-static json_t *sentences_span(tp_text *t, size_t bs, size_t be)
-{
-    size_t s = tp_text_cp(t, bs), e = tp_text_cp(t, be), os, oe;
-    json_t *span = json_object();
-    if (span == NULL)
-        return NULL;
-    if (SENTENCES_SET(span, "start", tp_shared_int((json_int_t)s)) != 0 ||
-        SENTENCES_SET(span, "end", tp_shared_int((json_int_t)e)) != 0)
-        goto fail;
-    if (tp_text_orig(t, s, e, &os, &oe) &&
-        (SENTENCES_SET(span, "orig_start", tp_shared_int((json_int_t)os)) != 0 ||
-         SENTENCES_SET(span, "orig_end", tp_shared_int((json_int_t)oe)) != 0))
-        goto fail;
-    return span;
-fail:
-    json_decref(span);
-    return NULL;
-}
-
 static int sentences_process(void *instance, void *worker, json_t *record, tp_error *err)
 {
     const sentences_instance *in = instance;
@@ -123,7 +96,7 @@ static int sentences_process(void *instance, void *worker, json_t *record, tp_er
     for (i = 0; i < w->sentences.n; i++) {
         const tp_sentence *s = &w->sentences.v[i];
         json_t *span = in->with_text ? tp_span_new(w->text, s->start, s->end)
-                                     : sentences_span(w->text, s->start, s->end);
+                                     : tp_span_new_bare(w->text, s->start, s->end);
         if (span == NULL)
             goto oom;
         if (json_array_append_new(arr, span) != 0)

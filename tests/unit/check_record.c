@@ -327,6 +327,37 @@ START_TEST(shared_ints)
 }
 END_TEST
 
+/* A span's offsets are the shared integers below their bound and new ones
+ * above it, bare or with text; the values stay the offsets. */
+START_TEST(span_offsets_are_shared_ints)
+{
+    size_t n = TP_SHARED_INTS + 100, k;
+    char *text = malloc(n + 1);
+    json_t *r;
+    tp_text *t = tp_text_new();
+    ck_assert_ptr_nonnull(text);
+    memset(text, 'a', n);
+    text[n] = '\0';
+    r = rec_text(text);
+    ck_assert_int_eq(tp_text_load(t, r), 0);
+    for (k = 0; k < 2; k++) {
+        json_t *low = k ? tp_span_new(t, 3, 9) : tp_span_new_bare(t, 3, 9);
+        json_t *high = k ? tp_span_new(t, 5, n) : tp_span_new_bare(t, 5, n);
+        ck_assert_ptr_eq(json_object_get(low, "start"), tp_shared_int(3));
+        ck_assert_ptr_eq(json_object_get(low, "end"), tp_shared_int(9));
+        ck_assert_ptr_eq(json_object_get(high, "start"), tp_shared_int(5));
+        ck_assert_uint_eq(json_object_get(high, "end")->refcount, 1);
+        ck_assert(json_integer_value(json_object_get(high, "end")) == (json_int_t)n);
+        json_decref(low);
+        json_decref(high);
+    }
+    ck_assert(json_integer_value(tp_shared_int(3)) == 3);
+    tp_text_free(t);
+    json_decref(r);
+    free(text);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("record");
@@ -345,6 +376,7 @@ int main(void)
     tcase_add_test(tc, offsets_match_the_plain_count);
     tcase_add_test(tc, bare_span_is_span_without_text);
     tcase_add_test(tc, shared_ints);
+    tcase_add_test(tc, span_offsets_are_shared_ints);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -210,9 +210,10 @@ START_TEST(offset_map_gives_orig)
 }
 END_TEST
 
-/* The stage's spans are tp_span_new_bare's (the plain way), on texts of
- * ASCII and of two-, three- and four-byte characters, with and without an
- * offset map, past the shared integers' bound too. */
+/* The stage's spans are tp_span_new_bare's of the shared splitter's
+ * sentences, on texts of ASCII and of two-, three- and four-byte
+ * characters, with and without an offset map, past the shared integers'
+ * bound too. */
 START_TEST(spans_match_tp_span_new_bare)
 {
     static const char *const words[] = { "Prices", "rose", "3.5%", "in", "Z\xc3\xbcrich", "\xe2\x80\x9cNo\xe2\x80\x9d",
