@@ -62,7 +62,8 @@ plugins_entities_tests_check_entities_tinycache_LDADD = $(plugins_entities_tests
 ## earlier one (the stage compiled into the test).
 check_PROGRAMS += plugins/entities/tests/check_group
 TESTS += plugins/entities/tests/check_group
-plugins_entities_tests_check_group_SOURCES = plugins/entities/tests/check_group.c plugins/entities/ner.h
+plugins_entities_tests_check_group_SOURCES = plugins/entities/tests/check_group.c plugins/entities/ner.h \
+	tests/unit/random_text.h
 nodist_plugins_entities_tests_check_group_SOURCES = plugins/entities/entities_model.h
 plugins_entities_tests_check_group_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 plugins_entities_tests_check_group_LDADD = $(plugins_entities_tests_check_entities_LDADD)

@@ -25,7 +25,7 @@ tests_unit_check_tokenize_LDADD = libtextpipe.la $(CHECK_LIBS)
 ## core/tokenize.c in the test program).
 check_PROGRAMS += tests/unit/check_tokenize_paths
 TESTS += tests/unit/check_tokenize_paths
-tests_unit_check_tokenize_paths_SOURCES = tests/unit/check_tokenize_paths.c
+tests_unit_check_tokenize_paths_SOURCES = tests/unit/check_tokenize_paths.c tests/unit/random_text.h
 tests_unit_check_tokenize_paths_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_tokenize_paths_LDADD = libtextpipe.la $(CHECK_LIBS) $(UTF8PROC_LIBS)
 

@@ -11,6 +11,8 @@
 
 #include "textpipe/token.h"
 
+#include "random_text.h"
+
 /* The plain copy. */
 int plain_tokenize(tp_tokens *out, const char *text, size_t len);
 void plain_tokens_free(tp_tokens *t);
@@ -54,15 +56,6 @@ static void expect_same(const char *text, size_t len)
     plain_sentences_free(&sb);
 }
 
-static uint64_t rng = 88172645463325252ull;
-
-static unsigned below(unsigned n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (unsigned)(rng % n);
-}
 
 /* Pieces a text is made of: words of each case and length, digits, the
  * bytes either side of each letter and digit range, joiners, non-ASCII
@@ -83,13 +76,13 @@ START_TEST(random_texts)
     int round;
 
     for (round = 0; round < 20000; round++) {
-        size_t n = 0, limit = (size_t)below(sizeof text - 40);
+        size_t n = 0, limit = (size_t)rng_below(sizeof text - 40);
         while (n < limit) {
-            const char *p = pieces[below(sizeof pieces / sizeof pieces[0])];
+            const char *p = pieces[rng_below(sizeof pieces / sizeof pieces[0])];
             size_t k = strlen(p);
             memcpy(text + n, p, k);
             n += k;
-            if (below(3) == 0)
+            if (rng_below(3) == 0)
                 text[n++] = ' ';
         }
         expect_same(text, n);
@@ -168,6 +161,7 @@ static Suite *suite(void)
 int main(void)
 {
     SRunner *sr = srunner_create(suite());
+    rng_state = 88172645463325252ull;
     int failed;
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

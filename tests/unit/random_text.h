@@ -1,6 +1,7 @@
 /* Random text for property tests: a small, seedable generator and random
  * Unicode characters of every encoded length, including the ones JSON must
- * escape.  Header-only; each test program gets its own generator state. */
+ * escape.  Header-only (inline, so a test may use any part of it); each
+ * test program gets its own generator state, which it must seed. */
 #ifndef TP_TEST_RANDOM_TEXT_H
 #define TP_TEST_RANDOM_TEXT_H
 
@@ -9,7 +10,7 @@
 
 static uint64_t rng_state;
 
-static uint64_t rng(void)
+static inline uint64_t rng(void)
 {
     /* xorshift64*: small, and the same sequence everywhere. */
     rng_state ^= rng_state >> 12;
@@ -18,7 +19,7 @@ static uint64_t rng(void)
     return rng_state * UINT64_C(2685821657736338717);
 }
 
-static unsigned rng_below(unsigned n)
+static inline unsigned rng_below(unsigned n)
 {
     return (unsigned)(rng() % n);
 }
@@ -26,7 +27,7 @@ static unsigned rng_below(unsigned n)
 /* A random code point: controls (NUL only when allow_nul), the characters
  * JSON escapes, '/', DEL, and characters of 2, 3 and 4 UTF-8 bytes (no
  * surrogates); printable ASCII the rest of the time. */
-static unsigned random_codepoint(int allow_nul)
+static inline unsigned random_codepoint(int allow_nul)
 {
     unsigned cp;
     switch (rng_below(9)) {
@@ -57,7 +58,7 @@ static unsigned random_codepoint(int allow_nul)
 }
 
 /* Encode cp as UTF-8 into out; returns the number of bytes (1 to 4). */
-static size_t utf8_encode(unsigned cp, char *out)
+static inline size_t utf8_encode(unsigned cp, char *out)
 {
     if (cp < 0x80) {
         out[0] = (char)cp;

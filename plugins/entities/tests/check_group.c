@@ -9,40 +9,32 @@
 
 #include <check.h>
 
+#include "../../../tests/unit/random_text.h"
+
 static const char *const words[] = {
     "Zhao", "Lijian", "Vantor", "Corp", "Holdings", "Ltd", "United", "Nations", "UN", "UNDP", "UNP",
     "Development", "Programme", "(", ")", "(", ")", "CNCERT/CC", "the", "said", "U.S.", "Bank", "Ormond",
     "Lee", "Park", "Hall", "\xc3\x89lys\xc3\xa9" "e", "\xc3\x9c" "ber", "NATO", "North", "Atlantic",
     "Treaty", "Organization", "of", ",", "NA", "N.A.T.O.", "Lee", "Park", "Vantor", "Zhao"};
 
-static uint64_t rng = 88172645463325252ull;
-
-static unsigned rnd(unsigned n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (unsigned)(rng % n);
-}
-
 /* A document of random words and random mentions of them in w. */
 static void make_doc(worker *w, char *text, size_t cap)
 {
-    size_t len = 0, i, nw = 3 + rnd(80);
+    size_t len = 0, i, nw = 3 + rng_below(80);
     for (i = 0; i < nw; i++) {
-        const char *s = words[rnd(sizeof words / sizeof *words)];
+        const char *s = words[rng_below(sizeof words / sizeof *words)];
         size_t n;
         /* often an acronym in parentheses */
-        if (rnd(6) == 0) {
+        if (rng_below(6) == 0) {
             static const char *const acro[] = {"( UN )", "( UNDP )", "( NATO )", "( CNCERT/CC )", "( NA )",
                                                "( Zhao )", "( UNP )"};
-            s = acro[rnd(sizeof acro / sizeof *acro)];
+            s = acro[rng_below(sizeof acro / sizeof *acro)];
         }
         n = strlen(s);
         ck_assert_uint_lt(len + n + 3, cap);
         if (i > 0) {
             text[len++] = ' ';
-            if (rnd(12) == 0)
+            if (rng_below(12) == 0)
                 text[len++] = ' ';
         }
         memcpy(text + len, s, n);
@@ -52,19 +44,19 @@ static void make_doc(worker *w, char *text, size_t cap)
     ck_assert_int_eq(tp_tokenize(&w->toks, text, len), 0);
     w->nm = 0;
     for (i = 0; i < w->toks.n;) {
-        size_t n = 1 + rnd(rnd(3) == 0 ? 5 : 2);
-        if (rnd(3) != 0 || i + n > w->toks.n) {
+        size_t n = 1 + rng_below(rng_below(3) == 0 ? 5 : 2);
+        if (rng_below(3) != 0 || i + n > w->toks.n) {
             i++;
             continue;
         }
-        ck_assert_int_eq(add_mention(w, (uint32_t)i, (uint32_t)(i + n), (int)rnd(6), 0.5f), 0);
+        ck_assert_int_eq(add_mention(w, (uint32_t)i, (uint32_t)(i + n), (int)rng_below(6), 0.5f), 0);
         i += n;
         /* often the acronym in parentheses right after it */
-        if (i + 2 < w->toks.n && tok_eq(w, text, i, "(") && tok_eq(w, text, i + 2, ")") && rnd(3) != 0) {
-            ck_assert_int_eq(add_mention(w, (uint32_t)i + 1, (uint32_t)i + 2, (int)rnd(6), 0.5f), 0);
+        if (i + 2 < w->toks.n && tok_eq(w, text, i, "(") && tok_eq(w, text, i + 2, ")") && rng_below(3) != 0) {
+            ck_assert_int_eq(add_mention(w, (uint32_t)i + 1, (uint32_t)i + 2, (int)rng_below(6), 0.5f), 0);
             i += 3;
         }
-        i += rnd(2);
+        i += rng_below(2);
     }
 }
 
@@ -138,7 +130,7 @@ START_TEST(test_sorted_mentions_left_as_they_are)
         ck_assert_ptr_nonnull(copy);
         /* shuffled: not in order, and qsort puts them back */
         for (k = w->nm - 1; k > 0; k--) {
-            size_t r = rnd((unsigned)k + 1);
+            size_t r = rng_below((unsigned)k + 1);
             mention t = w->m[k];
             w->m[k] = w->m[r];
             w->m[r] = t;
@@ -161,6 +153,7 @@ int main(void)
     TCase *tc = tcase_create("grouping");
     SRunner *sr;
     int failed;
+    rng_state = 88172645463325252ull;
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_group_same_as_plain);
     tcase_add_test(tc, test_sorted_mentions_left_as_they_are);
