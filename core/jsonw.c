@@ -302,28 +302,11 @@ static inline int jsonw_string(tp_buf *b, const char *str, size_t n)
     return 0;
 }
 
-/* A key and its ':'.  Keys are short and rarely need escaping: with room
- * for the longest short one, it is copied and checked in place, without
- * a call (a record has hundreds of keys). */
-static JSONW_INLINE int jsonw_key(tp_buf *b, const char *key, size_t n)
-{
-    if (n < 16 && b->cap - b->len >= 18) {
-        char *o = b->data + b->len;
-        o[0] = '"';
-        if (jsonw_scan_copy(o + 1, (const unsigned char *)key, n) == n) {
-            o[n + 1] = '"';
-            o[n + 2] = ':';
-            b->len += n + 3;
-            return 0;
-        }
-    }
-    if (jsonw_string(b, key, n) < 0)
-        return -1;
-    b->data[b->len++] = ':';   /* jsonw_string left room for it */
-    return 0;
-}
-
-/* A string value the same way (kinds, labels, currencies, short texts). */
+/* A string.  Keys and most string values (kinds, labels, currencies,
+ * short texts) are short and rarely need escaping: with room for the
+ * longest short one, it is copied and checked in place, without a call (a
+ * record has hundreds of them).  Either way at least one byte of room is
+ * left after it, for a key's ':'. */
 static JSONW_INLINE int jsonw_value_string(tp_buf *b, const char *str, size_t n)
 {
     if (n < 16 && b->cap - b->len >= 18) {
@@ -336,6 +319,15 @@ static JSONW_INLINE int jsonw_value_string(tp_buf *b, const char *str, size_t n)
         }
     }
     return jsonw_string(b, str, n);
+}
+
+/* A key and its ':'. */
+static JSONW_INLINE int jsonw_key(tp_buf *b, const char *key, size_t n)
+{
+    if (jsonw_value_string(b, key, n) < 0)
+        return -1;
+    b->data[b->len++] = ':';   /* jsonw_value_string left room for it */
+    return 0;
 }
 
 /* The decimal digits of u end at e; returns where they start.  Below
